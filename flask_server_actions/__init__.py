@@ -1,0 +1,19 @@
+"""Server actions for Flask: ``"use server"`` functions behind plain HTML forms."""
+
+from __future__ import annotations
+
+from .errors import ActionError
+from .errors import ServerActionError
+from .extension import ServerActions
+from .marking import server_action
+from .state import ActionState
+from .state import action_state
+
+__all__ = [
+    "ActionError",
+    "ActionState",
+    "ServerActionError",
+    "ServerActions",
+    "action_state",
+    "server_action",
+]

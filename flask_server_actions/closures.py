@@ -1,0 +1,260 @@
+"""Finding an action again from its name, and rebuilding its closure.
+
+An action is named ``module:qualname``, for example
+``blog.views:show_post.<locals>.update_post``. Resolving imports the module,
+follows the qualified name through attributes and, at each ``<locals>``, into
+the constants of the enclosing function's code object. The result is cached
+per name, so a warm worker pays a dictionary lookup.
+
+A function defined in a view is rebuilt from its code object with the values
+it captured when the page was rendered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import sys
+import types
+import typing as t
+from dataclasses import dataclass
+
+from .marking import ActionOptions
+from .marking import is_marked_code
+from .marking import is_marked_function
+from .marking import options_of
+from .serialization import NotSerializable
+from .serialization import Serializer
+from .serialization import TooDeep
+
+_LOCALS = "<locals>"
+_DEFAULTS = "*defaults"
+_KWDEFAULTS = "*kwdefaults"
+_EMPTY_CELL = {"#empty": 0}
+_UNASSIGNED = object()
+
+
+class ResolveError(LookupError):
+    """A reference does not lead to exactly one marked function."""
+
+
+@dataclass(frozen=True)
+class ActionTarget:
+    """What a reference resolves to."""
+
+    #: ``module:qualname``.
+    ref: str
+    #: The module the action lives in.
+    module: types.ModuleType
+    #: The action's code object.
+    code: types.CodeType
+    #: The live function for module- and class-level actions; ``None`` for
+    #: functions defined inside a view, which are rebuilt from :attr:`code`.
+    function: t.Callable[..., t.Any] | None
+    #: Whether the action takes the form data after its bound arguments.
+    positional: int
+    takes_varargs: bool
+
+    @property
+    def name(self) -> str:
+        """The action's own name."""
+        return self.code.co_name
+
+    def takes_form(self, bound: int) -> bool:
+        """Whether the form data is passed after ``bound`` bound arguments."""
+        return self.takes_varargs or self.positional > bound
+
+
+def reference(fn: t.Callable[..., t.Any]) -> str:
+    """The name a token uses for ``fn``: ``module:qualname``."""
+    return f"{fn.__module__}:{fn.__qualname__}"
+
+
+def _code_of(obj: object) -> types.CodeType:
+    if isinstance(obj, types.CodeType):
+        return obj
+    obj = inspect.unwrap(t.cast(t.Callable[..., t.Any], obj))
+    obj = getattr(obj, "__func__", obj)
+    code = getattr(obj, "__code__", None)
+    if not isinstance(code, types.CodeType):
+        raise ResolveError(f"{obj!r} is not a function")
+    return code
+
+
+def _nested(parent: types.CodeType, name: str, qualname: str) -> types.CodeType:
+    found = [
+        const for const in parent.co_consts
+        if isinstance(const, types.CodeType) and const.co_name == name
+        and getattr(const, "co_qualname", qualname) == qualname
+    ]
+    if len(found) != 1:
+        where = f"in {parent.co_name}()"
+        if not found:
+            raise ResolveError(f"no function {name!r} is defined {where}")
+        raise ResolveError(
+            f"{len(found)} functions named {name!r} are defined {where}; give each a"
+            " distinct name so a token can tell them apart")
+    return found[0]
+
+
+def _resolve(ref: str) -> ActionTarget:
+    module_name, _, qualname = ref.partition(":")
+    if not module_name or not qualname:
+        raise ResolveError(f"{ref!r} is not of the form module:qualname")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ResolveError(f"module {module_name!r} cannot be imported: {error}") from None
+    parts = qualname.split(".")
+    obj: object = module
+    parent: types.CodeType | None = None
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if part == _LOCALS:
+            if index + 1 >= len(parts):
+                raise ResolveError(f"{ref!r} ends in {_LOCALS}")
+            parent = _code_of(obj)
+            obj = _nested(parent, parts[index + 1], ".".join(parts[:index + 2]))
+            index += 2
+            continue
+        if isinstance(obj, types.CodeType):
+            raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise ResolveError(f"{'.'.join(parts[:index]) or module_name} has no"
+                               f" attribute {part!r}") from None
+        index += 1
+    if isinstance(obj, types.CodeType):
+        assert parent is not None
+        if not is_marked_code(obj, parent):
+            raise ResolveError(f"{ref} is no longer marked as a server action")
+        return _target(ref, module, obj, None)
+    function = t.cast(t.Callable[..., t.Any], getattr(obj, "__func__", obj))
+    plain = inspect.unwrap(function)
+    if not isinstance(plain, types.FunctionType):
+        raise ResolveError(f"{ref} is not a function")
+    if not (options_of(function) is not None or is_marked_function(plain, module)):
+        raise ResolveError(f"{ref} is not marked as a server action")
+    return _target(ref, module, plain.__code__, t.cast(t.Callable[..., t.Any], obj))
+
+
+def _target(ref: str, module: types.ModuleType, code: types.CodeType,
+            function: t.Callable[..., t.Any] | None) -> ActionTarget:
+    return ActionTarget(ref, module, code, function, code.co_argcount,
+                        bool(code.co_flags & inspect.CO_VARARGS))
+
+
+_cache: dict[str, ActionTarget] = {}
+
+
+def resolve(ref: str) -> ActionTarget:
+    """Find the action named ``ref``.
+
+    :raises ResolveError: the name leads nowhere, to more than one function,
+        or to a function that is not marked.
+    """
+    target = _cache.get(ref)
+    # A module replaced in sys.modules (a reload, a test) invalidates the entry.
+    if target is None or sys.modules.get(target.module.__name__) is not target.module:
+        target = _cache[ref] = _resolve(ref)
+    return target
+
+
+def captured(fn: types.FunctionType, target: ActionTarget) -> tuple[list[str], list[object]]:
+    """The names and values a view's function carries into its token."""
+    if target.function is not None:
+        return [], []  # a module-level action has nothing to capture
+    names = list(fn.__code__.co_freevars)
+    values: list[object] = []
+    for cell in fn.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:  # assigned after the def: keep it unassigned
+            values.append(_EMPTY_CELL)
+    if fn.__defaults__:
+        names.append(_DEFAULTS)
+        values.append(fn.__defaults__)
+    if fn.__kwdefaults__:
+        names.append(_KWDEFAULTS)
+        values.append(fn.__kwdefaults__)
+    return names, values
+
+
+class CaptureError(ValueError):
+    """A captured value cannot be encoded; says which one and why."""
+
+    def __init__(self, name: str, value: object, reason: str) -> None:
+        super().__init__(reason)
+        self.name = name
+        self.value = value
+        self.reason = reason
+
+
+def encode_values(serializer: Serializer, names: t.Sequence[str],
+                  values: t.Sequence[object], max_bytes: int) -> list[t.Any]:
+    """Encode captured values, within ``max_bytes`` of JSON in all.
+
+    :raises CaptureError: naming the variable that could not be encoded.
+    """
+    encoded: list[t.Any] = []
+    sizes: list[int] = []
+    for name, value in zip(names, values, strict=True):
+        if value is _EMPTY_CELL:
+            encoded.append(_EMPTY_CELL)
+            sizes.append(0)
+            continue
+        try:
+            data = serializer.encode(value)
+        except NotSerializable as error:
+            part = "" if error.value is value else f" (it holds a {type(error.value).__qualname__})"
+            raise CaptureError(name, value, f"its type {type(value).__qualname__}{part} cannot"
+                               " be serialized") from None
+        except TooDeep as error:
+            raise CaptureError(name, value, str(error)) from None
+        encoded.append(data)
+        sizes.append(len(json.dumps(data, separators=(",", ":"), ensure_ascii=False)))
+    if sum(sizes) > max_bytes:
+        biggest = max(range(len(sizes)), key=sizes.__getitem__)
+        raise CaptureError(names[biggest], values[biggest],
+                           f"the captured values take {sum(sizes)} bytes, over the limit of"
+                           f" {max_bytes} (SERVER_ACTIONS_MAX_CAPTURE_BYTES); this one takes"
+                           f" {sizes[biggest]}")
+    return encoded
+
+
+def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
+            serializer: Serializer) -> t.Callable[..., t.Any]:
+    """Turn a resolved action and its captured values into a callable.
+
+    :raises ResolveError: the names the token captured are not the ones the
+        code captures now (the view changed since the token was minted).
+    """
+    if target.function is not None:
+        if names:
+            raise ResolveError(f"{target.ref} became a module-level action")
+        return target.function
+    code = target.code
+    free = list(code.co_freevars)
+    if names[:len(free)] != free or len(names) != len(values):
+        raise ResolveError(f"{target.ref} now captures {free}, the token has {names[:len(free)]}")
+    decoded = {
+        name: _UNASSIGNED if value == _EMPTY_CELL else serializer.decode(value)
+        for name, value in zip(names, values, strict=True)
+    }
+    closure = tuple(
+        types.CellType() if decoded[name] is _UNASSIGNED else types.CellType(decoded[name])
+        for name in free)
+    fn = types.FunctionType(code, target.module.__dict__, code.co_name,
+                            t.cast("tuple[object, ...] | None", decoded.get(_DEFAULTS)),
+                            closure or None)
+    fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", decoded.get(_KWDEFAULTS))
+    fn.__qualname__ = target.ref.partition(":")[2]
+    return fn
+
+
+def target_options(target: ActionTarget) -> ActionOptions | None:
+    """The live :func:`server_action` options of a module-level action."""
+    return options_of(target.function) if target.function is not None else None

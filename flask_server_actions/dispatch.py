@@ -1,0 +1,188 @@
+"""From an action post to a response.
+
+The flow: check the origin; adopt the page's ``GET`` route when the view
+does not accept ``POST``; open the token; resolve and rebuild the action;
+call it with the form data; turn what it returned into a response (303 to the
+page, a passed-through response, or the page rendered again with the state).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing as t
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask import request
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import CombinedMultiDict
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response as BaseResponse
+
+from .closures import ResolveError
+from .closures import rebuild
+from .closures import resolve
+from .errors import ActionError
+from .errors import ActionNotFound
+from .errors import BadActionToken
+from .errors import StaleSubmission
+from .errors import UnsafeRedirect
+from .origin import check_origin
+from .origin import host_matches
+from .state import ActionState
+from .state import set_state
+from .tokens import binding_tag
+from .tokens import open_token
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from .extension import ServerActions
+
+logger = logging.getLogger("flask_server_actions")
+
+#: The hidden field that carries a form's action token.
+FIELD = "__action"
+#: The name a ``<button>`` gives its own action token (React's ``formAction``).
+BUTTON_FIELD = "__action_button"
+_ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def is_action_post() -> bool:
+    """Whether the current request submits a server action."""
+    return (request.method == "POST" and request.mimetype in _FORM_TYPES
+            and (FIELD in request.form or BUTTON_FIELD in request.form))
+
+
+def submitted_token() -> str:
+    """The token of the submitted action: the clicked button's, else the form's."""
+    return request.form.get(BUTTON_FIELD) or request.form.get(FIELD) or ""
+
+
+def form_data() -> CombinedMultiDict[str, t.Any]:
+    """The submitted fields (without the action fields) and files, together."""
+    fields = ImmutableMultiDict([
+        (key, value) for key, value in request.form.items(multi=True)
+        if key not in _ACTION_FIELDS])
+    return CombinedMultiDict([fields, request.files])
+
+
+def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
+    """Route an action post to the page's view even if it only allows GET.
+
+    Flask matched the ``POST`` against no rule, so it skipped the hooks of
+    the view's blueprints; run them now, as a ``GET`` of the page would.
+    """
+    error = request.routing_exception
+    if error is None:
+        return None
+    if not isinstance(error, MethodNotAllowed):
+        raise error
+    adapter = app.create_url_adapter(request)
+    assert adapter is not None
+    try:
+        rule, view_args = adapter.match(method="GET", return_rule=True)
+    except Exception:
+        raise error from None
+    request.url_rule, request.view_args = rule, dict(view_args)
+    request.routing_exception = None
+    for name in reversed(request.blueprints):
+        for preprocess in app.url_value_preprocessors.get(name, ()):
+            preprocess(request.endpoint, request.view_args)
+    for name in reversed(request.blueprints):
+        for before in app.before_request_funcs.get(name, ()):
+            answer = app.ensure_sync(before)()
+            if answer is not None:
+                return t.cast(ResponseReturnValue, answer)
+    return None
+
+
+def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
+    """Call the page's view again, within this request, with ``state``."""
+    state.active = True
+    state.submitted = ImmutableMultiDict(form_data().items(multi=True))
+    set_state(state)
+    assert request.url_rule is not None and request.url_rule.endpoint is not None
+    view = app.view_functions[request.url_rule.endpoint]
+    response = app.make_response(app.ensure_sync(view)(**(request.view_args or {})))
+    if response.status_code == 200:
+        response.status_code = status
+    return response
+
+
+def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
+    """Whether a redirect target stays on this site."""
+    # Browsers read "\" as "/" and drop tabs and newlines in URLs.
+    cleaned = "".join(ch for ch in location if ch not in "\t\r\n").replace("\\", "/").strip()
+    parts = urlsplit(cleaned)
+    if not parts.netloc and not parts.scheme:
+        return not cleaned.startswith("//")
+    if parts.scheme not in ("http", "https"):
+        return False
+    host = parts.netloc.rpartition("@")[2]
+    return host.lower() == request.host.lower() or any(
+        host_matches(host, pattern) for pattern in allowed)
+
+
+def page_url(page: str) -> str:
+    """The token's page as a path on this site, however it was written."""
+    return "/" + page.lstrip("/\\")
+
+
+def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
+    """Turn what an action returned into the response."""
+    if result is None:
+        return redirect(page_url(page), 303)
+    if isinstance(result, BaseResponse):
+        location = result.headers.get("Location")
+        if location is not None and 300 <= result.status_code < 400:
+            if not safe_location(location, app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]):
+                raise UnsafeRedirect(location)
+            if result.status_code not in (307, 308):
+                result.status_code = 303
+        return result
+    state.value = result
+    return rerender(app, state, 200)
+
+
+def run_action(ext: ServerActions) -> ResponseReturnValue:
+    """Handle the current action post from start to finish."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    check_origin(request, config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
+    answer = adopt_get_route(app)
+    if answer is not None:
+        return answer
+    cookie = request.cookies.get(config["SERVER_ACTIONS_COOKIE_NAME"])
+    state = ActionState()
+    try:
+        token = open_token(
+            submitted_token(), ext.keys(app), binding_tag(cookie) if cookie else None,
+            int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+            config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+    except BadActionToken as error:
+        logger.warning("Refused an action post to %s: %s", request.path, error.reason)
+        raise
+    except StaleSubmission as error:
+        logger.info("Stale action post to %s: %s", request.path, error.reason)
+        return rerender(app, ActionState(notice=error.notice), 422)
+    state.ref = token.ref
+    try:
+        target = resolve(token.ref)
+        fn = rebuild(target, token.names, token.values, ext.serializer)
+        args = [ext.serializer.decode(arg) for arg in token.args]
+    except ResolveError as error:
+        logger.info("Stale action post to %s: %s", request.path, error)
+        state.notice = ActionNotFound.notice
+        return rerender(app, state, 422)
+    call_args = [*args, form_data()] if target.takes_form(len(args)) else args
+    try:
+        result = app.ensure_sync(fn)(*call_args)
+    except ActionError as error:
+        state.error = error
+        return rerender(app, state, 422)
+    return finish(app, result, token.page, state)

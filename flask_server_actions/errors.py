@@ -1,0 +1,197 @@
+"""Exceptions raised by flask-server-actions.
+
+Every exception derives from :class:`ServerActionError`. The ones a client can
+cause also derive from the matching werkzeug HTTP exception, so Flask renders
+them with the right status and an app can register its own error handlers.
+
+Three families matter:
+
+* **Render-time errors** (:class:`UnmarkedFunction`,
+  :class:`UnserializableValue`, :class:`UnresolvableAction`) are bugs in the
+  app: they are raised while a template mints a token and carry a message that
+  names the action, the value and the fix.
+* **Refused posts** (:class:`BadActionToken`, :class:`CrossOriginAction`)
+  answer 400 and 403. Nothing is decoded further and nothing runs.
+* **Resubmit errors** (:class:`StaleSubmission` and its subclasses) mean an
+  honest user's form can no longer be trusted as it is (expired, another
+  session, a retired key, an action that no longer exists). Nothing runs; the
+  page is rendered again with what the user typed and a notice, answering 422.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import UnprocessableEntity
+
+
+class ServerActionError(Exception):
+    """Base class of every exception raised by this library."""
+
+
+class UnmarkedFunction(ServerActionError, TypeError):
+    """A token was requested for a function that is not a server action.
+
+    Mark it with a ``"use server"`` docstring, the :func:`server_action`
+    decorator, or put it in a module whose docstring is ``"use server"``.
+    """
+
+
+class UnserializableValue(ServerActionError, TypeError):
+    """A captured variable or bound argument cannot travel in a token.
+
+    :param action: the action's reference, ``module:qualname``.
+    :param name: the variable or argument that failed.
+    :param value_type: the type of the failing value.
+    """
+
+    def __init__(self, message: str, action: str = "", name: str = "",
+                 value_type: type | None = None) -> None:
+        super().__init__(message)
+        #: The action's reference, ``module:qualname``.
+        self.action = action
+        #: The captured variable or bound argument that failed.
+        self.name = name
+        #: The type of the value that could not be serialized.
+        self.value_type = value_type
+
+
+class UnresolvableAction(ServerActionError, TypeError):
+    """An action cannot be found again from its module and qualified name.
+
+    Raised at render time, so the problem shows while developing instead of
+    when a user submits: for example a lambda, two inner functions with the
+    same name in one view, or a view wrapped by a decorator that does not use
+    :func:`functools.wraps`.
+    """
+
+
+class BadActionToken(ServerActionError, BadRequest):
+    """The action token is malformed, forged or tampered with (400).
+
+    The client sees a short message; the reason is logged.
+    """
+
+    description = "The form could not be processed: its action token is invalid."
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        #: Why the token was refused. Logged, never sent to the client.
+        self.reason = reason
+
+
+class CrossOriginAction(ServerActionError, Forbidden):
+    """The post came from another origin than the app's own (403)."""
+
+    description = "Cross-origin form submissions are not allowed."
+
+    def __init__(self, origin: str = "") -> None:
+        super().__init__()
+        #: The ``Origin`` (or ``Referer``) that was refused.
+        self.origin = origin
+
+
+class StaleSubmission(ServerActionError, UnprocessableEntity):
+    """The submission is honest but cannot run as it is (422).
+
+    The page is rendered again with the user's input and :attr:`notice`.
+    """
+
+    #: What the user is told on the re-rendered page.
+    notice = "This form was out of date. Please check your input and submit again."
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        #: Why the token could not run, for the log.
+        self.reason = reason
+
+
+class ExpiredToken(StaleSubmission):
+    """The token is older than ``SERVER_ACTIONS_MAX_AGE``."""
+
+    notice = "This form expired. Your input is kept: please submit again."
+
+    def __init__(self, reason: str = "", issued_at: int = 0) -> None:
+        super().__init__(reason)
+        #: When the token was minted, in seconds since the epoch.
+        self.issued_at = issued_at
+
+
+class SessionEnded(StaleSubmission):
+    """The token was minted for another browser session."""
+
+    notice = ("Your session changed since this form was shown."
+              " Your input is kept: please submit again.")
+
+
+class RetiredKey(StaleSubmission):
+    """The token was made with a key no longer in ``SECRET_KEY_FALLBACKS``."""
+
+    notice = ("This form is from an earlier version of the site."
+              " Your input is kept: please submit again.")
+
+
+class ActionNotFound(StaleSubmission):
+    """The token names an action that no longer exists or changed shape."""
+
+    notice = ("This form is from an earlier version of the site."
+              " Your input is kept: please submit again.")
+
+
+class ActionError(ServerActionError):
+    """Raise inside an action to show the page again with a message (422).
+
+    The user's input is kept. ``field`` names the form field the message is
+    about, so a template can show it beside that field::
+
+        def update_post(form):
+            "use server"
+            if db.title_taken(form["title"]):
+                raise ActionError("That title is taken.", field="title")
+
+    :param message: shown to the user.
+    :param field: the field the message is about, or ``None`` for the form.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        #: The message shown to the user.
+        self.message = message
+        #: The form field the message is about, if any.
+        self.field = field
+
+
+
+
+class UnsafeRedirect(ServerActionError, BadRequest):
+    """An action redirected to another site (400).
+
+    Allow a host with ``SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS`` if this is
+    intended.
+    """
+
+    description = "The form's action tried to redirect to another site."
+
+    def __init__(self, location: str = "") -> None:
+        super().__init__()
+        #: The refused ``Location``.
+        self.location = location
+
+
+__all__: t.Sequence[str] = [
+    "ActionError",
+    "ActionNotFound",
+    "BadActionToken",
+    "CrossOriginAction",
+    "ExpiredToken",
+    "RetiredKey",
+    "ServerActionError",
+    "SessionEnded",
+    "StaleSubmission",
+    "UnmarkedFunction",
+    "UnresolvableAction",
+    "UnsafeRedirect",
+    "UnserializableValue",
+]

@@ -1,0 +1,156 @@
+"""The Flask extension: configuration, request hooks, template globals, CLI."""
+
+from __future__ import annotations
+
+import secrets
+import typing as t
+
+import click
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import request
+from flask.cli import AppGroup
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from .dispatch import is_action_post
+from .dispatch import run_action
+from .listing import list_actions
+from .minting import minted_tokens
+from .serialization import Serializer
+from .state import action_state
+from .templating import ActionHelper
+from .tokens import KeyRing
+
+_G_NEW_COOKIE = "_server_actions_new_cookie"
+_COOKIE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+#: Every setting with its default. ``docs/configuration.rst`` explains each.
+DEFAULTS: dict[str, t.Any] = {
+    "SERVER_ACTIONS_MAX_AGE": 24 * 60 * 60,
+    "SERVER_ACTIONS_COOKIE_NAME": "server_actions",
+    "SERVER_ACTIONS_ALLOWED_ORIGINS": (),
+    "SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS": (),
+    "SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4096,
+    "SERVER_ACTIONS_MAX_DEPTH": 32,
+    "SERVER_ACTIONS_MAX_TOKEN_SIZE": 8192,
+}
+
+T = t.TypeVar("T")
+
+
+class ServerActions:
+    """Server actions for a Flask app.
+
+    ::
+
+        app = Flask(__name__)
+        actions = ServerActions(app)
+
+    or, with an app factory, ``actions = ServerActions()`` at import time and
+    ``actions.init_app(app)`` in the factory. One instance may serve several
+    apps; each app keeps its own keys.
+
+    :param app: the app to set up now, or ``None`` to call :meth:`init_app`
+        later.
+    """
+
+    def __init__(self, app: Flask | None = None) -> None:
+        #: Writes and reads captured values; see :meth:`register_type`.
+        self.serializer = Serializer()
+        self._helper = ActionHelper(self)
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Set up ``app``: settings, template globals, request hooks, CLI."""
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+        app.extensions["server_actions"] = self
+        app.jinja_env.globals.update(action=self._helper, action_state=action_state)
+        app.after_request(self._after_request)
+        view_dispatch = app.dispatch_request
+
+        # Dispatch is wrapped rather than hooked with before_request so that
+        # every before_request hook (the app's and the blueprint's, e.g. a
+        # login check) runs before an action, as it would before the view.
+        def dispatch_request() -> ResponseReturnValue:
+            if is_action_post():
+                return run_action(self)
+            return view_dispatch()
+
+        app.dispatch_request = dispatch_request  # type: ignore[method-assign]
+        app.cli.add_command(_cli)
+
+    def register_type(self, cls: type[T], dump: t.Callable[[T], t.Any],
+                      load: t.Callable[[t.Any], T], name: str | None = None) -> None:
+        """Let values of ``cls`` be captured by actions and bound to them.
+
+        ``dump`` turns a value into something serializable (typically its
+        primary key) when the token is minted; ``load`` turns it back when
+        the form is submitted::
+
+            actions.register_type(Post, dump=lambda p: p.id, load=db.get_post)
+
+        :param name: the name written into tokens; defaults to the class's
+            qualified name. Keep it stable across deploys.
+        """
+        self.serializer.register(cls, name or cls.__qualname__, dump, load)
+
+    def keys(self, app: Flask) -> KeyRing:
+        """The key ring for ``app``, derived once per set of secrets."""
+        secrets_ = (app.config.get("SECRET_KEY"), *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        ring = t.cast("KeyRing | None", app.extensions.get("server_actions.keys"))
+        if ring is None or ring.secrets != secrets_:
+            ring = KeyRing(t.cast(t.Sequence[str | bytes], secrets_), app.import_name)
+            app.extensions["server_actions.keys"] = ring
+            self.serializer.max_depth = app.config["SERVER_ACTIONS_MAX_DEPTH"]
+        return ring
+
+    def binding_cookie(self) -> str:
+        """The browser's binding cookie value, created for this response if
+        it has none (or a malformed one)."""
+        new = t.cast("str | None", g.get(_G_NEW_COOKIE))
+        if new is not None:
+            return new
+        value = request.cookies.get(current_app.config["SERVER_ACTIONS_COOKIE_NAME"])
+        if value and len(value) == 22 and _COOKIE_ALPHABET.issuperset(value):
+            return value
+        new = secrets.token_urlsafe(16)
+        setattr(g, _G_NEW_COOKIE, new)
+        return new
+
+    def _after_request(self, response: BaseResponse) -> BaseResponse:
+        if not minted_tokens():
+            return response
+        # A page with tokens is for one browser only: never in a shared cache.
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.cache_control.s_maxage = None
+        response.vary.add("Cookie")
+        new = g.get(_G_NEW_COOKIE)
+        if new is not None:
+            config = current_app.config
+            response.set_cookie(
+                config["SERVER_ACTIONS_COOKIE_NAME"], new, httponly=True, samesite="Lax",
+                secure=bool(config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
+                path="/")
+        return response
+
+
+_cli = AppGroup("actions", help="Inspect the app's server actions.")
+
+
+@_cli.command("list")
+def _list_command() -> None:
+    """List every server action: module-level ones and those inside views."""
+    rows = list_actions(current_app)
+    if not rows:
+        click.echo("No server actions found.")
+        return
+    headers = ("Action", "Kind", "Where")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(3)]
+    for row in [headers, tuple("-" * w for w in widths), *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())

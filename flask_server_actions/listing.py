@@ -1,0 +1,43 @@
+"""Finding every server action of an app, for ``flask actions list``."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+import typing as t
+
+from .marking import is_marked_function
+from .marking import nested_actions
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+
+def _module_actions() -> t.Iterator[tuple[str, str, str]]:
+    for module in list(sys.modules.values()):
+        members = getattr(module, "__dict__", None)
+        if not isinstance(members, dict):
+            continue
+        for name, value in list(members.items()):
+            if (isinstance(value, types.FunctionType) and value.__module__ == module.__name__
+                    and value.__name__ == name and is_marked_function(value, module)):
+                yield f"{module.__name__}:{value.__qualname__}", "module", module.__name__
+
+
+def list_actions(app: Flask) -> list[tuple[str, str, str]]:
+    """Rows of ``(reference, kind, where)``, sorted by reference.
+
+    Module-level actions are found in every imported module; inline actions
+    by scanning the code objects of the app's view functions.
+    """
+    rows = set(_module_actions())
+    for endpoint, view in app.view_functions.items():
+        function = inspect.unwrap(view)
+        code = getattr(function, "__code__", None)
+        if not isinstance(code, types.CodeType):
+            continue
+        for action in nested_actions(code):
+            qualname = getattr(action, "co_qualname", action.co_name)
+            rows.add((f"{function.__module__}:{qualname}", "inline", f"view {endpoint}"))
+    return sorted(rows)

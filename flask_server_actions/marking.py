@@ -1,0 +1,149 @@
+"""What makes a function a server action.
+
+A function is an action when one of these holds:
+
+* its docstring is ``"use server"`` (the first line of it, so a longer
+  docstring may follow on the next lines);
+* it is decorated with :func:`server_action`;
+* it is a public function of a module whose docstring is ``"use server"``.
+
+For a function defined inside a view the check must also work in a worker
+that never ran the view, from the code object alone: a docstring is a
+constant of the code object, and a decorator is found in the enclosing
+function's bytecode (``@server_action`` or ``@server_action(...)``, written
+with any module prefix, directly above the ``def``).
+"""
+
+from __future__ import annotations
+
+import dis
+import sys
+import types
+import typing as t
+from dataclasses import dataclass
+
+if t.TYPE_CHECKING:
+    from wtforms import Form
+
+MARK = "use server"
+#: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.
+DOCSTRINGS_STRIPPED = sys.flags.optimize >= 2
+_CO_HAS_DOCSTRING = 0x4000000  # Python 3.14+
+_DECORATOR_NAME = "server_action"
+_NAME_LOADS = frozenset({"LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_FAST", "LOAD_ATTR",
+                         "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF", "LOAD_FAST_BORROW"})
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+@dataclass(frozen=True)
+class ActionOptions:
+    """What :func:`server_action` was told about one action."""
+
+    #: A WTForms form class to build and validate from the submission.
+    form: type[Form] | None = None
+
+
+def is_mark(doc: str | None) -> bool:
+    """Whether a docstring marks its function or module as server-side."""
+    if not doc:
+        return False
+    return doc.strip().split("\n", 1)[0].strip().rstrip(".") == MARK
+
+
+def code_docstring(code: types.CodeType) -> str | None:
+    """The docstring stored in a function's code object, if any."""
+    consts = code.co_consts
+    if sys.version_info >= (3, 14):  # pragma: no cover - flag added in 3.14
+        has_doc = bool(code.co_flags & _CO_HAS_DOCSTRING)
+    else:  # up to 3.13 the first constant is the docstring or None
+        has_doc = bool(consts) and isinstance(consts[0], str)
+    return consts[0] if has_doc else None
+
+
+def decorated_in(parent: types.CodeType, code: types.CodeType) -> bool:
+    """Whether ``parent`` applies ``@server_action`` to the function ``code``.
+
+    The decorator is evaluated just before the nested code object is loaded,
+    within the same statement: scan back from that load to the previous
+    store, looking for a load of the name ``server_action``.
+    """
+    instructions = list(dis.get_instructions(parent))
+    for index, instruction in enumerate(instructions):
+        if instruction.opname == "LOAD_CONST" and instruction.argval is code:
+            for earlier in reversed(instructions[:index]):
+                if earlier.opname.startswith("STORE_") or earlier.opname == "POP_TOP":
+                    break
+                if earlier.opname in _NAME_LOADS and earlier.argval == _DECORATOR_NAME:
+                    return True
+    return False
+
+
+def options_of(fn: object) -> ActionOptions | None:
+    """The options :func:`server_action` attached to ``fn``, or ``None``."""
+    return t.cast("ActionOptions | None", getattr(fn, "__server_action__", None))
+
+
+@t.overload
+def server_action(fn: F, /) -> F: ...
+
+
+@t.overload
+def server_action(*, form: type[Form] | None = None) -> t.Callable[[F], F]: ...
+
+
+def server_action(fn: F | None = None, /, *,
+                  form: type[Form] | None = None) -> F | t.Callable[[F], F]:
+    """Mark a function as a server action.
+
+    Works on module-level functions and on functions defined inside a view,
+    and is the way to mark actions under ``python -OO``, which strips the
+    ``"use server"`` docstring::
+
+        @server_action
+        def create_user(form):
+            db.add_user(form["name"])
+
+    :param form: a WTForms form class; the action then receives the
+        validated form instead of the raw form data.
+    """
+    options = ActionOptions(form=form)
+
+    def mark(target: F) -> F:
+        target.__server_action__ = options  # type: ignore[attr-defined]
+        return target
+
+    return mark(fn) if fn is not None else mark
+
+
+def is_marked_function(fn: types.FunctionType, module: types.ModuleType | None) -> bool:
+    """Whether a module-level (or class-level) function is an action."""
+    if options_of(fn) is not None or is_mark(fn.__doc__):
+        return True
+    return (module is not None and is_mark(module.__doc__)
+            and fn.__module__ == module.__name__ and not fn.__name__.startswith("_"))
+
+
+def is_marked_code(code: types.CodeType, parent: types.CodeType) -> bool:
+    """Whether a function defined inside ``parent`` is an action."""
+    return is_mark(code_docstring(code)) or decorated_in(parent, code)
+
+
+def nested_actions(code: types.CodeType) -> t.Iterator[types.CodeType]:
+    """Every action defined (at any depth) inside the function ``code``."""
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if is_marked_code(const, code):
+                yield const
+            yield from nested_actions(const)
+
+
+def unmarked_message(name: str, ref: str) -> str:
+    """Explain how to mark the function ``name``."""
+    hint = (
+        "Docstrings are stripped under `python -OO`, so the \"use server\" docstring"
+        " cannot work here: decorate it with @server_action instead."
+        if DOCSTRINGS_STRIPPED else
+        "Mark it with a \"use server\" docstring as its first line, decorate it with"
+        " @server_action, or define it in a module whose docstring is \"use server\".")
+    return f"{name!r} ({ref}) is not a server action. {hint}"

@@ -1,0 +1,102 @@
+"""Turning a server action and its bound arguments into a token."""
+
+from __future__ import annotations
+
+import sys
+import time
+import types
+import typing as t
+
+from flask import current_app
+from flask import g
+from flask import request
+
+from .closures import CaptureError
+from .closures import ResolveError
+from .closures import captured
+from .closures import encode_values
+from .closures import reference
+from .closures import resolve
+from .errors import UnmarkedFunction
+from .errors import UnresolvableAction
+from .errors import UnserializableValue
+from .marking import is_marked_function
+from .marking import options_of
+from .marking import unmarked_message
+from .tokens import ActionToken
+from .tokens import binding_tag
+from .tokens import seal
+
+if t.TYPE_CHECKING:
+    from .closures import ActionTarget
+    from .extension import ServerActions
+
+_G_MINTED = "_server_actions_minted"
+
+
+def page_of_request() -> str:
+    """Path and query of the current request, as a form would post to it."""
+    query = request.query_string.decode("latin-1")
+    return f"{request.path}?{query}" if query else request.path
+
+
+def _check(fn: object) -> ActionTarget:
+    if not isinstance(fn, types.FunctionType):
+        raise UnmarkedFunction(
+            f"{fn!r} is not a function. Pass the action itself, e.g."
+            " {{ action(update_post) }}, and bind arguments after it.")
+    ref = reference(fn)
+    module = sys.modules.get(fn.__module__)
+    if not is_marked_function(fn, module):
+        raise UnmarkedFunction(unmarked_message(fn.__name__, ref))
+    try:
+        target = resolve(ref)
+    except ResolveError as error:
+        raise UnresolvableAction(
+            f"The action {fn.__name__!r} cannot be found again from its name {ref}: {error}."
+            " A token names its action by module and qualified name, so define actions"
+            " with `def` (not lambda) directly in a view or module, each with its own"
+            " name, mark inline ones with a \"use server\" docstring or with"
+            " @server_action written directly above `def`, and wrap views only with"
+            " decorators that use functools.wraps.") from None
+    code = target.code
+    if code is not fn.__code__:
+        raise UnresolvableAction(
+            f"The name {ref} leads to another function than the {fn.__name__!r} given;"
+            " was it redefined or wrapped by a decorator that hides it?")
+    return target
+
+
+def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object]) -> str:
+    """Make the token that lets the current page's form call ``fn(*args, form)``."""
+    target = _check(fn)
+    assert isinstance(fn, types.FunctionType)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    serializer = ext.serializer
+    names, values = captured(fn, target)
+    arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
+    budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
+    try:
+        encoded = encode_values(serializer, names, values, budget)
+        encoded_args = encode_values(serializer, arg_names, args, budget)
+    except CaptureError as error:
+        kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
+        raise UnserializableValue(
+            f"The {kind} the action {fn.__name__!r} ({target.ref}), {error.name!r}, cannot"
+            f" travel in its token: {error.reason}. Capture plain values instead (an id,"
+            " not a database row or connection), load the rest inside the action, or"
+            " register the type with ServerActions.register_type().",
+            target.ref, error.name, type(error.value)) from None
+    options: dict[str, t.Any] = {}
+    live = options_of(fn)
+    if target.function is None and live is not None and live.form is not None:
+        options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+    token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
+    setattr(g, _G_MINTED, True)
+    return seal(token, ext.keys(app), binding_tag(ext.binding_cookie()), int(time.time()))
+
+
+def minted_tokens() -> bool:
+    """Whether this request minted any token (its response must stay private)."""
+    return bool(g.get(_G_MINTED, False))

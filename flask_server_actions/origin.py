@@ -1,0 +1,58 @@
+"""Same-origin checks for action posts.
+
+A browser sends ``Origin`` with every cross-site ``POST`` (and ``Referer``
+with most), so a post whose origin is not this host is refused before its
+token is even decoded. A post with neither header (some privacy tools strip
+both) is accepted on the strength of its token alone: the token is bound to
+the browser session that rendered the form, which another site cannot read.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from urllib.parse import urlsplit
+
+from .errors import CrossOriginAction
+
+if t.TYPE_CHECKING:
+    from flask import Request
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """Whether ``host`` (``name[:port]``) matches an allow-list ``pattern``.
+
+    A pattern is ``name`` (any port), ``name:port``, or ``*.name`` for any
+    one subdomain level of ``name``.
+    """
+    host, pattern = host.lower(), pattern.lower()
+    if ":" not in pattern:
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if pattern.startswith("*."):
+        label, dot, rest = host.partition(".")
+        return bool(label) and bool(dot) and rest == pattern[2:]
+    return host == pattern
+
+
+def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
+    """Refuse a post that another site sent.
+
+    :param allowed: host patterns trusted besides the request's own host,
+        for proxies that rewrite it (``SERVER_ACTIONS_ALLOWED_ORIGINS``).
+    :raises CrossOriginAction: the ``Origin`` (or, lacking it, the
+        ``Referer``) names another host, or is ``null``.
+    """
+    source = request.headers.get("Origin")
+    if source is None:
+        source = request.headers.get("Referer")
+        if not source:
+            return
+    if source == "null":
+        raise CrossOriginAction(source)
+    try:
+        host = urlsplit(source).netloc.rpartition("@")[2]
+    except ValueError:
+        raise CrossOriginAction(source) from None
+    if host and (host.lower() == request.host.lower()
+                 or any(host_matches(host, pattern) for pattern in allowed)):
+        return
+    raise CrossOriginAction(source)

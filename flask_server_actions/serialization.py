@@ -1,0 +1,182 @@
+"""Tagged JSON for the values an action token carries.
+
+Captured variables, defaults and bound arguments travel inside the encrypted
+token as JSON. JSON's own types pass as they are; a few common Python types
+are written as one-key objects whose key starts with ``#`` (a *tag*), and an
+app can register its own types (an ORM row stored as its primary key and
+loaded again on submit).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import typing as t
+import uuid
+from dataclasses import dataclass
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class TooDeep(ValueError):
+    """A value nests deeper than the configured limit."""
+
+
+class NotSerializable(TypeError):
+    """A value has a type the serializer cannot write.
+
+    :param value: the value (or the part of it) that failed.
+    """
+
+    def __init__(self, value: object) -> None:
+        super().__init__(type(value).__name__)
+        self.value = value
+
+
+@dataclass(frozen=True)
+class _Custom:
+    cls: type
+    name: str
+    dump: t.Callable[[t.Any], t.Any]
+    load: t.Callable[[t.Any], t.Any]
+
+
+class Serializer:
+    """Writes and reads tagged JSON, with a registry of custom types.
+
+    :param max_depth: how deeply containers may nest.
+    """
+
+    def __init__(self, max_depth: int = 32) -> None:
+        self.max_depth = max_depth
+        self._by_type: dict[type, _Custom] = {}
+        self._by_name: dict[str, _Custom] = {}
+
+    def register(self, cls: type, name: str, dump: t.Callable[[t.Any], t.Any],
+                 load: t.Callable[[t.Any], t.Any]) -> None:
+        """Let values of ``cls`` travel in tokens.
+
+        :param cls: the exact type to handle (subclasses are not matched).
+        :param name: a short, stable name written into tokens.
+        :param dump: turns a value into something serializable, e.g. its key.
+        :param load: turns that back into a value when the form is submitted.
+        """
+        if name in self._by_name and self._by_name[name].cls is not cls:
+            raise ValueError(f"The type name {name!r} is already registered for"
+                             f" {self._by_name[name].cls.__qualname__}.")
+        custom = _Custom(cls, name, dump, load)
+        self._by_type[cls] = custom
+        self._by_name[name] = custom
+
+    def encode(self, value: object, depth: int = 0) -> t.Any:
+        """Turn ``value`` into JSON-ready data, tagging what JSON lacks."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if depth >= self.max_depth:
+            raise TooDeep(f"nested deeper than {self.max_depth} levels")
+        depth += 1
+        if kind is list:
+            return [self.encode(item, depth) for item in t.cast(list[object], value)]
+        if kind is dict:
+            mapping = t.cast(dict[object, object], value)
+            if all(type(key) is str for key in mapping) and not _looks_tagged(mapping):
+                return {key: self.encode(item, depth) for key, item in mapping.items()}
+            return {"#m": [[self.encode(key, depth), self.encode(item, depth)]
+                           for key, item in mapping.items()]}
+        if kind is tuple:
+            return {"#t": [self.encode(item, depth) for item in t.cast(tuple[object, ...], value)]}
+        if kind is set or kind is frozenset:
+            tag = "#s" if kind is set else "#f"
+            return {tag: [self.encode(item, depth) for item in t.cast(set[object], value)]}
+        custom = self._by_type.get(kind)
+        if custom is not None:
+            return {"#x": [custom.name, self.encode(custom.dump(value), depth)]}
+        writer = _WRITERS.get(kind)
+        if writer is None:
+            raise NotSerializable(value)
+        tag, write = writer
+        return {tag: write(value)}
+
+    def decode(self, data: t.Any) -> t.Any:
+        """Turn data made by :meth:`encode` back into Python values.
+
+        :raises ValueError: the data is not what :meth:`encode` writes.
+        """
+        kind = type(data)
+        if kind in _PLAIN:
+            return data
+        if kind is list:
+            return [self.decode(item) for item in data]
+        if kind is not dict:
+            raise ValueError(f"unexpected {kind.__name__}")
+        if len(data) == 1:
+            ((key, inner),) = data.items()
+            if key.startswith("#"):
+                return self._decode_tag(key, inner)
+        return {key: self.decode(item) for key, item in data.items()}
+
+    def _decode_tag(self, tag: str, inner: t.Any) -> t.Any:
+        if tag in _CONTAINERS:
+            if type(inner) is not list:
+                raise ValueError(f"tag {tag} needs a list")
+            items = [self.decode(item) for item in inner]
+            if tag == "#m":
+                return {pair[0]: pair[1] for pair in items}
+            return _CONTAINERS[tag](items)
+        if tag == "#x":
+            name, payload = inner
+            custom = self._by_name.get(name)
+            if custom is None:
+                raise ValueError(f"no type registered as {name!r}")
+            return custom.load(self.decode(payload))
+        reader = _READERS.get(tag)
+        if reader is None:
+            raise ValueError(f"unknown tag {tag!r}")
+        return reader(inner)
+
+    def dumps(self, value: object) -> str:
+        """Encode ``value`` and write it as compact JSON."""
+        return json.dumps(self.encode(value), separators=(",", ":"), ensure_ascii=False)
+
+    def loads(self, text: str | bytes) -> t.Any:
+        """Read JSON written by :meth:`dumps` back into Python values."""
+        return self.decode(json.loads(text))
+
+
+def _looks_tagged(mapping: dict[t.Any, t.Any]) -> bool:
+    return len(mapping) == 1 and next(iter(mapping)).startswith("#")
+
+
+def _b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+_WRITERS: dict[type, tuple[str, t.Callable[[t.Any], t.Any]]] = {
+    bytes: ("#b", _b64),
+    dt.datetime: ("#dt", dt.datetime.isoformat),
+    dt.date: ("#d", dt.date.isoformat),
+    dt.time: ("#tm", dt.time.isoformat),
+    dt.timedelta: ("#td", lambda v: [v.days, v.seconds, v.microseconds]),
+    uuid.UUID: ("#u", lambda v: v.hex),
+    decimal.Decimal: ("#n", str),
+}
+
+_READERS: dict[str, t.Callable[[t.Any], t.Any]] = {
+    "#b": lambda v: base64.b64decode(v, validate=True),
+    "#dt": dt.datetime.fromisoformat,
+    "#d": dt.date.fromisoformat,
+    "#tm": dt.time.fromisoformat,
+    "#td": lambda v: dt.timedelta(days=v[0], seconds=v[1], microseconds=v[2]),
+    "#u": uuid.UUID,
+    "#n": decimal.Decimal,
+}
+
+_CONTAINERS: dict[str, t.Callable[[list[t.Any]], t.Any]] = {
+    "#t": tuple,
+    "#s": set,
+    "#f": frozenset,
+    "#m": list,  # pairs; turned into a dict by _decode_tag
+}

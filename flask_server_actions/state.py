@@ -1,0 +1,99 @@
+"""What a re-rendered page knows about the action that was just submitted.
+
+When an action cannot finish with a redirect (it returned a value, raised
+:class:`ActionError`, its form did not validate, or the token was stale) the
+page's view runs again within the ``POST`` request. :func:`action_state`
+gives that view and its template the outcome, much like React's
+``useActionState``.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+from flask import g
+from werkzeug.datastructures import MultiDict
+
+from .closures import reference
+
+if t.TYPE_CHECKING:
+    from .errors import ActionError
+
+_G_KEY = "_server_actions_state"
+
+
+@dataclass
+class ActionState:
+    """The outcome of a submitted action, for the page shown after it.
+
+    An empty state (nothing was submitted, or another action was) is falsy,
+    so templates can write ``{% if action_state(update_post) %}``.
+    """
+
+    #: ``module:qualname`` of the action that ran or was refused; empty when
+    #: nothing was submitted or the token could not be read at all.
+    ref: str = ""
+    #: What the action returned (when it returned neither ``None`` nor a
+    #: response).
+    value: t.Any = None
+    #: The :class:`ActionError` the action raised, if it raised one.
+    error: ActionError | None = None
+    #: A message for the user when the submission could not run (expired,
+    #: another session, an outdated page).
+    notice: str | None = None
+    #: The validated or invalid WTForms form, for actions that take one.
+    form: t.Any = None
+    #: The submitted fields, to fill the form in again.
+    submitted: MultiDict[str, t.Any] = field(default_factory=MultiDict)
+    #: Whether this state belongs to a submission at all.
+    active: bool = False
+
+    def __bool__(self) -> bool:
+        return self.active
+
+    @property
+    def message(self) -> str | None:
+        """The message to show above the form: the notice or the error."""
+        if self.notice:
+            return self.notice
+        return self.error.message if self.error is not None else None
+
+    def field_error(self, name: str) -> str | None:
+        """The :class:`ActionError` message for one field, if it is about it."""
+        if self.error is not None and self.error.field == name:
+            return self.error.message
+        return None
+
+
+_EMPTY = ActionState()
+
+
+def current_state() -> ActionState:
+    """The state of the submission being handled, or an empty one."""
+    return t.cast(ActionState, g.get(_G_KEY, _EMPTY))
+
+
+def set_state(state: ActionState) -> None:
+    """Make ``state`` the one views and templates see for this request."""
+    setattr(g, _G_KEY, state)
+
+
+def action_state(fn: t.Callable[..., t.Any] | None = None) -> ActionState:
+    """The outcome of ``fn`` if this request just submitted it.
+
+    Use it in a view or a template (where it is a global)::
+
+        state = action_state(update_post)
+        if state.value:
+            ...  # what update_post returned
+
+    :param fn: the action to ask about. ``None`` gives the state of whatever
+        action was submitted, for page-wide notices.
+    :return: the state, falsy when ``fn`` was not the action submitted.
+    """
+    state = current_state()
+    if fn is None or (state.ref and state.ref == reference(fn)):
+        return state
+    return _EMPTY

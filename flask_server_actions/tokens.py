@@ -1,0 +1,190 @@
+"""The action token: an authenticated, encrypted envelope.
+
+Layout, before base64url (no padding)::
+
+    version (1 byte) | key id (4) | issued at (4, seconds) | nonce (12) | ciphertext + tag
+
+The first three fields travel in clear so that a token under a retired key or
+an expired token can be told apart from a forged one; they are authenticated
+as associated data of AES-256-GCM (from ``cryptography``), so changing any of
+them makes the token fail to open. The plaintext is the session binding
+(8 bytes) followed by compact JSON:
+``[ref, page, names, values, args, options]``.
+
+Keys are derived with HKDF-SHA256 from ``SECRET_KEY`` and each entry of
+``SECRET_KEY_FALLBACKS``; tokens are always minted with ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import re
+import struct
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .errors import BadActionToken
+from .errors import ExpiredToken
+from .errors import RetiredKey
+from .errors import SessionEnded
+
+VERSION = 1
+_HEADER = struct.Struct(">B4sI")
+_NONCE_SIZE = 12
+_TAG_SIZE = 16
+BINDING_SIZE = 8
+#: Smallest possible token, in bytes before base64.
+MIN_SIZE = _HEADER.size + _NONCE_SIZE + _TAG_SIZE + BINDING_SIZE
+_ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
+#: Tolerated clock difference between instances, in seconds.
+CLOCK_SKEW = 60
+
+
+def derive_key(secret: str | bytes) -> bytes:
+    """Derive the 32-byte token key from an app secret."""
+    if isinstance(secret, str):
+        secret = secret.encode("utf-8")
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"flask-server-actions",
+                info=b"action-token/v1")
+    return hkdf.derive(secret)
+
+
+def key_id(app_name: str, key: bytes) -> bytes:
+    """The key id written in clear in each token: 2 bytes naming the app, so
+    that a token of another app is told from one of a retired key, then 2
+    bytes naming the key."""
+    app_part = hashlib.blake2b(app_name.encode("utf-8"), digest_size=2, person=b"sa-app").digest()
+    return app_part + hashlib.blake2b(key, digest_size=2, person=b"sa-key-id").digest()
+
+
+def binding_tag(value: str) -> bytes:
+    """The 8 bytes a token keeps of the browser's binding cookie."""
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=BINDING_SIZE,
+                           person=b"sa-binding").digest()
+
+
+class KeyRing:
+    """The current key and the retired ones still accepted.
+
+    :param secrets: ``SECRET_KEY`` first, then ``SECRET_KEY_FALLBACKS``.
+    :param app_name: the app's import name, written into key ids.
+    """
+
+    def __init__(self, secrets: t.Sequence[str | bytes], app_name: str = "") -> None:
+        if not secrets or not secrets[0]:
+            raise RuntimeError(
+                "flask-server-actions needs SECRET_KEY to encrypt action tokens."
+                " Set app.config['SECRET_KEY'] to a long random value, for example"
+                " from `python -c 'import secrets; print(secrets.token_hex())'`.")
+        self.secrets = tuple(secrets)
+        keys = [derive_key(secret) for secret in secrets if secret]
+        self.current_id = key_id(app_name, keys[0])
+        self.app_id = self.current_id[:2]
+        self._ciphers = {}
+        for key in reversed(keys):  # the current key wins a (harmless) id clash
+            self._ciphers[key_id(app_name, key)] = AESGCM(key)
+
+    def cipher(self, kid: bytes) -> AESGCM | None:
+        """The cipher for a key id, or ``None`` if no known key has it."""
+        return self._ciphers.get(kid)
+
+
+@dataclass
+class ActionToken:
+    """What a token says, once opened.
+
+    ``values`` and ``args`` are still tagged JSON data: they are decoded only
+    once the action is known to exist, so custom loaders never run for a
+    token that will be refused.
+    """
+
+    #: ``module:qualname`` of the action.
+    ref: str
+    #: Path and query of the page that rendered the form.
+    page: str
+    #: Names of the captured variables, in the code object's order.
+    names: list[str]
+    #: Encoded captured values (and defaults), one per name.
+    values: list[t.Any]
+    #: Encoded bound arguments.
+    args: list[t.Any]
+    #: Options of the action that cannot be found from its code alone, such
+    #: as the form class of a decorated inline action (``{"form": ref}``).
+    options: dict[str, t.Any] = field(default_factory=dict)
+    #: Seconds since the epoch when the token was minted.
+    issued_at: int = 0
+
+
+def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
+    """Encrypt ``token`` for the session whose binding tag is ``binding``."""
+    body = json.dumps([token.ref, token.page, token.names, token.values, token.args,
+                       token.options],
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    header = _HEADER.pack(VERSION, keys.current_id, now)
+    nonce = os.urandom(_NONCE_SIZE)
+    cipher = keys.cipher(keys.current_id)
+    assert cipher is not None
+    sealed = cipher.encrypt(nonce, binding + body, header)
+    return base64.urlsafe_b64encode(header + nonce + sealed).rstrip(b"=").decode("ascii")
+
+
+def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
+               max_age: int, max_size: int) -> ActionToken:
+    """Decrypt and check a token.
+
+    :param binding: the binding tag of the posting browser, or ``None`` if it
+        sent no binding cookie.
+    :raises BadActionToken: malformed, forged or tampered with.
+    :raises RetiredKey: minted with a key that is no longer accepted.
+    :raises ExpiredToken: older than ``max_age`` seconds.
+    :raises SessionEnded: minted for another browser session.
+    """
+    if len(text) > max_size:
+        raise BadActionToken(f"token of {len(text)} characters is over the {max_size} limit")
+    if not _ALPHABET.fullmatch(text):
+        raise BadActionToken("token is not base64url")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise BadActionToken(f"token is not base64url: {error}") from None
+    if len(raw) < MIN_SIZE:
+        raise BadActionToken(f"token of {len(raw)} bytes is too short")
+    if base64.urlsafe_b64encode(raw).rstrip(b"=") != text.encode("ascii"):
+        raise BadActionToken("token is not in canonical base64url")
+    version, kid, issued_at = _HEADER.unpack_from(raw)
+    if version != VERSION:
+        raise BadActionToken(f"unknown token version {version}")
+    cipher = keys.cipher(kid)
+    if cipher is None:
+        if kid[:2] != keys.app_id:
+            raise BadActionToken(f"token of another app (key id {kid.hex()})")
+        raise RetiredKey(f"no accepted key has id {kid.hex()}")
+    start = _HEADER.size
+    nonce = raw[start:start + _NONCE_SIZE]
+    try:
+        plain = cipher.decrypt(nonce, raw[start + _NONCE_SIZE:], raw[:start])
+    except InvalidTag:
+        raise BadActionToken("token does not authenticate") from None
+    age = now - issued_at
+    if age > max_age:
+        raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at)
+    if age < -CLOCK_SKEW:
+        raise BadActionToken(f"token was issued {-age} s in the future")
+    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
+        raise SessionEnded("token was minted for another browser session")
+    try:
+        ref, page, names, values, args, options = json.loads(plain[BINDING_SIZE:])
+    except (ValueError, TypeError) as error:  # only a bug of ours can get here
+        raise BadActionToken(f"token body is malformed: {error}") from None
+    return ActionToken(ref, page, names, values, args, options, issued_at)

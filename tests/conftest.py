@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from .core_app import create_app
+from .store import STORE
+
+
+@pytest.fixture(autouse=True)
+def _clean_store() -> t.Iterator[None]:
+    STORE.clear()
+    yield
+    STORE.clear()
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
