@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask import request
+from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
@@ -157,11 +158,12 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     answer = adopt_get_route(app)
     if answer is not None:
         return answer
-    cookie = request.cookies.get(config["SERVER_ACTIONS_COOKIE_NAME"])
+    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+    tag = binding_tag(binding) if isinstance(binding, str) else None
     state = ActionState()
     try:
         token = open_token(
-            submitted_token(), ext.keys(app), binding_tag(cookie) if cookie else None,
+            submitted_token(), ext.keys(app), tag,
             int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:

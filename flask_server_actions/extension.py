@@ -8,8 +8,7 @@ import typing as t
 import click
 from flask import Flask
 from flask import current_app
-from flask import g
-from flask import request
+from flask import session
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
@@ -23,13 +22,10 @@ from .state import action_state
 from .templating import ActionHelper
 from .tokens import KeyRing
 
-_G_NEW_COOKIE = "_server_actions_new_cookie"
-_COOKIE_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
 DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_MAX_AGE": 24 * 60 * 60,
-    "SERVER_ACTIONS_COOKIE_NAME": "server_actions",
+    "SERVER_ACTIONS_SESSION_KEY": "_server_actions",
     "SERVER_ACTIONS_ALLOWED_ORIGINS": (),
     "SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS": (),
     "SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4096,
@@ -108,34 +104,26 @@ class ServerActions:
             self.serializer.max_depth = app.config["SERVER_ACTIONS_MAX_DEPTH"]
         return ring
 
-    def binding_cookie(self) -> str:
-        """The browser's binding cookie value, created for this response if
-        it has none (or a malformed one)."""
-        new = t.cast("str | None", g.get(_G_NEW_COOKIE))
-        if new is not None:
-            return new
-        value = request.cookies.get(current_app.config["SERVER_ACTIONS_COOKIE_NAME"])
-        if value and len(value) == 22 and _COOKIE_ALPHABET.issuperset(value):
-            return value
-        new = secrets.token_urlsafe(16)
-        setattr(g, _G_NEW_COOKIE, new)
-        return new
+    def binding(self) -> str:
+        """The random value that binds tokens to this browser session.
+
+        It lives in Flask's session, which Flask decodes for every request
+        anyway, so checking it costs a dictionary lookup; clearing the
+        session (logging out) ends every token minted before.
+        """
+        key = current_app.config["SERVER_ACTIONS_SESSION_KEY"]
+        value = session.get(key)
+        if not (isinstance(value, str) and len(value) == 22):
+            value = session[key] = secrets.token_urlsafe(16)
+        return value
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
-        if not minted_tokens():
-            return response
-        # A page with tokens is for one browser only: never in a shared cache.
-        response.cache_control.public = False
-        response.cache_control.private = True
-        response.cache_control.s_maxage = None
-        response.vary.add("Cookie")
-        new = g.get(_G_NEW_COOKIE)
-        if new is not None:
-            config = current_app.config
-            response.set_cookie(
-                config["SERVER_ACTIONS_COOKIE_NAME"], new, httponly=True, samesite="Lax",
-                secure=bool(config.get("SESSION_COOKIE_SECURE")) or request.is_secure,
-                path="/")
+        if minted_tokens():
+            # A page with tokens is for one browser only: never in a shared cache.
+            response.cache_control.public = False
+            response.cache_control.private = True
+            response.cache_control.s_maxage = None
+            response.vary.add("Cookie")
         return response
 
 

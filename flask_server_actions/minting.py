@@ -94,7 +94,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
         options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
     setattr(g, _G_MINTED, True)
-    return seal(token, ext.keys(app), binding_tag(ext.binding_cookie()), int(time.time()))
+    return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))
 
 
 def minted_tokens() -> bool:

@@ -69,7 +69,7 @@ def key_id(app_name: str, key: bytes) -> bytes:
 
 
 def binding_tag(value: str) -> bytes:
-    """The 8 bytes a token keeps of the browser's binding cookie."""
+    """The 8 bytes a token keeps of the browser session's binding value."""
     return hashlib.blake2b(value.encode("utf-8"), digest_size=BINDING_SIZE,
                            person=b"sa-binding").digest()
 
@@ -143,8 +143,8 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
                max_age: int, max_size: int) -> ActionToken:
     """Decrypt and check a token.
 
-    :param binding: the binding tag of the posting browser, or ``None`` if it
-        sent no binding cookie.
+    :param binding: the binding tag of the posting browser session, or
+        ``None`` if its session has no binding value.
     :raises BadActionToken: malformed, forged or tampered with.
     :raises RetiredKey: minted with a key that is no longer accepted.
     :raises ExpiredToken: older than ``max_age`` seconds.

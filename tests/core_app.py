@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
-from flask_server_actions import action_state
 from flask_server_actions import server_action
 
 from . import core_actions

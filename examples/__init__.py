@@ -1,0 +1,1 @@
+"""Example apps for flask-server-actions."""
