@@ -136,7 +136,9 @@ def test_blueprint_hooks_run_before_an_action_on_a_get_only_view(client: FlaskCl
     assert form.submit(name="eve").status_code == 401
     assert STORE == []
     client.post("/login")
-    assert form.submit(name="bob").status_code == 303
+    # Clearing the session ended the old token: the form comes back to resubmit.
+    assert form.submit(name="bob").status_code == 422
+    assert Page.get(client, "/members/").form().submit(name="bob").status_code == 303
     assert STORE == [("join", "bob")]
 
 
