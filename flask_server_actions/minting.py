@@ -24,6 +24,7 @@ from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
 from .tokens import ActionToken
+from .tokens import KeyRing
 from .tokens import binding_tag
 from .tokens import seal
 
@@ -32,6 +33,7 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
 
 _G_MINTED = "_server_actions_minted"
+_REQUEST_PAGE = "_server_actions_page"
 
 
 def page_of_request() -> str:
@@ -40,7 +42,17 @@ def page_of_request() -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+# Actions already checked, by code object: a page with a delete button per
+# row mints the same action many times, and every render of it again.
+_checked: dict[types.CodeType, ActionTarget] = {}
+
+
 def _check(fn: object) -> ActionTarget:
+    code = getattr(fn, "__code__", None)
+    target = _checked.get(code) if isinstance(code, types.CodeType) else None
+    # resolve() answers from its cache unless the module was replaced.
+    if target is not None and resolve(target.ref) is target:
+        return target
     if not isinstance(fn, types.FunctionType):
         raise UnmarkedFunction(
             f"{fn!r} is not a function. Pass the action itself, e.g."
@@ -59,27 +71,48 @@ def _check(fn: object) -> ActionTarget:
             " name, mark inline ones with a \"use server\" docstring or with"
             " @server_action written directly above `def`, and wrap views only with"
             " decorators that use functools.wraps.") from None
-    code = target.code
-    if code is not fn.__code__:
+    if target.code is not fn.__code__:
         raise UnresolvableAction(
             f"The name {ref} leads to another function than the {fn.__name__!r} given;"
             " was it redefined or wrapped by a decorator that hides it?")
+    _checked[fn.__code__] = target
     return target
+
+
+class _Page(t.NamedTuple):
+    """What every token minted while rendering one request shares."""
+
+    page: str
+    binding: bytes
+    keys: KeyRing
+    budget: int
+
+
+def _page(ext: ServerActions) -> _Page:
+    # Kept on the request object itself: g may outlive one request.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    found = req.__dict__.get(_REQUEST_PAGE)
+    if found is None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        found = _Page(page_of_request(), binding_tag(ext.binding()), ext.keys(app),
+                      app.config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"])
+        req.__dict__[_REQUEST_PAGE] = found
+        setattr(g, _G_MINTED, True)
+    return t.cast(_Page, found)
 
 
 def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object]) -> str:
     """Make the token that lets the current page's form call ``fn(*args, form)``."""
     target = _check(fn)
     assert isinstance(fn, types.FunctionType)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
+    page = _page(ext)
     serializer = ext.serializer
     names, values = captured(fn, target)
-    arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
-    budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
     try:
-        encoded = encode_values(serializer, names, values, budget)
-        encoded_args = encode_values(serializer, arg_names, args, budget)
+        encoded = encode_values(serializer, names, values, page.budget)
+        encoded_args = encode_values(
+            serializer, [f"bound argument {index + 1}" for index in range(len(args))],
+            args, page.budget) if args else []
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
@@ -89,12 +122,12 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
     options: dict[str, t.Any] = {}
-    live = options_of(fn)
-    if target.function is None and live is not None and live.form is not None:
-        options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
-    token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
-    setattr(g, _G_MINTED, True)
-    return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))
+    if target.function is None:
+        live = options_of(fn)
+        if live is not None and live.form is not None:
+            options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+    token = ActionToken(target.ref, page.page, names, encoded, encoded_args, options)
+    return seal(token, page.keys, page.binding, int(time.time()))
 
 
 def minted_tokens() -> bool:
