@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from flask_server_actions import ServerActions
+from flask_server_actions import dispatch
 from flask_server_actions.closures import CaptureError
 from flask_server_actions.closures import encode_values
 from flask_server_actions.closures import rebuild
@@ -29,6 +30,7 @@ from flask_server_actions.tokens import seal
 
 from .core_app import create_app
 from .html import Page
+from .store import STORE
 
 KEYS = KeyRing(["fast path secret"], "tests")
 BINDING = b"12345678"
@@ -142,3 +144,13 @@ def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> 
         with pytest.raises(UnresolvableAction, match="another function"):
             mint(ext, old.act, ())
         assert mint(ext, new.act, ())
+
+
+@pytest.mark.parametrize("limit", [1, 4096])
+def test_remembered_get_routes_keep_each_url_its_own_view_args(
+        monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
+    monkeypatch.setattr(dispatch, "_MAX_GET_ROUTES", limit)
+    client = create_app().test_client()
+    for post_id in (1, 2, 1, 2):
+        Page.get(client, f"/posts/{post_id}").form("#edit").submit(title=f"t{post_id}")
+    assert [entry[1] for entry in STORE] == [1, 2, 1, 2]
