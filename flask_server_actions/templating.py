@@ -37,8 +37,9 @@ class ActionHelper:
 
     def __call__(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
         """A hidden input that makes the form call ``fn(*args, form)``."""
-        return Markup('<input type="hidden" name="{}" value="{}">').format(
-            FIELD, self.token(fn, *args))
+        # Tokens are base64url, which needs no escaping: plain formatting is
+        # several times cheaper than Markup.format on a page of many rows.
+        return Markup(f'<input type="hidden" name="{FIELD}" value="{self.token(fn, *args)}">')
 
     def button(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
         """Attributes for a ``<button>`` that calls ``fn(*args, form)`` instead
@@ -47,8 +48,8 @@ class ActionHelper:
         Pressing Enter in a field submits with the form's *first* submit
         button, as HTML specifies: put the form's main button first.
         """
-        return Markup('type="submit" name="{}" value="{}" formmethod="post"').format(
-            BUTTON_FIELD, self.token(fn, *args))
+        return Markup(f'type="submit" name="{BUTTON_FIELD}" value="{self.token(fn, *args)}"'
+                      ' formmethod="post"')
 
     def token(self, fn: t.Callable[..., t.Any], *args: object) -> str:
         """The bare token, for custom markup or client code."""
