@@ -112,7 +112,8 @@ def measure(variant: Variant, duration: int, connections: int) -> None:
     summary = run_wrk(variant.server.origin + variant.path, variant.script, duration,
                       connections)
     cpu = variant.server.cpu_seconds() - before
-    if summary["status_errors"] or summary["socket_errors"] or not summary["requests"]:
+    failures = summary["status_errors"] + summary["socket_errors"] + summary["timeouts"]
+    if failures or not summary["requests"]:
         raise RuntimeError(f"{variant.name}: {summary}")
     variant.rps.append(summary["requests"] / (summary["duration_us"] / 1e6))
     variant.p50.append(summary["p50_us"] / 1000)

@@ -52,10 +52,10 @@ class Gunicorn:
         while time.monotonic() < deadline:
             text = self.log.read_text()
             port = _LISTENING.search(text)
-            if port and len(set(_BOOTED.findall(text))) >= self.workers:
-                # Workers import the app after the "Booting" line: ask until one answers.
-                if self._answers(int(port.group(1))):
-                    return int(port.group(1))
+            # Workers import the app after the "Booting" line: ask until one answers.
+            if (port and len(set(_BOOTED.findall(text))) >= self.workers
+                    and self._answers(int(port.group(1)))):
+                return int(port.group(1))
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn {self.app} exited:\n{text}")
             time.sleep(0.05)
@@ -110,9 +110,9 @@ _DONE = r"""
 done = function(summary, latency, requests)
   io.write(string.format(
     'WRK-SUMMARY {"requests":%d,"duration_us":%d,"status_errors":%d,' ..
-    '"socket_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    '"socket_errors":%d,"timeouts":%d,"p50_us":%d,"p99_us":%d}\n',
     summary.requests, summary.duration, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.connect + summary.errors.read + summary.errors.write,
     summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
@@ -132,14 +132,17 @@ def request_script(method: str, body: str = "", headers: dict[str, str] | None =
 
 
 def run_wrk(url: str, script: str, duration: int, connections: int,
-            threads: int = 1) -> dict[str, int]:
-    """Run wrk against ``url`` with a Lua ``script``; its summary as a dict."""
+            threads: int = 1, timeout: int = 10) -> dict[str, int]:
+    """Run wrk against ``url`` with a Lua ``script``; its summary as a dict.
+
+    :param timeout: seconds after which wrk counts a request as timed out.
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
         file.write(script + _DONE)
     try:
         result = subprocess.run(
             ["wrk", "--latency", "-t", str(threads), "-c", str(connections),
-             "-d", f"{duration}s", "-s", file.name, url],
+             "-d", f"{duration}s", "--timeout", f"{timeout}s", "-s", file.name, url],
             capture_output=True, text=True, timeout=duration + 60)
     finally:
         os.unlink(file.name)
