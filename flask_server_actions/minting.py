@@ -20,6 +20,7 @@ from .closures import resolve
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
+from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
@@ -90,8 +91,10 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             target.ref, error.name, type(error.value)) from None
     options: dict[str, t.Any] = {}
     live = options_of(fn)
-    if target.function is None and live is not None and live.form is not None:
-        options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+    if target.function is None and live is not None:
+        if live.form is not None:
+            options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+        options.update(token_options(live, target.ref))
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
     setattr(g, _G_MINTED, True)
     return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))
