@@ -146,7 +146,6 @@ class ServerActions:
         if ring is None or ring.secrets != secrets_:
             ring = KeyRing(t.cast(t.Sequence[str | bytes], secrets_), app.import_name)
             app.extensions["server_actions.keys"] = ring
-            self.serializer.max_depth = app.config["SERVER_ACTIONS_MAX_DEPTH"]
         return ring
 
     def binding(self) -> str:

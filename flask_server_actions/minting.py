@@ -75,6 +75,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     serializer = ext.serializer
+    # Set on each mint: the setting may differ between the apps one
+    # extension serves, and may change after the app's first request.
+    serializer.max_depth = config["SERVER_ACTIONS_MAX_DEPTH"]
     names, values = captured(fn, target)
     arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
     budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]

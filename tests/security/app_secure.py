@@ -38,8 +38,9 @@ def page(fn: t.Callable[..., t.Any], *args: object) -> str:
 
 def create_app(secret: str = "security secret", name: str = __name__,
                store: ActionStore | None = None, proxy_fix: bool = False,
-               **config: t.Any) -> Flask:
+               merge_slashes: bool = True, **config: t.Any) -> Flask:
     app = Flask(name)
+    app.url_map.merge_slashes = merge_slashes
     app.config.update(SECRET_KEY=secret, **config)
     actions = ServerActions(app, store=store)
     if proxy_fix:

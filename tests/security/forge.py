@@ -56,11 +56,12 @@ def token_of(client: FlaskClient, url: str = "/plain") -> str:
 
 
 def post(client: FlaskClient, token: str, url: str = "/plain",
-         headers: dict[str, str] | None = None, **fields: str) -> TestResponse:
+         headers: dict[str, str] | None = None, environ: dict[str, t.Any] | None = None,
+         **fields: str) -> TestResponse:
     """Post ``token`` as the form's action, as a same-origin browser would."""
     data = {"__action": token, "x": "typed", **fields}
     sent = {"Origin": ORIGIN} if headers is None else headers
-    return client.post(url, data=data, headers=sent)
+    return client.post(url, data=data, headers=sent, environ_overrides=environ)
 
 
 def session_tag(client: FlaskClient, app: Flask) -> bytes | None:
