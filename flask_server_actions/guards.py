@@ -120,10 +120,8 @@ def load_check(ref: str) -> Check:
     return check
 
 
-def token_options(live: ActionOptions | None, action: str) -> dict[str, t.Any]:
+def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
     """The options of the inline action ``action`` that its token must carry."""
-    if live is None:
-        return {}
     options: dict[str, t.Any] = {}
     if live.once:
         options["once"] = True

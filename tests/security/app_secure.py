@@ -109,6 +109,16 @@ def create_app(secret: str = "security secret", name: str = __name__,
 
         return page(guarded)
 
+    @app.get("/late")
+    def late() -> str:
+        def uses_later(form: t.Any) -> None:
+            "use server"
+            STORE.append(("late", later))
+
+        html = page(uses_later)
+        later = 1
+        return html + str(later)
+
     @app.get("/capture/<kind>")
     def capture(kind: str) -> str:
         values: dict[str, t.Any] = {"huge": "x" * 10_000, "deep": [], "fine": "ok"}

@@ -45,6 +45,13 @@ def test_before_action_sees_name_captured_values_and_bound_args() -> None:
         "transfer", {}, (10,), True)
 
 
+def test_before_action_leaves_out_variables_unassigned_when_rendered() -> None:
+    calls: list[ActionCall] = []
+    client = hooked(lambda call: calls.append(call) or False)
+    assert post(client, token_of(client, "/late"), "/late").status_code == 403
+    assert calls[0].captured == {}
+
+
 def _abort_401(call: ActionCall) -> None:
     abort(401)
 

@@ -8,6 +8,7 @@ import time
 import typing as t
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -142,6 +143,12 @@ def test_the_store_setting_wins_over_the_constructor(redis_url: str) -> None:
     assert isinstance(app.extensions["server_actions"].store(app), RedisStore)
 
 
+def test_the_store_setting_may_be_a_store() -> None:
+    store = MemoryStore()
+    app = create_app(SERVER_ACTIONS_STORE=store)
+    assert app.extensions["server_actions"].store(app) is store
+
+
 def test_a_store_setting_that_is_no_store_is_a_clear_error() -> None:
     with pytest.raises(TypeError, match="SERVER_ACTIONS_STORE"):
         store_from_setting(t.cast(t.Any, "memcached://localhost"))
@@ -156,7 +163,7 @@ def test_redis_store_lets_exactly_one_of_concurrent_uses_through(redis_url: str)
 
 
 def test_redis_record_expires_with_the_token(redis_url: str) -> None:
-    store = RedisStore(redis_url)
+    store = RedisStore(redis.Redis.from_url(redis_url))
     assert store.first_use("ttl-check", 90)
     assert 0 < store.client.ttl(store.prefix + "ttl-check") <= 90
 

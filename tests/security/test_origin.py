@@ -23,6 +23,7 @@ CROSS_SITE = [
     pytest.param({"Origin": "http://localhost:8080"}, id="other port"),
     pytest.param({"Origin": "null"}, id="Origin null"),
     pytest.param({"Origin": ""}, id="empty Origin"),
+    pytest.param({"Origin": "http://[::1"}, id="malformed Origin"),
     pytest.param({"Referer": "https://evil.example/page"}, id="cross-site Referer"),
     pytest.param({"Origin": "https://evil.example", "Referer": "http://localhost/plain"},
                  id="cross-site Origin, same-site Referer"),
