@@ -24,6 +24,7 @@ as the ``module:qualname`` of an importable function.
 from __future__ import annotations
 
 import importlib
+import sys
 import types
 import typing as t
 from dataclasses import dataclass
@@ -97,7 +98,7 @@ def check_ref(check: t.Callable[..., t.Any], action: str) -> str:
     return ref
 
 
-_checks: dict[str, Check] = {}
+_checks: dict[str, tuple[types.ModuleType, Check]] = {}
 
 
 def load_check(ref: str) -> Check:
@@ -105,18 +106,22 @@ def load_check(ref: str) -> Check:
 
     :raises ResolveError: nothing callable has that name.
     """
-    check = _checks.get(ref)
-    if check is None:
-        module_name, _, qualname = ref.partition(":")
-        try:
-            obj: object = importlib.import_module(module_name)
-            for part in qualname.split("."):
-                obj = getattr(obj, part)
-        except (ImportError, AttributeError, ValueError) as error:
-            raise ResolveError(f"the check {ref} cannot be imported: {error}") from None
-        if not callable(obj):
-            raise ResolveError(f"the check {ref} is not callable")
-        check = _checks[ref] = t.cast(Check, obj)
+    module_name, _, qualname = ref.partition(":")
+    cached = _checks.get(ref)
+    # A module replaced in sys.modules (a reload, a test) invalidates the entry.
+    if cached is not None and sys.modules.get(module_name) is cached[0]:
+        return cached[1]
+    try:
+        module = importlib.import_module(module_name)
+        obj: object = module
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ResolveError(f"the check {ref} cannot be imported: {error}") from None
+    if not callable(obj):
+        raise ResolveError(f"the check {ref} is not callable")
+    check = t.cast(Check, obj)
+    _checks[ref] = (module, check)
     return check
 
 
