@@ -8,7 +8,6 @@ import typing as t
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from .app_secure import create_app
 
@@ -17,12 +16,8 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 @pytest.fixture
 def app() -> Flask:
+    """The attacked app; tests/conftest.py's ``client`` browses it."""
     return create_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def _free_port() -> int:
