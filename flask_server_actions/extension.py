@@ -136,7 +136,8 @@ class ServerActions:
                 store = store_from_setting(setting)
             else:
                 store = self._store if self._store is not None else MemoryStore()
-            app.extensions["server_actions.store"] = store
+            # setdefault: two first requests racing must end up with one store.
+            store = app.extensions.setdefault("server_actions.store", store)
         return store
 
     def keys(self, app: Flask) -> KeyRing:
