@@ -23,6 +23,7 @@ from . import app_secure
 from .app_secure import create_app
 from .forge import opener
 from .forge import post
+from .forge import same_browser
 from .forge import token_of
 
 
@@ -117,6 +118,15 @@ def test_inline_require_travels_in_the_token_by_name(app: Flask, client: FlaskCl
     token = token_of(client, "/admin/2")
     options = opener(app, client, int(time.time()))(token).options
     assert options == {"require": "tests.security.app_checks:admin_only"}
+
+
+def test_another_instance_enforces_an_inline_require_from_the_token(
+        client: FlaskClient) -> None:
+    client.post("/login")
+    token = token_of(client, "/admin/6")
+    other = same_browser(client, create_app())  # never rendered /admin/6
+    assert post(other, token, "/admin/6").status_code == 403
+    assert STORE == [("checked", "purge")]
 
 
 def test_a_require_check_that_cannot_be_imported_is_a_render_time_error(app: Flask) -> None:
