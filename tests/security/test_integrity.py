@@ -278,7 +278,7 @@ def test_mutated_tokens_only_raise_library_errors(edits: list[tuple[str, int, in
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(st.text(max_size=300), mutations))
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300).map(encode), mutations))
 def test_posted_garbage_never_reaches_an_action(attack: str | list[t.Any]) -> None:
     _, client, token = _fresh()
     forged = attack if isinstance(attack, str) else mutate(token, attack)
