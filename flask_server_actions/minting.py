@@ -20,6 +20,7 @@ from .closures import resolve
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
+from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
@@ -86,6 +87,7 @@ class _Page(t.NamedTuple):
     binding: bytes
     keys: KeyRing
     budget: int
+    max_depth: int
 
 
 def _page(ext: ServerActions) -> _Page:
@@ -94,8 +96,10 @@ def _page(ext: ServerActions) -> _Page:
     found = req.__dict__.get(_REQUEST_PAGE)
     if found is None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        found = _Page(page_of_request(), binding_tag(ext.binding()), ext.keys(app),
-                      app.config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"])
+        keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
+        found = _Page(page_of_request(), binding_tag(ext.binding()), keys,
+                      app.config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"],
+                      app.config["SERVER_ACTIONS_MAX_DEPTH"])
         req.__dict__[_REQUEST_PAGE] = found
         setattr(g, _G_MINTED, True)
     return t.cast(_Page, found)
@@ -107,6 +111,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     assert isinstance(fn, types.FunctionType)
     page = _page(ext)
     serializer = ext.serializer
+    # Set on each mint: the setting may differ between the apps one
+    # extension serves, and may change after the app's first request.
+    serializer.max_depth = page.max_depth
     names, values = captured(fn, target)
     try:
         encoded = encode_values(serializer, names, values, page.budget)
@@ -124,8 +131,10 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     options: dict[str, t.Any] = {}
     if target.function is None:
         live = options_of(fn)
-        if live is not None and live.form is not None:
-            options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+        if live is not None:
+            if live.form is not None:
+                options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+            options.update(token_options(live, target.ref))
     token = ActionToken(target.ref, page.page, names, encoded, encoded_args, options)
     return seal(token, page.keys, page.binding, int(time.time()))
 
