@@ -10,6 +10,7 @@ import typing as t
 
 import pytest
 from flask import Flask
+from flask import render_template_string
 
 from flask_server_actions import ServerActions
 from flask_server_actions import dispatch
@@ -154,3 +155,23 @@ def test_remembered_get_routes_keep_each_url_its_own_view_args(
     for post_id in (1, 2, 1, 2):
         Page.get(client, f"/posts/{post_id}").form("#edit").submit(title=f"t{post_id}")
     assert [entry[1] for entry in STORE] == [1, 2, 1, 2]
+
+
+def test_a_page_already_private_and_varying_by_cookie_is_left_as_it_was() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+
+    @app.get("/")
+    def home() -> t.Any:
+        def save(form: object) -> None:
+            "use server"
+
+        response = app.make_response(render_template_string("{{ action(save) }}", save=save))
+        response.cache_control.private = True
+        response.vary.add("Cookie")
+        return response
+
+    response = app.test_client().get("/")
+    assert response.headers["Cache-Control"] == "private"
+    assert [value.lower() for value in response.vary] == ["cookie"]
