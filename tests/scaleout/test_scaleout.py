@@ -1,11 +1,13 @@
-"""Several workers, several instances, key rotation and redeploys, with real
-gunicorn servers on loopback (sync workers) and the notes app."""
+"""Several workers, several instances, key rotation and redeploys: the demo
+blog (examples/blog) served by real gunicorn servers (sync workers) on
+loopback, all instances sharing one SQLite file."""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
 import re
+import shutil
 import sqlite3
 import urllib.parse
 from dataclasses import dataclass
@@ -13,127 +15,166 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.servers import ROOT
 from benchmarks.servers import Gunicorn
 from benchmarks.servers import lua_string
 from benchmarks.servers import run_wrk
 
-from . import notes_app
-
-MODULE = "scaleout_notes"
 SECRET = "scale-out secret"
-SOURCE = Path(notes_app.__file__).read_text()
-#: The notes app after a redeploy that changed what the action does.
-CHANGED = SOURCE.replace('text = form["text"]', 'text = form["text"] + " (v2)"')
-#: The notes app after a redeploy that renamed the action.
-RENAMED = SOURCE.replace("add_note", "append_note")
+VIEWS = Path("examples/blog/views.py")
+#: A redeploy that changed what the inline action does, not its name.
+CHANGED = ("db.update_post(post_id, title,", 'db.update_post(post_id, title + " (v2)",')
+#: A redeploy that renamed the inline action.
+RENAMED = ("def update_post(", "def edit_post("), ("update_post=update_post",
+                                                  "update_post=edit_post")
 
 
 @dataclass
 class Deployment:
-    """Where the app's code and data live, shared by the instances of a test."""
+    """A copy of the blog's code (so a test can "redeploy" it changed) and
+    the database every instance of a test shares."""
 
     code: Path
     database: Path
 
-    def deploy(self, source: str) -> None:
-        (self.code / f"{MODULE}.py").write_text(source)
+    def change(self, old: str, new: str) -> None:
+        views = self.code / VIEWS
+        source = views.read_text()
+        assert old in source
+        views.write_text(source.replace(old, new))
 
     def start(self, secret: str = SECRET, fallbacks: str = "", workers: int = 1) -> Gunicorn:
-        env = {"SCALEOUT_SECRET": secret, "SCALEOUT_FALLBACKS": fallbacks,
-               "SCALEOUT_DB": str(self.database)}
-        return Gunicorn(f"{MODULE}:create_app()", workers, env=env, pythonpath=[self.code])
+        env = {"BLOG_SECRET_KEY": secret, "BLOG_SECRET_KEY_FALLBACKS": fallbacks,
+               "BLOG_DATABASE": str(self.database)}
+        # gunicorn puts its working directory first on sys.path: the copy wins.
+        return Gunicorn("examples.blog.app:create_app()", workers, env=env, cwd=self.code,
+                        pythonpath=[self.code])
 
-    def notes(self) -> list[str]:
+    def query(self, sql: str) -> list[str]:
         with contextlib.closing(sqlite3.connect(self.database)) as db:
-            return [row[0] for row in db.execute("select text from notes order by id")]
+            return [row[0] for row in db.execute(sql)]
 
 
 @pytest.fixture
 def deployment(tmp_path: Path) -> Deployment:
     code = tmp_path / "code"
-    code.mkdir()
-    found = Deployment(code, tmp_path / "notes.sqlite")
-    notes_app.create_schema(str(found.database))
-    found.deploy(SOURCE)
-    return found
+    shutil.copytree(ROOT / "examples", code / "examples",
+                    ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    return Deployment(code, tmp_path / "blog.sqlite3")
 
 
-@dataclass
-class Form:
-    """A rendered form: its token and the cookie of the browser that got it."""
-
-    site: str
-    path: str
-    token: str
-    cookie: str
-
-    def submit(self, server: Gunicorn, text: str) -> tuple[int, str]:
-        """Post the form to ``server`` as a browser on ``site`` would, through a
-        load balancer that keeps the Host header."""
-        body = urllib.parse.urlencode({"__action": self.token, "text": text})
-        return _request(server, "POST", self.path, body, {
-            "Host": self.site, "Origin": f"http://{self.site}", "Cookie": self.cookie,
-            "Content-Type": "application/x-www-form-urlencoded"})[:2]
-
-
-def _request(server: Gunicorn, method: str, path: str, body: str = "",
-             headers: dict[str, str] | None = None) -> tuple[int, str, str]:
+def request(server: Gunicorn, method: str, path: str, fields: dict[str, str] | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Status, body and the cookie set (``name=value``), if any."""
+    body = urllib.parse.urlencode(fields or {})
+    sent = {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
-        connection.request(method, path, body=body, headers=headers or {})
+        connection.request(method, path, body=body if fields else None, headers=sent)
         response = connection.getresponse()
-        return response.status, response.read().decode(), response.getheader("Set-Cookie", "")
+        cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        return response.status, response.read().decode(), cookie
     finally:
         connection.close()
 
 
-def render(server: Gunicorn, path: str = "/boards/team") -> Form:
-    status, html, cookie = _request(server, "GET", path)
-    assert status == 200, html
-    token = re.search(r'name="__action" value="([^"]+)"', html)
-    assert token and cookie
-    return Form(f"127.0.0.1:{server.port}", path, token.group(1), cookie.split(";", 1)[0])
+@dataclass
+class Browser:
+    """One browser on the site ``site`` (host:port), behind a load balancer
+    that may send each request to any instance and keeps the Host header."""
+
+    site: str
+    cookie: str = ""
+
+    def headers(self) -> dict[str, str]:
+        return {"Host": self.site, "Origin": f"http://{self.site}", "Cookie": self.cookie}
+
+    def get(self, server: Gunicorn, path: str) -> str:
+        status, html, cookie = request(server, "GET", path, headers=self.headers())
+        assert status == 200, html
+        self.cookie = cookie or self.cookie
+        return html
+
+    def post(self, server: Gunicorn, path: str, fields: dict[str, str]) -> tuple[int, str]:
+        status, html, cookie = request(server, "POST", path, fields, self.headers())
+        self.cookie = cookie or self.cookie
+        return status, html
+
+
+def token(html: str, form_id: str) -> str:
+    form = re.search(rf'<form id="{form_id}".*?</form>', html, re.S)
+    assert form, f"no form #{form_id}"
+    found = re.search(r'name="__action" value="([^"]+)"', form.group(0))
+    assert found
+    return found.group(1)
+
+
+def signed_in(server: Gunicorn) -> Browser:
+    """A browser signed in as ada (who wrote post 1) on ``server``'s site."""
+    browser = Browser(f"127.0.0.1:{server.port}")
+    html = browser.get(server, "/")
+    status, _ = browser.post(server, "/", {"__action": token(html, "sign-in"),
+                                           "username": "ada"})
+    assert status == 303
+    return browser
+
+
+def edit_form(browser: Browser, server: Gunicorn) -> str:
+    return token(browser.get(server, "/posts/1"), "edit-post")
+
+
+def title_of_post_1(deployment: Deployment) -> str:
+    return deployment.query("select title from posts where id = 1")[0]
 
 
 def test_a_form_rendered_by_one_instance_is_accepted_by_another(
         deployment: Deployment) -> None:
     with deployment.start() as first, deployment.start() as second:
-        status, _ = render(first).submit(second, "from the first to the second")
+        browser = signed_in(first)
+        status, _ = browser.post(second, "/posts/1", {
+            "__action": edit_form(browser, first), "title": "Saved by the second"})
     assert status == 303
-    assert deployment.notes() == ["from the first to the second"]
+    assert title_of_post_1(deployment) == "Saved by the second"
 
 
 def test_an_instance_with_a_rotated_key_accepts_tokens_of_the_old_key(
         deployment: Deployment) -> None:
     with deployment.start(secret=SECRET) as old, \
             deployment.start(secret="the new secret", fallbacks=SECRET) as rotated:
-        status, _ = render(old).submit(rotated, "across the rotation")
+        browser = signed_in(old)
+        status, _ = browser.post(rotated, "/posts/1", {
+            "__action": edit_form(browser, old), "title": "Across the rotation"})
     assert status == 303
-    assert deployment.notes() == ["across the rotation"]
+    assert title_of_post_1(deployment) == "Across the rotation"
 
 
 def test_a_redeploy_that_changed_the_action_runs_the_new_code(
         deployment: Deployment) -> None:
     with deployment.start() as before:
-        form = render(before)
-    deployment.deploy(CHANGED)
+        browser = signed_in(before)
+        form = edit_form(browser, before)
+    deployment.change(*CHANGED)
     with deployment.start() as after:
-        status, _ = form.submit(after, "typed before the deploy")
+        status, _ = browser.post(after, "/posts/1", {
+            "__action": form, "title": "Typed before the deploy"})
     assert status == 303
-    assert deployment.notes() == ["typed before the deploy (v2)"]
+    assert title_of_post_1(deployment) == "Typed before the deploy (v2)"
 
 
 def test_a_redeploy_that_renamed_the_action_gives_the_page_back_with_the_input(
         deployment: Deployment) -> None:
     with deployment.start() as before:
-        form = render(before)
-    deployment.deploy(RENAMED)
+        browser = signed_in(before)
+        form = edit_form(browser, before)
+    for old, new in RENAMED:
+        deployment.change(old, new)
     with deployment.start() as after:
-        status, html = form.submit(after, "typed before the deploy")
+        status, html = browser.post(after, "/posts/1", {
+            "__action": form, "title": "Typed before the deploy"})
     assert status == 422
-    assert 'value="typed before the deploy"' in html
+    assert 'value="Typed before the deploy"' in html
     assert 'class="action-notice"' in html
-    assert deployment.notes() == []
+    assert title_of_post_1(deployment) == "Notes on the analytical engine"
 
 
 LOAD_SCRIPT = """
@@ -145,7 +186,7 @@ setup = function(thread)
 end
 request = function()
   counter = counter + 1
-  local body = "__action=" .. TOKEN .. "&text=load-" .. id .. "-" .. counter
+  local body = "__action=" .. TOKEN .. "&title=load-" .. id .. "-" .. counter
   return wrk.format("POST", nil, HEADERS, body)
 end
 """
@@ -155,23 +196,19 @@ def test_four_workers_under_load_answer_every_post_and_lose_no_row(
         deployment: Deployment) -> None:
     connections = 32
     with deployment.start(workers=4) as server:
-        form = render(server)
-        headers = {"Cookie": form.cookie, "Origin": f"http://{form.site}",
-                   "Content-Type": "application/x-www-form-urlencoded"}
+        browser = signed_in(server)
+        form = token(browser.get(server, "/posts"), "create-post")
+        headers = {**browser.headers(), "Content-Type": "application/x-www-form-urlencoded"}
         lua_headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}"
                                 for k, v in headers.items())
-        script = (f"TOKEN = {lua_string(form.token)}\nHEADERS = {{{lua_headers}}}\n"
-                  + LOAD_SCRIPT)
-        summary = run_wrk(f"http://{form.site}{form.path}", script, 10, connections,
-                          threads=2)
-    notes = deployment.notes()
+        script = f"TOKEN = {lua_string(form)}\nHEADERS = {{{lua_headers}}}\n" + LOAD_SCRIPT
+        summary = run_wrk(f"{server.origin}/posts", script, 10, connections, threads=2)
+    titles = deployment.query("select title from posts where title like 'load-%'")
     assert summary["status_errors"] == summary["socket_errors"] == summary["timeouts"] == 0, \
         summary
     assert summary["requests"] > 100, summary
     # Every answered post wrote its row, each once; a post still in flight when
     # wrk stopped may have written one more.
-    assert len(set(notes)) == len(notes)
-    assert summary["requests"] <= len(notes) <= summary["requests"] + connections
-    assert all(re.fullmatch(r"load-[01]-\d+", note) for note in notes)
-
-
+    assert len(set(titles)) == len(titles)
+    assert summary["requests"] <= len(titles) <= summary["requests"] + connections
+    assert all(re.fullmatch(r"load-[01]-\d+", title) for title in titles)
