@@ -51,6 +51,12 @@ def sign_in(client: FlaskClient, name: str, url: str = "/") -> Page:
     return Page.get(client, url)
 
 
+def came_back(client: FlaskClient, url: str, response: t.Any, status: int = 422) -> Page:
+    """The page shown again after a refused or stateful submission."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    return Page(client, url, response)
+
+
 def follow(client: FlaskClient, response: t.Any) -> Page:
     assert response.status_code == 303, response.get_data(as_text=True)
     return Page.get(client, response.headers["Location"])
@@ -80,8 +86,7 @@ def test_sign_in_and_out(client: FlaskClient) -> None:
 
 def test_sign_in_as_nobody_keeps_the_name_typed(client: FlaskClient) -> None:
     response = Page.get(client, "/").form("#sign-in").submit(username="mallory")
-    assert response.status_code == 422
-    page = Page(client, "/", response)
+    page = came_back(client, "/", response)
     assert page.text(".action-notice") == "No user by that name."
     assert page.value("username") == "mallory"
 
@@ -103,8 +108,7 @@ def test_invalid_user_is_refused_with_input_kept(client: FlaskClient, database: 
                                                  name: str, message: str) -> None:
     page = sign_in(client, "ada")
     response = page.form("#create-user").submit(name=name)
-    assert response.status_code == 422
-    page = Page(client, "/", response)
+    page = came_back(client, "/", response)
     assert page.text("#name-error") == message
     assert page.value("name") == name
     assert query(database, "SELECT COUNT(*) FROM users") == [(3,)]
@@ -113,8 +117,7 @@ def test_invalid_user_is_refused_with_input_kept(client: FlaskClient, database: 
 def test_guest_cannot_create_a_user_and_keeps_the_input(client: FlaskClient,
                                                         database: Path) -> None:
     response = Page.get(client, "/").form("#create-user").submit(name="eve")
-    assert response.status_code == 422
-    page = Page(client, "/", response)
+    page = came_back(client, "/", response)
     assert page.text(".action-notice") == "Sign in to create users."
     assert page.value("name") == "eve"
     assert query(database, "SELECT COUNT(*) FROM users WHERE name = 'eve'") == [(0,)]
@@ -126,8 +129,7 @@ def test_fetch_users_shows_the_result_on_the_page(client: FlaskClient, database:
     with sqlite3.connect(database) as conn:  # written behind the app's back
         conn.execute("INSERT INTO users (name) VALUES ('margaret')")
     response = page.form("#fetch-users").submit("#fetch-users button")
-    assert response.status_code == 200
-    fetched = Page(client, "/", response).soup.select("#fetched-users li")
+    fetched = came_back(client, "/", response, 200).soup.select("#fetched-users li")
     assert [li.get_text() for li in fetched] == ["ada", "grace", "linus", "margaret"]
 
 
@@ -162,8 +164,7 @@ def test_update_post_without_title_keeps_the_body_typed(client: FlaskClient,
                                                         database: Path) -> None:
     page = sign_in(client, "ada", "/posts/1")
     response = page.form("#edit-post").submit(title=" ", body="Half-written thought")
-    assert response.status_code == 422
-    page = Page(client, "/posts/1", response)
+    page = came_back(client, "/posts/1", response)
     assert page.text("#title-error") == "A post needs a title."
     assert page.text("textarea[name=body]") == "Half-written thought"
     assert titles(database) >= {"Notes on the analytical engine"}
@@ -222,8 +223,7 @@ def test_signing_out_ends_the_forms_of_the_session(client: FlaskClient,
     edit = page.form("#edit-post")
     page.form("#sign-out").submit()
     response = edit.submit(title="After sign-out")
-    assert response.status_code == 422
-    page = Page(client, "/posts/1", response)
+    page = came_back(client, "/posts/1", response)
     assert "Your session changed" in page.text(".action-notice")
     assert page.value("title") == "After sign-out"
     assert "After sign-out" not in titles(database)
