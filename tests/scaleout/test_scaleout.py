@@ -20,7 +20,7 @@ from benchmarks.servers import Gunicorn
 from benchmarks.servers import lua_string
 from benchmarks.servers import run_wrk
 
-SECRET = "scale-out secret"
+SECRET = "scale-out-secret"  # BLOG_SECRET_KEY_FALLBACKS is space-separated
 VIEWS = Path("examples/blog/views.py")
 #: A redeploy that changed what the inline action does, not its name.
 CHANGED = ("db.update_post(post_id, title,", 'db.update_post(post_id, title + " (v2)",')
@@ -140,7 +140,7 @@ def test_a_form_rendered_by_one_instance_is_accepted_by_another(
 def test_an_instance_with_a_rotated_key_accepts_tokens_of_the_old_key(
         deployment: Deployment) -> None:
     with deployment.start(secret=SECRET) as old, \
-            deployment.start(secret="the new secret", fallbacks=SECRET) as rotated:
+            deployment.start(secret="the-new-secret", fallbacks=SECRET) as rotated:
         browser = signed_in(old)
         status, _ = browser.post(rotated, "/posts/1", {
             "__action": edit_form(browser, old), "title": "Across the rotation"})
