@@ -9,6 +9,7 @@ import http.client
 import re
 import shutil
 import sqlite3
+import typing as t
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,50 +128,43 @@ def title_of_post_1(deployment: Deployment) -> str:
     return deployment.query("select title from posts where id = 1")[0]
 
 
+@pytest.mark.parametrize("second", [
+    {},  # another instance with the same key
+    {"secret": "the-new-secret", "fallbacks": SECRET},  # one with a rotated key
+], ids=["same-key", "rotated-key"])
 def test_a_form_rendered_by_one_instance_is_accepted_by_another(
-        deployment: Deployment) -> None:
-    with deployment.start() as first, deployment.start() as second:
+        deployment: Deployment, second: dict[str, str]) -> None:
+    with deployment.start() as first, deployment.start(**second) as other:
         browser = signed_in(first)
-        status, _ = browser.post(second, "/posts/1", {
-            "__action": edit_form(browser, first), "title": "Saved by the second"})
+        status, _ = browser.post(other, "/posts/1", {
+            "__action": edit_form(browser, first), "title": "Saved by the other"})
     assert status == 303
-    assert title_of_post_1(deployment) == "Saved by the second"
+    assert title_of_post_1(deployment) == "Saved by the other"
 
 
-def test_an_instance_with_a_rotated_key_accepts_tokens_of_the_old_key(
-        deployment: Deployment) -> None:
-    with deployment.start(secret=SECRET) as old, \
-            deployment.start(secret="the-new-secret", fallbacks=SECRET) as rotated:
-        browser = signed_in(old)
-        status, _ = browser.post(rotated, "/posts/1", {
-            "__action": edit_form(browser, old), "title": "Across the rotation"})
-    assert status == 303
-    assert title_of_post_1(deployment) == "Across the rotation"
+def submit_after_redeploy(deployment: Deployment,
+                          changes: t.Sequence[tuple[str, str]]) -> tuple[int, str]:
+    """Render the edit form, redeploy the code with ``changes``, submit it."""
+    with deployment.start() as before:
+        browser = signed_in(before)
+        form = edit_form(browser, before)
+    for old, new in changes:
+        deployment.change(old, new)
+    with deployment.start() as after:
+        return browser.post(after, "/posts/1", {
+            "__action": form, "title": "Typed before the deploy"})
 
 
 def test_a_redeploy_that_changed_the_action_runs_the_new_code(
         deployment: Deployment) -> None:
-    with deployment.start() as before:
-        browser = signed_in(before)
-        form = edit_form(browser, before)
-    deployment.change(*CHANGED)
-    with deployment.start() as after:
-        status, _ = browser.post(after, "/posts/1", {
-            "__action": form, "title": "Typed before the deploy"})
+    status, _ = submit_after_redeploy(deployment, [CHANGED])
     assert status == 303
     assert title_of_post_1(deployment) == "Typed before the deploy (v2)"
 
 
 def test_a_redeploy_that_renamed_the_action_gives_the_page_back_with_the_input(
         deployment: Deployment) -> None:
-    with deployment.start() as before:
-        browser = signed_in(before)
-        form = edit_form(browser, before)
-    for old, new in RENAMED:
-        deployment.change(old, new)
-    with deployment.start() as after:
-        status, html = browser.post(after, "/posts/1", {
-            "__action": form, "title": "Typed before the deploy"})
+    status, html = submit_after_redeploy(deployment, RENAMED)
     assert status == 422
     assert 'value="Typed before the deploy"' in html
     assert 'class="action-notice"' in html
