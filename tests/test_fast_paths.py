@@ -175,3 +175,12 @@ def test_a_page_already_private_and_varying_by_cookie_is_left_as_it_was() -> Non
     response = app.test_client().get("/")
     assert response.headers["Cache-Control"] == "private"
     assert [value.lower() for value in response.vary] == ["cookie"]
+
+
+def test_an_action_post_to_a_url_without_a_get_route_keeps_its_405() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+    app.add_url_rule("/put-only", "put_only", lambda: "", methods=["PUT"])
+    response = app.test_client().post("/put-only", data={"__action": "x"})
+    assert response.status_code == 405
