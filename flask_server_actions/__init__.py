@@ -5,6 +5,7 @@ from __future__ import annotations
 from .errors import ActionError
 from .errors import ServerActionError
 from .extension import ServerActions
+from .htmx import htmx
 from .marking import server_action
 from .state import ActionState
 from .state import action_state
@@ -15,5 +16,6 @@ __all__ = [
     "ServerActionError",
     "ServerActions",
     "action_state",
+    "htmx",
     "server_action",
 ]

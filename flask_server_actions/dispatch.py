@@ -23,6 +23,8 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import calls
+from . import fragments
 from .closures import ResolveError
 from .closures import rebuild
 from .closures import resolve
@@ -31,6 +33,10 @@ from .errors import ActionNotFound
 from .errors import BadActionToken
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
+from .fragments import Fragment
+from .htmx import client_location_of
+from .htmx import htmx
+from .htmx import redirect_for_htmx
 from .origin import check_origin
 from .origin import host_matches
 from .state import ActionState
@@ -54,13 +60,18 @@ _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-da
 
 
 def is_action_post() -> bool:
-    """Whether the current request submits a server action."""
+    """Whether the current request submits a server action (a form or a
+    JSON call)."""
     return (request.method == "POST" and request.mimetype in _FORM_TYPES
-            and (FIELD in request.form or BUTTON_FIELD in request.form))
+            and (FIELD in request.form or BUTTON_FIELD in request.form)
+            or calls.is_json_call())
 
 
 def submitted_token() -> str:
-    """The token of the submitted action: the clicked button's, else the form's."""
+    """The token of the submitted action: a JSON call's, else the clicked
+    button's, else the form's."""
+    if calls.is_json_call():
+        return calls.call_token()
     return request.form.get(BUTTON_FIELD) or request.form.get(FIELD) or ""
 
 
@@ -103,13 +114,36 @@ def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
 
 
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
-    """Call the page's view again, within this request, with ``state``."""
+    """Call the page's view again, within this request, with ``state``.
+
+    A JSON call gets the state as JSON instead; an htmx request the part of
+    the page its token asked for, if any.
+    """
+    if calls.is_json_call():
+        return calls.failure(state, status)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
+    return render_page(app, status, fragments.requested())
+
+
+def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseResponse:
+    """Call the page's view; for an htmx request answer with ``fragment``."""
     assert request.url_rule is not None and request.url_rule.endpoint is not None
     view = app.view_functions[request.url_rule.endpoint]
-    response = app.make_response(app.ensure_sync(view)(**(request.view_args or {})))
+
+    def call_view() -> t.Any:
+        return app.ensure_sync(view)(**(request.view_args or {}))
+
+    if fragment and htmx:
+        response = fragments.render(app, fragment, call_view)
+    else:
+        response = app.make_response(call_view())
+        if htmx and not htmx.boosted and htmx.request_type != "full":
+            # The whole page, for a request that targets part of it (a stale
+            # token cannot say which part): show it as the page it is.
+            htmx.retarget(response, "body")
+            htmx.reswap(response, "innerHTML")
     if response.status_code == 200:
         response.status_code = status
     return response
@@ -135,19 +169,45 @@ def page_url(page: str) -> str:
 
 
 def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
-    """Turn what an action returned into the response."""
+    """Turn what an action returned into the response.
+
+    For an htmx request a redirect becomes ``HX-Redirect`` or
+    ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), and ``None``
+    answers with the part of the page the token or the action asked for.
+    """
+    if calls.is_json_call() and not isinstance(result, BaseResponse):
+        return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
+                            result)
+    fragment = fragments.requested()
+    if isinstance(result, Fragment):
+        fragment, result = result, None
     if result is None:
+        if fragment and htmx:
+            return render_page(app, 200, fragment)
         return redirect(page_url(page), 303)
     if isinstance(result, BaseResponse):
-        location = result.headers.get("Location")
-        if location is not None and 300 <= result.status_code < 400:
-            if not safe_location(location, app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]):
-                raise UnsafeRedirect(location)
-            if result.status_code not in (307, 308):
-                result.status_code = 303
-        return result
+        return _checked_response(app, result)
     state.value = result
     return rerender(app, state, 200)
+
+
+def _checked_response(app: Flask, result: BaseResponse) -> BaseResponse:
+    allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
+    client = client_location_of(result)
+    if client is not None:  # htmx.client_redirect() and client_location()
+        if not safe_location(client[1], allowed):
+            raise UnsafeRedirect(client[1])
+        # A plain form post cannot follow an htmx header: redirect it.
+        return result if htmx else redirect(client[1], 303)
+    location = result.headers.get("Location")
+    if location is not None and 300 <= result.status_code < 400:
+        if not safe_location(location, allowed):
+            raise UnsafeRedirect(location)
+        if htmx:  # fetch would follow a 303 silently and swap the page in
+            return redirect_for_htmx(location)
+        if result.status_code not in (307, 308):
+            result.status_code = 303
+    return result
 
 
 def run_action(ext: ServerActions) -> ResponseReturnValue:
@@ -173,6 +233,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         logger.info("Stale action post to %s: %s", request.path, error.reason)
         return rerender(app, ActionState(notice=error.notice), 422)
     state.ref = token.ref
+    fragments.remember(token.options)
     try:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
@@ -181,7 +242,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         logger.info("Stale action post to %s: %s", request.path, error)
         state.notice = ActionNotFound.notice
         return rerender(app, state, 422)
-    call_args = [*args, form_data()] if target.takes_form(len(args)) else args
+    if calls.is_json_call():
+        call_args = calls.arguments(fn, args)
+    else:
+        call_args = [*args, form_data()] if target.takes_form(len(args)) else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
