@@ -54,9 +54,9 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
     :raises BadActionArguments: the body is not a JSON array, or ``fn``
         cannot take that many arguments.
     """
-    body = request.get_data(cache=True)
-    if not request.is_json and body:
+    if request.mimetype and not request.is_json:
         raise BadActionArguments("a call sends its arguments as application/json")
+    body = request.get_data(cache=True)
     try:
         sent = json.loads(body) if body else []
     except ValueError as error:

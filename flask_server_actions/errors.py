@@ -196,8 +196,10 @@ class BadActionArguments(ServerActionError, BadRequest):
     description = "The action was called with arguments it cannot take."
 
     def __init__(self, reason: str = "") -> None:
-        super().__init__()
-        #: What was wrong with the arguments, for the log and the caller.
+        # The caller is the app's own script: telling it what is wrong helps
+        # and reveals nothing the action's signature does not.
+        super().__init__(f"The action cannot be called this way: {reason}.")
+        #: What was wrong with the arguments.
         self.reason = reason
 
 

@@ -116,7 +116,7 @@ def render_block(template: Template, name: str, context: dict[str, t.Any]) -> Ma
     # A template that extends another registers the blocks of the whole chain
     # before the base template writes its first piece, so starting to render
     # finds a block only a base template defines and lets super() work.
-    rendering = template.root_render_func(ctx)
+    rendering = t.cast("t.Generator[str, None, None]", template.root_render_func(ctx))
     next(rendering, None)
     rendering.close()
     blocks = ctx.blocks.get(name)

@@ -60,8 +60,8 @@ def title() -> str:
 
 def create_app(**config: t.Any) -> Flask:
     app = Flask(__name__)
-    app.config.update(SECRET_KEY="htmx tests", SERVER_ACTIONS_HTMX_SRC="/static/htmx.js",
-                      **config)
+    app.config.update({"SECRET_KEY": "htmx tests", "SERVER_ACTIONS_HTMX_SRC": "/static/htmx.js",
+                       **config})
     app.jinja_loader = DictLoader(TEMPLATES)
     ServerActions(app)
 

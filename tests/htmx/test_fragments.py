@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import DictLoader
+from werkzeug.test import TestResponse
 
 from flask_server_actions.errors import FragmentNotFound
 from flask_server_actions.fragments import render_block
@@ -17,8 +18,8 @@ from ..store import STORE
 HX = {"HX-Request": "true"}
 
 
-def soup(response: object) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")  # type: ignore[attr-defined]
+def soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def test_plain_post_ignores_the_fragment_and_redirects(client: FlaskClient) -> None:
@@ -141,3 +142,25 @@ def test_headers_the_view_set_are_kept_in_the_fragment(client: FlaskClient) -> N
     response = page.form("#edit").submit(title="New", headers=HX)
     assert response.headers["X-From-View"] == "yes"
     assert response.headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("headers", "retargeted"), [
+    (HX, True),  # the form targets part of the page: show the page as a page
+    ({**HX, "HX-Boosted": "true"}, False),  # htmx swaps the body already
+    ({**HX, "HX-Request-Type": "full"}, False),  # htmx 4 says it expects a page
+])
+def test_expired_token_answers_the_whole_page_with_the_input(client: FlaskClient,
+                                                             headers: dict[str, str],
+                                                             retargeted: bool) -> None:
+    form = Page.get(client, "/posts/1").form("#edit")
+    client.application.config["SERVER_ACTIONS_MAX_AGE"] = -1
+    response = form.submit(title="Typed", headers=headers)
+    assert response.status_code == 422
+    html = soup(response)
+    assert "expired" in html.select_one(".action-notice").get_text()
+    assert html.select_one('#edit input[name="title"]')["value"] == "Typed"
+    assert html.find("footer") is not None
+    assert ("HX-Retarget" in response.headers) is retargeted
+    if retargeted:
+        assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
+    assert STORE == []
