@@ -71,7 +71,7 @@ class HtmxDetails:
 
     @property
     def prompt(self) -> str | None:
-        """``HX-Prompt``: the user's answer to an ``hx-prompt``."""
+        """``HX-Prompt`` (htmx 2): the user's answer to an ``hx-prompt``."""
         return self._header("HX-Prompt")
 
     @property
