@@ -1,0 +1,131 @@
+"""Browser fixtures: one Chromium per session, a fresh context per test, the
+app served by a real HTTP server on a free loopback port.
+
+Every scenario runs three ways: JavaScript disabled (plain form posts), and
+enabled with htmx 4 and with htmx 2. Chromium and htmx missing make the
+tests fail, never skip: scripts/setup-env installs both.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import sqlite3
+import threading
+import typing as t
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from . import browser_app
+
+if t.TYPE_CHECKING:
+    from playwright.sync_api import Browser
+    from playwright.sync_api import Page
+
+ROOT = pathlib.Path(__file__).parents[2]
+HTMX = ROOT / ".artifacts" / "htmx"
+SCREENSHOTS = ROOT / ".artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MODES = ["no-js", "htmx4", "htmx2"]
+
+
+@dataclass
+class Server:
+    app: Flask
+    url: str
+    database: pathlib.Path
+
+    def rows(self, sql: str, *params: object) -> list[tuple[t.Any, ...]]:
+        with sqlite3.connect(self.database) as db:
+            return db.execute(sql, params).fetchall()
+
+
+@dataclass
+class Site:
+    """What a scenario drives: the browser page and the server behind it."""
+
+    page: Page
+    server: Server
+    mode: str
+
+    @property
+    def javascript(self) -> bool:
+        return self.mode != "no-js"
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.server.url + path)
+        if self.javascript:
+            # Survives htmx swaps, not page loads: proves the page was not reloaded.
+            self.page.evaluate("window.sameDocument = true")
+            assert self.page.evaluate("htmx.version")[0] == self.mode[-1]
+
+    def stayed_on_the_same_document(self) -> bool:
+        return bool(self.page.evaluate("window.sameDocument === true"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> t.Iterator[Browser]:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `bash scripts/setup-env test`"
+                    " (it installs Debian's chromium package).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[int, Server]]:
+    """One server per htmx major version, started on first use."""
+    started: dict[int, Server] = {}
+    stops: list[t.Callable[[], None]] = []
+
+    def start(version: int) -> Server:
+        htmx_file = HTMX / f"htmx{version}.js"
+        if not htmx_file.is_file():
+            pytest.fail(f"{htmx_file} is missing: run `bash scripts/fetch-htmx`.", pytrace=False)
+        database = tmp_path_factory.mktemp(f"htmx{version}") / "app.sqlite3"
+        app = browser_app.create_app(database, htmx_file, version)
+        http = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=http.serve_forever, daemon=True)
+        thread.start()
+        stops.append(http.shutdown)
+        return Server(app, f"http://127.0.0.1:{http.server_port}", database)
+
+    class Lazy(dict[int, Server]):
+        def __missing__(self, version: int) -> Server:
+            self[version] = started[version] = start(version)
+            return self[version]
+
+    yield Lazy()
+    for stop in stops:
+        stop()
+
+
+@pytest.fixture(params=MODES)
+def site(request: pytest.FixtureRequest, browser: Browser,
+         servers: dict[int, Server]) -> t.Iterator[Site]:
+    mode = request.param
+    server = servers[2 if mode == "htmx2" else 4]
+    browser_app.reset(server.database)
+    config = dict(server.app.config)
+    context = browser.new_context(java_script_enabled=mode != "no-js")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        yield Site(page, server, mode)
+    finally:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name.replace("[", "-").rstrip("]")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        context.close()
+        server.app.config.update(config)

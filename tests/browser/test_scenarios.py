@@ -1,0 +1,82 @@
+"""The same forms and actions in a real browser: JavaScript off, htmx 4, htmx 2.
+
+Each scenario checks what the page shows and what the SQLite database holds.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .conftest import Site
+
+
+def names(site: Site) -> list[str]:
+    return [row[0] for row in site.server.rows("SELECT name FROM users ORDER BY id")]
+
+
+def test_create_a_user(site: Site) -> None:
+    site.goto("/users")
+    site.page.fill('#create input[name="name"]', "margaret")
+    site.page.click("#add")
+    expect(site.page.locator("#users li").last).to_contain_text("margaret")
+    expect(site.page.locator("#count")).to_have_text("3")
+    expect(site.page.locator('#create input[name="name"]')).to_have_value("")
+    assert names(site) == ["ada", "grace", "margaret"]
+    if site.javascript:
+        assert site.stayed_on_the_same_document()
+
+
+def test_edit_a_post_inline(site: Site) -> None:
+    site.goto("/posts/1")
+    site.page.fill('#edit input[name="title"]', "Edited in place")
+    site.page.click("#save")
+    expect(site.page.locator("#title")).to_have_text("Edited in place")
+    assert site.server.rows("SELECT title FROM posts") == [("Edited in place",)]
+    if site.javascript:
+        assert site.stayed_on_the_same_document()
+
+
+def test_delete_a_row_with_a_button_action(site: Site) -> None:
+    site.goto("/users")
+    site.page.click("#delete-2")
+    expect(site.page.locator("#user-2")).to_have_count(0)
+    expect(site.page.locator("#count")).to_have_text("1")
+    expect(site.page.locator("#user-1")).to_contain_text("ada")
+    assert names(site) == ["ada"]
+    if site.javascript:
+        assert site.stayed_on_the_same_document()
+
+
+def test_invalid_form_shows_errors_and_keeps_the_input(site: Site) -> None:
+    site.goto("/users")
+    site.page.fill('#create input[name="name"]', "ab")
+    site.page.click("#add")
+    expect(site.page.locator("#create .error")).to_have_text("A name needs at least 3 characters.")
+    expect(site.page.locator('#create input[name="name"]')).to_have_value("ab")
+    assert names(site) == ["ada", "grace"]
+    if site.javascript:
+        assert site.stayed_on_the_same_document()
+
+
+def test_expired_token_keeps_the_input_and_the_next_submit_works(site: Site) -> None:
+    site.goto("/users")
+    site.server.app.config["SERVER_ACTIONS_MAX_AGE"] = -1  # every token is now expired
+    site.page.fill('#create input[name="name"]', "margaret")
+    site.page.click("#add")
+    expect(site.page.locator(".action-notice")).to_contain_text("expired")
+    expect(site.page.locator('#create input[name="name"]')).to_have_value("margaret")
+    assert names(site) == ["ada", "grace"]
+
+    site.server.app.config["SERVER_ACTIONS_MAX_AGE"] = 3600
+    site.page.click("#add")  # the page came back with a fresh token
+    expect(site.page.locator("#users li").last).to_contain_text("margaret")
+    assert names(site) == ["ada", "grace", "margaret"]
+
+
+def test_double_click_on_submit_writes_once(site: Site) -> None:
+    site.goto("/users")
+    site.page.fill('#create input[name="name"]', "margaret")
+    site.page.dblclick("#add")
+    expect(site.page.locator("#users li").last).to_contain_text("margaret")
+    site.page.wait_for_timeout(800)  # let a second request, if any, finish
+    assert names(site) == ["ada", "grace", "margaret"]
