@@ -44,6 +44,13 @@ TEMPLATES = {
     </li>{% endfor %}
   </ul>
 </section>{% endblock %}
+<p><button id="how-many" type="button" {{ action.data(count_users) }}
+  onclick="serverActions.call(this, []).then(function (n) { show(n.users + ' users: ' + n.names.join(', ')) })">How many?</button>
+<button id="too-short" type="button" {{ action.data(count_users) }}
+  onclick="serverActions.call(this, ['x']).catch(function (e) { show(e.status + ' ' + e.field + ': ' + e.message) })">Filter by x</button>
+<output id="answer"></output></p>
+<script>function show(text) { document.getElementById("answer").textContent = text }</script>
+{{ action.client_script() }}
 {% endblock %}""",
     "post.html": """{% extends "base.html" %}
 {% block title %}{{ post[1] }}{% endblock %}
@@ -119,9 +126,16 @@ def create_app(database: pathlib.Path, htmx_file: pathlib.Path, htmx_version: in
             "use server"
             write("DELETE FROM users WHERE id = ?", user_id)
 
+        def count_users(prefix: str = "") -> dict[str, t.Any]:
+            "use server"
+            if prefix and len(prefix) < 2:
+                raise ActionError("A prefix needs at least 2 characters.", field="prefix")
+            found = [row[0] for row in db().execute("SELECT name FROM users ORDER BY id")]
+            return {"users": len(found), "names": tuple(found)}
+
         rows = db().execute("SELECT id, name FROM users ORDER BY id").fetchall()
         return render_template("users.html", users=rows, create_user=create_user,
-                               delete_user=delete_user)
+                               delete_user=delete_user, count_users=count_users)
 
     @app.get("/posts/<int:post_id>")
     def show_post(post_id: int) -> str:

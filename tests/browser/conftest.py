@@ -66,6 +66,11 @@ class Site:
             self.page.evaluate("window.sameDocument = true")
             assert self.page.evaluate("htmx.version")[0] == self.mode[-1]
 
+    def screenshot(self, label: str) -> None:
+        """Save what the page shows now, for a person to look at."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{label}-{self.mode}.png"), full_page=True)
+
     def stayed_on_the_same_document(self) -> bool:
         return bool(self.page.evaluate("window.sameDocument === true"))
 
@@ -111,9 +116,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[int, Se
         stop()
 
 
-@pytest.fixture(params=MODES)
-def site(request: pytest.FixtureRequest, browser: Browser,
-         servers: dict[int, Server]) -> t.Iterator[Site]:
+def open_site(request: pytest.FixtureRequest, browser: Browser,
+              servers: dict[int, Server]) -> t.Iterator[Site]:
     mode = request.param
     server = servers[2 if mode == "htmx2" else 4]
     browser_app.reset(server.database)
@@ -129,3 +133,17 @@ def site(request: pytest.FixtureRequest, browser: Browser,
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         context.close()
         server.app.config.update(config)
+
+
+@pytest.fixture(params=MODES)
+def site(request: pytest.FixtureRequest, browser: Browser,
+         servers: dict[int, Server]) -> t.Iterator[Site]:
+    """The app in a fresh browser context: JavaScript off, htmx 4, htmx 2."""
+    yield from open_site(request, browser, servers)
+
+
+@pytest.fixture(params=MODES[1:])
+def js_site(request: pytest.FixtureRequest, browser: Browser,
+            servers: dict[int, Server]) -> t.Iterator[Site]:
+    """The same with JavaScript on only, for what only scripts do."""
+    yield from open_site(request, browser, servers)

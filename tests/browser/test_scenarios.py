@@ -66,6 +66,7 @@ def test_expired_token_keeps_the_input_and_the_next_submit_works(site: Site) -> 
     expect(site.page.locator(".action-notice")).to_contain_text("expired")
     expect(site.page.locator('#create input[name="name"]')).to_have_value("margaret")
     assert names(site) == ["ada", "grace"]
+    site.screenshot("expired-token-notice")
 
     site.server.app.config["SERVER_ACTIONS_MAX_AGE"] = 3600
     site.page.click("#add")  # the page came back with a fresh token
@@ -80,3 +81,22 @@ def test_double_click_on_submit_writes_once(site: Site) -> None:
     expect(site.page.locator("#users li").last).to_contain_text("margaret")
     site.page.wait_for_timeout(800)  # let a second request, if any, finish
     assert names(site) == ["ada", "grace", "margaret"]
+
+
+def test_pending_state_disables_the_button_while_the_action_runs(js_site: Site) -> None:
+    js_site.goto("/users")
+    js_site.page.fill('#create input[name="name"]', "margaret")
+    js_site.page.click("#add", no_wait_after=True)
+    expect(js_site.page.locator("#add")).to_be_disabled()
+    expect(js_site.page.locator("#create")).to_have_class("htmx-request")
+    expect(js_site.page.locator("#users li").last).to_contain_text("margaret")
+    expect(js_site.page.locator("#add")).to_be_enabled()
+
+
+def test_client_code_calls_an_action_and_gets_json(js_site: Site) -> None:
+    js_site.goto("/users")
+    js_site.page.click("#how-many")
+    expect(js_site.page.locator("#answer")).to_have_text("2 users: ada, grace")
+    js_site.page.click("#too-short")
+    expect(js_site.page.locator("#answer")).to_have_text(
+        "422 prefix: A prefix needs at least 2 characters.")
