@@ -1,4 +1,4 @@
-"""Browser fixtures: one Chromium per session, a fresh context per test, the
+"""Browser fixtures: one Chromium for the package, a fresh context per test, the
 app served by a real HTTP server on a free loopback port.
 
 Every scenario runs three ways: JavaScript disabled (plain form posts), and
@@ -75,7 +75,9 @@ class Site:
         return bool(self.page.evaluate("window.sameDocument === true"))
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main
+# thread, which would break async actions (asgiref) in the tests after these.
+@pytest.fixture(scope="package")
 def browser() -> t.Iterator[Browser]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `bash scripts/setup-env test`"
@@ -88,7 +90,7 @@ def browser() -> t.Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[int, Server]]:
     """One server per htmx major version, started on first use."""
     started: dict[int, Server] = {}
