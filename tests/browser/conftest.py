@@ -71,8 +71,16 @@ class Site:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{label}-{self.mode}.png"), full_page=True)
 
-    def stayed_on_the_same_document(self) -> bool:
-        return bool(self.page.evaluate("window.sameDocument === true"))
+    def submit(self, field: str, value: str, button: str) -> None:
+        """Type ``value`` into the input named by the selector ``field`` and
+        click ``button``."""
+        self.page.fill(field, value)
+        self.page.click(button)
+
+    def check_swapped_in_place(self) -> None:
+        """With htmx, the answer was swapped into the page, not loaded."""
+        if self.javascript:
+            assert self.page.evaluate("window.sameDocument === true")
 
 
 # Package scope: Playwright's sync API keeps an event loop running in the main

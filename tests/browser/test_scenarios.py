@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 
 from .conftest import Site
 
+NAME = '#create input[name="name"]'
+
 
 def names(site: Site) -> list[str]:
     return [row[0] for row in site.server.rows("SELECT name FROM users ORDER BY id")]
@@ -16,24 +18,20 @@ def names(site: Site) -> list[str]:
 
 def test_create_a_user(site: Site) -> None:
     site.goto("/users")
-    site.page.fill('#create input[name="name"]', "margaret")
-    site.page.click("#add")
+    site.submit(NAME, "margaret", "#add")
     expect(site.page.locator("#users li").last).to_contain_text("margaret")
     expect(site.page.locator("#count")).to_have_text("3")
-    expect(site.page.locator('#create input[name="name"]')).to_have_value("")
+    expect(site.page.locator(NAME)).to_have_value("")
     assert names(site) == ["ada", "grace", "margaret"]
-    if site.javascript:
-        assert site.stayed_on_the_same_document()
+    site.check_swapped_in_place()
 
 
 def test_edit_a_post_inline(site: Site) -> None:
     site.goto("/posts/1")
-    site.page.fill('#edit input[name="title"]', "Edited in place")
-    site.page.click("#save")
+    site.submit('#edit input[name="title"]', "Edited in place", "#save")
     expect(site.page.locator("#title")).to_have_text("Edited in place")
     assert site.server.rows("SELECT title FROM posts") == [("Edited in place",)]
-    if site.javascript:
-        assert site.stayed_on_the_same_document()
+    site.check_swapped_in_place()
 
 
 def test_delete_a_row_with_a_button_action(site: Site) -> None:
@@ -43,28 +41,24 @@ def test_delete_a_row_with_a_button_action(site: Site) -> None:
     expect(site.page.locator("#count")).to_have_text("1")
     expect(site.page.locator("#user-1")).to_contain_text("ada")
     assert names(site) == ["ada"]
-    if site.javascript:
-        assert site.stayed_on_the_same_document()
+    site.check_swapped_in_place()
 
 
 def test_invalid_form_shows_errors_and_keeps_the_input(site: Site) -> None:
     site.goto("/users")
-    site.page.fill('#create input[name="name"]', "ab")
-    site.page.click("#add")
+    site.submit(NAME, "ab", "#add")
     expect(site.page.locator("#create .error")).to_have_text("A name needs at least 3 characters.")
-    expect(site.page.locator('#create input[name="name"]')).to_have_value("ab")
+    expect(site.page.locator(NAME)).to_have_value("ab")
     assert names(site) == ["ada", "grace"]
-    if site.javascript:
-        assert site.stayed_on_the_same_document()
+    site.check_swapped_in_place()
 
 
 def test_expired_token_keeps_the_input_and_the_next_submit_works(site: Site) -> None:
     site.goto("/users")
     site.server.app.config["SERVER_ACTIONS_MAX_AGE"] = -1  # every token is now expired
-    site.page.fill('#create input[name="name"]', "margaret")
-    site.page.click("#add")
+    site.submit(NAME, "margaret", "#add")
     expect(site.page.locator(".action-notice")).to_contain_text("expired")
-    expect(site.page.locator('#create input[name="name"]')).to_have_value("margaret")
+    expect(site.page.locator(NAME)).to_have_value("margaret")
     assert names(site) == ["ada", "grace"]
     site.screenshot("expired-token-notice")
 
@@ -76,7 +70,7 @@ def test_expired_token_keeps_the_input_and_the_next_submit_works(site: Site) -> 
 
 def test_double_click_on_submit_writes_once(site: Site) -> None:
     site.goto("/users")
-    site.page.fill('#create input[name="name"]', "margaret")
+    site.page.fill(NAME, "margaret")
     site.page.dblclick("#add")
     expect(site.page.locator("#users li").last).to_contain_text("margaret")
     site.page.wait_for_timeout(800)  # let a second request, if any, finish
@@ -85,7 +79,7 @@ def test_double_click_on_submit_writes_once(site: Site) -> None:
 
 def test_pending_state_disables_the_button_while_the_action_runs(js_site: Site) -> None:
     js_site.goto("/users")
-    js_site.page.fill('#create input[name="name"]', "margaret")
+    js_site.page.fill(NAME, "margaret")
     js_site.page.click("#add", no_wait_after=True)
     expect(js_site.page.locator("#add")).to_be_disabled()
     expect(js_site.page.locator("#create")).to_have_class("htmx-request")

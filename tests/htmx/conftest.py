@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from .htmx_app import create_app
 
@@ -10,8 +9,3 @@ from .htmx_app import create_app
 @pytest.fixture
 def app() -> Flask:
     return create_app()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
