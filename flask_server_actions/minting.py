@@ -20,6 +20,7 @@ from .closures import resolve
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
+from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
@@ -79,6 +80,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     serializer = ext.serializer
+    # Set on each mint: the setting may differ between the apps one
+    # extension serves, and may change after the app's first request.
+    serializer.max_depth = config["SERVER_ACTIONS_MAX_DEPTH"]
     names, values = captured(fn, target)
     arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
     budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
@@ -95,8 +99,10 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             target.ref, error.name, type(error.value)) from None
     options: dict[str, t.Any] = {}
     live = options_of(fn)
-    if target.function is None and live is not None and live.form is not None:
-        options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+    if target.function is None and live is not None:
+        if live.form is not None:
+            options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
+        options.update(token_options(live, target.ref))
     if extra:
         options.update(extra)
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)

@@ -124,6 +124,9 @@ class ActionToken:
     options: dict[str, t.Any] = field(default_factory=dict)
     #: Seconds since the epoch when the token was minted.
     issued_at: int = 0
+    #: The token's unique id: its random nonce, in hex. One-time actions
+    #: record it so the token cannot be used twice.
+    token_id: str = ""
 
 
 def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
@@ -187,4 +190,4 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         ref, page, names, values, args, options = json.loads(plain[BINDING_SIZE:])
     except (ValueError, TypeError) as error:  # only a bug of ours can get here
         raise BadActionToken(f"token body is malformed: {error}") from None
-    return ActionToken(ref, page, names, values, args, options, issued_at)
+    return ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())
