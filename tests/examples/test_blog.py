@@ -10,7 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from examples.blog.app import ROOT
 from examples.blog.app import create_app
+from examples.blog.app import htmx_source
 
 from ..html import Page
 
@@ -238,12 +240,24 @@ def test_missing_post_is_404(client: FlaskClient) -> None:
 def test_htmx_is_included_only_when_configured(database: Path, tmp_path: Path) -> None:
     (tmp_path / "htmx4.js").write_text("/* htmx */")
     blog = create_app({"DATABASE": str(database), "SECRET_KEY": "s",
-                       "HTMX_SRC": "/vendor/htmx/htmx4.js", "HTMX_DIR": str(tmp_path)})
+                       "SERVER_ACTIONS_HTMX_SRC": tmp_path / "htmx4.js"})
     client = blog.test_client()
     page = Page.get(client, "/")
-    assert [tag["src"] for tag in page.soup.select("script")] == ["/vendor/htmx/htmx4.js"]
-    with client.get("/vendor/htmx/htmx4.js") as response:
+    assert [tag["src"] for tag in page.soup.select("script")] == [
+        "/_server_actions/htmx.js", "/_server_actions/static/client.js"]
+    with client.get("/_server_actions/htmx.js") as response:
         assert response.get_data(as_text=True) == "/* htmx */"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None),
+    ("/static/htmx.js", "/static/htmx.js"),
+    ("https://example.com/htmx.js", "https://example.com/htmx.js"),
+    (".artifacts/htmx/htmx4.js", ROOT / ".artifacts" / "htmx" / "htmx4.js"),
+])
+def test_htmx_source_is_a_url_or_a_file_of_the_repository(value: str | None,
+                                                          expected: object) -> None:
+    assert htmx_source(value) == expected
 
 
 def test_secret_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
