@@ -243,7 +243,7 @@ def test_htmx_is_included_only_when_configured(database: Path, tmp_path: Path) -
                        "SERVER_ACTIONS_HTMX_SRC": tmp_path / "htmx4.js"})
     client = blog.test_client()
     page = Page.get(client, "/")
-    assert [tag["src"] for tag in page.soup.select("script")] == [
+    assert [tag["src"] for tag in page.soup.select("script[src]")] == [
         "/_server_actions/htmx.js", "/_server_actions/static/client.js"]
     with client.get("/_server_actions/htmx.js") as response:
         assert response.get_data(as_text=True) == "/* htmx */"
