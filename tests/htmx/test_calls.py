@@ -13,6 +13,7 @@ from flask import request
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from flask_server_actions import ActionCall
 from flask_server_actions import ActionState
 from flask_server_actions import calls
 from flask_server_actions.errors import UnserializableValue
@@ -145,3 +146,16 @@ def test_failure_carries_the_form_errors(client: FlaskClient) -> None:
     response = calls.failure(state, 422)
     assert json.loads(response.get_data()) == {
         "error": None, "field": None, "errors": {"title": ["This field is required."]}}
+
+
+def test_before_action_checks_run_for_calls(client: FlaskClient) -> None:
+    seen: list[tuple[str, tuple[t.Any, ...]]] = []
+
+    def check(call: ActionCall) -> bool:
+        seen.append((call.name, call.args))
+        return call.name != "add"
+
+    client.application.extensions["server_actions"].before_action(check)
+    response = call(client, [1])
+    assert response.status_code == 403
+    assert seen == [("add", (10,))]
