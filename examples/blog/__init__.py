@@ -1,0 +1,1 @@
+"""The demo blog: every server action example of the docs in one small app."""
