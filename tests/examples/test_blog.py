@@ -264,3 +264,15 @@ def test_htmx_is_loaded_only_when_configured(database: pathlib.Path) -> None:
                             "HTMX_SRC": "/static/htmx.js"})
     assert '<script src="/static/htmx.js">' in with_htmx.test_client().get("/").get_data(
         as_text=True)
+
+
+def test_flask_actions_list_shows_every_blog_action(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["actions", "list"])
+    assert result.exit_code == 0
+    # Other modules of actions imported by the test session are listed too.
+    listed = {line.split()[0] for line in result.output.splitlines()[2:]
+              if line.startswith("examples.blog.")}
+    assert listed == {
+        f"examples.blog.actions:{name}" for name in (
+            "create_post", "create_user", "delete_post", "fetch_users", "sign_in", "sign_out")
+    } | {"examples.blog.views:show_post.<locals>.update_post"}
