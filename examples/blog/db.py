@@ -63,9 +63,15 @@ def close(error: BaseException | None = None) -> None:
 
 
 def create(connection: sqlite3.Connection) -> None:
-    """Create the tables, and seed them if there are no users yet."""
-    with connection:
-        connection.executescript(SCHEMA)
+    """Create the tables, and seed them if there are no users yet.
+
+    In one write transaction, so that two workers starting at once on a new
+    file seed it once.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in SCHEMA.split(";"):
+            connection.execute(statement)
         if connection.execute("SELECT 1 FROM users").fetchone() is None:
             connection.executemany("INSERT INTO users (name) VALUES (?)",
                                    [(name,) for name in SEED_USERS])
@@ -73,6 +79,10 @@ def create(connection: sqlite3.Connection) -> None:
                 "INSERT INTO posts (author_id, title, body)"
                 " SELECT id, ?, ? FROM users WHERE name = ?",
                 [(title, body, name) for name, title, body in SEED_POSTS])
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
 
 
 def users() -> list[sqlite3.Row]:

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from examples.blog import db as blog_db
 from examples.blog.app import create_app
 
 from ..html import Page
@@ -276,3 +277,12 @@ def test_flask_actions_list_shows_every_blog_action(app: Flask) -> None:
         f"examples.blog.actions:{name}" for name in (
             "create_post", "create_user", "delete_post", "fetch_users", "sign_in", "sign_out")
     } | {"examples.blog.views:show_post.<locals>.update_post"}
+
+
+def test_creating_the_database_twice_seeds_it_once(database: pathlib.Path) -> None:
+    # Two workers starting on a new file: the second one finds the seed.
+    for _ in range(2):
+        with closing(blog_db.connect(str(database))) as connection:
+            blog_db.create(connection)
+    assert query(database, "SELECT count(*) FROM users") == [(3,)]
+    assert query(database, "SELECT count(*) FROM posts") == [(2,)]
