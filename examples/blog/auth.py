@@ -1,7 +1,8 @@
-"""Who is signed in, and the checks the blog's actions run before writing.
+"""Who is signed in, and the checks every writing action makes.
 
-A server action is a public endpoint for whoever holds its token, so it
-authenticates and authorizes like a view would.
+An action is a public endpoint for whoever holds its token, so each one that
+writes checks who is asking, as a view would: :func:`require_user` for
+"signed in", :func:`require_author` for "allowed to change this post".
 """
 
 from __future__ import annotations
@@ -14,43 +15,37 @@ from flask import abort
 from flask import g
 from flask import session
 
-from flask_server_actions import ActionCall
+from flask_server_actions import ActionError
 
 from . import db
 
 
-def init_app(app: Flask) -> None:
-    app.before_request(load_user)
-
-
 def load_user() -> None:
-    # A before_request hook runs before actions too, as before views.
+    """Before each request (and so before each action): who is signed in."""
     user_id = session.get("user_id")
-    g.user = db.get_user(user_id) if isinstance(user_id, int) else None
+    g.user = db.user(user_id) if isinstance(user_id, int) else None
 
 
 def current_user() -> sqlite3.Row | None:
     return t.cast("sqlite3.Row | None", g.get("user"))
 
 
-def signed_in(call: ActionCall) -> None:
-    """``require=`` check: refuse actions from visitors who are not signed in.
-
-    A module-level function, so the token of an action defined in a view
-    can name it.
-    """
-    if current_user() is None:
-        abort(401)
-
-
-def author_of(post_id: int) -> sqlite3.Row:
-    """The post, if the signed-in user wrote it; else 401, 403 or 404."""
+def require_user(doing: str) -> sqlite3.Row:
+    """The signed-in user; a guest gets the page back with a message, their
+    input kept, so they can sign in and submit again."""
     user = current_user()
     if user is None:
-        abort(401)
-    post = db.get_post(post_id)
-    if post is None:
-        abort(404)
-    if post["author_id"] != user["id"]:
-        abort(403)
-    return post
+        raise ActionError(f"Sign in to {doing}.")
+    return user
+
+
+def require_author(post: sqlite3.Row) -> sqlite3.Row:
+    """The signed-in user if they wrote ``post``; anyone else gets 403."""
+    user = require_user("change posts")
+    if user["id"] != post["author_id"]:
+        abort(403, f"Only {post['author']} may change this post.")
+    return user
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_user)
