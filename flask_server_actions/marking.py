@@ -22,8 +22,7 @@ import types
 import typing as t
 from dataclasses import dataclass
 
-if t.TYPE_CHECKING:
-    from wtforms import Form
+from wtforms import Form
 
 MARK = "use server"
 #: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.
@@ -107,6 +106,8 @@ def server_action(fn: F | None = None, /, *,
     :param form: a WTForms form class; the action then receives the
         validated form instead of the raw form data.
     """
+    if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
+        raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
     options = ActionOptions(form=form)
 
     def mark(target: F) -> F:

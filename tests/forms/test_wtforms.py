@@ -1,0 +1,140 @@
+"""Actions that take a validated WTForms form."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from wtforms import Form
+
+from flask_server_actions import server_action
+from flask_server_actions.errors import UnresolvableAction
+
+from ..html import Page
+from ..store import STORE
+
+
+@pytest.mark.parametrize(("url", "entry"), [
+    ("/posts/3", ("save", 3, "New", True)),
+    ("/annotated", ("annotated", "New")),
+    ("/module", ("publish", "New")),
+    ("/module-annotated", ("annotated_publish", "New")),
+])
+def test_valid_form_reaches_the_action_as_a_form(
+        client: FlaskClient, url: str, entry: tuple[object, ...]) -> None:
+    response = Page.get(client, url).form("#edit").submit(title="New", published="y")
+    assert STORE == [entry]
+    assert response.status_code in (200, 303)
+
+
+@pytest.mark.parametrize("url", ["/posts/3", "/annotated", "/module", "/module-annotated"])
+@pytest.mark.parametrize(("title", "error"), [
+    ("", "This field is required."),
+    ("x" * 21, "Field cannot be longer than 20 characters."),
+])
+def test_invalid_form_rerenders_422_with_errors_and_input(
+        client: FlaskClient, url: str, title: str, error: str) -> None:
+    response = Page.get(client, url).form("#edit").submit(title=title)
+    assert response.status_code == 422
+    page = Page(client, url, response)
+    assert page.text(".error") == error
+    assert page.value("title") == title
+    assert STORE == []
+
+
+def test_bound_arguments_come_before_the_form(client: FlaskClient) -> None:
+    form = Page.get(client, "/bound/9").form()
+    assert form.submit(title="Bound").status_code == 303
+    assert STORE == [("bound", 9, "Bound")]
+    response = form.submit(title="")
+    assert response.status_code == 422
+    assert Page(client, "/bound/9", response).value("title") == ""
+
+
+def test_returned_value_rerenders_200_with_state_and_form(client: FlaskClient) -> None:
+    response = Page.get(client, "/posts/4").form("#edit").submit(title="state")
+    assert response.status_code == 200
+    page = Page(client, "/posts/4", response)
+    assert page.text("#value") == "4 saved"
+    assert page.value("title") == "state"
+
+
+def test_module_level_action_value_is_shown(client: FlaskClient) -> None:
+    response = Page.get(client, "/module").form("#edit").submit(title="Mod")
+    assert Page(client, "/module", response).text("#value") == "published Mod"
+
+
+def test_flash_in_an_action_shows_after_the_redirect(client: FlaskClient) -> None:
+    response = Page.get(client, "/posts/2").form("#edit").submit(title="flash")
+    assert response.status_code == 303
+    assert Page.get(client, response.headers["Location"]).text(".flash") == "Saved 2"
+
+
+def test_action_error_about_a_field_joins_its_errors(client: FlaskClient) -> None:
+    response = Page.get(client, "/posts/4").form("#edit").submit(title="taken")
+    assert response.status_code == 422
+    page = Page(client, "/posts/4", response)
+    assert page.text(".error") == "That title is taken."
+    assert page.text(".action-notice") == "That title is taken."
+    assert page.value("title") == "taken"
+
+
+def test_action_error_about_the_form_shows_as_notice(client: FlaskClient) -> None:
+    response = Page.get(client, "/posts/4").form("#edit").submit(title="whole")
+    assert response.status_code == 422
+    page = Page(client, "/posts/4", response)
+    assert page.text(".action-notice") == "Something is off with the whole form."
+    assert page.text(".error") == ""
+
+
+def test_flask_wtf_form_with_csrfprotect_needs_no_exemption(client: FlaskClient) -> None:
+    page = Page.get(client, "/flask-wtf")
+    response = page.form("#edit").submit(title="")
+    assert response.status_code == 422
+    again = Page(client, "/flask-wtf", response)
+    assert again.text(".error") == "This field is required."
+    assert again.form("#edit").submit(title="Fixed").status_code == 303
+    assert STORE == [("flask_wtf", "Fixed")]
+
+
+def test_csrfprotect_still_guards_the_view_own_posts(client: FlaskClient) -> None:
+    response = client.post("/flask-wtf", data={"title": "x"},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 400
+
+
+def test_decorator_refuses_what_is_not_a_form_class() -> None:
+    with pytest.raises(TypeError, match="WTForms form class"):
+        server_action(form=dict)  # type: ignore[arg-type]
+
+
+def test_form_class_defined_in_a_view_is_a_render_time_error(client: FlaskClient) -> None:
+    app = client.application
+    app.testing = True  # let the render-time error reach the test
+
+    @app.get("/local-form")
+    def local_form() -> str:
+        class LocalForm(Form):
+            pass
+
+        @server_action(form=LocalForm)
+        def save(form: LocalForm) -> None:
+            pass
+
+        from flask import render_template_string
+        return render_template_string("{{ action(save) }}", save=save)
+
+    with pytest.raises(UnresolvableAction, match="Define form classes at module level"):
+        client.get("/local-form")
+
+
+def test_token_naming_a_class_that_is_no_form_runs_nothing(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A token can only name what the app wrote into it; make it name a non-form.
+    monkeypatch.setattr("flask_server_actions.minting.form_ref",
+                        lambda cls, action: "tests.forms.app_forms:NotAForm")
+    form = Page.get(client, "/annotated").form("#edit")
+    monkeypatch.undo()
+    response = form.submit(title="kept")
+    assert response.status_code == 422
+    assert "earlier version" in Page(client, "/annotated", response).text(".action-notice")
+    assert STORE == []
