@@ -35,6 +35,7 @@ from .errors import FormTooLarge
 from .errors import MalformedActionPost
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
+from .forms import INVALID_NOTICE
 from .forms import OPTION as FORM_OPTION
 from .forms import build_form
 from .forms import form_class_for
@@ -233,6 +234,9 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         form_class = form_class_for(target, token.options, len(args))
     except ResolveError as error:
         logger.info("Stale action post to %s: %s", request.path, error)
+        # The page's actions have other names or shapes now: give the state
+        # to each of them, so whichever form was posted is refilled.
+        state.ref = ""
         state.notice = ActionNotFound.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
@@ -240,6 +244,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     if form_class is not None:
         form = state.form = build_form(form_class, form_data())
         if not form.validate():
+            state.notice = INVALID_NOTICE
             return rerender(app, state, 422)
         payload = form
     call_args = [*args, payload] if target.takes_form(len(args)) else args

@@ -33,6 +33,8 @@ if t.TYPE_CHECKING:
 
 #: The key of the form class's reference in a token's options.
 OPTION = "form"
+#: The notice shown above a form that did not validate.
+INVALID_NOTICE = "Please correct the marked fields and submit again."
 
 
 def _is_form_class(obj: object) -> t.TypeGuard[type[Form]]:
@@ -115,13 +117,16 @@ def form_class_for(target: ActionTarget, options: t.Mapping[str, t.Any],
     return load_form_class(ref) if isinstance(ref, str) else None
 
 
-def build_form(cls: type[Form], data: MultiDict[str, t.Any]) -> Form:
+def build_form(cls: type[Form], formdata: MultiDict[str, t.Any], /, **kwargs: t.Any) -> Form:
     """Bind ``cls`` to the submitted fields and files, without CSRF.
 
     Works for plain :class:`wtforms.Form` and Flask-WTF's ``FlaskForm``
     (whose ``meta.csrf`` would otherwise demand its own token).
+
+    :param kwargs: more arguments for ``cls`` (``obj``, ``data``, ...).
     """
-    return cls(formdata=data, meta={"csrf": False})
+    meta = {**kwargs.pop("meta", {}), "csrf": False}
+    return cls(formdata=formdata, meta=meta, **kwargs)
 
 
 def show_error(form: Form, error: ActionError) -> None:

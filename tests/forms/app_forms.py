@@ -48,6 +48,7 @@ WTF_PAGE = """
 {{ action.notice() }}
 {% for m in get_flashed_messages() %}<p class="flash">{{ m }}</p>{% endfor %}
 {% if state.value %}<p id="value">{{ state.value }}</p>{% endif %}
+{% if state %}<p id="ref">[{{ state.ref }}]</p>{% endif %}
 <form id="edit" method="post">
   {{ action(save) }}{% if csrf %}<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">{% endif %}
   {{ form.title() }}{% for e in form.title.errors %}<span class="error">{{ e }}</span>{% endfor %}
@@ -95,11 +96,11 @@ def annotated_publish(form: PostForm) -> None:
     STORE.append(("annotated_publish", form.title.data))
 
 
-def _render(save: t.Callable[..., t.Any], title: str = "Hello", csrf: bool = False,
+def _render(save: t.Callable[..., t.Any], title: str = "Hello",
             form_class: type[Form] = PostForm) -> str:
     state = action_state(save)
-    form = state.form or form_class(data={"title": title}, meta={"csrf": False})
-    return render_template_string(WTF_PAGE, save=save, form=form, state=state, csrf=csrf)
+    form = state.form_for(form_class, data={"title": title})
+    return render_template_string(WTF_PAGE, save=save, form=form, state=state, csrf=False)
 
 
 def create_app(**config: t.Any) -> Flask:
@@ -140,8 +141,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("bound", pid, form.title.data))
 
-        state = action_state(save)
-        form = state.form or PostForm()
+        form = action_state(save).form_for(PostForm)
         return render_template_string(
             '<form method="post">{{ action(save, pid) }}{{ form.title() }}<button>Go</button></form>',
             save=save, pid=post_id, form=form)
@@ -161,7 +161,7 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("flask_wtf", form.title.data))
 
         state = action_state(save)
-        form = state.form or PostFlaskForm(data={"title": "Hello"})
+        form = state.form_for(PostFlaskForm, data={"title": "Hello"})
         return render_template_string(WTF_PAGE, save=save, form=form, state=state, csrf=True)
 
     @app.get("/plain")
