@@ -106,8 +106,8 @@ def _exceeded_limit() -> str:
     limit = request.max_content_length
     if limit is not None and (request.content_length is None or request.content_length > limit):
         return "MAX_CONTENT_LENGTH"
-    return "MAX_FORM_MEMORY_SIZE" if request.mimetype != "multipart/form-data" else (
-        "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS")
+    # werkzeug applies the other two limits to multipart bodies only.
+    return "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"
 
 
 def submitted_token() -> str:

@@ -146,6 +146,16 @@ def create_app(**config: t.Any) -> Flask:
             '<form method="post">{{ action(save, pid) }}{{ form.title() }}<button>Go</button></form>',
             save=save, pid=post_id, form=form)
 
+    @app.get("/raw")
+    def raw() -> str:
+        def save(form: Undefined) -> None:  # type: ignore[name-defined]  # noqa: F821
+            "use server"
+            STORE.append(("raw", form["title"]))
+
+        return render_template_string(
+            '<form method="post">{{ action(save) }}<input name="title"><button>Go</button></form>',
+            save=save)
+
     @app.get("/module")
     def module_level() -> str:
         return _render(publish)

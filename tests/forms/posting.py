@@ -12,9 +12,11 @@ from ..html import Form
 
 
 def post(form: Form, **values: t.Any) -> TestResponse:
-    """Post ``form``'s hidden inputs (its token) with ``values``; a list
-    value sends the name once per item."""
+    """Post ``form``'s hidden inputs (its token) with ``values``, encoded as
+    the form's ``enctype`` says; a list value sends the name once per item."""
     body: dict[str, t.Any] = {name: value for name, value in form.fields()
                               if name.startswith("__action")}
     body.update(values)
-    return form.page.client.post(form.page.url, data=body, headers={"Origin": ORIGIN})
+    return form.page.client.post(form.page.url, data=body, headers={"Origin": ORIGIN},
+                                 content_type=str(form.tag.get("enctype") or
+                                                  "application/x-www-form-urlencoded"))

@@ -127,14 +127,31 @@ def test_form_class_defined_in_a_view_is_a_render_time_error(client: FlaskClient
         client.get("/local-form")
 
 
-def test_token_naming_a_class_that_is_no_form_runs_nothing(
-        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("ref", [
+    "tests.forms.app_forms:NotAForm", "tests.forms.app_forms:Gone", "tests.gone:PostForm"])
+def test_token_naming_what_is_no_form_class_runs_nothing(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch, ref: str) -> None:
     # A token can only name what the app wrote into it; make it name a non-form.
-    monkeypatch.setattr("flask_server_actions.minting.form_ref",
-                        lambda cls, action: "tests.forms.app_forms:NotAForm")
+    monkeypatch.setattr("flask_server_actions.minting.form_ref", lambda cls, action: ref)
     form = Page.get(client, "/annotated").form("#edit")
     monkeypatch.undo()
     response = form.submit(title="kept")
     assert response.status_code == 422
     assert "earlier version" in Page(client, "/annotated", response).text(".action-notice")
     assert STORE == []
+
+
+def test_annotation_that_is_no_form_class_gives_the_raw_form_data(client: FlaskClient) -> None:
+    Page.get(client, "/raw").form().submit(title="raw")
+    assert STORE == [("raw", "raw")]
+
+
+def test_state_of_another_action_is_empty(client: FlaskClient) -> None:
+    from flask_server_actions import action_state
+    from flask_server_actions.state import ActionState
+    from flask_server_actions.state import set_state
+
+    with client.application.test_request_context():
+        set_state(ActionState(ref="tests:some_other", active=True))
+        assert not action_state(server_action(lambda form: None))
+        assert action_state()
