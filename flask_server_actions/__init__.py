@@ -5,13 +5,21 @@ from __future__ import annotations
 from .errors import ActionError
 from .errors import ServerActionError
 from .extension import ServerActions
+from .guards import ActionCall
 from .marking import server_action
 from .state import ActionState
 from .state import action_state
+from .stores import ActionStore
+from .stores import MemoryStore
+from .stores import RedisStore
 
 __all__ = [
+    "ActionCall",
     "ActionError",
     "ActionState",
+    "ActionStore",
+    "MemoryStore",
+    "RedisStore",
     "ServerActionError",
     "ServerActions",
     "action_state",

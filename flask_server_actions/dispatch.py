@@ -41,6 +41,7 @@ from .forms import build_form
 from .forms import form_class_for
 from .forms import load_form_class
 from .forms import show_error
+from .guards import guard
 from .origin import check_origin
 from .origin import host_matches
 from .state import ActionState
@@ -63,6 +64,9 @@ FIELD = "__action"
 BUTTON_FIELD = "__action_button"
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+_DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
+_STRIPPED = "".join(map(chr, range(0x21)))
+_ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
 #: Multipart bodies up to this size are read whole before parsing (see
 #: ``_small_multipart_body``).
 _PEEK_SIZE = 64 * 1024
@@ -166,11 +170,19 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     return response
 
 
+def _as_browser_reads(url: str) -> str:
+    # Browsers drop tabs and newlines anywhere in a URL, strip control
+    # characters and spaces around it, and read "\" as "/".
+    return url.translate(_DROPPED).strip(_STRIPPED).replace("\\", "/")
+
+
 def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
     """Whether a redirect target stays on this site."""
-    # Browsers read "\" as "/" and drop tabs and newlines in URLs.
-    cleaned = "".join(ch for ch in location if ch not in "\t\r\n").replace("\\", "/").strip()
-    parts = urlsplit(cleaned)
+    cleaned = _as_browser_reads(location)
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        return False
     if not parts.netloc and not parts.scheme:
         return not cleaned.startswith("//")
     if parts.scheme not in ("http", "https"):
@@ -181,8 +193,13 @@ def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
 
 
 def page_url(page: str) -> str:
-    """The token's page as a path on this site, however it was written."""
-    return "/" + page.lstrip("/\\")
+    """The token's page as a path on this site, however it was written.
+
+    A page served at ``//evil.example/x`` (or ``/%09/evil.example``) must not
+    become a redirect to another host: characters a browser would drop or
+    read as a slash are percent-encoded, and leading slashes are collapsed.
+    """
+    return "/" + page.translate(_ESCAPED).lstrip("/")
 
 
 def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
@@ -212,10 +229,11 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
     tag = binding_tag(binding) if isinstance(binding, str) else None
     state = ActionState()
+    now = int(time.time())
     try:
         token = open_token(
             submitted_token(), ext.keys(app), tag,
-            int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+            now, config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
         logger.warning("Refused an action post to %s: %s", request.path, error.reason)
@@ -240,6 +258,15 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state.notice = ActionNotFound.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    try:
+        answer = guard(ext, app, token, target, fn, args, now)
+    except StaleSubmission as error:
+        logger.info("Refused an action post to %s: %s", request.path, error.reason)
+        state.notice = error.notice
+        state.form = _unchecked_form(token)
+        return rerender(app, state, 422)
+    if answer is not None:
+        return answer
     payload: object = form_data()
     if form_class is not None:
         form = state.form = build_form(form_class, form_data())

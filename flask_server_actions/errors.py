@@ -14,7 +14,8 @@ Three families matter:
   answer 400 and 403. Nothing is decoded further and nothing runs.
 * **Resubmit errors** (:class:`StaleSubmission` and its subclasses) mean an
   honest user's form can no longer be trusted as it is (expired, another
-  session, a retired key, an action that no longer exists). Nothing runs; the
+  session, a retired key, an action that no longer exists, a one-time form
+  sent twice). Nothing runs; the
   page is rendered again with what the user typed and a notice, answering 422.
 """
 
@@ -63,7 +64,8 @@ class UnserializableValue(ServerActionError, TypeError):
 
 
 class UnresolvableAction(ServerActionError, TypeError):
-    """An action cannot be found again from its module and qualified name.
+    """An action (or its ``require=`` check) cannot be found again from its
+    module and qualified name.
 
     Raised at render time, so the problem shows while developing instead of
     when a user submits: for example a lambda, two inner functions with the
@@ -153,6 +155,14 @@ class ActionNotFound(StaleSubmission):
               " Your input is kept: please submit again.")
 
 
+class AlreadySubmitted(StaleSubmission):
+    """A one-time action's form was submitted again (double click, back
+    button, replay). It ran the first time; it does not run again."""
+
+    notice = ("This form was already submitted, so it was not sent again."
+              " Check the result before submitting a new one.")
+
+
 class ActionError(ServerActionError):
     """Raise inside an action to show the page again with a message (422).
 
@@ -220,6 +230,7 @@ class UnsafeRedirect(ServerActionError, BadRequest):
 __all__: t.Sequence[str] = [
     "ActionError",
     "ActionNotFound",
+    "AlreadySubmitted",
     "BadActionToken",
     "CrossOriginAction",
     "ExpiredToken",

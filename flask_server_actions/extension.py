@@ -15,10 +15,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .dispatch import is_action_post
 from .dispatch import run_action
+from .guards import ActionCall
 from .listing import list_actions
 from .minting import minted_tokens
 from .serialization import Serializer
 from .state import action_state
+from .stores import ActionStore
+from .stores import MemoryStore
+from .stores import store_from_setting
 from .templating import ActionHelper
 from .tokens import KeyRing
 
@@ -31,9 +35,14 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4096,
     "SERVER_ACTIONS_MAX_DEPTH": 32,
     "SERVER_ACTIONS_MAX_TOKEN_SIZE": 8192,
+    "SERVER_ACTIONS_ONCE": False,
+    "SERVER_ACTIONS_STORE": None,
 }
+#: Headers some CDNs obey instead of ``Cache-Control``.
+_CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control")
 
 T = t.TypeVar("T")
+C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
 
 
 class ServerActions:
@@ -50,11 +59,18 @@ class ServerActions:
 
     :param app: the app to set up now, or ``None`` to call :meth:`init_app`
         later.
+    :param store: where one-time tokens are recorded once used (see
+        :class:`~flask_server_actions.RedisStore`); ``SERVER_ACTIONS_STORE``
+        overrides it per app. Default: a
+        :class:`~flask_server_actions.MemoryStore` per app.
     """
 
-    def __init__(self, app: Flask | None = None) -> None:
+    def __init__(self, app: Flask | None = None, store: ActionStore | None = None) -> None:
         #: Writes and reads captured values; see :meth:`register_type`.
         self.serializer = Serializer()
+        #: The hooks registered with :meth:`before_action`, in order.
+        self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
+        self._store = store
         self._helper = ActionHelper(self)
         if app is not None:
             self.init_app(app)
@@ -94,6 +110,36 @@ class ServerActions:
         """
         self.serializer.register(cls, name or cls.__qualname__, dump, load)
 
+    def before_action(self, fn: C) -> C:
+        """Register a check that runs before every action, after the app's
+        and the blueprint's ``before_request`` hooks.
+
+        It is called with the :class:`~flask_server_actions.ActionCall`
+        (the action's name, captured values and bound arguments). It may
+        abort (``abort(401)``), return a response to send instead, return
+        ``False`` to answer 403, or return ``None`` to let the action run::
+
+            @actions.before_action
+            def members_only(call):
+                if not current_user.is_authenticated:
+                    abort(401)
+        """
+        self.before_action_funcs.append(fn)
+        return fn
+
+    def store(self, app: Flask) -> ActionStore:
+        """The store recording used one-time tokens for ``app``."""
+        store = t.cast("ActionStore | None", app.extensions.get("server_actions.store"))
+        if store is None:
+            setting = app.config["SERVER_ACTIONS_STORE"]
+            if setting is not None:
+                store = store_from_setting(setting)
+            else:
+                store = self._store if self._store is not None else MemoryStore()
+            # setdefault: two first requests racing must end up with one store.
+            store = app.extensions.setdefault("server_actions.store", store)
+        return store
+
     def keys(self, app: Flask) -> KeyRing:
         """The key ring for ``app``, derived once per set of secrets."""
         secrets_ = (app.config.get("SECRET_KEY"), *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
@@ -101,7 +147,6 @@ class ServerActions:
         if ring is None or ring.secrets != secrets_:
             ring = KeyRing(t.cast(t.Sequence[str | bytes], secrets_), app.import_name)
             app.extensions["server_actions.keys"] = ring
-            self.serializer.max_depth = app.config["SERVER_ACTIONS_MAX_DEPTH"]
         return ring
 
     def binding(self) -> str:
@@ -124,6 +169,8 @@ class ServerActions:
             response.cache_control.private = True
             response.cache_control.s_maxage = None
             response.vary.add("Cookie")
+            for header in _CDN_CACHE_HEADERS:
+                response.headers.pop(header, None)
         return response
 
 

@@ -41,6 +41,12 @@ class ActionOptions:
 
     #: A WTForms form class to build and validate from the submission.
     form: type[Form] | None = None
+    #: Whether a rendered form may submit this action only once.
+    once: bool = False
+    #: A check called with the :class:`~flask_server_actions.ActionCall`
+    #: before the action runs, like the hooks of
+    #: :meth:`~flask_server_actions.ServerActions.before_action`.
+    require: t.Callable[..., t.Any] | None = None
 
 
 def is_mark(doc: str | None) -> bool:
@@ -88,11 +94,13 @@ def server_action(fn: F, /) -> F: ...
 
 
 @t.overload
-def server_action(*, form: type[Form] | None = None) -> t.Callable[[F], F]: ...
+def server_action(*, form: type[Form] | None = None, once: bool = False,
+                  require: t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
 
 
-def server_action(fn: F | None = None, /, *,
-                  form: type[Form] | None = None) -> F | t.Callable[[F], F]:
+def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
+                  once: bool = False,
+                  require: t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -105,10 +113,20 @@ def server_action(fn: F | None = None, /, *,
 
     :param form: a WTForms form class; the action then receives the
         validated form instead of the raw form data.
+    :param once: let each rendered form submit the action only once; a
+        second submission of the same form (double click, back button,
+        replay) shows the page again with a notice instead of running it.
+    :param require: a check run before the action, for example
+        ``require=must_be_admin``. It is called with the
+        :class:`~flask_server_actions.ActionCall`; it may abort (401, 403),
+        return a response to send instead, return ``False`` (403) or return
+        ``None``/``True`` to let the action run. For an action defined inside
+        a view it must be importable (a module-level function), because a
+        token names it by ``module:qualname``.
     """
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
-    options = ActionOptions(form=form)
+    options = ActionOptions(form=form, once=once, require=require)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]

@@ -23,7 +23,9 @@ from .errors import UnserializableValue
 from .forms import OPTION as FORM_OPTION
 from .forms import form_class_of
 from .forms import form_ref
+from .guards import token_options
 from .marking import is_marked_function
+from .marking import options_of
 from .marking import unmarked_message
 from .tokens import ActionToken
 from .tokens import binding_tag
@@ -76,6 +78,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     config = app.config
     serializer = ext.serializer
+    # Set on each mint: the setting may differ between the apps one
+    # extension serves, and may change after the app's first request.
+    serializer.max_depth = config["SERVER_ACTIONS_MAX_DEPTH"]
     names, values = captured(fn, target)
     arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
     budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
@@ -96,6 +101,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     form_class = form_class_of(fn, len(args))
     if form_class is not None:
         options[FORM_OPTION] = form_ref(form_class, target.ref)
+    live = options_of(fn)
+    if target.function is None and live is not None:
+        options.update(token_options(live, target.ref))
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
     setattr(g, _G_MINTED, True)
     return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))

@@ -9,6 +9,7 @@ the browser session that rendered the form, which another site cannot read.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from urllib.parse import urlsplit
 
@@ -16,6 +17,9 @@ from .errors import CrossOriginAction
 
 if t.TYPE_CHECKING:
     from flask import Request
+
+_PORT = re.compile(r":[0-9]*\Z")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 
 
 def host_matches(host: str, pattern: str) -> bool:
@@ -25,11 +29,13 @@ def host_matches(host: str, pattern: str) -> bool:
     one subdomain level of ``name``.
     """
     host, pattern = host.lower(), pattern.lower()
-    if ":" not in pattern:
-        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not _PORT.search(pattern):
+        host = _PORT.sub("", host)
     if pattern.startswith("*."):
         label, dot, rest = host.partition(".")
-        return bool(label) and bool(dot) and rest == pattern[2:]
+        # Only a plain DNS label may stand for the "*": nothing a browser
+        # could read as the end of the host or another host's name.
+        return bool(_LABEL.fullmatch(label)) and bool(dot) and rest == pattern[2:]
     return host == pattern
 
 

@@ -124,6 +124,9 @@ class ActionToken:
     options: dict[str, t.Any] = field(default_factory=dict)
     #: Seconds since the epoch when the token was minted.
     issued_at: int = 0
+    #: The token's unique id: its random nonce, in hex. One-time actions
+    #: record it so the token cannot be used twice.
+    token_id: str = ""
 
 
 def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
@@ -180,7 +183,7 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         ref, page, names, values, args, options = json.loads(plain[BINDING_SIZE:])
     except (ValueError, TypeError) as error:  # only a bug of ours can get here
         raise BadActionToken(f"token body is malformed: {error}") from None
-    token = ActionToken(ref, page, names, values, args, options, issued_at)
+    token = ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())
     age = now - issued_at
     if age > max_age:
         raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,

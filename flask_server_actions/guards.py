@@ -1,0 +1,196 @@
+"""What must hold before an action runs: authorization and one-time use.
+
+Once a token has opened and its action is rebuilt, and before the action is
+called:
+
+1. every :meth:`~flask_server_actions.ServerActions.before_action` hook runs,
+   then the action's own ``require=`` check; each gets the
+   :class:`ActionCall` and may abort, return a response, or return ``False``
+   (403);
+2. if the action is one-time (``once=True`` or ``SERVER_ACTIONS_ONCE``), its
+   token id is recorded in the store; a token seen before is refused with
+   :class:`~flask_server_actions.errors.AlreadySubmitted`.
+
+Checks run first so that a refused request does not use up the token. The
+store is consulted for one-time actions only, so other actions never pay a
+round trip to it.
+
+For an action defined inside a view, the options given to
+:func:`~flask_server_actions.server_action` exist only while the view runs,
+so they travel in the (authenticated) token: ``once`` as a flag, ``require``
+as the ``module:qualname`` of an importable function.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+from werkzeug.exceptions import Forbidden
+
+from .closures import ResolveError
+from .closures import reference
+from .closures import target_options
+from .errors import ActionNotFound
+from .errors import AlreadySubmitted
+from .errors import UnresolvableAction
+from .marking import ActionOptions
+from .tokens import CLOCK_SKEW
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.typing import ResponseReturnValue
+
+    from .closures import ActionTarget
+    from .extension import ServerActions
+    from .tokens import ActionToken
+
+#: A check: ``before_action`` hook or ``require=`` callable.
+Check = t.Callable[["ActionCall"], t.Any]
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """The action about to run, as authorization checks see it.
+
+    ::
+
+        @actions.before_action
+        def only_members(call):
+            if call.name.startswith("admin_") and not current_user.is_admin:
+                abort(403)
+    """
+
+    #: ``module:qualname`` of the action.
+    ref: str
+    #: The action's own name.
+    name: str
+    #: The variables the action captured when the page was rendered, by
+    #: name (empty for module-level actions).
+    captured: t.Mapping[str, t.Any] = field(default_factory=dict)
+    #: The arguments bound in the template, ``{{ action(fn, *args) }}``.
+    args: tuple[t.Any, ...] = ()
+    #: Whether the action may run only once per rendered form.
+    once: bool = False
+
+
+def check_ref(check: t.Callable[..., t.Any], action: str) -> str:
+    """The ``module:qualname`` a token carries for the ``require=`` check of
+    an action defined in a view.
+
+    :raises UnresolvableAction: the check cannot be imported by that name.
+    """
+    ref = reference(check)
+    try:
+        found = load_check(ref)
+    except ResolveError:
+        found = None
+    if found is not check:
+        raise UnresolvableAction(
+            f"The require= check {check!r} of the action {action} cannot be imported as"
+            f" {ref}. An action defined inside a view is rebuilt from its token in"
+            " any worker, so its check travels by name: define the check with `def` at"
+            " module level (not a lambda, a partial or a function inside the view).")
+    return ref
+
+
+_checks: dict[str, tuple[types.ModuleType, Check]] = {}
+
+
+def load_check(ref: str) -> Check:
+    """Import the check named ``module:qualname``.
+
+    :raises ResolveError: nothing callable has that name.
+    """
+    module_name, _, qualname = ref.partition(":")
+    cached = _checks.get(ref)
+    # A module replaced in sys.modules (a reload, a test) invalidates the entry.
+    if cached is not None and sys.modules.get(module_name) is cached[0]:
+        return cached[1]
+    try:
+        module = importlib.import_module(module_name)
+        obj: object = module
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ResolveError(f"the check {ref} cannot be imported: {error}") from None
+    if not callable(obj):
+        raise ResolveError(f"the check {ref} is not callable")
+    check = t.cast(Check, obj)
+    _checks[ref] = (module, check)
+    return check
+
+
+def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
+    """The options of the inline action ``action`` that its token must carry."""
+    options: dict[str, t.Any] = {}
+    if live.once:
+        options["once"] = True
+    if live.require is not None:
+        options["require"] = check_ref(live.require, action)
+    return options
+
+
+def _options(target: ActionTarget, token: ActionToken) -> tuple[bool, Check | None]:
+    if target.function is not None:
+        live = target_options(target)
+        return (live is not None and live.once), (live.require if live else None)
+    ref = token.options.get("require")
+    try:
+        require = load_check(ref) if isinstance(ref, str) else None
+    except ResolveError as error:
+        # Fail closed: the check the page was rendered with is gone.
+        raise ActionNotFound(str(error)) from None
+    return bool(token.options.get("once")), require
+
+
+def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
+    if not isinstance(fn, types.FunctionType) or not fn.__closure__:
+        return {}
+    values = {}
+    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__, strict=True):
+        try:
+            values[name] = cell.cell_contents
+        except ValueError:  # captured before it was assigned
+            continue
+    return values
+
+
+def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue | None:
+    result = app.ensure_sync(check)(call)
+    if result is None or result is True:
+        return None
+    if result is False:
+        raise Forbidden(f"You are not allowed to use {call.name!r}.")
+    return t.cast("ResponseReturnValue", result)
+
+
+def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarget,
+          fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
+          now: int) -> ResponseReturnValue | None:
+    """Run the checks for an action about to be called and, if it is a
+    one-time action, record its token.
+
+    :return: a response to send instead of running the action, or ``None``.
+    :raises AlreadySubmitted: a one-time token was used before.
+    :raises ActionNotFound: the token's ``require=`` check is gone.
+    """
+    once, require = _options(target, token)
+    config = app.config
+    once = once or bool(config["SERVER_ACTIONS_ONCE"])
+    checks = [*ext.before_action_funcs, *([require] if require is not None else [])]
+    if checks:
+        call = ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
+        for check in checks:
+            answer = _verdict(app, check, call)
+            if answer is not None:
+                return answer
+    if once:
+        ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
+        if not ext.store(app).first_use(token.token_id, ttl):
+            raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
+    return None

@@ -1,0 +1,128 @@
+"""Where one-time tokens are remembered once they have been used.
+
+An action marked ``once=True`` (or every action, with
+``SERVER_ACTIONS_ONCE``) may run at most once per rendered form. The token's
+random nonce is its id; the first submission records it, and every later one
+(a double click, the back button, a replayed request) finds it recorded.
+
+Records only need to outlive the token: an older token is refused as expired
+anyway, so each record expires with its token.
+
+The default :class:`MemoryStore` serves one process. Apps running several
+workers or instances share a :class:`RedisStore`.
+"""
+
+from __future__ import annotations
+
+import abc
+import heapq
+import threading
+import time
+import typing as t
+
+if t.TYPE_CHECKING:
+    import redis
+
+#: Prefix of the keys :class:`RedisStore` writes, so they are easy to find.
+REDIS_PREFIX = "server-actions:used:"
+
+
+class ActionStore(abc.ABC):
+    """Remembers which one-time tokens were used.
+
+    Subclass it to keep records elsewhere (a database table with a unique
+    key, memcached's ``add``): implement :meth:`first_use` atomically.
+    """
+
+    @abc.abstractmethod
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        """Record ``token_id`` and say whether this is its first use.
+
+        Must be atomic: of two concurrent calls with the same id, exactly one
+        returns ``True``, in every process sharing the store.
+
+        :param token_id: the token's unique id (its nonce, in hex).
+        :param ttl: seconds the record must be kept at least; after that the
+            token has expired and cannot be used anyway.
+        :return: ``True`` the first time an id is seen, ``False`` after.
+        """
+
+
+class MemoryStore(ActionStore):
+    """Records in this process's memory: the default.
+
+    Safe across threads, but each process has its own records, so with
+    several worker processes or instances a token could be used once per
+    process: use :class:`RedisStore` there.
+
+    :param clock: returns the current time in seconds; monotonic by default.
+    """
+
+    def __init__(self, clock: t.Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._expiry: dict[str, float] = {}
+        # (expiry, id) pairs, oldest first, so expired records are dropped in
+        # O(log n) each instead of scanning every record.
+        self._queue: list[tuple[float, str]] = []
+
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        """Record ``token_id`` in memory for ``ttl`` seconds."""
+        with self._lock:
+            now = self._clock()
+            self._prune(now)
+            if token_id in self._expiry:
+                return False
+            expiry = now + ttl
+            self._expiry[token_id] = expiry
+            heapq.heappush(self._queue, (expiry, token_id))
+            return True
+
+    def _prune(self, now: float) -> None:
+        while self._queue and self._queue[0][0] <= now:
+            _, token_id = heapq.heappop(self._queue)
+            del self._expiry[token_id]
+
+    def __len__(self) -> int:
+        """How many records are kept (expired ones go on the next use)."""
+        return len(self._expiry)
+
+
+class RedisStore(ActionStore):
+    """Records in Redis, shared by every worker and instance.
+
+    Each record is one key written with ``SET key 1 NX EX ttl``, which Redis
+    performs atomically and expires by itself::
+
+        actions = ServerActions(app, store=RedisStore("redis://localhost:6379/0"))
+
+    :param client: a :class:`redis.Redis` client, or a URL for
+        :meth:`redis.Redis.from_url`. Requires the ``redis`` package
+        (``pip install flask-server-actions[redis]``).
+    :param prefix: prepended to every key.
+    """
+
+    def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX) -> None:
+        if isinstance(client, str):
+            import redis as redis_module
+
+            client = redis_module.Redis.from_url(client)
+        #: The Redis client records are written with.
+        self.client = client
+        self.prefix = prefix
+
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        """Record ``token_id`` in Redis for ``ttl`` seconds."""
+        return bool(self.client.set(self.prefix + token_id, b"1", nx=True, ex=max(1, ttl)))
+
+
+def store_from_setting(value: ActionStore | str) -> ActionStore:
+    """The store ``SERVER_ACTIONS_STORE`` names: a store, or a Redis URL."""
+    if isinstance(value, ActionStore):
+        return value
+    if isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(value)
+    raise TypeError(
+        f"SERVER_ACTIONS_STORE is {value!r}. Set it to an ActionStore (such as"
+        " MemoryStore() or RedisStore(client)) or to a redis:// URL, or leave it None"
+        " for an in-process MemoryStore.")

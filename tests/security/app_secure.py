@@ -1,0 +1,205 @@
+"""The app the security tests attack: one page per property."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Flask
+from flask import redirect
+from flask import render_template_string
+from flask import request
+from flask import session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from flask_server_actions import ActionStore
+from flask_server_actions import ServerActions
+from flask_server_actions import server_action
+
+from ..store import STORE
+from . import app_actions
+from . import app_checks
+
+#: What the confidentiality tests look for in the HTML.
+SECRET = "cap-secret: Tr0ub4dor&3 correct horse battery staple"
+
+FORM = """
+{{ action.notice() }}
+<form id="form" method="post">
+  {{ action(fn, *args) }}
+  <input name="x" value="{{ action.value('x') }}">
+  <button>Go</button>
+</form>
+"""
+
+
+def page(fn: t.Callable[..., t.Any], *args: object) -> str:
+    return render_template_string(FORM, fn=fn, args=args)
+
+
+def create_app(secret: str = "security secret", name: str = __name__,
+               store: ActionStore | None = None, proxy_fix: bool = False,
+               merge_slashes: bool = True, **config: t.Any) -> Flask:
+    app = Flask(name)
+    app.url_map.merge_slashes = merge_slashes
+    app.config.update(SECRET_KEY=secret, **config)
+    actions = ServerActions(app, store=store)
+    if proxy_fix:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_host=1)  # type: ignore[method-assign]
+
+    @app.get("/plain")
+    def plain() -> str:
+        def save(form: t.Any) -> None:
+            "use server"
+            STORE.append(("save", form["x"]))
+
+        return page(save)
+
+    @app.get("/secret")
+    def secret_page() -> str:
+        secret = SECRET
+
+        def reveal(form: t.Any) -> None:
+            "use server"
+            STORE.append(("reveal", secret))
+
+        return page(reveal)
+
+    @app.get("/pay")
+    def pay() -> str:
+        @server_action(once=True)
+        def charge(form: t.Any) -> None:
+            STORE.append(("charge", form["x"]))
+
+        return page(charge)
+
+    @app.get("/pay-state")
+    def pay_state() -> str:
+        @server_action(once=True)
+        def charge_and_show(form: t.Any) -> str:
+            STORE.append(("charge_and_show", form["x"]))
+            return "charged"
+
+        return page(charge_and_show)
+
+    @app.get("/transfer")
+    def transfer() -> str:
+        return page(app_actions.transfer, 10)
+
+    @app.get("/admin/<int:item>")
+    def admin(item: int) -> str:
+        @server_action(require=app_checks.admin_only)
+        def purge(form: t.Any) -> None:
+            STORE.append(("purge", item))
+
+        return page(purge)
+
+    @app.get("/members")
+    def members() -> str:
+        @server_action(require=app_checks.login_page)
+        def post_message(form: t.Any) -> None:
+            STORE.append(("post_message", form["x"]))
+
+        return page(post_message)
+
+    @app.get("/lambda-check")
+    def lambda_check() -> str:
+        @server_action(require=lambda call: None)
+        def guarded(form: t.Any) -> None:
+            STORE.append(("guarded", form["x"]))
+
+        return page(guarded)
+
+    @app.get("/late")
+    def late() -> str:
+        def uses_later(form: t.Any) -> None:
+            "use server"
+            STORE.append(("late", later))
+
+        html = page(uses_later)
+        later = 1
+        return html + str(later)
+
+    @app.get("/unmarked/<kind>")
+    def unmarked(kind: str) -> str:
+        def helper(form: t.Any) -> None:
+            STORE.append(("helper", form["x"]))
+
+        if kind == "twins":
+            def twin(form: t.Any) -> None:
+                "use server"
+        else:
+            def twin(form: t.Any) -> None:
+                "use server"
+
+        choices: dict[str, t.Any] = {"builtin": len, "inline": helper, "twins": twin,
+                                     "module": app_checks.admin_only}
+        return page(choices[kind])
+
+    @app.get("/capture/<kind>")
+    def capture(kind: str) -> str:
+        values: dict[str, t.Any] = {"huge": "x" * 10_000, "deep": [], "fine": "ok"}
+        nested = values["deep"]
+        for _ in range(40):
+            nested.append([])
+            nested = nested[0]
+        blob = values[kind]
+
+        def keep(form: t.Any) -> None:
+            "use server"
+            STORE.append(("keep", len(str(blob))))
+
+        return page(keep)
+
+    @app.get("/go")
+    def go() -> str:
+        def leave(form: t.Any) -> t.Any:
+            "use server"
+            STORE.append(("leave", form["x"]))
+            return redirect(form["x"])
+
+        return page(leave)
+
+    @app.get("/cached")
+    def cached() -> t.Any:
+        def save(form: t.Any) -> None:
+            "use server"
+            STORE.append(("cached", form["x"]))
+
+        response = app.make_response(page(save))
+        response.cache_control.public = True
+        response.cache_control.max_age = 600
+        response.cache_control.s_maxage = 3600
+        response.headers["Surrogate-Control"] = "max-age=3600"
+        response.headers["CDN-Cache-Control"] = "max-age=3600"
+        return response
+
+    @app.get("/uncached")
+    def uncached() -> t.Any:
+        response = app.make_response("no form here")
+        response.cache_control.public = True
+        response.cache_control.max_age = 600
+        return response
+
+    @app.get("/<path:anywhere>")
+    def anywhere(anywhere: str) -> str:
+        def note(form: t.Any) -> None:
+            "use server"
+            STORE.append(("note", anywhere))
+
+        return page(note)
+
+    @app.post("/login")
+    def login() -> str:
+        session["member"] = True
+        if request.args.get("admin"):
+            session["admin"] = True
+        return "ok"
+
+    @app.post("/logout")
+    def logout() -> str:
+        session.clear()
+        return "bye"
+
+
+    app.extensions["test.actions"] = actions
+    return app

@@ -1,0 +1,86 @@
+"""Open redirects: neither an action's redirect nor the page path in its
+token can send the browser to another site."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from flask_server_actions.dispatch import safe_location
+
+from ..html import ORIGIN
+from ..html import Page
+from .app_secure import create_app
+from .forge import post
+from .forge import token_of
+
+OFF_SITE = [
+    "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
+    "\\/evil.example", "https:evil.example", "http:evil.example", "https:/evil.example",
+    "https:///evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example",
+    "\t//evil.example", " //evil.example", "\x01//evil.example", "\x00//evil.example",
+    "https://localhost@evil.example", "https://localhost:80@evil.example",
+    "https://evil.example\\@localhost", "https://evil.example#@localhost",
+    "https://evil.example?@localhost", "javascript:alert(1)", "JavaScript:alert(1)",
+    "java\tscript:alert(1)", " javascript:alert(1)", "data:text/html,<script>x</script>",
+    "DATA:text/html,x", "vbscript:msgbox", "HTTPS://EVIL.EXAMPLE", "https://evil.example",
+    "https://\u0435vil.example", "https://localhost\u3002evil.example",
+    "https://localhost.evil.example", "https://localhostevil.example", "https://[::1",
+    "ftp://localhost/file", "https://xn--e1awd7f.example",
+]
+ON_SITE = ["/", "/posts/1", "?page=2", "relative/path", "#top", "https://localhost/x",
+           "http://LOCALHOST/x", "https://user@localhost/x", "/evil.example"]
+
+
+@pytest.mark.parametrize("location", OFF_SITE)
+def test_off_site_locations_are_refused(app: Flask, location: str) -> None:
+    with app.test_request_context(base_url=ORIGIN):
+        assert not safe_location(location, ())
+
+
+@pytest.mark.parametrize("location", ON_SITE)
+def test_on_site_locations_pass(app: Flask, location: str) -> None:
+    with app.test_request_context(base_url=ORIGIN):
+        assert safe_location(location, ())
+
+
+@pytest.mark.parametrize("location", [
+    "//evil.example", "/\\evil.example", "/\t/evil.example", "https://localhost@evil.example",
+    "javascript:alert(1)", "HTTPS://EVIL.EXAMPLE", "\x01//evil.example",
+])
+def test_an_action_redirecting_off_site_answers_400(client: FlaskClient, location: str) -> None:
+    response = post(client, token_of(client, "/go"), "/go", x=location)
+    assert response.status_code == 400
+    assert "Location" not in response.headers
+
+
+def test_an_allowed_redirect_host_does_not_allow_its_lookalikes() -> None:
+    app = create_app(SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS=["*.example.com"])
+    with app.test_request_context(base_url=ORIGIN):
+        assert safe_location("https://pay.example.com/ok", app.config[
+            "SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"])
+        for lookalike in ["https://pay.example.com.evil.io", "https://evil.io/.example.com",
+                          "https://evil.io\\.example.com", "https://pay.example.com@evil.io"]:
+            assert not safe_location(lookalike, ["*.example.com"])
+
+
+@pytest.mark.parametrize(("path", "location"), [
+    ("//evil.example/x", "/evil.example/x"),
+    ("///evil.example", "/evil.example"),
+    ("/\\evil.example", "/%5Cevil.example"),
+    ("/\t/evil.example", "/%09/evil.example"),
+    ("/ /evil.example", "/%20/evil.example"),
+])
+def test_a_page_at_a_tricky_path_redirects_on_site(path: str, location: str) -> None:
+    client = create_app(merge_slashes=False).test_client()
+    response = client.get("/", environ_overrides={"PATH_INFO": path})
+    page = Page(client, "/", response)
+    assert response.status_code == 200
+    answer = post(client, page.form("#form").token(), "/",
+                  environ={"PATH_INFO": path})
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == location
+    app = create_app()
+    with app.test_request_context(base_url=ORIGIN):
+        assert safe_location(location, ())
