@@ -15,13 +15,13 @@ this browser session, so a second token would only add a way to fail.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import typing as t
 
 from wtforms import Form
 
 from .closures import ResolveError
+from .closures import import_named
 from .errors import UnresolvableAction
 from .marking import options_of
 
@@ -92,13 +92,7 @@ def load_form_class(ref: str) -> type[Form]:
     :raises ResolveError: the class is gone or is no longer a WTForms form
         (the app changed since the token was minted).
     """
-    module_name, _, qualname = ref.partition(":")
-    try:
-        obj: object = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError, ValueError) as error:
-        raise ResolveError(f"form class {ref} cannot be found: {error}") from None
+    obj = import_named(ref, "the form class")[1]
     if not _is_form_class(obj):
         raise ResolveError(f"{ref} is not a WTForms form class")
     return obj

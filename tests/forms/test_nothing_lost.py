@@ -17,6 +17,7 @@ from flask_server_actions.forms import INVALID_NOTICE
 from ..html import Page
 from ..store import STORE
 from .app_forms import create_app
+from .posting import submit_page
 
 #: (url, form selector, the field typed into)
 PAGES = [("/posts/5", "#edit", "title"), ("/plain", "#plain", "name")]
@@ -95,14 +96,13 @@ def test_stale_state_names_its_action_when_the_token_was_readable(
     assert Page(client, "/posts/5", form.submit(title="x")).text("#ref") == f"[{ref}]"
 
 
-def test_failed_validation_has_a_notice(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/5").form("#edit").submit(title="")
-    assert Page(client, "/posts/5", response).text(".action-notice") == INVALID_NOTICE
-
-
-def test_action_error_on_a_plain_form_keeps_input(client: FlaskClient) -> None:
-    response = Page.get(client, "/plain").form("#plain").submit(name="taken")
-    assert response.status_code == 422
-    page = Page(client, "/plain", response)
-    assert page.value("name") == "taken"
-    assert page.text(".action-notice") == "That name is taken."
+@pytest.mark.parametrize(("url", "selector", "field", "typed", "notice"), [
+    ("/posts/5", "#edit", "title", "", INVALID_NOTICE),
+    ("/plain", "#plain", "name", "taken", "That name is taken."),
+])
+def test_refused_input_comes_back_with_a_notice(
+        client: FlaskClient, url: str, selector: str, field: str, typed: str,
+        notice: str) -> None:
+    page = submit_page(client, url, 422, selector, **{field: typed})
+    assert page.value(field) == typed
+    assert page.text(".action-notice") == notice

@@ -11,6 +11,7 @@ from flask_server_actions.errors import UnresolvableAction
 
 from ..html import Page
 from ..store import STORE
+from .posting import submit_page
 
 
 @pytest.mark.parametrize(("url", "entry"), [
@@ -33,9 +34,7 @@ def test_valid_form_reaches_the_action_as_a_form(
 ])
 def test_invalid_form_rerenders_422_with_errors_and_input(
         client: FlaskClient, url: str, title: str, error: str) -> None:
-    response = Page.get(client, url).form("#edit").submit(title=title)
-    assert response.status_code == 422
-    page = Page(client, url, response)
+    page = submit_page(client, url, 422, title=title)
     assert page.text(".error") == error
     assert page.value("title") == title
     assert STORE == []
@@ -50,40 +49,25 @@ def test_bound_arguments_come_before_the_form(client: FlaskClient) -> None:
     assert Page(client, "/bound/9", response).value("title") == ""
 
 
-def test_returned_value_rerenders_200_with_state_and_form(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/4").form("#edit").submit(title="state")
-    assert response.status_code == 200
-    page = Page(client, "/posts/4", response)
-    assert page.text("#value") == "4 saved"
-    assert page.value("title") == "state"
-
-
-def test_module_level_action_value_is_shown(client: FlaskClient) -> None:
-    response = Page.get(client, "/module").form("#edit").submit(title="Mod")
-    assert Page(client, "/module", response).text("#value") == "published Mod"
+@pytest.mark.parametrize(("url", "title", "status", "shown"), [
+    ("/posts/4", "state", 200, {"#value": "4 saved"}),
+    ("/module", "Mod", 200, {"#value": "published Mod"}),
+    ("/posts/4", "taken", 422, {".error": "That title is taken.",
+                                ".action-notice": "That title is taken."}),
+    ("/posts/4", "whole", 422, {".error": "",
+                                ".action-notice": "Something is off with the whole form."}),
+])
+def test_value_or_action_error_rerenders_the_page_with_the_input(
+        client: FlaskClient, url: str, title: str, status: int, shown: dict[str, str]) -> None:
+    page = submit_page(client, url, status, title=title)
+    assert {selector: page.text(selector) for selector in shown} == shown
+    assert page.value("title") == title
 
 
 def test_flash_in_an_action_shows_after_the_redirect(client: FlaskClient) -> None:
     response = Page.get(client, "/posts/2").form("#edit").submit(title="flash")
     assert response.status_code == 303
     assert Page.get(client, response.headers["Location"]).text(".flash") == "Saved 2"
-
-
-def test_action_error_about_a_field_joins_its_errors(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/4").form("#edit").submit(title="taken")
-    assert response.status_code == 422
-    page = Page(client, "/posts/4", response)
-    assert page.text(".error") == "That title is taken."
-    assert page.text(".action-notice") == "That title is taken."
-    assert page.value("title") == "taken"
-
-
-def test_action_error_about_the_form_shows_as_notice(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/4").form("#edit").submit(title="whole")
-    assert response.status_code == 422
-    page = Page(client, "/posts/4", response)
-    assert page.text(".action-notice") == "Something is off with the whole form."
-    assert page.text(".error") == ""
 
 
 def test_flask_wtf_form_with_csrfprotect_needs_no_exemption(client: FlaskClient) -> None:
