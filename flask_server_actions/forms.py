@@ -46,13 +46,16 @@ def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None
     code = getattr(plain, "__code__", None)
     if code is None or code.co_argcount <= bound:
         return None
-    name = code.co_varnames[bound]
-    try:
-        hint = t.get_type_hints(plain).get(name)
-    except Exception:
-        # A string annotation naming something local to the view cannot be
-        # evaluated from the module's globals; a class object still can be used.
-        hint = getattr(plain, "__annotations__", {}).get(name)
+    hint = getattr(plain, "__annotations__", {}).get(code.co_varnames[bound])
+    if isinstance(hint, str):
+        # Under `from __future__ import annotations`: evaluate this one
+        # annotation as typing.get_type_hints would, so that another one
+        # naming a TYPE_CHECKING-only import cannot hide it. An annotation
+        # that cannot be evaluated here is not a form class.
+        try:
+            hint = eval(hint, getattr(plain, "__globals__", {}))  # the app's own source text
+        except Exception:
+            return None
     return hint if _is_form_class(hint) else None
 
 
