@@ -153,9 +153,14 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("raw", form["title"]))
 
+        def untyped(form):  # type: ignore[no-untyped-def]
+            "use server"
+            STORE.append(("untyped", form["title"]))
+
         return render_template_string(
-            '<form method="post">{{ action(save) }}<input name="title"><button>Go</button></form>',
-            save=save)
+            '<form method="post">{{ action(save) }}<input name="title"><button>Go</button>'
+            '<button id="untyped" {{ action.button(untyped) }}>Go</button></form>',
+            save=save, untyped=untyped)
 
     @app.get("/module")
     def module_level() -> str:

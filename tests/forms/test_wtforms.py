@@ -125,9 +125,12 @@ def test_token_naming_what_is_no_form_class_runs_nothing(
     assert STORE == []
 
 
-def test_annotation_that_is_no_form_class_gives_the_raw_form_data(client: FlaskClient) -> None:
-    Page.get(client, "/raw").form().submit(title="raw")
-    assert STORE == [("raw", "raw")]
+@pytest.mark.parametrize(("button", "entry"), [
+    (None, ("raw", "raw")), ("#untyped", ("untyped", "raw"))])
+def test_annotation_that_is_no_form_class_gives_the_raw_form_data(
+        client: FlaskClient, button: str | None, entry: tuple[str, str]) -> None:
+    Page.get(client, "/raw").form().submit(button, title="raw")
+    assert STORE == [entry]
 
 
 def test_state_of_another_action_is_empty(client: FlaskClient) -> None:
