@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import pathlib
 import sys
 import types
 import typing as t
@@ -14,18 +13,16 @@ from werkzeug.test import TestResponse
 
 from .html import Page
 
-EXAMPLES = pathlib.Path(__file__).parents[1] / "docs" / "examples"
-
 
 @pytest.fixture
 def sample(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[str], types.ModuleType]:
-    """Import a fresh copy of ``docs/examples/<name>.py``, by its own name as
-    a real app would be (actions are found again by module name)."""
-    monkeypatch.syspath_prepend(str(EXAMPLES))
+    """Import a fresh copy of ``docs/examples/forms/<name>.py`` (each test
+    starts from the sample's own data)."""
 
     def import_(name: str) -> types.ModuleType:
-        monkeypatch.delitem(sys.modules, name, raising=False)
-        return importlib.import_module(name)
+        module_name = f"docs.examples.forms.{name}"
+        monkeypatch.delitem(sys.modules, module_name, raising=False)
+        return importlib.import_module(module_name)
 
     return import_
 
@@ -35,7 +32,7 @@ def _page(response: TestResponse, url: str, client: t.Any) -> Page:
 
 
 def test_wtforms_sample_saves_a_valid_form(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_wtforms")
+    module = sample("post")
     client = module.app.test_client()
     page = Page.get(client, "/posts/1")
     assert page.value("title") == "Hello"
@@ -49,7 +46,7 @@ def test_wtforms_sample_saves_a_valid_form(sample: t.Callable[[str], types.Modul
 ])
 def test_wtforms_sample_shows_errors_and_keeps_input(
         sample: t.Callable[[str], types.ModuleType], title: str, error: str) -> None:
-    module = sample("forms_wtforms")
+    module = sample("post")
     module.POSTS[2] = {"title": "Taken", "body": ""}
     client = module.app.test_client()
     response = Page.get(client, "/posts/1").form().submit(title=title, body="kept")
@@ -61,7 +58,7 @@ def test_wtforms_sample_shows_errors_and_keeps_input(
 
 def test_state_sample_shows_the_returned_value_and_the_flash(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_state")
+    module = sample("inbox")
     client = module.app.test_client()
     page = Page.get(client, "/inbox")
     redirected = page.form("form:nth-of-type(2)").submit(subject="Hi")
@@ -72,7 +69,7 @@ def test_state_sample_shows_the_returned_value_and_the_flash(
 
 
 def test_plain_sample_refills_every_input(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_plain")
+    module = sample("profile")
     client = module.app.test_client()
     form = Page.get(client, "/profile").form()
     response = client.post("/profile", data={"__action": form.token(), "name": "",
@@ -86,7 +83,7 @@ def test_plain_sample_refills_every_input(sample: t.Callable[[str], types.Module
 
 
 def test_plain_sample_receives_files(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_plain")
+    module = sample("profile")
     client = module.app.test_client()
     form = Page.get(client, "/profile").form()
     response = form.submit(name="Ada", newsletter="on", files={
@@ -99,7 +96,7 @@ def test_plain_sample_receives_files(sample: t.Callable[[str], types.ModuleType]
 
 def test_plain_sample_refuses_a_body_over_its_limit(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_plain")
+    module = sample("profile")
     assert module.app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
     # A smaller limit keeps the test's body in memory (werkzeug's test client
     # spools bigger ones to a temporary file).
@@ -113,7 +110,7 @@ def test_plain_sample_refuses_a_body_over_its_limit(
 
 def test_flask_wtf_sample_works_under_csrfprotect(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("forms_flask_wtf")
+    module = sample("flask_wtf_names")
     client = module.app.test_client()
     response = Page.get(client, "/names").form().submit(name="")
     assert response.status_code == 422

@@ -40,4 +40,4 @@ def edit_post(post_id: int) -> str:
     # The submitted form (with its errors) when the page is shown again,
     # else a fresh one filled from the post.
     form = action_state(update_post).form_for(PostForm, data=post)
-    return render_template("forms_post.html", form=form, update_post=update_post)
+    return render_template("post.html", form=form, update_post=update_post)

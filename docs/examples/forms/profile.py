@@ -36,4 +36,4 @@ def profile() -> str:
             "photos": [getattr(photo, "filename", None) for photo in photos],
         })
 
-    return render_template("forms_plain.html", save=save)
+    return render_template("profile.html", save=save)

@@ -29,4 +29,4 @@ def inbox() -> str:
         INBOX.append(form["subject"])
         flash(f"Added {form['subject']}.")  # None: 303 back here, the flash shows
 
-    return render_template("forms_state.html", inbox=INBOX, archive_all=archive_all, add=add)
+    return render_template("inbox.html", inbox=INBOX, archive_all=archive_all, add=add)

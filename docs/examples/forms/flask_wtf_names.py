@@ -31,4 +31,4 @@ def names() -> str:
         NAMES.append(form.name.data or "")
 
     form = action_state(add).form_for(NameForm)
-    return render_template("forms_flask_wtf.html", form=form, add=add)
+    return render_template("names.html", form=form, add=add)
