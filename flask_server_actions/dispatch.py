@@ -86,7 +86,9 @@ def is_action_post() -> bool:
         form = request.form
         files = request.files
     except RequestEntityTooLarge as error:
-        raise FormTooLarge(_exceeded_limit()) from error
+        limit = _exceeded_limit()
+        logger.info("Refused a form post to %s over %s", request.path, limit)
+        raise FormTooLarge(limit) from error
     if FIELD in form or BUTTON_FIELD in form:
         return True
     if body is not None and not form and not files and FIELD.encode() in body:
@@ -267,9 +269,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         return rerender(app, state, 422)
     if answer is not None:
         return answer
-    payload: object = form_data()
+    data = form_data()
+    payload: object = data
     if form_class is not None:
-        form = state.form = build_form(form_class, form_data())
+        form = state.form = build_form(form_class, data)
         if not form.validate():
             state.notice = INVALID_NOTICE
             return rerender(app, state, 422)
