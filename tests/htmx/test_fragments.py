@@ -144,20 +144,32 @@ def test_headers_the_view_set_are_kept_in_the_fragment(client: FlaskClient) -> N
     assert response.headers["Content-Type"].startswith("text/html")
 
 
+def test_expired_token_answers_its_fragment_with_the_notice_and_input(client: FlaskClient) -> None:
+    form = Page.get(client, "/posts/1").form("#edit")
+    client.application.config["SERVER_ACTIONS_MAX_AGE"] = -1
+    response = form.submit(title="Typed", headers=HX)
+    assert response.status_code == 422
+    html = soup(response)
+    assert "expired" in html.select_one("article#post .action-notice").get_text()
+    assert html.select_one('#edit input[name="title"]')["value"] == "Typed"
+    assert html.find("footer") is None and "HX-Retarget" not in response.headers
+    assert STORE == []
+
+
 @pytest.mark.parametrize(("headers", "retargeted"), [
     (HX, True),  # the form targets part of the page: show the page as a page
     ({**HX, "HX-Boosted": "true"}, False),  # htmx swaps the body already
     ({**HX, "HX-Request-Type": "full"}, False),  # htmx 4 says it expects a page
 ])
-def test_expired_token_answers_the_whole_page_with_the_input(client: FlaskClient,
-                                                             headers: dict[str, str],
-                                                             retargeted: bool) -> None:
+def test_unreadable_token_answers_the_whole_page_with_the_input(client: FlaskClient,
+                                                                headers: dict[str, str],
+                                                                retargeted: bool) -> None:
     form = Page.get(client, "/posts/1").form("#edit")
-    client.application.config["SERVER_ACTIONS_MAX_AGE"] = -1
+    client.application.config["SECRET_KEY"] = "a new key, the old one retired"
     response = form.submit(title="Typed", headers=headers)
     assert response.status_code == 422
     html = soup(response)
-    assert "expired" in html.select_one(".action-notice").get_text()
+    assert "earlier version" in html.select_one(".action-notice").get_text()
     assert html.select_one('#edit input[name="title"]')["value"] == "Typed"
     assert html.find("footer") is not None
     assert ("HX-Retarget" in response.headers) is retargeted
