@@ -2,7 +2,8 @@
 
 A call is a ``POST`` to the page that rendered the token, with the token in
 the ``X-Server-Action`` header and a JSON array of arguments as the body
-(passed after the bound arguments). It goes through every check a form post
+(passed after the bound arguments), or for an action that takes a WTForms
+form a JSON object of its fields, validated as a post's. It goes through every check a form post
 does (origin, session binding, expiry, the app's and blueprints'
 ``before_request`` hooks) and answers the action's return value as tagged
 JSON (the serializer of captured values), or ``{"error": ..., "field": ...}``
@@ -19,6 +20,7 @@ import json
 import typing as t
 
 from flask import request
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from .errors import BadActionArguments
@@ -44,6 +46,16 @@ def call_token() -> str:
     return request.headers.get(HEADER, "")
 
 
+def _sent(default: object) -> t.Any:
+    if request.mimetype and not request.is_json:
+        raise BadActionArguments("a call sends its arguments as application/json")
+    body = request.get_data(cache=True)
+    try:
+        return json.loads(body) if body else default
+    except ValueError as error:
+        raise BadActionArguments(f"the body is not JSON: {error}") from None
+
+
 def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.Any]:
     """The bound arguments, then those the call sent, checked against
     ``fn``'s signature.
@@ -54,13 +66,7 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
     :raises BadActionArguments: the body is not a JSON array, or ``fn``
         cannot take that many arguments.
     """
-    if request.mimetype and not request.is_json:
-        raise BadActionArguments("a call sends its arguments as application/json")
-    body = request.get_data(cache=True)
-    try:
-        sent = json.loads(body) if body else []
-    except ValueError as error:
-        raise BadActionArguments(f"the body is not JSON: {error}") from None
+    sent = _sent([])
     if not isinstance(sent, list):
         raise BadActionArguments("the body must be a JSON array of arguments")
     args = [*bound, *sent]
@@ -71,6 +77,28 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
             f"{getattr(fn, '__name__', 'the action')}() cannot be called with"
             f" {len(sent)} argument(s) after {len(bound)} bound one(s): {error}") from None
     return args
+
+
+def fields() -> MultiDict[str, t.Any]:
+    """The fields a call sends to an action that takes a WTForms form: a
+    JSON object, a list for a field with several values. They are read as
+    a browser would send them: as text, ``true`` as ``"y"``, ``false`` and
+    ``null`` left out.
+
+    :raises BadActionArguments: the body is not a JSON object.
+    """
+    sent = _sent({})
+    if not isinstance(sent, dict):
+        raise BadActionArguments(
+            "an action that takes a form is called with a JSON object of its fields")
+    items: list[tuple[str, str]] = []
+    for name, value in sent.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is True:
+                items.append((name, "y"))
+            elif item is not None and item is not False:
+                items.append((name, item if isinstance(item, str) else json.dumps(item)))
+    return MultiDict(items)
 
 
 def answer(serializer: Serializer, value: object, status: int = 200) -> BaseResponse:

@@ -333,10 +333,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         return rerender(app, state, 422)
     if answer is not None:
         return answer
-    if calls.is_json_call():
+    if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
     else:
-        data = form_data()
+        data = calls.fields() if calls.is_json_call() else form_data()
         payload: object = data
         if form_class is not None:
             form = state.form = build_form(form_class, data)

@@ -2,6 +2,7 @@
  *
  *   <button {{ action.data(fetch_users) }} onclick="load(this)">Load</button>
  *   serverActions.call(button, [arg1, arg2]).then(function (value) { ... })
+ *   serverActions.call(button, {title: "Hi"})  // an action taking a WTForms form
  *
  * The first argument is an element carrying data-server-action (and
  * data-server-action-url) attributes, or a bare token (then the call goes to
@@ -47,7 +48,7 @@
         "Accept": "application/json",
         "X-Server-Action": token
       },
-      body: JSON.stringify(args || [])
+      body: JSON.stringify(args === undefined ? [] : args)
     }).then(function (response) {
       return response.text().then(function (text) {
         var body = null;

@@ -11,6 +11,12 @@ from flask import redirect
 from flask import render_template
 from jinja2 import DictLoader
 from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField
+from wtforms import Form as WTForm
+from wtforms import IntegerField
+from wtforms import StringField
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
 
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
@@ -46,11 +52,18 @@ TEMPLATES = {
 <form id="free" method="post">{{ action(update_post, block="no_such_block") }}<input name="title"><button>Go</button></form>
 <form id="bad-oob" method="post">{{ action(update_post, oob=["text_only"]) }}<input name="title"><button>Go</button></form>
 <button id="add" {{ action.data(add, 10) }}>Add</button>
+<button id="order" {{ action.data(order) }}>Order</button>
 {{ action.client_script() }}
 {% endblock %}
 {% block text_only %}just text{% endblock %}""",
     "_title.html": """<h1 id="title">{{ title }} ({{ count }})</h1>""",
 }
+
+
+class OrderForm(WTForm):
+    amount = IntegerField(validators=[NumberRange(min=1)])
+    note = StringField(validators=[Length(max=5)])
+    urgent = BooleanField()
 
 
 def title() -> str:
@@ -87,11 +100,15 @@ def create_app(**config: t.Any) -> Flask:
                 raise ActionError("Only positive amounts.", field="amount")
             return {"sum": base + amount, "on": dt.date.fromisoformat(when), "pair": (1, 2)}
 
+        def order(form: OrderForm) -> dict[str, t.Any]:
+            "use server"
+            return {"amount": form.amount.data, "note": form.note.data, "urgent": form.urgent.data}
+
         deleted = {entry[1] for entry in STORE if entry[0] == "delete_row"}
         return render_template(
             "post.html", title=title(), count=len(STORE), footer="the footer",
             rows=[row for row in (1, 2, 3) if row not in deleted],
-            update_post=update_post, delete_row=delete_row, add=add)
+            update_post=update_post, delete_row=delete_row, add=add, order=order)
 
     @app.get("/")
     def index() -> str:

@@ -159,3 +159,35 @@ def test_before_action_checks_run_for_calls(client: FlaskClient) -> None:
     response = call(client, [1])
     assert response.status_code == 403
     assert seen == [("add", (10,))]
+
+
+def order(client: FlaskClient, body: bytes) -> TestResponse:
+    button = Page.get(client, "/posts/1").soup.select_one("#order")
+    assert button is not None
+    return client.post("/posts/1", data=body, content_type="application/json",
+                       headers={"Origin": ORIGIN, "X-Server-Action": str(button["data-server-action"])})
+
+
+def test_action_taking_a_form_gets_the_json_fields_validated(client: FlaskClient) -> None:
+    response = order(client, b'{"amount": 3, "note": "hi", "urgent": true}')
+    assert response.get_json() == {"amount": 3, "note": "hi", "urgent": True}
+
+
+@pytest.mark.parametrize("body", [b'{"amount": 2, "urgent": false}', b'{"amount": 2, "urgent": null}'])
+def test_false_and_null_fields_are_left_out_as_a_browser_would(client: FlaskClient,
+                                                              body: bytes) -> None:
+    assert order(client, body).get_json()["urgent"] is False
+
+
+def test_invalid_fields_answer_422_with_the_form_errors(client: FlaskClient) -> None:
+    response = order(client, b'{"amount": [0], "note": "too long"}')
+    assert response.status_code == 422
+    body = response.get_json()
+    assert set(body["errors"]) == {"amount", "note"}
+    assert body["error"] == "Please correct the marked fields and submit again."
+
+
+def test_action_taking_a_form_needs_a_json_object(client: FlaskClient) -> None:
+    response = order(client, b"[1]")
+    assert response.status_code == 400
+    assert "JSON object of its fields" in response.get_data(as_text=True)
