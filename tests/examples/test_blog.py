@@ -357,3 +357,13 @@ def test_refused_edit_shows_the_error_page_as_a_page(client: FlaskClient) -> Non
     assert response.status_code == 403
     assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
     assert "Only ada may change this post." in response.get_data(as_text=True)
+
+
+def test_publishing_the_same_form_twice_publishes_once(client: FlaskClient,
+                                                       database: Path) -> None:
+    form = sign_in(client, "grace", "/posts").form("#create-post")
+    assert form.submit(title="Once", body="").status_code == 303
+    page = came_back(client, "/posts", form.submit(title="Once", body=""))
+    assert "already" in page.text(".action-notice")
+    assert page.value("title") == "Once"
+    assert query(database, "SELECT COUNT(*) FROM posts WHERE title = 'Once'") == [(1,)]
