@@ -8,6 +8,7 @@ page, a passed-through response, or the page rendered again with the state).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import typing as t
@@ -20,18 +21,33 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import calls
+from . import fragments
 from .closures import ResolveError
 from .closures import rebuild
 from .closures import resolve
 from .errors import ActionError
 from .errors import ActionNotFound
 from .errors import BadActionToken
+from .errors import FormTooLarge
+from .errors import MalformedActionPost
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
+from .forms import INVALID_NOTICE
+from .forms import OPTION as FORM_OPTION
+from .forms import build_form
+from .forms import form_class_for
+from .forms import load_form_class
+from .forms import show_error
+from .fragments import Fragment
 from .guards import guard
+from .htmx import client_location_of
+from .htmx import htmx
+from .htmx import redirect_for_htmx
 from .origin import check_origin
 from .origin import host_matches
 from .state import ActionState
@@ -42,8 +58,10 @@ from .tokens import open_token
 if t.TYPE_CHECKING:
     from flask import Flask
     from werkzeug.routing import Rule
+    from wtforms import Form
 
     from .extension import ServerActions
+    from .tokens import ActionToken
 
 logger = logging.getLogger("flask_server_actions")
 
@@ -58,19 +76,63 @@ _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-da
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
 _ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
+#: Multipart bodies up to this size are read whole before parsing (see
+#: ``_small_multipart_body``).
+_PEEK_SIZE = 64 * 1024
 
 
 def is_action_post() -> bool:
-    """Whether the current request submits a server action."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    if req.method != "POST" or req.mimetype not in _FORM_TYPES:
+    """Whether the current request submits a server action (a form, or a
+    JSON call from client code).
+
+    :raises FormTooLarge: the body is over one of Flask's size limits.
+    :raises MalformedActionPost: a multipart body that names the action field
+        could not be parsed (werkzeug would silently give an empty form).
+    """
+    if calls.is_json_call():
+        return True
+    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
         return False
-    form = req.form
-    return FIELD in form or BUTTON_FIELD in form
+    body = _small_multipart_body()
+    try:
+        form = request.form
+        files = request.files
+    except RequestEntityTooLarge as error:
+        limit = _exceeded_limit()
+        logger.info("Refused a form post to %s over %s", request.path, limit)
+        raise FormTooLarge(limit) from error
+    if FIELD in form or BUTTON_FIELD in form:
+        return True
+    if body is not None and not form and not files and FIELD.encode() in body:
+        raise MalformedActionPost()
+    return False
+
+
+def _small_multipart_body() -> bytes | None:
+    """The raw body of a small multipart post, kept so that a body werkzeug
+    cannot parse can still be recognised as an action post; the form is then
+    parsed from this copy. Large bodies (uploads) are streamed, not kept."""
+    length = request.content_length
+    limit = request.max_content_length
+    if (request.mimetype != "multipart/form-data" or length is None or length > _PEEK_SIZE
+            or (limit is not None and length > limit)):
+        return None
+    return request.get_data(cache=True)
+
+
+def _exceeded_limit() -> str:
+    limit = request.max_content_length
+    if limit is not None and (request.content_length is None or request.content_length > limit):
+        return "MAX_CONTENT_LENGTH"
+    # werkzeug applies the other two limits to multipart bodies only.
+    return "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"
 
 
 def submitted_token() -> str:
-    """The token of the submitted action: the clicked button's, else the form's."""
+    """The token of the submitted action: a JSON call's, else the clicked
+    button's, else the form's."""
+    if calls.is_json_call():
+        return calls.call_token()
     form = request.form
     # Not form.get(): a missing key raises (and catches) BadRequestKeyError,
     # which costs more than the rest of opening the token.
@@ -130,13 +192,36 @@ def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
 
 
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
-    """Call the page's view again, within this request, with ``state``."""
+    """Call the page's view again, within this request, with ``state``.
+
+    A JSON call gets the state as JSON instead; an htmx request the part of
+    the page its token asked for, if any.
+    """
+    if calls.is_json_call():
+        return calls.failure(state, status)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
+    return render_page(app, status, fragments.requested())
+
+
+def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseResponse:
+    """Call the page's view; for an htmx request answer with ``fragment``."""
     assert request.url_rule is not None and request.url_rule.endpoint is not None
     view = app.view_functions[request.url_rule.endpoint]
-    response = app.make_response(app.ensure_sync(view)(**(request.view_args or {})))
+
+    def call_view() -> t.Any:
+        return app.ensure_sync(view)(**(request.view_args or {}))
+
+    if fragment and htmx:
+        response = fragments.render(app, fragment, call_view)
+    else:
+        response = app.make_response(call_view())
+        if htmx and not htmx.boosted and htmx.request_type != "full":
+            # The whole page, for a request that targets part of it (a token
+            # that cannot be read cannot say which part): show it as a page.
+            htmx.retarget(response, "body")
+            htmx.reswap(response, "innerHTML")
     if response.status_code == 200:
         response.status_code = status
     return response
@@ -175,19 +260,45 @@ def page_url(page: str) -> str:
 
 
 def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
-    """Turn what an action returned into the response."""
+    """Turn what an action returned into the response.
+
+    For an htmx request a redirect becomes ``HX-Redirect`` or
+    ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), and ``None``
+    answers with the part of the page the token or the action asked for.
+    """
+    if calls.is_json_call() and not isinstance(result, BaseResponse):
+        return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
+                            result)
+    fragment = fragments.requested()
+    if isinstance(result, Fragment):
+        fragment, result = result, None
     if result is None:
+        if fragment and htmx:
+            return render_page(app, 200, fragment)
         return redirect(page_url(page), 303)
     if isinstance(result, BaseResponse):
-        location = result.headers.get("Location")
-        if location is not None and 300 <= result.status_code < 400:
-            if not safe_location(location, app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]):
-                raise UnsafeRedirect(location)
-            if result.status_code not in (307, 308):
-                result.status_code = 303
-        return result
+        return _checked_response(app, result)
     state.value = result
     return rerender(app, state, 200)
+
+
+def _checked_response(app: Flask, result: BaseResponse) -> BaseResponse:
+    allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
+    client = client_location_of(result)
+    if client is not None:  # htmx.client_redirect() and client_location()
+        if not safe_location(client[1], allowed):
+            raise UnsafeRedirect(client[1])
+        # A plain form post cannot follow an htmx header: redirect it.
+        return result if htmx else redirect(client[1], 303)
+    location = result.headers.get("Location")
+    if location is not None and 300 <= result.status_code < 400:
+        if not safe_location(location, allowed):
+            raise UnsafeRedirect(location)
+        if htmx:  # fetch would follow a 303 silently and swap the page in
+            return redirect_for_htmx(location)
+        if result.status_code not in (307, 308):
+            result.status_code = 303
+    return result
 
 
 def run_action(ext: ServerActions) -> ResponseReturnValue:
@@ -212,28 +323,66 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         raise
     except StaleSubmission as error:
         logger.info("Stale action post to %s: %s", request.path, error.reason)
-        return rerender(app, ActionState(notice=error.notice), 422)
+        state = ActionState(ref=error.ref, notice=error.notice)
+        if error.token is not None:
+            state.form = _unchecked_form(error.token)
+            # The token was authentic, only stale: its fragment can be trusted.
+            fragments.remember(error.token.options)
+        return rerender(app, state, 422)
     state.ref = token.ref
+    fragments.remember(token.options)
     try:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
+        form_class = form_class_for(target, token.options, len(args))
     except ResolveError as error:
         logger.info("Stale action post to %s: %s", request.path, error)
+        # The page's actions have other names or shapes now: give the state
+        # to each of them, so whichever form was posted is refilled.
+        state.ref = ""
         state.notice = ActionNotFound.notice
+        state.form = _unchecked_form(token)
         return rerender(app, state, 422)
     try:
         answer = guard(ext, app, token, target, fn, args, now)
     except StaleSubmission as error:
         logger.info("Refused an action post to %s: %s", request.path, error.reason)
         state.notice = error.notice
+        state.form = _unchecked_form(token)
         return rerender(app, state, 422)
     if answer is not None:
         return answer
-    call_args = [*args, form_data()] if target.takes_form(len(args)) else args
+    if calls.is_json_call() and form_class is None:
+        call_args = calls.arguments(fn, args)
+    else:
+        data = calls.fields() if calls.is_json_call() else form_data()
+        payload: object = data
+        if form_class is not None:
+            form = state.form = build_form(form_class, data)
+            if not form.validate():
+                state.notice = INVALID_NOTICE
+                return rerender(app, state, 422)
+            payload = form
+        call_args = [*args, payload] if target.takes_form(len(args)) else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
         state.error = error
+        if state.form is not None:
+            show_error(state.form, error)
         return rerender(app, state, 422)
     return finish(app, result, token.page, state)
+
+
+def _unchecked_form(token: ActionToken) -> Form | None:
+    """The action's WTForms form filled with the submission, not validated,
+    for a page shown again because the token could not run."""
+    form_class: type[Form] | None = None
+    try:
+        form_class = form_class_for(resolve(token.ref), token.options, len(token.args))
+    except ResolveError:
+        ref = token.options.get(FORM_OPTION)
+        with contextlib.suppress(ResolveError):
+            form_class = load_form_class(ref) if isinstance(ref, str) else None
+    return build_form(form_class, form_data()) if form_class is not None else None

@@ -20,6 +20,9 @@ from .closures import resolve
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
+from .forms import OPTION as FORM_OPTION
+from .forms import form_class_of
+from .forms import form_ref
 from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
@@ -51,8 +54,8 @@ _checked: dict[types.CodeType, ActionTarget] = {}
 def _check(fn: object) -> ActionTarget:
     code = getattr(fn, "__code__", None)
     target = _checked.get(code) if isinstance(code, types.CodeType) else None
-    # resolve() answers from its cache unless the module was replaced.
-    if target is not None and resolve(target.ref) is target:
+    # Valid while its module is the one imported (resolve() checks the same).
+    if target is not None and sys.modules.get(target.module.__name__) is target.module:
         return target
     if not isinstance(fn, types.FunctionType):
         raise UnmarkedFunction(
@@ -105,8 +108,13 @@ def _page(ext: ServerActions) -> _Page:
     return t.cast(_Page, found)
 
 
-def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object]) -> str:
-    """Make the token that lets the current page's form call ``fn(*args, form)``."""
+def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object],
+         extra: t.Mapping[str, t.Any] | None = None) -> str:
+    """Make the token that lets the current page's form call ``fn(*args, form)``.
+
+    :param extra: options sealed into the token with the action's own, such
+        as the fragment an htmx request is answered with.
+    """
     target = _check(fn)
     assert isinstance(fn, types.FunctionType)
     page = _page(ext)
@@ -129,12 +137,17 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
     options: dict[str, t.Any] = {}
+    # A worker that never ran the view cannot see an inline action's form class;
+    # for any action, the name lets a page refill the form after a redeploy.
+    form_class = form_class_of(fn, len(args))
+    if form_class is not None:
+        options[FORM_OPTION] = form_ref(form_class, target.ref)
     if target.function is None:
         live = options_of(fn)
         if live is not None:
-            if live.form is not None:
-                options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
             options.update(token_options(live, target.ref))
+    if extra:
+        options.update(extra)
     token = ActionToken(target.ref, page.page, names, encoded, encoded_args, options)
     return seal(token, page.keys, page.binding, int(time.time()))
 
