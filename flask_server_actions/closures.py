@@ -120,7 +120,12 @@ def _resolve(ref: str) -> ActionTarget:
             index += 2
             continue
         if isinstance(obj, types.CodeType):
-            raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
+            # A class defined inside a function (a MethodView in an app
+            # factory): its methods are constants of the class body's code.
+            parent = obj
+            obj = _nested(parent, part, ".".join(parts[:index + 1]))
+            index += 1
+            continue
         try:
             obj = getattr(obj, part)
         except AttributeError:
@@ -183,6 +188,14 @@ def captured(fn: types.FunctionType, target: ActionTarget) -> tuple[list[str], l
     return names, values
 
 
+def type_name(value: object) -> str:
+    """The type of ``value`` as a user would import it, e.g. ``sqlite3.Connection``."""
+    kind = type(value)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 class CaptureError(ValueError):
     """A captured value cannot be encoded; says which one and why."""
 
@@ -209,11 +222,11 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
         try:
             data = serializer.encode(value)
         except NotSerializable as error:
-            part = "" if error.value is value else f" (it holds a {type(error.value).__qualname__})"
-            raise CaptureError(name, value, f"its type {type(value).__qualname__}{part} cannot"
+            part = "" if error.value is value else f" (it holds a {type_name(error.value)})"
+            raise CaptureError(name, value, f"its type {type_name(value)}{part} cannot"
                                " be serialized") from None
         except TooDeep as error:
-            raise CaptureError(name, value, str(error)) from None
+            raise CaptureError(name, value, f"it is {error} (SERVER_ACTIONS_MAX_DEPTH)") from None
         encoded.append(data)
         sizes.append(len(json.dumps(data, separators=(",", ":"), ensure_ascii=False)))
     if sum(sizes) > max_bytes:

@@ -47,6 +47,12 @@ def _check(fn: object) -> ActionTarget:
             f"{fn!r} is not a function. Pass the action itself, e.g."
             " {{ action(update_post) }}, and bind arguments after it.")
     ref = reference(fn)
+    if fn.__name__ == "<lambda>":
+        # Every lambda of a view has the same name, so adding an unrelated one
+        # (a sort key) would orphan its tokens: refuse it while developing.
+        raise UnresolvableAction(
+            f"A lambda ({ref}) cannot be a server action: a token names its action, and"
+            " lambdas have no name. Define it with `def` and a name of its own.")
     module = sys.modules.get(fn.__module__)
     if not is_marked_function(fn, module):
         raise UnmarkedFunction(unmarked_message(fn.__name__, ref))
