@@ -251,8 +251,9 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
         return target.function
     code = target.code
     free = list(code.co_freevars)
-    if names[:len(free)] != free or len(names) != len(values):
-        raise ResolveError(f"{target.ref} now captures {free}, the token has {names[:len(free)]}")
+    cells = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
+    if cells != free or len(names) != len(values):
+        raise ResolveError(f"{target.ref} now captures {free}, the token has {cells}")
     decoded = {
         name: _UNASSIGNED if value == _EMPTY_CELL else serializer.decode(value)
         for name, value in zip(names, values, strict=True)
