@@ -223,8 +223,10 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
             data = serializer.encode(value)
         except NotSerializable as error:
             part = "" if error.value is value else f" (it holds a {type_name(error.value)})"
+            hint = ("; define that function at module level, where the action finds it"
+                    if isinstance(value, types.FunctionType) else "")
             raise CaptureError(name, value, f"its type {type_name(value)}{part} cannot"
-                               " be serialized") from None
+                               f" be serialized{hint}") from None
         except TooDeep as error:
             raise CaptureError(name, value, f"it is {error} (SERVER_ACTIONS_MAX_DEPTH)") from None
         encoded.append(data)
@@ -245,9 +247,7 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     :raises ResolveError: the names the token captured are not the ones the
         code captures now (the view changed since the token was minted).
     """
-    if target.function is not None:
-        if names:
-            raise ResolveError(f"{target.ref} became a module-level action")
+    if target.function is not None:  # module-level: nothing was captured
         return target.function
     code = target.code
     free = list(code.co_freevars)

@@ -66,11 +66,18 @@ def _check(fn: object) -> ActionTarget:
             " name, mark inline ones with a \"use server\" docstring or with"
             " @server_action written directly above `def`, and wrap views only with"
             " decorators that use functools.wraps.") from None
-    code = target.code
-    if code is not fn.__code__:
+    # A module-level action may be wrapped (functools.wraps): the token then
+    # calls the same wrapper the module holds.
+    if target.code is not fn.__code__ and target.function is not fn:
+        if target.function is None:
+            raise UnresolvableAction(
+                f"The action {fn.__name__!r} ({ref}) is wrapped by another decorator than"
+                " @server_action. An action defined in a view is rebuilt from its code"
+                " when the form is posted, without any wrapper: do the wrapper's work"
+                " inside the action, or pass a check with @server_action(require=...).")
         raise UnresolvableAction(
             f"The name {ref} leads to another function than the {fn.__name__!r} given;"
-            " was it redefined or wrapped by a decorator that hides it?")
+            " was it redefined after the module was imported?")
     return target
 
 

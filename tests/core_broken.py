@@ -14,6 +14,8 @@ from werkzeug.datastructures import MultiDict
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
+from .core_decorated import audited
+
 Form = MultiDict[str, t.Any]
 FORM = '<form method="post">{{ action(act) }}</form>'
 
@@ -43,6 +45,7 @@ def nested(depth: int) -> list[t.Any]:
 CAPTURES: dict[str, t.Callable[[], object]] = {
     "connection": closed_connection,
     "object": object,
+    "function": lambda: closed_connection,
     "in-a-list": lambda: [1, {"k": object()}],
     "too-big": lambda: "x" * 2000,
     "too-deep": lambda: nested(20),
@@ -117,6 +120,34 @@ def wrapped() -> str:
         "use server"
 
     return render(act)
+
+
+@app.get("/extra-decorator")
+def extra_decorator() -> str:
+    @audited
+    @server_action
+    def act(form: Form) -> None:
+        pass
+
+    return render(act)
+
+
+@server_action
+def replaced(form: Form) -> None:
+    pass
+
+
+first_replaced = replaced
+
+
+@server_action  # type: ignore[no-redef]
+def replaced(form: Form) -> None:  # noqa: F811 - the name now leads here
+    pass
+
+
+@app.get("/replaced")
+def replaced_view() -> str:
+    return render(first_replaced)
 
 
 @app.get("/not-a-function")

@@ -3,6 +3,7 @@ itself is not a "use server" module)."""
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from werkzeug.datastructures import MultiDict
@@ -11,10 +12,29 @@ from flask_server_actions import server_action
 
 from .store import STORE
 
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def audited(fn: F) -> F:
+    """A decorator that keeps the function's name, like most auth decorators."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: t.Any) -> t.Any:
+        STORE.append(("audit", fn.__name__))
+        return fn(*args)
+
+    return t.cast(F, wrapper)
+
 
 @server_action
+def publish(form: MultiDict[str, t.Any]) -> None:
+    STORE.append(("publish", form["title"]))
+
+
+@audited
+@server_action
 def archive(form: MultiDict[str, t.Any]) -> None:
-    STORE.append(("archive", form["id"]))
+    STORE.append(("archive", form["title"]))
 
 
 def helper() -> None:

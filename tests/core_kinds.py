@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import typing as t
 import uuid
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ServerActions
 
+from . import core_decorated
 from .store import STORE
 
 Form = MultiDict[str, t.Any]
@@ -128,7 +130,10 @@ def create_app(**config: t.Any) -> Flask:
 
     @app.get("/defaults")
     def defaults() -> str:
-        greeting, mark = "hello", "!"
+        def shout(text: str) -> str:  # a helper of the view, not an action
+            return text.upper()
+
+        greeting, mark = shout("hello"), "!"
 
         def act(form: Form, greeting: str = greeting, *, mark: str = mark) -> None:
             "use server"
@@ -151,6 +156,13 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("varargs", parts[:-1], parts[-1]["title"]))
 
         return render_template_string(PAGE, act=act, args=(1, "two"))
+
+    @app.get("/module/<name>")
+    def module_action(name: str) -> str:
+        return render_template_string(PAGE, act=getattr(core_decorated, name), args=())
+
+    # A view that is not a plain function: `flask actions list` skips it.
+    app.add_url_rule("/partial", "partial", functools.partial(str, "partial"))
 
     class LocalThing(MethodView):
         def get(self, thing_id: int) -> str:

@@ -29,7 +29,7 @@ def test_a_variable_assigned_after_the_def_stays_unassigned(client: FlaskClient)
 
 def test_defaults_and_keyword_only_defaults_are_captured(client: FlaskClient) -> None:
     assert submit(client, "/defaults") == 303
-    assert STORE == [("defaults", "hello", "!", "typed")]
+    assert STORE == [("defaults", "HELLO", "!", "typed")]
 
 
 @pytest.mark.parametrize(("url", "kind"), [
@@ -50,3 +50,13 @@ def test_an_action_without_a_form_parameter_is_called_without_it(
 def test_varargs_get_the_bound_arguments_then_the_form(client: FlaskClient) -> None:
     assert submit(client, "/varargs") == 303
     assert STORE == [("varargs", (1, "two"), "typed")]
+
+
+@pytest.mark.parametrize(("name", "store"), [
+    ("publish", [("publish", "typed")]),
+    ("archive", [("audit", "archive"), ("archive", "typed")]),
+], ids=["decorated", "decorated-and-wrapped"])
+def test_a_decorated_module_level_action_runs_through_its_wrappers(
+        client: FlaskClient, name: str, store: list[tuple[str, str]]) -> None:
+    assert submit(client, f"/module/{name}") == 303
+    assert STORE == store

@@ -24,6 +24,8 @@ def render_error(url: str) -> ServerActionError:
 @pytest.mark.parametrize(("kind", "words"), [
     ("connection", ["its type sqlite3.Connection cannot be serialized", "an id"]),
     ("object", ["its type object cannot be serialized", "register_type"]),
+    ("function", ["its type function cannot be serialized; define that function at module"
+                  " level"]),
     ("in-a-list", ["its type list (it holds a object) cannot be serialized"]),
     ("too-big", ["over the limit of 1000 (SERVER_ACTIONS_MAX_CAPTURE_BYTES)"]),
     ("too-deep", ["nested deeper than 8 levels (SERVER_ACTIONS_MAX_DEPTH)"]),
@@ -60,6 +62,12 @@ def test_an_argument_that_cannot_travel_names_its_position() -> None:
       "@server_action written directly above `def`"]),
     ("/wrapped", UnresolvableAction,
      ["no function 'act' is defined in wrapper()", "functools.wraps"]),
+    ("/extra-decorator", UnresolvableAction,
+     ["'act' (tests.core_broken:extra_decorator.<locals>.act) is wrapped by another"
+      " decorator", "@server_action(require=...)"]),
+    ("/replaced", UnresolvableAction,
+     ["tests.core_broken:replaced leads to another function than the 'replaced' given",
+      "redefined"]),
     ("/not-a-function", UnmarkedFunction,
      ["'update_post' is not a function", "{{ action(update_post) }}"]),
 ])

@@ -41,7 +41,7 @@ def same(left: object, right: object) -> bool:
         right = t.cast("dict[object, object]", right)
         return len(left) == len(right) and all(
             same(key, other) and same(left[key], right[other])
-            for key, other in zip(left, right))
+            for key, other in zip(left, right, strict=True))
     if isinstance(left, dt.datetime | dt.time):
         return left == right and left.utcoffset() == t.cast(dt.datetime, right).utcoffset()
     return left == right

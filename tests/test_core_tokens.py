@@ -3,8 +3,18 @@ once and reused by every page after."""
 
 from __future__ import annotations
 
+import base64
+import struct
+import time
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+from flask_server_actions.errors import BadActionToken
+from flask_server_actions.tokens import VERSION
+from flask_server_actions.tokens import binding_tag
+from flask_server_actions.tokens import open_token
 
 from .html import Page
 
@@ -37,3 +47,20 @@ def test_a_page_without_tokens_sets_no_binding(app: Flask, client: FlaskClient) 
     assert binding(app, client) is None
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.vary
+
+
+def test_a_token_that_authenticates_but_holds_no_body_is_refused(
+        app: Flask, client: FlaskClient) -> None:
+    # Only a bug of ours could seal such a token; it must still be a 400.
+    Page.get(client, "/posts/1")
+    keys = app.extensions["server_actions"].keys(app)
+    with client.session_transaction() as session:
+        tag = binding_tag(session[app.config["SERVER_ACTIONS_SESSION_KEY"]])
+    header = struct.pack(">B4sI", VERSION, keys.current_id, int(time.time()))
+    nonce = bytes(12)
+    cipher = keys.cipher(keys.current_id)
+    raw = header + nonce + cipher.encrypt(nonce, tag + b"[1, 2]", header)
+    with pytest.raises(BadActionToken) as info:
+        open_token(base64.urlsafe_b64encode(raw).rstrip(b"=").decode(), keys, tag,
+                   int(time.time()), 60, 8192)
+    assert info.value.reason.startswith("token body is malformed")
