@@ -32,6 +32,11 @@ PAGE = """
 """
 
 
+def page(act: t.Callable[..., t.Any], *args: object) -> str:
+    """The page with one form, whose action is ``act(*args, form)``."""
+    return render_template_string(PAGE, act=act, args=args)
+
+
 @dataclass
 class Row:
     """A database row, like an ORM's, captured by its primary key."""
@@ -78,7 +83,7 @@ class Thing(MethodView):
             "use server"
             STORE.append(("thing", thing_id, form["title"]))
 
-        return render_template_string(PAGE, act=act, args=())
+        return page(act)
 
 
 def create_app(**config: t.Any) -> Flask:
@@ -95,7 +100,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("captured", value))
 
-        return render_template_string(PAGE, act=act, args=())
+        return page(act)
 
     @app.get("/bind/<name>")
     def bind(name: str) -> str:
@@ -103,7 +108,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("bound", value))
 
-        return render_template_string(PAGE, act=act, args=(SAMPLES[name],))
+        return page(act, SAMPLES[name])
 
     @app.get("/rows/<int:row_id>")
     def edit_row(row_id: int) -> str:
@@ -113,7 +118,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("row", row))
 
-        return render_template_string(PAGE, act=act, args=())
+        return page(act)
 
     @app.get("/empty-cell")
     def empty_cell() -> str:
@@ -124,7 +129,7 @@ def create_app(**config: t.Any) -> Flask:
             except NameError:
                 STORE.append(("later", "unassigned"))
 
-        html = render_template_string(PAGE, act=act, args=())
+        html = page(act)
         later = "assigned after the page was rendered"  # noqa: F841 - read by act
         return html
 
@@ -139,7 +144,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("defaults", greeting, mark, form["title"]))
 
-        return render_template_string(PAGE, act=act, args=())
+        return page(act)
 
     @app.get("/no-form")
     def no_form() -> str:
@@ -147,7 +152,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("no form",))
 
-        return render_template_string(PAGE, act=act, args=())
+        return page(act)
 
     @app.get("/varargs")
     def varargs() -> str:
@@ -155,11 +160,11 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             STORE.append(("varargs", parts[:-1], parts[-1]["title"]))
 
-        return render_template_string(PAGE, act=act, args=(1, "two"))
+        return page(act, 1, "two")
 
     @app.get("/module/<name>")
     def module_action(name: str) -> str:
-        return render_template_string(PAGE, act=getattr(core_decorated, name), args=())
+        return page(getattr(core_decorated, name))
 
     # A view that is not a plain function: `flask actions list` skips it.
     app.add_url_rule("/partial", "partial", functools.partial(str, "partial"))
@@ -170,7 +175,7 @@ def create_app(**config: t.Any) -> Flask:
                 "use server"
                 STORE.append(("local thing", thing_id, form["title"]))
 
-            return render_template_string(PAGE, act=act, args=())
+            return page(act)
 
     app.add_url_rule("/things/<int:thing_id>", view_func=Thing.as_view("thing"))
     app.add_url_rule("/local-things/<int:thing_id>",
