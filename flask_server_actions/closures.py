@@ -287,6 +287,33 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     return fn
 
 
+#: Token option set when the action was minted not to receive the form data.
+NO_FORM_OPTION = "noform"
+
+
+def check_call(target: ActionTarget, fn: t.Callable[..., t.Any], bound: int,
+               options: t.Mapping[str, t.Any]) -> None:
+    """Check that the token's call still fits the action's signature.
+
+    A redeploy may add a parameter, or drop the form parameter so that a
+    bound argument would land in its place; the token is then stale.
+
+    :raises ResolveError: the call ``fn(*bound_args[, form])`` no longer fits.
+    """
+    takes_form = target.takes_form(bound)
+    if takes_form == bool(options.get(NO_FORM_OPTION)):
+        raise ResolveError(f"{target.ref} {'now' if takes_form else 'no longer'} takes the"
+                           " form data")
+    code = target.code
+    plain = inspect.unwrap(fn)
+    defaults = len(getattr(plain, "__defaults__", None) or ())
+    kwdefaults = len(getattr(plain, "__kwdefaults__", None) or ())
+    given = bound + takes_form
+    if (given < code.co_argcount - defaults or code.co_kwonlyargcount > kwdefaults
+            or (given > code.co_argcount and not target.takes_varargs)):
+        raise ResolveError(f"{target.ref} cannot be called with {given} arguments any more")
+
+
 def target_options(target: ActionTarget) -> ActionOptions | None:
     """The live :func:`server_action` options of a module-level action."""
     return options_of(target.function) if target.function is not None else None

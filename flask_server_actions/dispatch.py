@@ -26,6 +26,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
 from .closures import ResolveError
+from .closures import check_call
 from .closures import rebuild
 from .closures import resolve
 from .errors import ActionError
@@ -251,6 +252,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
+        check_call(target, fn, len(args), token.options)
         form_class = form_class_for(target, token.options, len(args))
     except ResolveError as error:
         logger.info("Stale action post to %s: %s", request.path, error)

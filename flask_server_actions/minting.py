@@ -11,6 +11,7 @@ from flask import current_app
 from flask import g
 from flask import request
 
+from .closures import NO_FORM_OPTION
 from .closures import CaptureError
 from .closures import ResolveError
 from .closures import captured
@@ -114,6 +115,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     form_class = form_class_of(fn, len(args))
     if form_class is not None:
         options[FORM_OPTION] = form_ref(form_class, target.ref)
+    if not target.takes_form(len(args)):
+        options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
     live = options_of(fn)
     if target.function is None and live is not None:
         options.update(token_options(live, target.ref))

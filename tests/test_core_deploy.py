@@ -24,8 +24,14 @@ from flask_server_actions.errors import ActionNotFound
 from .html import Page
 from .store import STORE
 
-#: name -> (captured variables, marked) for each version of the view.
-Actions = dict[str, tuple[tuple[str, ...], bool]]
+#: name -> (captured variables, marked, parameters) for each version of the view.
+Actions = dict[str, tuple[tuple[str, ...], bool, str]]
+
+
+def act(*captures: str, marked: bool = True, params: str = "form") -> tuple[
+        tuple[str, ...], bool, str]:
+    """One action of a version of the view."""
+    return captures, marked, params
 
 MODULE = '''
 from flask import Flask, render_template_string
@@ -48,14 +54,14 @@ def create_app():
 PAGE = """{{{{ action.notice() }}}}{forms}"""
 '''
 ACTION = '''
-        def {name}(form):
+        def {name}({params}):
             {doc}
-            STORE.append(({name!r}, {captures}, form["title"]))
+            STORE.append(({name!r}, {captures}, {title}))
 '''
 FORM = '''<form id="{name}" method="post">{{{{ action({name}) }}}}
 <input name="title" value="{{{{ action.value('title') }}}}"><button>Go</button></form>'''
 
-ORIGINAL: Actions = {"save": (("note",), True), "delete": (("note",), True)}
+ORIGINAL: Actions = {"save": act("note"), "delete": act("note")}
 
 
 class Deploy:
@@ -73,10 +79,11 @@ class Deploy:
         self.path.write_text(MODULE.format(
             actions="".join(ACTION.format(
                 name=name, doc='"use server"' if marked else '"""Not an action."""',
-                captures="".join(f"({', '.join(captures)},)" if captures else "()")) for name, (captures, marked) in
-                actions.items()),
+                params=params, title='form["title"]' if "form" in params else "None",
+                captures=f"({', '.join(captures)},)" if captures else "()")
+                for name, (captures, marked, params) in actions.items()),
             # An unmarked function cannot be on a form, so only marked ones are.
-            forms="".join(FORM.format(name=name) for name, (_, marked) in actions.items()
+            forms="".join(FORM.format(name=name) for name, (_, marked, _) in actions.items()
                           if marked)))
         sys.modules.pop(self.name, None)
         importlib.invalidate_caches()
@@ -110,11 +117,11 @@ def submit_after_redeploy(deploy: Deploy, actions: Actions) -> tuple[Page, int]:
 
 
 @pytest.mark.parametrize("actions", [
-    {"create": (("note",), True), "save": (("note",), True), "delete": (("note",), True)},
-    {"delete": (("note",), True), "save": (("note",), True)},
-    {"save": (("note",), True)},
-    {"save": (("note",), True), "delete": (("note",), True), "archive": (("other",), True)},
-    {"delete": (("note",), True), "archive": (("note",), True), "save": (("note",), True)},
+    {"create": act("note"), "save": act("note"), "delete": act("note")},
+    {"delete": act("note"), "save": act("note")},
+    {"save": act("note")},
+    {"save": act("note"), "delete": act("note"), "archive": act("other")},
+    {"delete": act("note"), "archive": act("note"), "save": act("note")},
 ], ids=["new-action-before", "reordered", "others-removed", "others-added", "all-at-once"])
 def test_an_old_token_runs_the_same_action_after_other_actions_change(
         deploy: Deploy, actions: Actions) -> None:
@@ -124,14 +131,20 @@ def test_an_old_token_runs_the_same_action_after_other_actions_change(
 
 
 @pytest.mark.parametrize("actions", [
-    {"store": (("note",), True), "delete": (("note",), True)},
-    {"delete": (("note",), True)},
-    {"save": (("note", "other"), True), "delete": (("note",), True)},
-    {"save": (("other",), True), "delete": (("note",), True)},
-    {"save": ((), True), "delete": (("note",), True)},
-    {"save": (("note",), False), "delete": (("note",), True)},
+    {"store": act("note"), "delete": act("note")},
+    {"delete": act("note")},
+    {"save": act("note", "other"), "delete": act("note")},
+    {"save": act("other"), "delete": act("note")},
+    {"save": act(), "delete": act("note")},
+    {"save": act("note", marked=False), "delete": act("note")},
+    {"save": act("note", params="form, extra"), "delete": act("note")},
+    # A default is evaluated when the view runs: the old token cannot know it.
+    {"save": act("note", params="form, extra=1"), "delete": act("note")},
+    {"save": act("note", params="form, *, extra"), "delete": act("note")},
+    {"save": act("note", params=""), "delete": act("note")},
 ], ids=["renamed", "removed", "captures-more", "captures-another", "captures-nothing",
-        "no-longer-marked"])
+        "no-longer-marked", "parameter-added", "optional-parameter-added", "keyword-added",
+        "form-parameter-removed"])
 def test_an_old_token_whose_action_changed_runs_nothing_and_keeps_the_input(
         deploy: Deploy, actions: Actions) -> None:
     page, status = submit_after_redeploy(deploy, actions)
