@@ -153,7 +153,8 @@ def _resolve(ref: str) -> ActionTarget:
     if isinstance(obj, types.CodeType):
         assert parent is not None
         if not is_marked_code(obj, parent):
-            raise ResolveError(f"{ref} is no longer marked as a server action")
+            raise ResolveError(f"{ref} is not marked in its code: no \"use server\" docstring,"
+                               " no @server_action directly above its def")
         return _target(ref, module, obj, None)
     function = t.cast(t.Callable[..., t.Any], getattr(obj, "__func__", obj))
     plain = inspect.unwrap(function)

@@ -68,7 +68,8 @@ def _check(fn: object) -> ActionTarget:
             " A token names its action by module and qualified name, so define actions"
             " with `def` (not lambda) directly in a view or module, each with its own"
             " name, mark inline ones with a \"use server\" docstring or with"
-            " @server_action written directly above `def`, and wrap views only with"
+            " @server_action written directly above `def` (by that name, not an alias),"
+            " and wrap views only with"
             " decorators that use functools.wraps.") from None
     # A module-level action may be wrapped (functools.wraps): the token then
     # calls the same wrapper the module holds.

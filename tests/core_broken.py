@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
+from flask_server_actions import server_action as mark_action
 
 from .core_decorated import audited
 
@@ -103,6 +104,15 @@ def marked_later() -> str:
         pass
 
     act = server_action(act)  # too late: the token cannot see this from the code
+    return render(act)
+
+
+@app.get("/alias")
+def alias() -> str:
+    @mark_action
+    def act(form: Form) -> None:
+        pass
+
     return render(act)
 
 
