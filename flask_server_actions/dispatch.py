@@ -316,8 +316,9 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
-        check_call(target, fn, len(args), token.options)
         form_class = form_class_for(target, token.options, len(args))
+        if form_class is not None or not calls.is_json_call():  # calls check their own
+            check_call(target, fn, len(args), token.options)
     except ResolveError as error:
         logger.info("Stale action post to %s: %s", request.path, error)
         # The page's actions have other names or shapes now: give the state

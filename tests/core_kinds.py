@@ -162,6 +162,14 @@ def create_app(**config: t.Any) -> Flask:
 
         return page(act, 1, "two")
 
+    @app.get("/total")
+    def total() -> str:
+        def act(first: int, second: int, third: int) -> int:
+            "use server"
+            return first + second + third
+
+        return render_template_string('<p id="token">{{ action.token(act) }}</p>', act=act)
+
     @app.get("/module/<name>")
     def module_action(name: str) -> str:
         return page(getattr(core_decorated, name))

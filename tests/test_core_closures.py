@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from .core_kinds import create_app
+from .html import ORIGIN
 from .html import Page
 from .store import STORE
 
@@ -60,3 +61,11 @@ def test_a_decorated_module_level_action_runs_through_its_wrappers(
         client: FlaskClient, name: str, store: list[tuple[str, str]]) -> None:
     assert submit(client, f"/module/{name}") == 303
     assert STORE == store
+
+
+def test_a_call_from_client_code_may_send_more_arguments_than_a_form_post(
+        client: FlaskClient) -> None:
+    token = Page.get(client, "/total").text("#token")
+    response = client.post("/total", json=[1, 2, 3],
+                           headers={"Origin": ORIGIN, "X-Server-Action": token})
+    assert (response.status_code, response.get_json()) == (200, 6)
