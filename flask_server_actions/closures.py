@@ -138,7 +138,12 @@ def _resolve(ref: str) -> ActionTarget:
             index += 2
             continue
         if isinstance(obj, types.CodeType):
-            raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
+            # A class defined inside a function (a MethodView in an app
+            # factory): its methods are constants of the class body's code.
+            parent = obj
+            obj = _nested(parent, part, ".".join(parts[:index + 1]))
+            index += 1
+            continue
         try:
             obj = getattr(obj, part)
         except AttributeError:
@@ -148,7 +153,8 @@ def _resolve(ref: str) -> ActionTarget:
     if isinstance(obj, types.CodeType):
         assert parent is not None
         if not is_marked_code(obj, parent):
-            raise ResolveError(f"{ref} is no longer marked as a server action")
+            raise ResolveError(f"{ref} is not marked in its code: no \"use server\" docstring,"
+                               " no @server_action directly above its def")
         return _target(ref, module, obj, None)
     function = t.cast(t.Callable[..., t.Any], getattr(obj, "__func__", obj))
     plain = inspect.unwrap(function)
@@ -201,6 +207,14 @@ def captured(fn: types.FunctionType, target: ActionTarget) -> tuple[list[str], l
     return names, values
 
 
+def type_name(value: object) -> str:
+    """The type of ``value`` as a user would import it, e.g. ``sqlite3.Connection``."""
+    kind = type(value)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 class CaptureError(ValueError):
     """A captured value cannot be encoded; says which one and why."""
 
@@ -233,11 +247,13 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
         try:
             encoded.append(serializer.encode(value))
         except NotSerializable as error:
-            part = "" if error.value is value else f" (it holds a {type(error.value).__qualname__})"
-            raise CaptureError(name, value, f"its type {type(value).__qualname__}{part} cannot"
-                               " be serialized") from None
+            part = "" if error.value is value else f" (it holds a {type_name(error.value)})"
+            hint = ("; define that function at module level, where the action finds it"
+                    if isinstance(value, types.FunctionType) else "")
+            raise CaptureError(name, value, f"its type {type_name(value)}{part} cannot"
+                               f" be serialized{hint}") from None
         except TooDeep as error:
-            raise CaptureError(name, value, str(error)) from None
+            raise CaptureError(name, value, f"it is {error} (SERVER_ACTIONS_MAX_DEPTH)") from None
     # Plain small values are not encoded to be measured. Else one encoding of
     # the whole list bounds the sum of the values' sizes from above (it adds
     # brackets and commas); only when that is over the limit are the values
@@ -261,29 +277,58 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     :raises ResolveError: the names the token captured are not the ones the
         code captures now (the view changed since the token was minted).
     """
-    if target.function is not None:
-        if names:
-            raise ResolveError(f"{target.ref} became a module-level action")
+    if target.function is not None:  # module-level: nothing was captured
         return target.function
     code = target.code
     free = list(code.co_freevars)
-    if names[:len(free)] != free or len(names) != len(values):
-        raise ResolveError(f"{target.ref} now captures {free}, the token has {names[:len(free)]}")
-    # Plain loops: a comprehension costs a function call per rebuild.
+    captured_names = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
+    if captured_names != free or len(names) != len(values):
+        raise ResolveError(f"{target.ref} now captures {free}, the token has {captured_names}")
+    # A plain loop: a comprehension costs a function call per rebuild.
     decode = serializer.decode
-    count = len(free)
     cells = []
-    for value in values[:count]:
-        cells.append(types.CellType() if value == _EMPTY_CELL else types.CellType(decode(value)))
-    extra = dict(zip(names[count:], values[count:], strict=True))
-    defaults = decode(extra[_DEFAULTS]) if _DEFAULTS in extra else None
-    kwdefaults = decode(extra[_KWDEFAULTS]) if _KWDEFAULTS in extra else None
+    defaults = kwdefaults = None
+    for name, value in zip(names, values, strict=True):
+        if name == _DEFAULTS:
+            defaults = decode(value)
+        elif name == _KWDEFAULTS:
+            kwdefaults = decode(value)
+        else:
+            cells.append(types.CellType() if value == _EMPTY_CELL
+                         else types.CellType(decode(value)))
     fn = types.FunctionType(code, target.module.__dict__, code.co_name,
                             t.cast("tuple[object, ...] | None", defaults),
                             tuple(cells) or None)
     fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", kwdefaults)
     fn.__qualname__ = target.ref.partition(":")[2]
     return fn
+
+
+#: Token option set when the action was minted not to receive the form data.
+NO_FORM_OPTION = "noform"
+
+
+def check_call(target: ActionTarget, fn: t.Callable[..., t.Any], bound: int,
+               options: t.Mapping[str, t.Any]) -> None:
+    """Check that the token's call still fits the action's signature.
+
+    A redeploy may add a parameter, or drop the form parameter so that a
+    bound argument would land in its place; the token is then stale.
+
+    :raises ResolveError: the call ``fn(*bound_args[, form])`` no longer fits.
+    """
+    takes_form = target.takes_form(bound)
+    if takes_form == bool(options.get(NO_FORM_OPTION)):
+        raise ResolveError(f"{target.ref} {'now' if takes_form else 'no longer'} takes the"
+                           " form data")
+    code = target.code
+    plain = inspect.unwrap(fn)
+    defaults = len(getattr(plain, "__defaults__", None) or ())
+    kwdefaults = len(getattr(plain, "__kwdefaults__", None) or ())
+    given = bound + takes_form
+    if (given < code.co_argcount - defaults or code.co_kwonlyargcount > kwdefaults
+            or (given > code.co_argcount and not target.takes_varargs)):
+        raise ResolveError(f"{target.ref} cannot be called with {given} arguments any more")
 
 
 def target_options(target: ActionTarget) -> ActionOptions | None:

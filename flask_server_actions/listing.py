@@ -25,6 +25,20 @@ def _module_actions() -> t.Iterator[tuple[str, str, str]]:
                 yield f"{module.__name__}:{value.__qualname__}", "module", module.__name__
 
 
+def _view_functions(view: t.Callable[..., t.Any]) -> t.Iterator[types.FunctionType]:
+    """The functions that serve a view: the function itself, or the methods
+    of a class-based view (``View.as_view`` keeps the class as ``view_class``)."""
+    view_class = getattr(view, "view_class", None)
+    if isinstance(view_class, type):
+        for member in vars(view_class).values():
+            if isinstance(member, types.FunctionType):
+                yield member
+        return
+    function = inspect.unwrap(view)
+    if isinstance(function, types.FunctionType):
+        yield function
+
+
 def list_actions(app: Flask) -> list[tuple[str, str, str]]:
     """Rows of ``(reference, kind, where)``, sorted by reference.
 
@@ -33,11 +47,7 @@ def list_actions(app: Flask) -> list[tuple[str, str, str]]:
     """
     rows = set(_module_actions())
     for endpoint, view in app.view_functions.items():
-        function = inspect.unwrap(view)
-        code = getattr(function, "__code__", None)
-        if not isinstance(code, types.CodeType):
-            continue
-        for action in nested_actions(code):
-            qualname = getattr(action, "co_qualname", action.co_name)
-            rows.add((f"{function.__module__}:{qualname}", "inline", f"view {endpoint}"))
+        for function in _view_functions(view):
+            for qualname, _code in nested_actions(function.__code__, function.__qualname__):
+                rows.add((f"{function.__module__}:{qualname}", "inline", f"view {endpoint}"))
     return sorted(rows)
