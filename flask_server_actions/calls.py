@@ -34,11 +34,15 @@ if t.TYPE_CHECKING:
 
 #: The request header carrying the token of a JSON call.
 HEADER = "X-Server-Action"
+# The header's WSGI environ key: ``HEADER in request.headers`` walks every
+# environ entry (EnvironHeaders has no index), and this is asked several
+# times per request, for every request.
+_ENVIRON_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
 
 
 def is_json_call() -> bool:
     """Whether the current request calls an action from client code."""
-    return request.method == "POST" and HEADER in request.headers
+    return _ENVIRON_KEY in request.environ and request.method == "POST"
 
 
 def call_token() -> str:

@@ -11,8 +11,10 @@ import typing as t
 import pytest
 from flask import Flask
 from flask import render_template_string
+from flask import request
 
 from flask_server_actions import ServerActions
+from flask_server_actions import calls
 from flask_server_actions import dispatch
 from flask_server_actions.closures import CaptureError
 from flask_server_actions.closures import encode_values
@@ -184,3 +186,31 @@ def test_an_action_post_to_a_url_without_a_get_route_keeps_its_405() -> None:
     app.add_url_rule("/put-only", "put_only", lambda: "", methods=["PUT"])
     response = app.test_client().post("/put-only", data={"__action": "x"})
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize(("method", "headers"), [
+    ("POST", {"X-Server-Action": "t"}),
+    ("POST", {"x-server-action": ""}),
+    ("POST", {"X-Server-Actions": "t"}),
+    ("POST", {}),
+    ("GET", {"X-Server-Action": "t"}),
+])
+def test_json_calls_are_recognised_as_the_request_headers_would(
+        method: str, headers: dict[str, str]) -> None:
+    app = Flask(__name__)
+    with app.test_request_context("/", method=method, headers=headers):
+        expected = method == "POST" and calls.HEADER in request.headers
+        assert calls.is_json_call() is expected
+
+
+@pytest.mark.parametrize(("content_type", "kept"), [
+    ("multipart/form-data; boundary=x", True),
+    ("application/x-www-form-urlencoded", False),
+])
+def test_only_small_multipart_bodies_are_kept_for_a_second_look(
+        content_type: str, kept: bool) -> None:
+    app = Flask(__name__)
+    body = b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n"
+    with app.test_request_context("/", method="POST", data=body,
+                                  content_type=content_type):
+        assert (dispatch._small_multipart_body() == body) is kept
