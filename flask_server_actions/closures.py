@@ -238,12 +238,16 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
             encoded.append(_EMPTY_CELL)
             continue
         kind = type(value)
+        # Plain small values are their own encoding: no call to encode them.
         if kind is str:
             bound += 6 * len(t.cast(str, value)) + 2  # every character escaped as \uXXXX
-        elif kind is int and -_BIG < t.cast(int, value) < _BIG or kind is bool or value is None:
+            encoded.append(value)
+            continue
+        if kind is int and -_BIG < t.cast(int, value) < _BIG or kind is bool or value is None:
             bound += 20
-        else:
-            bound = max_bytes + 1
+            encoded.append(value)
+            continue
+        bound = max_bytes + 1
         try:
             encoded.append(serializer.encode(value))
         except NotSerializable as error:

@@ -50,7 +50,8 @@ def _compiled(annotation: str) -> types.CodeType:
 
 
 def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None:
-    plain = inspect.unwrap(fn)
+    # Most actions wrap nothing: skip unwrap's loop and bookkeeping for them.
+    plain = inspect.unwrap(fn) if hasattr(fn, "__wrapped__") else fn
     code = getattr(plain, "__code__", None)
     if code is None or code.co_argcount <= bound:
         return None
@@ -60,11 +61,18 @@ def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None
         # annotation as typing.get_type_hints would, so that another one
         # naming a TYPE_CHECKING-only import cannot hide it. An annotation
         # that cannot be evaluated here is not a form class.
-        try:
-            # the app's own source text
-            hint = eval(_compiled(hint), getattr(plain, "__globals__", {}))
-        except Exception:
-            return None
+        namespace = getattr(plain, "__globals__", {})
+        if hint.isidentifier():
+            # What eval would find for a bare name (the usual `form: PostForm`),
+            # without an eval per mint; a name found only among the builtins
+            # (or not at all) is no form class either way.
+            hint = namespace.get(hint)
+        else:
+            try:
+                # the app's own source text
+                hint = eval(_compiled(hint), namespace)
+            except Exception:
+                return None
     return hint if _is_form_class(hint) else None
 
 

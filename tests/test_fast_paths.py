@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask import render_template_string
 from flask import request
+from wtforms import Form
 
 from flask_server_actions import ServerActions
 from flask_server_actions import calls
@@ -22,6 +23,7 @@ from flask_server_actions.closures import rebuild
 from flask_server_actions.closures import resolve
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.forms import form_class_of
 from flask_server_actions.minting import mint
 from flask_server_actions.serialization import Serializer
 from flask_server_actions.serialization import compact_json
@@ -214,3 +216,26 @@ def test_only_small_multipart_bodies_are_kept_for_a_second_look(
     with app.test_request_context("/", method="POST", data=body,
                                   content_type=content_type):
         assert (dispatch._small_multipart_body() == body) is kept
+
+
+@pytest.mark.parametrize("value", ["", "é\u2028", 0, -1, 2**70, True, None, 1.5, [1, "a"],
+                                   (1,)])
+def test_captured_values_encode_as_the_serializer_encodes_them(value: object) -> None:
+    serializer = Serializer()
+    assert encode_values(serializer, ["v"], [value], 4096) == [serializer.encode(value)]
+
+
+@pytest.mark.parametrize(("annotation", "expected"), [
+    ("PageForm", True), ("forms.PageForm", True), ("len", False), ("missing", False),
+    ("None", False), ("not valid(", False)])
+def test_form_annotations_are_read_as_eval_would(annotation: str, expected: bool) -> None:
+    class PageForm(Form):
+        pass
+
+    def act(form: object) -> None:
+        pass
+
+    act_globals = {"PageForm": PageForm, "forms": types.SimpleNamespace(PageForm=PageForm)}
+    act = types.FunctionType(act.__code__, act_globals)
+    act.__annotations__ = {"form": annotation}
+    assert (form_class_of(act, 0) is PageForm) is expected
