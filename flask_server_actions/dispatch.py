@@ -195,7 +195,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
-    except ResolveError as error:
+    except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %s: %s", request.path, error)
         state.notice = ActionNotFound.notice
         return rerender(app, state, 422)
