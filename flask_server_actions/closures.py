@@ -120,7 +120,14 @@ def _resolve(ref: str) -> ActionTarget:
             index += 2
             continue
         if isinstance(obj, types.CodeType):
-            raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
+            if obj.co_flags & inspect.CO_NEWLOCALS:  # a function: only <locals> leads inside
+                raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
+            # A class defined inside a function (a MethodView in an app
+            # factory): its body's code holds the methods' code.
+            parent = obj
+            obj = _nested(parent, part, ".".join(parts[:index + 1]))
+            index += 1
+            continue
         try:
             obj = getattr(obj, part)
         except AttributeError:

@@ -147,15 +147,6 @@ def is_marked_code(code: types.CodeType, parent: types.CodeType) -> bool:
     return is_mark(code_docstring(code)) or decorated_in(parent, code)
 
 
-def nested_actions(code: types.CodeType) -> t.Iterator[types.CodeType]:
-    """Every action defined (at any depth) inside the function ``code``."""
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            if is_marked_code(const, code):
-                yield const
-            yield from nested_actions(const)
-
-
 def unmarked_message(name: str, ref: str) -> str:
     """Explain how to mark the function ``name``."""
     hint = (

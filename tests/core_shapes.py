@@ -1,0 +1,136 @@
+"""Actions of every shape: an empty cell, defaults, keyword-only defaults, no
+form parameter, varargs, class-based views; plus module-level decorated
+actions next to unmarked functions, for ``flask actions list``."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Flask
+from flask import render_template_string
+from flask.views import MethodView
+from werkzeug.datastructures import MultiDict
+
+from flask_server_actions import ServerActions
+from flask_server_actions import server_action
+
+from .store import STORE
+
+Form = MultiDict[str, t.Any]
+ONE_FORM = ('<form method="post">{{ action(fn, *args) }}<input name="x" value="1">'
+            "<button>Go</button></form>")
+
+
+def show(fn: t.Callable[..., t.Any], *args: object) -> str:
+    return render_template_string(ONE_FORM, fn=fn, args=args)
+
+
+@server_action
+def archive(form: Form) -> None:
+    STORE.append(("archive", form["x"]))
+
+
+@server_action(once=False)
+def archive_with_options(form: Form) -> None:
+    STORE.append(("archive_with_options", form["x"]))
+
+
+def not_an_action(form: Form) -> None:
+    STORE.append(("not_an_action", form["x"]))
+
+
+class PostView(MethodView):
+    """A class-based view at module level."""
+
+    def get(self, post_id: int) -> str:
+        def publish(form: Form) -> None:
+            "use server"
+            STORE.append(("publish", post_id, form["x"]))
+
+        return show(publish)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="shapes secret")
+    ServerActions(app)
+    app.add_url_rule("/class/<int:post_id>", view_func=PostView.as_view("post_view"))
+
+    class LocalView(MethodView):
+        """A class-based view defined inside the factory."""
+
+        def get(self) -> str:
+            @server_action
+            def pin(form: Form) -> None:
+                STORE.append(("pin", form["x"]))
+
+            return show(pin)
+
+    app.add_url_rule("/local-class", view_func=LocalView.as_view("local_view"))
+
+    @app.get("/empty-cell")
+    def empty_cell() -> str:
+        def save(form: Form) -> None:
+            "use server"
+            try:
+                STORE.append(("empty_cell", later))
+            except NameError:
+                STORE.append(("empty_cell", "unassigned"))
+
+        page = show(save)
+        later = "assigned after the render"
+        return page + later
+
+    @app.get("/defaults/<int:count>")
+    def defaults(count: int) -> str:
+        label = f"item {count}"
+
+        def save(form: Form, times: int = count * 2, *, name: str = label,
+                 flag: bool = True) -> None:
+            "use server"
+            STORE.append(("defaults", times, name, flag))
+
+        return show(save)
+
+    @app.get("/no-form/<int:item>")
+    def no_form(item: int) -> str:
+        def ping() -> None:
+            "use server"
+            STORE.append(("ping", item))
+
+        def ping_bound(value: int) -> None:
+            "use server"
+            STORE.append(("ping_bound", value))
+
+        return show(ping) + show(ping_bound, item + 1)
+
+    @app.get("/varargs")
+    def varargs() -> str:
+        def collect(*args: t.Any) -> None:
+            "use server"
+            *bound, form = args
+            STORE.append(("varargs", tuple(bound), form["x"]))
+
+        return show(collect, 1, "two")
+
+    @app.get("/module")
+    def module_level() -> str:
+        return show(archive) + show(archive_with_options)
+
+    return app
+
+
+def create_empty_app() -> Flask:
+    """An app with views but no inline actions."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="empty secret")
+    ServerActions(app)
+
+    @app.get("/")
+    def index() -> str:
+        def helper() -> str:
+            return "not an action"
+
+        return helper()
+
+    return app
