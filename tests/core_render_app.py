@@ -93,6 +93,24 @@ def marked_later() -> str:
     return show(save)
 
 
+@server_action
+def redefined(form: t.Any) -> None:
+    pass
+
+
+FIRST_REDEFINED = redefined
+
+
+@server_action
+def redefined(form: t.Any) -> None:  # noqa: F811  (the mistake under test)
+    pass
+
+
+@bp.get("/redefined")
+def redefined_view() -> str:
+    return show(FIRST_REDEFINED)
+
+
 class Model:
     @server_action
     def save(self, form: t.Any) -> None:

@@ -4,6 +4,7 @@ actions next to unmarked functions, for ``flask actions list``."""
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from flask import Flask
@@ -133,4 +134,5 @@ def create_empty_app() -> Flask:
 
         return helper()
 
+    app.add_url_rule("/partial", "partial", functools.partial(str, "not a function"))
     return app

@@ -66,6 +66,8 @@ def test_a_bound_argument_over_the_size_limit_names_the_setting() -> None:
     ("/marked-later", UnresolvableAction,
      [f"{VIEW}marked_later.<locals>.save is no longer marked",
       "@server_action written directly above `def`"]),
+    ("/redefined", UnresolvableAction,
+     [f"{VIEW}redefined leads to another function than the 'redefined' given"]),
     ("/hidden", UnresolvableAction,
      ["no function 'save' is defined in wrapper()", "functools.wraps"]),
     ("/not-a-function/string", UnmarkedFunction, ["'save' is not a function",

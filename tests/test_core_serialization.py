@@ -175,6 +175,12 @@ MALFORMED = {
 }
 
 
+@pytest.mark.parametrize("data", [(1, 2), b"x", object()])
+def test_decoding_what_json_cannot_hold_raises_value_error(data: object) -> None:
+    with pytest.raises(ValueError, match="unexpected"):
+        Serializer().decode([data])
+
+
 @pytest.mark.parametrize("text", MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_tagged_data_raises_value_error(text: str) -> None:
     with pytest.raises(ValueError):
