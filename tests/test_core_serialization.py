@@ -18,10 +18,10 @@ from flask_server_actions.serialization import NotSerializable
 from flask_server_actions.serialization import Serializer
 from flask_server_actions.serialization import TooDeep
 
+from .core_tokens import decrypt
 from .core_types import DATABASE
 from .core_types import Row
 from .core_types import create_app
-from .core_tokens import decrypt
 from .html import Form
 from .html import Page
 from .store import STORE
