@@ -114,6 +114,20 @@ def create_app() -> Flask:
 
         return show(collect, 1, "two")
 
+    @app.get("/upload")
+    def upload() -> str:
+        def attach(form: Form) -> None:
+            "use server"
+            doc = form["doc"]
+            STORE.append(("attach", form["title"], form.getlist("tag"), doc.filename,
+                          doc.read()))
+
+        return render_template_string(
+            '<form method="post" enctype="multipart/form-data">{{ action(attach) }}'
+            '<input name="title"><input type="checkbox" name="tag" value="a" checked>'
+            '<input type="checkbox" name="tag" value="b" checked>'
+            '<input type="file" name="doc"><button>Upload</button></form>', attach=attach)
+
     @app.get("/module")
     def module_level() -> str:
         return show(archive) + show(archive_with_options)

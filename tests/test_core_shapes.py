@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -54,3 +56,10 @@ def test_decorated_module_level_actions_run(client: FlaskClient) -> None:
     assert submit(client, "/module") == 303
     assert submit(client, "/module", "form:nth-of-type(2)") == 303
     assert STORE == [("archive", "1"), ("archive_with_options", "1")]
+
+
+def test_the_form_holds_fields_repeated_fields_and_files_together(client: FlaskClient) -> None:
+    form = Page.get(client, "/upload").form()
+    response = form.submit(title="report", files={"doc": (io.BytesIO(b"%PDF"), "r.pdf")})
+    assert response.status_code == 303
+    assert STORE == [("attach", "report", ["a", "b"], "r.pdf", b"%PDF")]
