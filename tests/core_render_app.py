@@ -17,6 +17,7 @@ from flask import request
 
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
+from flask_server_actions import server_action as mark_action
 
 bp = Blueprint("render", __name__)
 ONE_FORM = '<form method="post">{{ action(fn, *args) }}</form>'
@@ -109,6 +110,15 @@ def redefined(form: t.Any) -> None:  # noqa: F811  (the mistake under test)
 @bp.get("/redefined")
 def redefined_view() -> str:
     return show(FIRST_REDEFINED)
+
+
+@bp.get("/aliased")
+def aliased() -> str:
+    @mark_action  # the code scan looks for the name server_action
+    def save(form: t.Any) -> None:
+        pass
+
+    return show(save)
 
 
 class Model:

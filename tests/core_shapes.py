@@ -12,12 +12,14 @@ from flask import render_template_string
 from flask.views import MethodView
 from werkzeug.datastructures import MultiDict
 
+import flask_server_actions
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
 from .store import STORE
 
 Form = MultiDict[str, t.Any]
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 ONE_FORM = ('<form method="post">{{ action(fn, *args) }}<input name="x" value="1">'
             "<button>Go</button></form>")
 
@@ -34,6 +36,12 @@ def archive(form: Form) -> None:
 @server_action(once=False)
 def archive_with_options(form: Form) -> None:
     STORE.append(("archive_with_options", form["x"]))
+
+
+def tagged(fn: F) -> F:
+    """A decorator returning the function itself, stacked under server_action."""
+    fn.tagged = True  # type: ignore[attr-defined]
+    return fn
 
 
 def not_an_action(form: Form) -> None:
@@ -127,6 +135,24 @@ def create_app() -> Flask:
             '<input name="title"><input type="checkbox" name="tag" value="a" checked>'
             '<input type="checkbox" name="tag" value="b" checked>'
             '<input type="file" name="doc"><button>Upload</button></form>', attach=attach)
+
+    @app.get("/decorator/<kind>")
+    def decorator_spellings(kind: str) -> str:
+        @flask_server_actions.server_action
+        def with_module(form: Form) -> None:
+            STORE.append(("with_module", form["x"]))
+
+        @server_action()
+        def with_parentheses(form: Form) -> None:
+            STORE.append(("with_parentheses", form["x"]))
+
+        @server_action(once=False)
+        @tagged
+        def under_another(form: Form) -> None:
+            STORE.append(("under_another", form["x"]))
+
+        return show({"module": with_module, "parentheses": with_parentheses,
+                     "stacked": under_another}[kind])
 
     @app.get("/module")
     def module_level() -> str:

@@ -63,3 +63,14 @@ def test_the_form_holds_fields_repeated_fields_and_files_together(client: FlaskC
     response = form.submit(title="report", files={"doc": (io.BytesIO(b"%PDF"), "r.pdf")})
     assert response.status_code == 303
     assert STORE == [("attach", "report", ["a", "b"], "r.pdf", b"%PDF")]
+
+
+@pytest.mark.parametrize(("kind", "name"), [
+    ("module", "with_module"),
+    ("parentheses", "with_parentheses"),
+    ("stacked", "under_another"),
+])
+def test_every_spelling_of_the_decorator_marks_an_inline_action(client: FlaskClient, kind: str,
+                                                                name: str) -> None:
+    assert submit(client, f"/decorator/{kind}") == 303
+    assert STORE == [(name, "1")]
