@@ -33,9 +33,8 @@ class Opaque:
 
 @bp.get("/capture/<kind>")
 def capture(kind: str) -> str:
-    values: dict[str, object] = {"connection": sqlite3.connect(":memory:"),
-                                 "object": Opaque(), "list": [1, Opaque()]}
-    db = values[kind]
+    db: object = ({"object": Opaque(), "list": [1, Opaque()]}[kind] if kind != "connection"
+                  else sqlite3.connect(":memory:"))
 
     def save(form: t.Any) -> None:
         "use server"
