@@ -45,6 +45,12 @@ ACTIONS = {
             "use server"
             STORE.append(("save", item, owner, form["title"]))
 ''',
+    # `save`, marked with the decorator instead of the docstring.
+    "save decorated": '''
+        @server_action
+        def save(form):
+            STORE.append(("save", item, form["title"]))
+''',
     # `save`, no longer marked.
     "save unmarked": '''
         def save(form):
@@ -54,7 +60,7 @@ ACTIONS = {
 
 MODULE = '''
 from flask import Flask, render_template_string
-from flask_server_actions import ServerActions
+from flask_server_actions import ServerActions, server_action
 from tests.store import STORE
 
 PAGE = """{{{{ action.notice() }}}}{{% for fn in fns %}}

@@ -72,9 +72,19 @@ def test_an_old_token_whose_action_changed_asks_to_resubmit_keeping_input(
     assert STORE == []
 
 
+@pytest.mark.parametrize("first", ["save", "save decorated"])
 def test_an_old_token_of_code_no_longer_marked_is_refused(deployment: Deployment,
-                                                          old_page: Page) -> None:
+                                                          first: str) -> None:
+    old_page = Page.get(deployment.deploy(first, "delete").test_client(), "/items/4")
     later = deployment.deploy("delete", "save unmarked", marked=("delete",))
     response = carry_over(old_page, later).form("#save").submit(title="kept")
     assert response.status_code == 422
     assert STORE == []
+
+
+def test_a_decorated_action_still_runs_after_a_redeploy(deployment: Deployment) -> None:
+    old_page = Page.get(deployment.deploy("save decorated", "delete").test_client(), "/items/4")
+    later = deployment.deploy("publish", "delete", "save decorated")
+    response = carry_over(old_page, later).form("#save").submit(title="kept")
+    assert response.status_code == 303
+    assert STORE == [("save", 4, "kept")]
