@@ -1,0 +1,11 @@
+import os
+
+# The same key on every worker and instance: any of them opens any token.
+SECRET_KEY = os.environ["SECRET_KEY"]
+# Keys being retired, newest first: their tokens keep working until removed.
+SECRET_KEY_FALLBACKS = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
+# A form left open longer than this comes back with its input and a notice.
+SERVER_ACTIONS_MAX_AGE = 24 * 60 * 60
+# Behind a proxy that rewrites Host, name the public host here.
+SERVER_ACTIONS_ALLOWED_ORIGINS = os.environ.get("PUBLIC_HOSTS", "").split()
+SESSION_COOKIE_SECURE = os.environ.get("HTTPS", "1") == "1"
