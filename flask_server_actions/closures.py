@@ -71,6 +71,24 @@ def reference(fn: t.Callable[..., t.Any]) -> str:
     return f"{fn.__module__}:{fn.__qualname__}"
 
 
+def import_named(ref: str, what: str) -> tuple[types.ModuleType, object]:
+    """Import the module-level object named ``module:qualname``.
+
+    :param what: what the object is, for the error message ("the check").
+    :return: the module and the object.
+    :raises ResolveError: the module or the name is gone.
+    """
+    module_name, _, qualname = ref.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        obj: object = module
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError, ValueError) as error:
+        raise ResolveError(f"{what} {ref} cannot be imported: {error}") from None
+    return module, obj
+
+
 def _code_of(obj: object) -> types.CodeType:
     if isinstance(obj, types.CodeType):
         return obj

@@ -8,6 +8,7 @@ page, a passed-through response, or the page rendered again with the state).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import typing as t
@@ -20,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -29,8 +31,16 @@ from .closures import resolve
 from .errors import ActionError
 from .errors import ActionNotFound
 from .errors import BadActionToken
+from .errors import FormTooLarge
+from .errors import MalformedActionPost
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
+from .forms import INVALID_NOTICE
+from .forms import OPTION as FORM_OPTION
+from .forms import build_form
+from .forms import form_class_for
+from .forms import load_form_class
+from .forms import show_error
 from .guards import guard
 from .origin import check_origin
 from .origin import host_matches
@@ -41,8 +51,10 @@ from .tokens import open_token
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from wtforms import Form
 
     from .extension import ServerActions
+    from .tokens import ActionToken
 
 logger = logging.getLogger("flask_server_actions")
 
@@ -55,12 +67,53 @@ _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-da
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
 _ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
+#: Multipart bodies up to this size are read whole before parsing (see
+#: ``_small_multipart_body``).
+_PEEK_SIZE = 64 * 1024
 
 
 def is_action_post() -> bool:
-    """Whether the current request submits a server action."""
-    return (request.method == "POST" and request.mimetype in _FORM_TYPES
-            and (FIELD in request.form or BUTTON_FIELD in request.form))
+    """Whether the current request submits a server action.
+
+    :raises FormTooLarge: the body is over one of Flask's size limits.
+    :raises MalformedActionPost: a multipart body that names the action field
+        could not be parsed (werkzeug would silently give an empty form).
+    """
+    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
+        return False
+    body = _small_multipart_body()
+    try:
+        form = request.form
+        files = request.files
+    except RequestEntityTooLarge as error:
+        limit = _exceeded_limit()
+        logger.info("Refused a form post to %s over %s", request.path, limit)
+        raise FormTooLarge(limit) from error
+    if FIELD in form or BUTTON_FIELD in form:
+        return True
+    if body is not None and not form and not files and FIELD.encode() in body:
+        raise MalformedActionPost()
+    return False
+
+
+def _small_multipart_body() -> bytes | None:
+    """The raw body of a small multipart post, kept so that a body werkzeug
+    cannot parse can still be recognised as an action post; the form is then
+    parsed from this copy. Large bodies (uploads) are streamed, not kept."""
+    length = request.content_length
+    limit = request.max_content_length
+    if (request.mimetype != "multipart/form-data" or length is None or length > _PEEK_SIZE
+            or (limit is not None and length > limit)):
+        return None
+    return request.get_data(cache=True)
+
+
+def _exceeded_limit() -> str:
+    limit = request.max_content_length
+    if limit is not None and (request.content_length is None or request.content_length > limit):
+        return "MAX_CONTENT_LENGTH"
+    # werkzeug applies the other two limits to multipart bodies only.
+    return "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"
 
 
 def submitted_token() -> str:
@@ -189,28 +242,60 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         raise
     except StaleSubmission as error:
         logger.info("Stale action post to %s: %s", request.path, error.reason)
-        return rerender(app, ActionState(notice=error.notice), 422)
+        state = ActionState(ref=error.ref, notice=error.notice)
+        if error.token is not None:
+            state.form = _unchecked_form(error.token)
+        return rerender(app, state, 422)
     state.ref = token.ref
     try:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
+        form_class = form_class_for(target, token.options, len(args))
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %s: %s", request.path, error)
+        # The page's actions have other names or shapes now: give the state
+        # to each of them, so whichever form was posted is refilled.
+        state.ref = ""
         state.notice = ActionNotFound.notice
+        state.form = _unchecked_form(token)
         return rerender(app, state, 422)
     try:
         answer = guard(ext, app, token, target, fn, args, now)
     except StaleSubmission as error:
         logger.info("Refused an action post to %s: %s", request.path, error.reason)
         state.notice = error.notice
+        state.form = _unchecked_form(token)
         return rerender(app, state, 422)
     if answer is not None:
         return answer
-    call_args = [*args, form_data()] if target.takes_form(len(args)) else args
+    data = form_data()
+    payload: object = data
+    if form_class is not None:
+        form = state.form = build_form(form_class, data)
+        if not form.validate():
+            state.notice = INVALID_NOTICE
+            return rerender(app, state, 422)
+        payload = form
+    call_args = [*args, payload] if target.takes_form(len(args)) else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
         state.error = error
+        if state.form is not None:
+            show_error(state.form, error)
         return rerender(app, state, 422)
     return finish(app, result, token.page, state)
+
+
+def _unchecked_form(token: ActionToken) -> Form | None:
+    """The action's WTForms form filled with the submission, not validated,
+    for a page shown again because the token could not run."""
+    form_class: type[Form] | None = None
+    try:
+        form_class = form_class_for(resolve(token.ref), token.options, len(token.args))
+    except ResolveError:
+        ref = token.options.get(FORM_OPTION)
+        with contextlib.suppress(ResolveError):
+            form_class = load_form_class(ref) if isinstance(ref, str) else None
+    return build_form(form_class, form_data()) if form_class is not None else None

@@ -25,7 +25,11 @@ import typing as t
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import UnprocessableEntity
+
+if t.TYPE_CHECKING:
+    from .tokens import ActionToken
 
 
 class ServerActionError(Exception):
@@ -104,10 +108,18 @@ class StaleSubmission(ServerActionError, UnprocessableEntity):
     #: What the user is told on the re-rendered page.
     notice = "This form was out of date. Please check your input and submit again."
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", *, token: ActionToken | None = None) -> None:
         super().__init__()
         #: Why the token could not run, for the log.
         self.reason = reason
+        #: The opened token, when it could be decrypted (an expired token or
+        #: one of another session), so the page knows which action it was.
+        self.token = token
+
+    @property
+    def ref(self) -> str:
+        """``module:qualname`` of the action, or ``""`` if the token was unreadable."""
+        return self.token.ref if self.token is not None else ""
 
 
 class ExpiredToken(StaleSubmission):
@@ -115,8 +127,9 @@ class ExpiredToken(StaleSubmission):
 
     notice = "This form expired. Your input is kept: please submit again."
 
-    def __init__(self, reason: str = "", issued_at: int = 0) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str = "", issued_at: int = 0, *,
+                 token: ActionToken | None = None) -> None:
+        super().__init__(reason, token=token)
         #: When the token was minted, in seconds since the epoch.
         self.issued_at = issued_at
 
@@ -173,6 +186,32 @@ class ActionError(ServerActionError):
         self.field = field
 
 
+class FormTooLarge(ServerActionError, RequestEntityTooLarge):
+    """The submitted form is over one of Flask's size limits (413).
+
+    ``MAX_CONTENT_LENGTH`` caps the whole body, ``MAX_FORM_MEMORY_SIZE``
+    each text field and ``MAX_FORM_PARTS`` the number of fields and files.
+    Raise the limit in the app's config if such forms are expected.
+    """
+
+    description = ("The form is too large for this site: send smaller or fewer files,"
+                   " or shorter text.")
+
+    def __init__(self, limit: str = "") -> None:
+        super().__init__()
+        #: The config key whose limit was exceeded, when it is known.
+        self.limit = limit
+
+
+class MalformedActionPost(ServerActionError, BadRequest):
+    """An action post whose body could not be parsed (400).
+
+    Typically a multipart upload cut short; nothing runs.
+    """
+
+    description = "The form could not be processed: its data arrived incomplete."
+
+
 class UnsafeRedirect(ServerActionError, BadRequest):
     """An action redirected to another site (400).
 
@@ -195,6 +234,8 @@ __all__: t.Sequence[str] = [
     "BadActionToken",
     "CrossOriginAction",
     "ExpiredToken",
+    "FormTooLarge",
+    "MalformedActionPost",
     "RetiredKey",
     "ServerActionError",
     "SessionEnded",

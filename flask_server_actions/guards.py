@@ -23,7 +23,6 @@ as the ``module:qualname`` of an importable function.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 import typing as t
@@ -33,6 +32,7 @@ from dataclasses import field
 from werkzeug.exceptions import Forbidden
 
 from .closures import ResolveError
+from .closures import import_named
 from .closures import reference
 from .closures import target_options
 from .errors import ActionNotFound
@@ -106,18 +106,12 @@ def load_check(ref: str) -> Check:
 
     :raises ResolveError: nothing callable has that name.
     """
-    module_name, _, qualname = ref.partition(":")
+    module_name = ref.partition(":")[0]
     cached = _checks.get(ref)
     # A module replaced in sys.modules (a reload, a test) invalidates the entry.
     if cached is not None and sys.modules.get(module_name) is cached[0]:
         return cached[1]
-    try:
-        module = importlib.import_module(module_name)
-        obj: object = module
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError, ValueError) as error:
-        raise ResolveError(f"the check {ref} cannot be imported: {error}") from None
+    module, obj = import_named(ref, "the check")
     if not callable(obj):
         raise ResolveError(f"the check {ref} is not callable")
     check = t.cast(Check, obj)

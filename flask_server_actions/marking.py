@@ -22,8 +22,7 @@ import types
 import typing as t
 from dataclasses import dataclass
 
-if t.TYPE_CHECKING:
-    from wtforms import Form
+from wtforms import Form
 
 MARK = "use server"
 #: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.
@@ -125,6 +124,8 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         a view it must be importable (a module-level function), because a
         token names it by ``module:qualname``.
     """
+    if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
+        raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
     options = ActionOptions(form=form, once=once, require=require)
 
     def mark(target: F) -> F:

@@ -20,6 +20,9 @@ from .closures import resolve
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
+from .forms import OPTION as FORM_OPTION
+from .forms import form_class_of
+from .forms import form_ref
 from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
@@ -93,10 +96,13 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
     options: dict[str, t.Any] = {}
+    # A worker that never ran the view cannot see an inline action's form class;
+    # for any action, the name lets a page refill the form after a redeploy.
+    form_class = form_class_of(fn, len(args))
+    if form_class is not None:
+        options[FORM_OPTION] = form_ref(form_class, target.ref)
     live = options_of(fn)
     if target.function is None and live is not None:
-        if live.form is not None:
-            options["form"] = f"{live.form.__module__}:{live.form.__qualname__}"
         options.update(token_options(live, target.ref))
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
     setattr(g, _G_MINTED, True)

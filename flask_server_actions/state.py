@@ -17,11 +17,15 @@ from flask import g
 from werkzeug.datastructures import MultiDict
 
 from .closures import reference
+from .forms import build_form
 
 if t.TYPE_CHECKING:
+    from wtforms import Form
+
     from .errors import ActionError
 
 _G_KEY = "_server_actions_state"
+FormT = t.TypeVar("FormT", bound="Form")
 
 
 @dataclass
@@ -60,6 +64,26 @@ class ActionState:
             return self.notice
         return self.error.message if self.error is not None else None
 
+    def form_for(self, form_class: type[FormT], **kwargs: t.Any) -> FormT:
+        """The form to show on the page, with nothing the user typed lost.
+
+        ::
+
+            form = action_state(update_post).form_for(PostForm, obj=post)
+
+        :param form_class: the WTForms form class the page shows.
+        :param kwargs: passed to ``form_class`` (``obj``, ``data``, ...).
+        :return: the form the action validated (with its errors) when there
+            is one; else, after a submission that could not run (an expired
+            token, another session, a retired key, an outdated page), the
+            class filled with what was submitted; else ``form_class(**kwargs)``.
+        """
+        if isinstance(self.form, form_class):
+            return self.form
+        if self.active:
+            return t.cast(FormT, build_form(form_class, self.submitted, **kwargs))
+        return form_class(**kwargs)
+
     def field_error(self, name: str) -> str | None:
         """The :class:`ActionError` message for one field, if it is about it."""
         if self.error is not None and self.error.field == name:
@@ -91,9 +115,12 @@ def action_state(fn: t.Callable[..., t.Any] | None = None) -> ActionState:
 
     :param fn: the action to ask about. ``None`` gives the state of whatever
         action was submitted, for page-wide notices.
-    :return: the state, falsy when ``fn`` was not the action submitted.
+    :return: the state, falsy when ``fn`` was not the action submitted. A
+        submission whose token could not be read (a retired key) or names
+        an action that no longer exists as it was (a redeploy) is given for
+        every ``fn``, so whichever form was posted is refilled.
     """
     state = current_state()
-    if fn is None or (state.ref and state.ref == reference(fn)):
+    if fn is None or state.ref in ("", reference(fn)):
         return state
     return _EMPTY

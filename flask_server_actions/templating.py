@@ -63,6 +63,40 @@ class ActionHelper:
             return str(state.submitted[name])
         return "" if default is None else str(default)
 
+    def values(self, name: str, default: t.Iterable[object] = ()) -> list[str]:
+        """Every value the user submitted for ``name`` (a multi-select, a group
+        of checkboxes) when the page is shown again, else ``default``.
+
+        .. code-block:: html+jinja
+
+            <select name="tags" multiple>{% for tag in all_tags %}
+              <option {% if tag in action.values('tags', post.tags) %}selected{% endif %}>
+                {{ tag }}</option>{% endfor %}
+            </select>
+        """
+        state = current_state()
+        if state:
+            return [str(value) for value in state.submitted.getlist(name)]
+        return [str(value) for value in default]
+
+    def checked(self, name: str, value: object = "on", default: bool = False) -> bool:
+        """Whether the checkbox ``name`` with ``value`` was ticked in the
+        submission when the page is shown again, else ``default``.
+
+        A browser sends nothing for an unticked box, so on a re-render a box
+        that is absent from the submission is unticked, whatever ``default``
+        says.
+
+        .. code-block:: html+jinja
+
+            <input type="checkbox" name="done"
+                   {% if action.checked('done', default=item.done) %}checked{% endif %}>
+        """
+        state = current_state()
+        if state:
+            return str(value) in state.submitted.getlist(name)
+        return default
+
     def notice(self) -> Markup:
         """A ``role="alert"`` paragraph with the submission's message, if any."""
         message = current_state().message

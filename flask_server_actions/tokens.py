@@ -179,15 +179,17 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         plain = cipher.decrypt(nonce, raw[start + _NONCE_SIZE:], raw[:start])
     except InvalidTag:
         raise BadActionToken("token does not authenticate") from None
-    age = now - issued_at
-    if age > max_age:
-        raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at)
-    if age < -CLOCK_SKEW:
-        raise BadActionToken(f"token was issued {-age} s in the future")
-    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
-        raise SessionEnded("token was minted for another browser session")
     try:
         ref, page, names, values, args, options = json.loads(plain[BINDING_SIZE:])
     except (ValueError, TypeError) as error:  # only a bug of ours can get here
         raise BadActionToken(f"token body is malformed: {error}") from None
-    return ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())
+    token = ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())
+    age = now - issued_at
+    if age > max_age:
+        raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,
+                           token=token)
+    if age < -CLOCK_SKEW:
+        raise BadActionToken(f"token was issued {-age} s in the future")
+    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
+        raise SessionEnded("token was minted for another browser session", token=token)
+    return token

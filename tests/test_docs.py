@@ -20,9 +20,13 @@ README.md's code blocks must be excerpts of sample files
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import decimal
 import re
 import textwrap
+import types
 import typing as t
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,6 +35,7 @@ from flask.testing import FlaskClient
 
 from docs.examples.quickstart import db as quickstart_db
 from docs.examples.quickstart.app import app as quickstart_app
+from flask_server_actions.errors import UnserializableValue
 
 from .html import Page
 
@@ -197,3 +202,54 @@ def test_deployment_settings_keep_old_forms_working_during_rotation(
 def test_deployment_settings_retired_key_gives_the_form_back(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert rotated_submit(monkeypatch, tmp_path, fallbacks="") == 422
+
+
+# values.rst: what an action can capture and be bound to
+
+
+@pytest.fixture
+def values() -> t.Iterator[types.ModuleType]:
+    from docs.examples.values import app as sample
+
+    yield sample
+    sample.BOOKINGS.clear()
+    sample.PAID.clear()
+
+
+def test_values_captured_come_back_equal_and_of_the_same_type(
+        values: types.ModuleType) -> None:
+    client = values.app.test_client()
+    response = Page.get(client, "/rooms/2").form().submit(note="window seat")
+    assert response.status_code == 303
+    booking = values.BOOKINGS[1]
+    assert booking.pop("room") is values.ROOMS[2]  # loaded again by register_type
+    expected = {
+        "day": dt.date(2026, 12, 1),
+        "shown_at": dt.datetime(2026, 11, 28, 15, 0, tzinfo=dt.timezone.utc),
+        "starts": dt.time(9, 30), "length": dt.timedelta(hours=1, minutes=30),
+        "price": decimal.Decimal("120.50"),
+        "request_id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "seats": (1, 2), "needs": {"projector"}, "per_seat": {1: "ada", 2: "grace"},
+        "note": "window seat",
+    }
+    assert booking == expected
+    assert {name: type(value) for name, value in booking.items()} == {
+        name: type(value) for name, value in expected.items()}
+
+
+def test_values_bound_argument_picks_the_row(values: types.ModuleType) -> None:
+    client = values.app.test_client()
+    for _ in range(2):
+        Page.get(client, "/rooms/1").form().submit()
+    response = Page.get(client, "/rooms/1").form().submit("li:first-child button")
+    assert response.status_code == 303
+    assert list(values.BOOKINGS) == [2]
+
+
+def test_values_an_unregistered_object_fails_at_render_naming_it(
+        values: types.ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(values.app.config, "TESTING", True)  # let the error through
+    with pytest.raises(UnserializableValue) as caught:
+        values.app.test_client().get("/invoices/7")
+    assert (caught.value.name, caught.value.value_type) == ("invoice", values.Invoice)
+    assert "register_type" in str(caught.value)

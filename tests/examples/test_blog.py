@@ -279,3 +279,15 @@ def test_dev_secret_is_generated_once_and_shared(tmp_path: Path, database: Path,
     assert first.config["SECRET_KEY"]
     second = create_app({"DATABASE": str(database)})
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_flask_actions_list_shows_every_blog_action(blog: Flask) -> None:
+    result = blog.test_cli_runner().invoke(args=["actions", "list"])
+    assert result.exit_code == 0
+    # Modules of actions that other tests imported are listed too: keep the blog's.
+    rows = [line.split() for line in result.output.splitlines()
+            if line.startswith("examples.blog.")]
+    assert sorted((row[0], row[1]) for row in rows) == sorted(
+        [(f"examples.blog.actions:{name}", "module") for name in (
+            "create_post", "create_user", "delete_post", "fetch_users", "sign_in", "sign_out")]
+        + [("examples.blog.views:show_post.<locals>.update_post", "inline")])

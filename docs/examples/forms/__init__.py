@@ -1,0 +1,1 @@
+"""Samples of docs/forms.rst."""

@@ -1,0 +1,1 @@
+"""A to-do list: WTForms validation, action state and SQLite, with no POST routes."""

@@ -1,0 +1,134 @@
+"""WTForms integration: which form an action takes, building and validating it.
+
+An action asks for a validated form with ``@server_action(form=PostForm)``
+or by annotating its form parameter, ``def update_post(form: PostForm)``.
+For an action defined inside a view the class is found while the page is
+rendered (the live function still has its decorator options and
+annotations) and written into the token as ``module:qualname``, because a
+worker that never ran the view only has the code object. For a module-level
+action the live function is read at submit time.
+
+The form is built with WTForms' own CSRF check switched off: the action
+token already proves that the post comes from a page this app rendered for
+this browser session, so a second token would only add a way to fail.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing as t
+
+from wtforms import Form
+
+from .closures import ResolveError
+from .closures import import_named
+from .errors import UnresolvableAction
+from .marking import options_of
+
+if t.TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
+
+    from .closures import ActionTarget
+    from .errors import ActionError
+
+#: The key of the form class's reference in a token's options.
+OPTION = "form"
+#: The notice shown above a form that did not validate.
+INVALID_NOTICE = "Please correct the marked fields and submit again."
+
+
+def _is_form_class(obj: object) -> t.TypeGuard[type[Form]]:
+    return isinstance(obj, type) and issubclass(obj, Form)
+
+
+def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None:
+    plain = inspect.unwrap(fn)
+    code = getattr(plain, "__code__", None)
+    if code is None or code.co_argcount <= bound:
+        return None
+    hint = getattr(plain, "__annotations__", {}).get(code.co_varnames[bound])
+    if isinstance(hint, str):
+        # Under `from __future__ import annotations`: evaluate this one
+        # annotation as typing.get_type_hints would, so that another one
+        # naming a TYPE_CHECKING-only import cannot hide it. An annotation
+        # that cannot be evaluated here is not a form class.
+        try:
+            hint = eval(hint, getattr(plain, "__globals__", {}))  # the app's own source text
+        except Exception:
+            return None
+    return hint if _is_form_class(hint) else None
+
+
+def form_class_of(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None:
+    """The WTForms class a live action takes after ``bound`` bound arguments.
+
+    :param fn: the action as defined (with its decorator options and
+        annotations).
+    :param bound: how many arguments the template binds before the form.
+    :return: the class from ``@server_action(form=...)``, else the form
+        parameter's annotation if it is a :class:`wtforms.Form` subclass,
+        else ``None`` (the action takes the raw form data).
+    """
+    options = options_of(fn)
+    if options is not None and options.form is not None:
+        return options.form
+    return _annotated_form(fn, bound)
+
+
+def form_ref(cls: type[Form], action: str) -> str:
+    """How a token names ``cls`` so another worker can import it.
+
+    :raises UnresolvableAction: the class is defined inside a function, so it
+        cannot be imported by name.
+    """
+    if "<locals>" in cls.__qualname__:
+        raise UnresolvableAction(
+            f"The form class {cls.__qualname__} of the action {action} is defined inside a"
+            " function, so a worker that never ran it cannot find it. Define form classes"
+            " at module level.")
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def load_form_class(ref: str) -> type[Form]:
+    """Import the form class a token names.
+
+    :raises ResolveError: the class is gone or is no longer a WTForms form
+        (the app changed since the token was minted).
+    """
+    obj = import_named(ref, "the form class")[1]
+    if not _is_form_class(obj):
+        raise ResolveError(f"{ref} is not a WTForms form class")
+    return obj
+
+
+def form_class_for(target: ActionTarget, options: t.Mapping[str, t.Any],
+                   bound: int) -> type[Form] | None:
+    """The form class of a resolved action, at submit time.
+
+    :param options: the token's options (where an inline action's class is).
+    :raises ResolveError: the token names a class that cannot be loaded.
+    """
+    if target.function is not None:
+        return form_class_of(target.function, bound)
+    ref = options.get(OPTION)
+    return load_form_class(ref) if isinstance(ref, str) else None
+
+
+def build_form(cls: type[Form], formdata: MultiDict[str, t.Any], /, **kwargs: t.Any) -> Form:
+    """Bind ``cls`` to the submitted fields and files, without CSRF.
+
+    Works for plain :class:`wtforms.Form` and Flask-WTF's ``FlaskForm``
+    (whose ``meta.csrf`` would otherwise demand its own token).
+
+    :param kwargs: more arguments for ``cls`` (``obj``, ``data``, ...).
+    """
+    meta = {**kwargs.pop("meta", {}), "csrf": False}
+    return cls(formdata=formdata, meta=meta, **kwargs)
+
+
+def show_error(form: Form, error: ActionError) -> None:
+    """Put an :class:`ActionError` about one field into that field's errors,
+    so a template showing ``form.title.errors`` shows it too."""
+    if error.field is not None and error.field in form:
+        field = form[error.field]
+        field.errors = [*field.errors, error.message]

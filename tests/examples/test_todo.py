@@ -1,0 +1,112 @@
+"""The to-do example, end to end through the test client."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from examples.todo.app import create_app
+from examples.todo.db import SEED
+
+from ..html import Page
+
+
+@pytest.fixture
+def todo_app(tmp_path: Path) -> Flask:
+    return create_app({"DATABASE": str(tmp_path / "todo.sqlite"), "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def todo(todo_app: Flask) -> FlaskClient:
+    return todo_app.test_client()
+
+
+def _titles(page: Page) -> list[str]:
+    return [link.get_text(strip=True) for link in page.soup.select("#todos a")]
+
+
+def _follow(client: FlaskClient, response: object) -> Page:
+    assert getattr(response, "status_code", None) == 303
+    return Page.get(client, response.headers["Location"])  # type: ignore[attr-defined]
+
+
+def test_first_run_creates_and_seeds_the_database(todo: FlaskClient, todo_app: Flask) -> None:
+    assert _titles(Page.get(todo, "/")) == SEED
+    assert Path(todo_app.config["DATABASE"]).exists()
+
+
+def test_add_an_item(todo: FlaskClient) -> None:
+    page = _follow(todo, Page.get(todo, "/").form("#add").submit(title="Buy milk"))
+    assert _titles(page)[-1] == "Buy milk"
+    assert page.text(".flash") == "Added “Buy milk”."
+
+
+@pytest.mark.parametrize(("title", "error"), [
+    ("", "This field is required."),
+    ("x" * 81, "Field cannot be longer than 80 characters."),
+])
+def test_invalid_item_is_refused_with_the_input_kept(
+        todo: FlaskClient, title: str, error: str) -> None:
+    response = Page.get(todo, "/").form("#add").submit(title=title)
+    assert response.status_code == 422
+    page = Page(todo, "/", response)
+    assert page.text(".error") == error
+    assert page.value("title") == title
+    assert _titles(page) == SEED
+
+
+def test_toggle_an_item(todo: FlaskClient) -> None:
+    page = Page.get(todo, "/")
+    page = _follow(todo, page.form("#todo-2 form").submit("#todo-2 .toggle"))
+    assert page.soup.select_one("#todo-2")["class"] == ["done"]
+    page = _follow(todo, page.form("#todo-2 form").submit("#todo-2 .toggle"))
+    assert page.soup.select_one("#todo-2")["class"] == ["open"]
+
+
+def test_delete_an_item(todo: FlaskClient) -> None:
+    page = _follow(todo, Page.get(todo, "/").form("#todo-1 form").submit("#todo-1 .delete"))
+    assert _titles(page) == SEED[1:]
+
+
+def test_finish_all_shows_how_many_were_done(todo: FlaskClient) -> None:
+    page = _follow(todo, Page.get(todo, "/").form("#todo-3 form").submit("#todo-3 .toggle"))
+    response = page.form("#finish-all").submit()
+    assert response.status_code == 200
+    page = Page(todo, "/", response)
+    assert page.text("#result") == "2 items done"
+    assert {tuple(li["class"]) for li in page.soup.select("#todos li")} == {("done",)}
+
+
+def test_rename_an_item(todo: FlaskClient) -> None:
+    page = Page.get(todo, "/todos/1")
+    assert page.value("title") == SEED[0]
+    page = _follow(todo, page.form("#rename").submit(title="Water the garden"))
+    assert _titles(page)[0] == "Water the garden"
+
+
+@pytest.mark.parametrize(("title", "error"), [
+    ("", "This field is required."),
+    (SEED[1], "Another item already says that."),
+])
+def test_rename_refused_keeps_the_input(todo: FlaskClient, title: str, error: str) -> None:
+    response = Page.get(todo, "/todos/1").form("#rename").submit(title=title)
+    assert response.status_code == 422
+    page = Page(todo, "/todos/1", response)
+    assert page.text(".error") == error
+    assert page.value("title") == title
+
+
+def test_unknown_item_is_404(todo: FlaskClient) -> None:
+    assert todo.get("/todos/99").status_code == 404
+
+
+def test_data_lives_in_the_configured_database(todo: FlaskClient, todo_app: Flask) -> None:
+    Page.get(todo, "/").form("#add").submit(title="Persisted")
+    with closing(sqlite3.connect(todo_app.config["DATABASE"])) as connection:
+        titles = [row[0] for row in connection.execute("SELECT title FROM todo")]
+    assert titles[-1] == "Persisted"
