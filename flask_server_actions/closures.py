@@ -239,8 +239,16 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
                                " be serialized") from None
         except TooDeep as error:
             raise CaptureError(name, value, str(error)) from None
+        try:
+            # Bytes, as in the token (UTF-8); this also catches text UTF-8
+            # cannot hold: lone surrogates, e.g. from os.fsdecode().
+            size = len(json.dumps(data, separators=(",", ":"),
+                                  ensure_ascii=False).encode("utf-8"))
+        except UnicodeEncodeError:
+            raise CaptureError(name, value, "it holds text that is not valid Unicode (a lone"
+                               " surrogate such as os.fsdecode() makes)") from None
         encoded.append(data)
-        sizes.append(len(json.dumps(data, separators=(",", ":"), ensure_ascii=False)))
+        sizes.append(size)
     if sum(sizes) > max_bytes:
         biggest = max(range(len(sizes)), key=sizes.__getitem__)
         raise CaptureError(names[biggest], values[biggest],

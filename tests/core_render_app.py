@@ -33,8 +33,8 @@ class Opaque:
 
 @bp.get("/capture/<kind>")
 def capture(kind: str) -> str:
-    db: object = ({"object": Opaque(), "list": [1, Opaque()]}[kind] if kind != "connection"
-                  else sqlite3.connect(":memory:"))
+    db: object = ({"object": Opaque(), "list": [1, Opaque()], "surrogate": ["bad\udcff"]}[kind]
+                  if kind != "connection" else sqlite3.connect(":memory:"))
 
     def save(form: t.Any) -> None:
         "use server"
@@ -52,7 +52,7 @@ def bound(kind: str) -> str:
     def save(value: object, form: t.Any) -> None:
         "use server"
 
-    value = {"object": Opaque(), "big": "x" * 5000}[kind]
+    value = {"object": Opaque(), "big": "x" * 5000, "accented": "é" * 2100}[kind]
     return show(save, value)
 
 
