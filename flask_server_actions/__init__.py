@@ -6,6 +6,7 @@ from .errors import ActionError
 from .errors import ServerActionError
 from .extension import ServerActions
 from .guards import ActionCall
+from .htmx import htmx
 from .marking import server_action
 from .state import ActionState
 from .state import action_state
@@ -23,5 +24,6 @@ __all__ = [
     "ServerActionError",
     "ServerActions",
     "action_state",
+    "htmx",
     "server_action",
 ]

@@ -25,6 +25,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import calls
+from . import fragments
 from .closures import ResolveError
 from .closures import rebuild
 from .closures import resolve
@@ -41,7 +43,11 @@ from .forms import build_form
 from .forms import form_class_for
 from .forms import load_form_class
 from .forms import show_error
+from .fragments import Fragment
 from .guards import guard
+from .htmx import client_location_of
+from .htmx import htmx
+from .htmx import redirect_for_htmx
 from .origin import check_origin
 from .origin import host_matches
 from .state import ActionState
@@ -73,12 +79,15 @@ _PEEK_SIZE = 64 * 1024
 
 
 def is_action_post() -> bool:
-    """Whether the current request submits a server action.
+    """Whether the current request submits a server action (a form, or a
+    JSON call from client code).
 
     :raises FormTooLarge: the body is over one of Flask's size limits.
     :raises MalformedActionPost: a multipart body that names the action field
         could not be parsed (werkzeug would silently give an empty form).
     """
+    if calls.is_json_call():
+        return True
     if request.method != "POST" or request.mimetype not in _FORM_TYPES:
         return False
     body = _small_multipart_body()
@@ -117,7 +126,10 @@ def _exceeded_limit() -> str:
 
 
 def submitted_token() -> str:
-    """The token of the submitted action: the clicked button's, else the form's."""
+    """The token of the submitted action: a JSON call's, else the clicked
+    button's, else the form's."""
+    if calls.is_json_call():
+        return calls.call_token()
     return request.form.get(BUTTON_FIELD) or request.form.get(FIELD) or ""
 
 
@@ -160,13 +172,36 @@ def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
 
 
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
-    """Call the page's view again, within this request, with ``state``."""
+    """Call the page's view again, within this request, with ``state``.
+
+    A JSON call gets the state as JSON instead; an htmx request the part of
+    the page its token asked for, if any.
+    """
+    if calls.is_json_call():
+        return calls.failure(state, status)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
+    return render_page(app, status, fragments.requested())
+
+
+def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseResponse:
+    """Call the page's view; for an htmx request answer with ``fragment``."""
     assert request.url_rule is not None and request.url_rule.endpoint is not None
     view = app.view_functions[request.url_rule.endpoint]
-    response = app.make_response(app.ensure_sync(view)(**(request.view_args or {})))
+
+    def call_view() -> t.Any:
+        return app.ensure_sync(view)(**(request.view_args or {}))
+
+    if fragment and htmx:
+        response = fragments.render(app, fragment, call_view)
+    else:
+        response = app.make_response(call_view())
+        if htmx and not htmx.boosted and htmx.request_type != "full":
+            # The whole page, for a request that targets part of it (a token
+            # that cannot be read cannot say which part): show it as a page.
+            htmx.retarget(response, "body")
+            htmx.reswap(response, "innerHTML")
     if response.status_code == 200:
         response.status_code = status
     return response
@@ -205,19 +240,45 @@ def page_url(page: str) -> str:
 
 
 def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
-    """Turn what an action returned into the response."""
+    """Turn what an action returned into the response.
+
+    For an htmx request a redirect becomes ``HX-Redirect`` or
+    ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), and ``None``
+    answers with the part of the page the token or the action asked for.
+    """
+    if calls.is_json_call() and not isinstance(result, BaseResponse):
+        return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
+                            result)
+    fragment = fragments.requested()
+    if isinstance(result, Fragment):
+        fragment, result = result, None
     if result is None:
+        if fragment and htmx:
+            return render_page(app, 200, fragment)
         return redirect(page_url(page), 303)
     if isinstance(result, BaseResponse):
-        location = result.headers.get("Location")
-        if location is not None and 300 <= result.status_code < 400:
-            if not safe_location(location, app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]):
-                raise UnsafeRedirect(location)
-            if result.status_code not in (307, 308):
-                result.status_code = 303
-        return result
+        return _checked_response(app, result)
     state.value = result
     return rerender(app, state, 200)
+
+
+def _checked_response(app: Flask, result: BaseResponse) -> BaseResponse:
+    allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
+    client = client_location_of(result)
+    if client is not None:  # htmx.client_redirect() and client_location()
+        if not safe_location(client[1], allowed):
+            raise UnsafeRedirect(client[1])
+        # A plain form post cannot follow an htmx header: redirect it.
+        return result if htmx else redirect(client[1], 303)
+    location = result.headers.get("Location")
+    if location is not None and 300 <= result.status_code < 400:
+        if not safe_location(location, allowed):
+            raise UnsafeRedirect(location)
+        if htmx:  # fetch would follow a 303 silently and swap the page in
+            return redirect_for_htmx(location)
+        if result.status_code not in (307, 308):
+            result.status_code = 303
+    return result
 
 
 def run_action(ext: ServerActions) -> ResponseReturnValue:
@@ -245,8 +306,11 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state = ActionState(ref=error.ref, notice=error.notice)
         if error.token is not None:
             state.form = _unchecked_form(error.token)
+            # The token was authentic, only stale: its fragment can be trusted.
+            fragments.remember(error.token.options)
         return rerender(app, state, 422)
     state.ref = token.ref
+    fragments.remember(token.options)
     try:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
@@ -269,15 +333,18 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         return rerender(app, state, 422)
     if answer is not None:
         return answer
-    data = form_data()
-    payload: object = data
-    if form_class is not None:
-        form = state.form = build_form(form_class, data)
-        if not form.validate():
-            state.notice = INVALID_NOTICE
-            return rerender(app, state, 422)
-        payload = form
-    call_args = [*args, payload] if target.takes_form(len(args)) else args
+    if calls.is_json_call() and form_class is None:
+        call_args = calls.arguments(fn, args)
+    else:
+        data = calls.fields() if calls.is_json_call() else form_data()
+        payload: object = data
+        if form_class is not None:
+            form = state.form = build_form(form_class, data)
+            if not form.validate():
+                state.notice = INVALID_NOTICE
+                return rerender(app, state, 422)
+            payload = form
+        call_args = [*args, payload] if target.takes_form(len(args)) else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:

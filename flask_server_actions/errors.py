@@ -227,13 +227,39 @@ class UnsafeRedirect(ServerActionError, BadRequest):
         self.location = location
 
 
+class FragmentNotFound(ServerActionError, LookupError):
+    """The part of the page asked for an htmx request cannot be rendered:
+    the page's template has no such block, or an out-of-band block does not
+    start with an element."""
+
+
+class MissingHtmxSource(ServerActionError, RuntimeError):
+    """A template includes htmx but ``SERVER_ACTIONS_HTMX_SRC`` is not set."""
+
+
+class BadActionArguments(ServerActionError, BadRequest):
+    """A JSON call sent arguments the action cannot take (400)."""
+
+    description = "The action was called with arguments it cannot take."
+
+    def __init__(self, reason: str = "") -> None:
+        # The caller is the app's own script: telling it what is wrong helps
+        # and reveals nothing the action's signature does not.
+        super().__init__(f"The action cannot be called this way: {reason}.")
+        #: What was wrong with the arguments.
+        self.reason = reason
+
+
 __all__: t.Sequence[str] = [
     "ActionError",
     "ActionNotFound",
+    "BadActionArguments",
     "AlreadySubmitted",
     "BadActionToken",
     "CrossOriginAction",
     "ExpiredToken",
+    "FragmentNotFound",
+    "MissingHtmxSource",
     "FormTooLarge",
     "MalformedActionPost",
     "RetiredKey",

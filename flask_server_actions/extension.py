@@ -13,9 +13,11 @@ from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from .client import make_blueprint
 from .dispatch import is_action_post
 from .dispatch import run_action
 from .guards import ActionCall
+from .htmx import htmx
 from .listing import list_actions
 from .minting import minted_tokens
 from .serialization import Serializer
@@ -35,6 +37,10 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4096,
     "SERVER_ACTIONS_MAX_DEPTH": 32,
     "SERVER_ACTIONS_MAX_TOKEN_SIZE": 8192,
+    "SERVER_ACTIONS_HTMX_SRC": None,
+    "SERVER_ACTIONS_HTMX_VERSION": 4,
+    "SERVER_ACTIONS_HTMX_REDIRECT": "auto",
+    "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
 }
@@ -80,7 +86,9 @@ class ServerActions:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         app.extensions["server_actions"] = self
-        app.jinja_env.globals.update(action=self._helper, action_state=action_state)
+        app.jinja_env.globals.update(action=self._helper, action_state=action_state, htmx=htmx)
+        app.register_blueprint(make_blueprint(),
+                               url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
         app.after_request(self._after_request)
         view_dispatch = app.dispatch_request
 

@@ -71,8 +71,13 @@ def _check(fn: object) -> ActionTarget:
     return target
 
 
-def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object]) -> str:
-    """Make the token that lets the current page's form call ``fn(*args, form)``."""
+def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object],
+         extra: t.Mapping[str, t.Any] | None = None) -> str:
+    """Make the token that lets the current page's form call ``fn(*args, form)``.
+
+    :param extra: options sealed into the token with the action's own, such
+        as the fragment an htmx request is answered with.
+    """
     target = _check(fn)
     assert isinstance(fn, types.FunctionType)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -104,6 +109,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     live = options_of(fn)
     if target.function is None and live is not None:
         options.update(token_options(live, target.ref))
+    if extra:
+        options.update(extra)
     token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
     setattr(g, _G_MINTED, True)
     return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import typing as t
 
+from flask import current_app
 from markupsafe import Markup
 from markupsafe import escape
 
+from .client import client_tag
+from .client import htmx_tags
 from .dispatch import BUTTON_FIELD
 from .dispatch import FIELD
+from .fragments import Fragment
 from .minting import mint
+from .minting import page_of_request
 from .state import current_state
 
 if t.TYPE_CHECKING:
@@ -35,24 +40,129 @@ class ActionHelper:
     def __init__(self, ext: ServerActions) -> None:
         self._ext = ext
 
-    def __call__(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
-        """A hidden input that makes the form call ``fn(*args, form)``."""
-        return Markup('<input type="hidden" name="{}" value="{}">').format(
-            FIELD, self.token(fn, *args))
+    def __call__(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
+                 partial: str | None = None, oob: t.Sequence[str] = ()) -> Markup:
+        """A hidden input that makes the form call ``fn(*args, form)``.
 
-    def button(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
+        ``block``, ``partial`` and ``oob`` say which part of the page answers
+        an htmx request (see :meth:`form`); a plain post ignores them.
+        """
+        return Markup('<input type="hidden" name="{}" value="{}">').format(
+            FIELD, self.token(fn, *args, block=block, partial=partial, oob=oob))
+
+    def button(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
+               partial: str | None = None, oob: t.Sequence[str] = (),
+               target: str | None = None, swap: str | None = None,
+               indicator: str | None = None) -> Markup:
         """Attributes for a ``<button>`` that calls ``fn(*args, form)`` instead
         of the form's own action (like React's ``formAction``).
 
         Pressing Enter in a field submits with the form's *first* submit
         button, as HTML specifies: put the form's main button first.
-        """
-        return Markup('type="submit" name="{}" value="{}" formmethod="post"').format(
-            BUTTON_FIELD, self.token(fn, *args))
 
-    def token(self, fn: t.Callable[..., t.Any], *args: object) -> str:
+        With any of the htmx arguments (see :meth:`form`) the button also
+        gets ``hx-post`` and the rest, so htmx sends it on its own and swaps
+        the answer; without JavaScript it submits its form as before::
+
+            <button {{ action.button(delete_row, row.id, block="rows",
+                                     target="#rows") }}>Delete</button>
+        """
+        token = self.token(fn, *args, block=block, partial=partial, oob=oob)
+        attributes = Markup('type="submit" name="{}" value="{}" formmethod="post"').format(
+            BUTTON_FIELD, token)
+        if target or swap or block or partial or oob:
+            attributes += Markup(" ") + self.hx(target, swap, indicator, element="button")
+        return attributes
+
+    def form(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
+             partial: str | None = None, oob: t.Sequence[str] = (),
+             target: str | None = None, swap: str | None = None,
+             indicator: str | None = None, id: str | None = None,
+             attrs: t.Mapping[str, object] | None = None) -> Markup:
+        """The ``<form>`` start tag and its hidden input, in one line, for
+        both a plain post and htmx::
+
+            {{ action.form(update_post, block="post", target="#post") }}
+              <input name="title" value="{{ action.value('title', post.title) }}">
+              <button>Save</button>
+            </form>
+
+        :param block: answer an htmx request with this ``{% block %}`` of
+            the page's template, rendered again after the action.
+        :param partial: or with this template, rendered with the page's
+            context.
+        :param oob: blocks also sent for out-of-band swaps, each rooted in an
+            element with an ``id`` (a counter elsewhere on the page).
+        :param target: ``hx-target``, the element the answer replaces.
+        :param swap: ``hx-swap``; default ``outerHTML``, for a block that
+            holds the target element itself.
+        :param indicator: ``hx-indicator``; by default the form itself gets
+            htmx's ``htmx-request`` class while the action runs.
+        :param id: the form's ``id``.
+        :param attrs: more attributes of the ``<form>``.
+
+        Without any htmx argument the form is a plain one.
+        """
+        page = page_of_request()
+        tag = Markup('<form method="post" action="{}"').format(page)
+        if id is not None:
+            tag += Markup(' id="{}"').format(id)
+        for name, value in (attrs or {}).items():
+            tag += Markup(' {}="{}"').format(name, value)
+        if target or swap or block or partial or oob:
+            tag += Markup(" ") + self.hx(target, swap, indicator, element="form")
+        return tag + Markup(">") + self(fn, *args, block=block, partial=partial, oob=oob)
+
+    def hx(self, target: str | None = None, swap: str | None = None,
+           indicator: str | None = None, element: str = "form") -> Markup:
+        """The htmx attributes of a form or button posting an action: the
+        page's URL in ``hx-post``, ``hx-target``, ``hx-swap``, and the
+        pending state for the configured ``SERVER_ACTIONS_HTMX_VERSION``
+        (htmx 4's ``hx-disable``, htmx 2's ``hx-disabled-elt``: the button
+        is disabled while the action runs) with ``hx-sync`` dropping a
+        second submission that starts before the first one ends.
+
+        :param element: ``"form"`` or ``"button"``, the element they go on.
+        """
+        version = current_app.config["SERVER_ACTIONS_HTMX_VERSION"]
+        if element == "button":
+            disable = "this"
+        else:  # htmx 2 has no findAll; its default sync drops a resubmit anyway
+            disable = "findAll button" if version >= 4 else "find button"
+        pairs = [("hx-post", page_of_request())]
+        if target:
+            pairs.append(("hx-target", target))
+        pairs.append(("hx-swap", swap or "outerHTML"))
+        pairs.append(("hx-disable" if version >= 4 else "hx-disabled-elt", disable))
+        pairs.append(("hx-sync", "this:drop"))
+        if indicator:
+            pairs.append(("hx-indicator", indicator))
+        return Markup(" ").join(Markup('{}="{}"').format(name, value) for name, value in pairs)
+
+    def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
+              partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token, for custom markup or client code."""
-        return mint(self._ext, fn, args)
+        fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
+        return mint(self._ext, fn, args, fragment.options() if fragment else None)
+
+    def data(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
+        """``data-server-action`` attributes for an element that client code
+        passes to ``serverActions.call(element, [args])`` (see
+        :meth:`client_script`)."""
+        return Markup('data-server-action="{}" data-server-action-url="{}"').format(
+            self.token(fn, *args), page_of_request())
+
+    def htmx_script(self, config: bool = True) -> Markup:
+        """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
+        for htmx 2 also the ``htmx-config`` meta tag that lets htmx swap a
+        422 answer (leave it out with ``config=False`` if the page sets its
+        own ``htmx-config``)."""
+        return htmx_tags(config)
+
+    def client_script(self) -> Markup:
+        """The ``<script>`` that defines ``serverActions.call(element_or_token,
+        args)``, a promise of the action's return value."""
+        return client_tag()
 
     def value(self, name: str, default: object = "") -> str:
         """The value the user submitted for ``name`` when the page is shown

@@ -12,6 +12,7 @@ from flask import session
 from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ActionError
+from flask_server_actions import server_action
 
 from . import auth
 from . import db
@@ -49,6 +50,9 @@ def fetch_users() -> list[str]:
     return [user["name"] for user in db.users()]
 
 
+# One-time: a form sent twice (a double click, the back button) publishes once;
+# the second submission gets the page back with a notice.
+@server_action(once=True)
 def create_post(form: Form) -> None:
     user = auth.require_user("write posts")
     title = form.get("title", "").strip()

@@ -15,10 +15,13 @@ Settings, each also read from the environment:
     instance folder, fine for one machine.
 ``SECRET_KEY_FALLBACKS`` (``BLOG_SECRET_KEY_FALLBACKS``, space-separated)
     Retired keys whose tokens are still accepted while a new key rolls out.
-``HTMX_SRC`` (``BLOG_HTMX_SRC``)
-    The URL of htmx for the pages to load, e.g. ``/vendor/htmx/htmx4.js``
-    (files of ``HTMX_DIR``, default ``.artifacts/htmx``). Default none: the
-    pages work without JavaScript.
+``SERVER_ACTIONS_HTMX_SRC`` (``BLOG_HTMX_SRC``)
+    Where htmx comes from: a URL, or a file the extension serves, relative
+    to the repository, e.g. ``.artifacts/htmx/htmx4.js`` (fetched from npm by
+    ``scripts/fetch-htmx``, never committed). Default none: the pages load no
+    JavaScript, and every form still works.
+``SERVER_ACTIONS_HTMX_VERSION`` (``BLOG_HTMX_VERSION``)
+    ``4`` (the default) or ``2``, the htmx major version of that file.
 """
 
 from __future__ import annotations
@@ -49,8 +52,8 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
         DATABASE=env.get("BLOG_DATABASE") or os.path.join(app.instance_path, "blog.sqlite3"),
         SECRET_KEY=env.get("BLOG_SECRET_KEY"),
         SECRET_KEY_FALLBACKS=env.get("BLOG_SECRET_KEY_FALLBACKS", "").split(),
-        HTMX_SRC=env.get("BLOG_HTMX_SRC") or None,
-        HTMX_DIR=str(ROOT / ".artifacts" / "htmx"),
+        SERVER_ACTIONS_HTMX_SRC=htmx_source(env.get("BLOG_HTMX_SRC")),
+        SERVER_ACTIONS_HTMX_VERSION=int(env.get("BLOG_HTMX_VERSION") or 4),
     )
     app.config.update(config or {})
     if not app.config["SECRET_KEY"]:
@@ -62,6 +65,13 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(bp)
     return app
+
+
+def htmx_source(value: str | None) -> str | Path | None:
+    """A URL as it is; a file path relative to the repository."""
+    if not value or value.startswith("/") or "://" in value:
+        return value or None
+    return ROOT / value
 
 
 def dev_secret(folder: str) -> str:

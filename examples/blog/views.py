@@ -7,15 +7,15 @@ import typing as t
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import flash
+from flask import make_response
 from flask import render_template
-from flask import send_from_directory
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from flask_server_actions import ActionError
+from flask_server_actions import htmx
 
 from . import actions
 from . import auth
@@ -28,7 +28,7 @@ bp = Blueprint("blog", __name__)
 def page_globals() -> dict[str, t.Any]:
     """What base.html needs on every page: the user and the sign-in actions."""
     return {"user": auth.current_user(), "sign_in": actions.sign_in,
-            "sign_out": actions.sign_out, "htmx_src": current_app.config["HTMX_SRC"]}
+            "sign_out": actions.sign_out}
 
 
 @bp.get("/")
@@ -66,13 +66,10 @@ def show_post(post_id: int) -> str:
     return render_template("post.html", post=post, update_post=update_post)
 
 
-@bp.get("/vendor/htmx/<name>")
-def htmx_file(name: str) -> Response:
-    """Serve htmx from the folder HTMX_DIR (fetched from npm, never committed)."""
-    return send_from_directory(current_app.config["HTMX_DIR"], name)
-
-
 @bp.app_errorhandler(403)
 @bp.app_errorhandler(404)
-def error_page(error: HTTPException) -> tuple[str, int]:
-    return render_template("error.html", error=error), error.code or 500
+def error_page(error: HTTPException) -> Response:
+    response = make_response(render_template("error.html", error=error), error.code or 500)
+    if htmx:  # a whole page, not the part the request targeted
+        htmx.reswap(htmx.retarget(response, "body"), "innerHTML")
+    return response

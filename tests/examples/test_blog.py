@@ -8,10 +8,14 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
+from examples.blog.app import ROOT
 from examples.blog.app import create_app
+from examples.blog.app import htmx_source
 
 from ..html import Page
 
@@ -240,12 +244,24 @@ def test_missing_post_is_404(client: FlaskClient) -> None:
 def test_htmx_is_included_only_when_configured(database: Path, tmp_path: Path) -> None:
     (tmp_path / "htmx4.js").write_text("/* htmx */")
     blog = create_app({"DATABASE": str(database), "SECRET_KEY": "s",
-                       "HTMX_SRC": "/vendor/htmx/htmx4.js", "HTMX_DIR": str(tmp_path)})
+                       "SERVER_ACTIONS_HTMX_SRC": tmp_path / "htmx4.js"})
     client = blog.test_client()
     page = Page.get(client, "/")
-    assert [tag["src"] for tag in page.soup.select("script")] == ["/vendor/htmx/htmx4.js"]
-    with client.get("/vendor/htmx/htmx4.js") as response:
+    assert [tag["src"] for tag in page.soup.select("script[src]")] == [
+        "/_server_actions/htmx.js", "/_server_actions/static/client.js"]
+    with client.get("/_server_actions/htmx.js") as response:
         assert response.get_data(as_text=True) == "/* htmx */"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None),
+    ("/static/htmx.js", "/static/htmx.js"),
+    ("https://example.com/htmx.js", "https://example.com/htmx.js"),
+    (".artifacts/htmx/htmx4.js", ROOT / ".artifacts" / "htmx" / "htmx4.js"),
+])
+def test_htmx_source_is_a_url_or_a_file_of_the_repository(value: str | None,
+                                                          expected: object) -> None:
+    assert htmx_source(value) == expected
 
 
 def test_secret_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
@@ -291,3 +307,65 @@ def test_flask_actions_list_shows_every_blog_action(blog: Flask) -> None:
         [(f"examples.blog.actions:{name}", "module") for name in (
             "create_post", "create_user", "delete_post", "fetch_users", "sign_in", "sign_out")]
         + [("examples.blog.views:show_post.<locals>.update_post", "inline")])
+
+
+# With htmx: each form is answered with its block and the flashed messages
+# out of band (tests/browser/ swaps them in a real browser).
+
+HX = {"HX-Request": "true"}
+
+
+def html_of(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def test_create_user_answers_the_users_block_and_the_messages(client: FlaskClient,
+                                                              database: Path) -> None:
+    page = sign_in(client, "ada")
+    response = page.form("#create-user").submit(name="margaret", headers=HX)
+    html = html_of(response)
+    assert response.status_code == 200
+    assert [li.get_text() for li in html.select("section#users #user-list li")][-1] == "margaret"
+    assert html.select_one("#messages[hx-swap-oob] .flash").get_text() == "Created user margaret."
+    assert html.find("header") is None
+    assert query(database, "SELECT COUNT(*) FROM users WHERE name = 'margaret'") == [(1,)]
+
+
+def test_guest_gets_the_block_back_with_the_notice_and_input(client: FlaskClient) -> None:
+    page = sign_in(client, "ada")
+    with client.session_transaction() as session:
+        session.pop("user_id")
+    response = page.form("#create-user").submit(name="margaret", headers=HX)
+    html = html_of(response)
+    assert response.status_code == 422
+    assert html.select_one("#create-user input[name=name]")["value"] == "margaret"
+    assert "Sign in" in html.select_one("#messages[hx-swap-oob]").get_text()
+
+
+def test_delete_answers_the_posts_block(client: FlaskClient, database: Path) -> None:
+    page = sign_in(client, "ada", "/posts")
+    response = page.form("#delete-post-3").submit("#delete-post-3 button", headers=HX)
+    html = html_of(response)
+    assert html.select_one("section#posts #post-3") is None
+    assert html.select_one("section#posts #post-1") is not None
+    assert query(database, "SELECT id FROM posts ORDER BY id") == [(1,), (2,)]
+
+
+def test_refused_edit_shows_the_error_page_as_a_page(client: FlaskClient) -> None:
+    page = sign_in(client, "ada", "/posts/1")
+    with client.session_transaction() as session:
+        session["user_id"] = 2  # grace, in another tab
+    response = page.form("#edit-post").submit(title="Defaced", headers=HX)
+    assert response.status_code == 403
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
+    assert "Only ada may change this post." in response.get_data(as_text=True)
+
+
+def test_publishing_the_same_form_twice_publishes_once(client: FlaskClient,
+                                                       database: Path) -> None:
+    form = sign_in(client, "grace", "/posts").form("#create-post")
+    assert form.submit(title="Once", body="").status_code == 303
+    page = came_back(client, "/posts", form.submit(title="Once", body=""))
+    assert "already" in page.text(".action-notice")
+    assert page.value("title") == "Once"
+    assert query(database, "SELECT COUNT(*) FROM posts WHERE title = 'Once'") == [(1,)]

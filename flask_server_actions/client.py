@@ -1,0 +1,96 @@
+"""What the extension serves to the browser: its call script, and htmx.
+
+htmx itself never comes from a CDN unless the app says so:
+``SERVER_ACTIONS_HTMX_SRC`` is either a URL (``/static/htmx.min.js``,
+``https://...``), used as it is, or a file path (a string without a scheme
+and not starting with ``/``, relative to the app's root path, or any
+:class:`pathlib.Path`), which the extension serves itself, for example
+``node_modules/htmx.org/dist/htmx.min.js`` after ``npm install htmx.org``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import typing as t
+
+from flask import Blueprint
+from flask import current_app
+from flask import send_file
+from flask import url_for
+from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse
+
+from .errors import MissingHtmxSource
+
+#: The ``htmx-config`` that makes htmx 2 swap a 422 answer (a form shown
+#: again with its errors) as htmx 4 does by default; the rest is htmx 2's
+#: default ``responseHandling``.
+HTMX2_CONFIG = {"responseHandling": [
+    {"code": "204", "swap": False},
+    {"code": "[23]..", "swap": True},
+    {"code": "422", "swap": True},
+    {"code": "[45]..", "swap": False, "error": True},
+]}
+
+
+def make_blueprint() -> Blueprint:
+    """The blueprint serving ``client.js`` and, if configured, htmx."""
+    blueprint = Blueprint("server_actions", __name__, static_folder="static")
+    blueprint.add_url_rule("/htmx.js", "htmx", _htmx_file)
+    return blueprint
+
+
+def _htmx_source() -> str | os.PathLike[str]:
+    source = t.cast("str | os.PathLike[str] | None",
+                    current_app.config["SERVER_ACTIONS_HTMX_SRC"])
+    if not source:
+        raise MissingHtmxSource(
+            "Set SERVER_ACTIONS_HTMX_SRC to where htmx comes from: a URL such as"
+            " '/static/htmx.min.js', or a file path such as"
+            " 'node_modules/htmx.org/dist/htmx.min.js' (`npm install htmx.org`)"
+            " that the extension serves itself.")
+    return source
+
+
+def _is_url(source: str | os.PathLike[str]) -> bool:
+    return isinstance(source, str) and (source.startswith("/") or "://" in source)
+
+
+def _htmx_file() -> BaseResponse:
+    source = _htmx_source()
+    if _is_url(source):
+        raise MissingHtmxSource(
+            f"SERVER_ACTIONS_HTMX_SRC is the URL {source!r}: htmx is served from there,"
+            " not by the extension.")
+    path = os.path.join(current_app.root_path, source)
+    if not os.path.isfile(path):
+        raise MissingHtmxSource(
+            f"SERVER_ACTIONS_HTMX_SRC names {path!r}, which is not a file. Install htmx"
+            " there (`npm install htmx.org` puts it in node_modules/htmx.org/dist/).")
+    return send_file(path, mimetype="text/javascript")
+
+
+def htmx_url() -> str:
+    """The URL the page loads htmx from."""
+    source = _htmx_source()
+    if _is_url(source):
+        return t.cast(str, source)
+    return url_for("server_actions.htmx")
+
+
+def htmx_tags(config: bool = True) -> Markup:
+    """The ``<script>`` loading htmx, and for htmx 2 the ``htmx-config``
+    meta tag that lets a 422 answer be swapped."""
+    tags = Markup('<script src="{}"></script>').format(htmx_url())
+    if config and current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
+        meta = Markup('<meta name="htmx-config" content="{}">').format(
+            json.dumps(HTMX2_CONFIG, separators=(",", ":")))
+        tags = meta + tags
+    return tags
+
+
+def client_tag() -> Markup:
+    """The ``<script>`` loading ``serverActions.call`` (deferred)."""
+    return Markup('<script src="{}" defer></script>').format(
+        url_for("server_actions.static", filename="client.js"))
