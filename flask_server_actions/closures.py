@@ -141,7 +141,7 @@ def _resolve(ref: str) -> ActionTarget:
             if obj.co_flags & inspect.CO_NEWLOCALS:  # a function: only <locals> leads inside
                 raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
             # A class defined inside a function (a MethodView in an app
-            # factory): its body's code holds the methods' code.
+            # factory): its methods are constants of the class body's code.
             parent = obj
             obj = _nested(parent, part, ".".join(parts[:index + 1]))
             index += 1
@@ -155,7 +155,8 @@ def _resolve(ref: str) -> ActionTarget:
     if isinstance(obj, types.CodeType):
         assert parent is not None
         if not is_marked_code(obj, parent):
-            raise ResolveError(f"{ref} is no longer marked as a server action")
+            raise ResolveError(f"{ref} is not marked in its code: no \"use server\" docstring,"
+                               " no @server_action directly above its def")
         return _target(ref, module, obj, None)
     function = t.cast(t.Callable[..., t.Any], getattr(obj, "__func__", obj))
     plain = inspect.unwrap(function)
@@ -208,6 +209,14 @@ def captured(fn: types.FunctionType, target: ActionTarget) -> tuple[list[str], l
     return names, values
 
 
+def type_name(value: object) -> str:
+    """The type of ``value`` as a user would import it, e.g. ``sqlite3.Connection``."""
+    kind = type(value)
+    if kind.__module__ == "builtins":
+        return kind.__qualname__
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 class CaptureError(ValueError):
     """A captured value cannot be encoded; says which one and why."""
 
@@ -234,11 +243,13 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
         try:
             data = serializer.encode(value)
         except NotSerializable as error:
-            part = "" if error.value is value else f" (it holds a {type(error.value).__qualname__})"
-            raise CaptureError(name, value, f"its type {type(value).__qualname__}{part} cannot"
-                               " be serialized") from None
+            part = "" if error.value is value else f" (it holds a {type_name(error.value)})"
+            hint = ("; define that function at module level, where the action finds it"
+                    if isinstance(value, types.FunctionType) else "")
+            raise CaptureError(name, value, f"its type {type_name(value)}{part} cannot"
+                               f" be serialized{hint}") from None
         except TooDeep as error:
-            raise CaptureError(name, value, str(error)) from None
+            raise CaptureError(name, value, f"it is {error} (SERVER_ACTIONS_MAX_DEPTH)") from None
         try:
             # Bytes, as in the token (UTF-8); this also catches text UTF-8
             # cannot hold: lone surrogates, e.g. from os.fsdecode().
@@ -265,14 +276,13 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     :raises ResolveError: the names the token captured are not the ones the
         code captures now (the view changed since the token was minted).
     """
-    if target.function is not None:
-        if names:
-            raise ResolveError(f"{target.ref} became a module-level action")
+    if target.function is not None:  # module-level: nothing was captured
         return target.function
     code = target.code
     free = list(code.co_freevars)
-    if names[:len(free)] != free or len(names) != len(values):
-        raise ResolveError(f"{target.ref} now captures {free}, the token has {names[:len(free)]}")
+    cells = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
+    if cells != free or len(names) != len(values):
+        raise ResolveError(f"{target.ref} now captures {free}, the token has {cells}")
     decoded = {
         name: _UNASSIGNED if value == _EMPTY_CELL else serializer.decode(value)
         for name, value in zip(names, values, strict=True)
@@ -286,6 +296,33 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", decoded.get(_KWDEFAULTS))
     fn.__qualname__ = target.ref.partition(":")[2]
     return fn
+
+
+#: Token option set when the action was minted not to receive the form data.
+NO_FORM_OPTION = "noform"
+
+
+def check_call(target: ActionTarget, fn: t.Callable[..., t.Any], bound: int,
+               options: t.Mapping[str, t.Any]) -> None:
+    """Check that the token's call still fits the action's signature.
+
+    A redeploy may add a parameter, or drop the form parameter so that a
+    bound argument would land in its place; the token is then stale.
+
+    :raises ResolveError: the call ``fn(*bound_args[, form])`` no longer fits.
+    """
+    takes_form = target.takes_form(bound)
+    if takes_form == bool(options.get(NO_FORM_OPTION)):
+        raise ResolveError(f"{target.ref} {'now' if takes_form else 'no longer'} takes the"
+                           " form data")
+    code = target.code
+    plain = inspect.unwrap(fn)
+    defaults = len(getattr(plain, "__defaults__", None) or ())
+    kwdefaults = len(getattr(plain, "__kwdefaults__", None) or ())
+    given = bound + takes_form
+    if (given < code.co_argcount - defaults or code.co_kwonlyargcount > kwdefaults
+            or (given > code.co_argcount and not target.takes_varargs)):
+        raise ResolveError(f"{target.ref} cannot be called with {given} arguments any more")
 
 
 def target_options(target: ActionTarget) -> ActionOptions | None:

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import calls
 from . import fragments
 from .closures import ResolveError
+from .closures import check_call
 from .closures import rebuild
 from .closures import resolve
 from .errors import ActionError
@@ -316,6 +317,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
         form_class = form_class_for(target, token.options, len(args))
+        if form_class is not None or not calls.is_json_call():  # calls check their own
+            check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %s: %s", request.path, error)
         # The page's actions have other names or shapes now: give the state

@@ -17,6 +17,7 @@ with any module prefix, directly above the ``def``).
 from __future__ import annotations
 
 import dis
+import inspect
 import sys
 import types
 import typing as t
@@ -146,6 +147,22 @@ def is_marked_function(fn: types.FunctionType, module: types.ModuleType | None) 
 def is_marked_code(code: types.CodeType, parent: types.CodeType) -> bool:
     """Whether a function defined inside ``parent`` is an action."""
     return is_mark(code_docstring(code)) or decorated_in(parent, code)
+
+
+def nested_actions(code: types.CodeType, qualname: str) -> t.Iterator[tuple[str, types.CodeType]]:
+    """Every action defined (at any depth) inside the function or class body
+    ``code`` whose qualified name is ``qualname``, with its qualified name.
+
+    The name is rebuilt from the nesting (``co_qualname`` is 3.11+): a
+    function's children are its ``<locals>``, a class body's are attributes.
+    """
+    separator = ".<locals>." if code.co_flags & inspect.CO_NEWLOCALS else "."
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            inner = f"{qualname}{separator}{const.co_name}"
+            if is_marked_code(const, code):
+                yield inner, const
+            yield from nested_actions(const, inner)
 
 
 def unmarked_message(name: str, ref: str) -> str:

@@ -11,6 +11,7 @@ from flask import current_app
 from flask import g
 from flask import request
 
+from .closures import NO_FORM_OPTION
 from .closures import CaptureError
 from .closures import ResolveError
 from .closures import captured
@@ -50,6 +51,12 @@ def _check(fn: object) -> ActionTarget:
             f"{fn!r} is not a function. Pass the action itself, e.g."
             " {{ action(update_post) }}, and bind arguments after it.")
     ref = reference(fn)
+    if fn.__name__ == "<lambda>":
+        # Every lambda of a view has the same name, so adding an unrelated one
+        # (a sort key) would orphan its tokens: refuse it while developing.
+        raise UnresolvableAction(
+            f"A lambda ({ref}) cannot be a server action: a token names its action, and"
+            " lambdas have no name. Define it with `def` and a name of its own.")
     module = sys.modules.get(fn.__module__)
     if not is_marked_function(fn, module):
         raise UnmarkedFunction(unmarked_message(fn.__name__, ref))
@@ -61,13 +68,21 @@ def _check(fn: object) -> ActionTarget:
             " A token names its action by module and qualified name, so define actions"
             " with `def` (not lambda) directly in a view or module, each with its own"
             " name, mark inline ones with a \"use server\" docstring or with"
-            " @server_action written directly above `def`, and wrap views only with"
+            " @server_action written directly above `def` (by that name, not an alias),"
+            " and wrap views only with"
             " decorators that use functools.wraps.") from None
-    code = target.code
-    if code is not fn.__code__:
+    # A module-level action may be wrapped (functools.wraps): the token then
+    # calls the same wrapper the module holds.
+    if target.code is not fn.__code__ and target.function is not fn:
+        if target.function is None:
+            raise UnresolvableAction(
+                f"The action {fn.__name__!r} ({ref}) is wrapped by another decorator than"
+                " @server_action. An action defined in a view is rebuilt from its code"
+                " when the form is posted, without any wrapper: do the wrapper's work"
+                " inside the action, or pass a check with @server_action(require=...).")
         raise UnresolvableAction(
             f"The name {ref} leads to another function than the {fn.__name__!r} given;"
-            " was it redefined or wrapped by a decorator that hides it?")
+            " was it redefined after the module was imported?")
     return target
 
 
@@ -106,6 +121,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     form_class = form_class_of(fn, len(args))
     if form_class is not None:
         options[FORM_OPTION] = form_ref(form_class, target.ref)
+    if not target.takes_form(len(args)):
+        options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
     live = options_of(fn)
     if target.function is None and live is not None:
         options.update(token_options(live, target.ref))

@@ -5,6 +5,14 @@ token as JSON. JSON's own types pass as they are; a few common Python types
 are written as one-key objects whose key starts with ``#`` (a *tag*), and an
 app can register its own types (an ORM row stored as its primary key and
 loaded again on submit).
+
+Tagged: ``tuple``, ``set``, ``frozenset``, ``dict`` with keys other than
+strings (or a single key starting with ``#``), ``bytes``, ``date``,
+``datetime``, ``time``, ``timedelta``, ``UUID`` and ``Decimal``. An aware
+``datetime`` or ``time`` comes back with its UTC offset as a fixed
+``timezone`` (a ``ZoneInfo`` is not kept by name), and ``fold`` is not kept.
+Types are matched exactly: a subclass (an ``IntEnum``, a ``defaultdict``) is
+refused at render time unless registered.
 """
 
 from __future__ import annotations

@@ -45,7 +45,8 @@ ROWS_PAGE = """
 <ul>{% for row in rows %}
   <li><form method="post"><button id="del-{{ row }}" {{ action.button(delete_row, row) }}>x</button></form></li>
 {% endfor %}</ul>
-<form id="create" method="post">{{ action(create_user) }}<input name="name"><button>Add</button></form>
+<form id="create" method="post">{{ action(create_user) }}<input name="name"><button>Add</button>
+  <button id="remove-ada" {{ action.button(delete_user, "ada") }}>Remove ada</button></form>
 """
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -128,7 +129,8 @@ def create_app(secret: str = "test secret", name: str = __name__, **config: t.An
             STORE.append(("delete_row", row))
 
         return render_template_string(ROWS_PAGE, rows=[1, 2, 3], delete_row=delete_row,
-                                      create_user=core_actions.create_user)
+                                      create_user=core_actions.create_user,
+                                      delete_user=core_actions.delete_user)
 
     @app.get("/async")
     def async_page() -> str:

@@ -17,7 +17,6 @@ from flask import request
 
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
-from flask_server_actions import server_action as mark_action
 
 bp = Blueprint("render", __name__)
 ONE_FORM = '<form method="post">{{ action(fn, *args) }}</form>'
@@ -64,15 +63,6 @@ def unmarked() -> str:
     return show(save)
 
 
-@bp.get("/lambda/<kind>")
-def lambda_action(kind: str) -> str:
-    if kind == "plain":
-        return show(lambda form: None)
-    # Marked, but a second lambda in the view makes the name ambiguous.
-    first, second = server_action(lambda form: None), server_action(lambda form: 1)
-    return show(first if kind == "first" else second)
-
-
 @bp.get("/twins/<int:which>")
 def twins(which: int) -> str:
     if which == 1:
@@ -81,15 +71,6 @@ def twins(which: int) -> str:
     else:
         def save(form: t.Any) -> None:
             "use server"
-    return show(save)
-
-
-@bp.get("/marked-later")
-def marked_later() -> str:
-    def save(form: t.Any) -> None:
-        pass
-
-    save = server_action(save)  # not directly above `def`: the code is not marked
     return show(save)
 
 
@@ -109,15 +90,6 @@ def redefined(form: t.Any) -> None:  # noqa: F811  (the mistake under test)
 @bp.get("/redefined")
 def redefined_view() -> str:
     return show(FIRST_REDEFINED)
-
-
-@bp.get("/aliased")
-def aliased() -> str:
-    @mark_action  # the code scan looks for the name server_action
-    def save(form: t.Any) -> None:
-        pass
-
-    return show(save)
 
 
 class Model:

@@ -1,5 +1,5 @@
-"""A token minted by one process runs in another one that never rendered the
-page (another worker, after a restart), and ``python -OO`` is handled."""
+"""A token minted by one worker runs in another: a fresh process that builds
+the same app, never rendered the page, and resolves the action by its name."""
 
 from __future__ import annotations
 
@@ -10,55 +10,42 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
-from .core_worker import create_app
+from .html import Form
 from .html import Page
+from .store import STORE
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def worker(job: dict[str, t.Any], *flags: str) -> dict[str, t.Any]:
-    """Run ``tests.core_worker`` in a fresh interpreter."""
-    done = subprocess.run(
-        [sys.executable, *flags, "-c", "from tests.core_worker import main; main()"], input=json.dumps(job),
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    return t.cast("dict[str, t.Any]", json.loads(done.stdout))
+ROOT = Path(__file__).parent.parent
 
 
-@pytest.mark.parametrize(("url", "ran"), [
-    ("/doc/7", ["doc", 7, "typed"]),
-    ("/decorated/8", ["decorated", 8, "item 8", "typed"]),
-    ("/module/ada", ["delete_user", "ada"]),
-])
-def test_a_token_runs_in_a_process_that_never_rendered_the_page(url: str,
-                                                                 ran: list[t.Any]) -> None:
-    client = create_app().test_client()
-    form = Page.get(client, url).form()
-    cookie = client.get_cookie("session")
+def run_in_new_worker(form: Form, button: str | None = None,
+                      **values: str) -> dict[str, t.Any]:
+    """Post ``form`` (its fields, ``values`` and the clicked ``button``) from a
+    new Python process holding the same session cookie."""
+    data = dict(form.fields(), **values)
+    if button is not None:
+        clicked = form.tag.select_one(button)
+        assert clicked is not None
+        data[str(clicked["name"])] = str(clicked["value"])
+    cookie = form.page.client.get_cookie("session")
     assert cookie is not None
-    answer = worker({"job": "post", "url": url, "cookie": cookie.value,
-                     "data": {**dict(form.fields()), "x": "typed"}})
-    assert answer == {"status": 303, "ran": [ran]}
+    request = {"url": form.page.url, "data": data, "cookie": cookie.value}
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.core_worker"], cwd=ROOT, input=json.dumps(request),
+        capture_output=True, text=True, timeout=60, check=True)
+    return t.cast(dict[str, t.Any], json.loads(process.stdout))
 
 
-def test_another_process_refuses_the_token_without_the_session_cookie() -> None:
-    client = create_app().test_client()
-    form = Page.get(client, "/doc/1").form()
-    answer = worker({"job": "post", "url": "/doc/1", "cookie": "",
-                     "data": {**dict(form.fields()), "x": "typed"}})
-    assert answer["status"] == 422
-    assert answer["ran"] == []
-
-
-def test_under_python_oo_a_docstring_action_fails_at_render_naming_the_decorator() -> None:
-    answer = worker({"job": "render", "url": "/doc/1"}, "-OO")
-    assert answer["error"] == "UnmarkedFunction"
-    assert "stripped under `python -OO`" in answer["message"]
-    assert "decorate it with @server_action" in answer["message"]
-
-
-def test_under_python_oo_a_decorated_action_works() -> None:
-    answer = worker({"job": "render", "url": "/decorated/2"}, "-OO")
-    assert answer == {"status": 303, "ran": [["decorated", 2, "item 2", "typed"]],
-                      "optimize": 2}
+@pytest.mark.parametrize(("url", "form", "button", "values", "store"), [
+    ("/posts/7", "#edit", None, {"title": "typed"}, [["update_post", 7, "typed"]]),
+    ("/posts/7", "#edit", "#delete", {}, [["delete_post", 7, 7]]),
+    ("/rows", "#create", "#remove-ada", {"name": ""}, [["delete_user", "ada"]]),
+], ids=["docstring-inline", "decorated-inline", "module-level-bound"])
+def test_a_token_minted_here_runs_in_a_fresh_process(
+        client: FlaskClient, url: str, form: str, button: str | None,
+        values: dict[str, str], store: list[list[t.Any]]) -> None:
+    page = Page.get(client, url)
+    answer = run_in_new_worker(page.form(form), button, **values)
+    assert answer == {"status": 303, "location": url, "store": store}
+    assert STORE == []  # it ran there, not here
