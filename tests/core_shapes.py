@@ -1,10 +1,8 @@
-"""Actions of every shape: an empty cell, defaults, keyword-only defaults, no
-form parameter, varargs, class-based views; plus module-level decorated
-actions next to unmarked functions, for ``flask actions list``."""
+"""Actions of several shapes (no form parameter, varargs, class-based views,
+every spelling of the decorator, file uploads) next to unmarked functions."""
 
 from __future__ import annotations
 
-import functools
 import typing as t
 
 from flask import Flask
@@ -33,11 +31,6 @@ def archive(form: Form) -> None:
     STORE.append(("archive", form["x"]))
 
 
-@server_action(once=False)
-def archive_with_options(form: Form) -> None:
-    STORE.append(("archive_with_options", form["x"]))
-
-
 def tagged(fn: F) -> F:
     """A decorator returning the function itself, stacked under server_action."""
     fn.tagged = True  # type: ignore[attr-defined]
@@ -64,54 +57,6 @@ def create_app() -> Flask:
     app.config.update(SECRET_KEY="shapes secret")
     ServerActions(app)
     app.add_url_rule("/class/<int:post_id>", view_func=PostView.as_view("post_view"))
-
-    class LocalView(MethodView):
-        """A class-based view defined inside the factory."""
-
-        def get(self) -> str:
-            @server_action
-            def pin(form: Form) -> None:
-                STORE.append(("pin", form["x"]))
-
-            return show(pin)
-
-    app.add_url_rule("/local-class", view_func=LocalView.as_view("local_view"))
-
-    @app.get("/empty-cell")
-    def empty_cell() -> str:
-        def save(form: Form) -> None:
-            "use server"
-            try:
-                STORE.append(("empty_cell", later))
-            except NameError:
-                STORE.append(("empty_cell", "unassigned"))
-
-        page = show(save)
-        later = "assigned after the render"
-        return page + later
-
-    @app.get("/defaults/<int:count>")
-    def defaults(count: int) -> str:
-        label = f"item {count}"
-
-        def save(form: Form, times: int = count * 2, *, name: str = label,
-                 flag: bool = True) -> None:
-            "use server"
-            STORE.append(("defaults", times, name, flag))
-
-        return show(save)
-
-    @app.get("/no-form/<int:item>")
-    def no_form(item: int) -> str:
-        def ping() -> None:
-            "use server"
-            STORE.append(("ping", item))
-
-        def ping_bound(value: int) -> None:
-            "use server"
-            STORE.append(("ping_bound", value))
-
-        return show(ping) + show(ping_bound, item + 1)
 
     @app.get("/varargs")
     def varargs() -> str:
@@ -154,10 +99,6 @@ def create_app() -> Flask:
         return show({"module": with_module, "parentheses": with_parentheses,
                      "stacked": under_another}[kind])
 
-    @app.get("/module")
-    def module_level() -> str:
-        return show(archive) + show(archive_with_options)
-
     return app
 
 
@@ -174,5 +115,4 @@ def create_empty_app() -> Flask:
 
         return helper()
 
-    app.add_url_rule("/partial", "partial", functools.partial(str, "not a function"))
     return app
