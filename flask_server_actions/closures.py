@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import sys
 import types
 import typing as t
@@ -27,12 +26,13 @@ from .marking import options_of
 from .serialization import NotSerializable
 from .serialization import Serializer
 from .serialization import TooDeep
+from .serialization import compact_json
 
 _LOCALS = "<locals>"
 _DEFAULTS = "*defaults"
 _KWDEFAULTS = "*kwdefaults"
 _EMPTY_CELL = {"#empty": 0}
-_UNASSIGNED = object()
+_BIG = 10**18
 
 
 class ResolveError(LookupError):
@@ -234,14 +234,20 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
     :raises CaptureError: naming the variable that could not be encoded.
     """
     encoded: list[t.Any] = []
-    sizes: list[int] = []
+    bound = 0  # an upper bound of the JSON size, while it is cheap to know
     for name, value in zip(names, values, strict=True):
         if value is _EMPTY_CELL:
             encoded.append(_EMPTY_CELL)
-            sizes.append(0)
             continue
+        kind = type(value)
+        if kind is str:
+            bound += 6 * len(t.cast(str, value)) + 2  # every character escaped as \uXXXX
+        elif kind is int and -_BIG < t.cast(int, value) < _BIG or kind is bool or value is None:
+            bound += 20
+        else:
+            bound = max_bytes + 1
         try:
-            data = serializer.encode(value)
+            encoded.append(serializer.encode(value))
         except NotSerializable as error:
             part = "" if error.value is value else f" (it holds a {type_name(error.value)})"
             hint = ("; define that function at module level, where the action finds it"
@@ -250,22 +256,19 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
                                f" be serialized{hint}") from None
         except TooDeep as error:
             raise CaptureError(name, value, f"it is {error} (SERVER_ACTIONS_MAX_DEPTH)") from None
-        try:
-            # Bytes, as in the token (UTF-8); this also catches text UTF-8
-            # cannot hold: lone surrogates, e.g. from os.fsdecode().
-            size = len(json.dumps(data, separators=(",", ":"),
-                                  ensure_ascii=False).encode("utf-8"))
-        except UnicodeEncodeError:
-            raise CaptureError(name, value, "it holds text that is not valid Unicode (a lone"
-                               " surrogate such as os.fsdecode() makes)") from None
-        encoded.append(data)
-        sizes.append(size)
-    if sum(sizes) > max_bytes:
-        biggest = max(range(len(sizes)), key=sizes.__getitem__)
-        raise CaptureError(names[biggest], values[biggest],
-                           f"the captured values take {sum(sizes)} bytes, over the limit of"
-                           f" {max_bytes} (SERVER_ACTIONS_MAX_CAPTURE_BYTES); this one takes"
-                           f" {sizes[biggest]}")
+    # Plain small values are not encoded to be measured. Else one encoding of
+    # the whole list bounds the sum of the values' sizes from above (it adds
+    # brackets and commas); only when that is over the limit are the values
+    # measured one by one, to name the biggest.
+    if bound > max_bytes and len(compact_json(encoded)) > max_bytes:
+        sizes = [0 if data is _EMPTY_CELL else len(compact_json(data)) for data in encoded]
+        if sum(sizes) > max_bytes:
+            biggest = max(range(len(sizes)), key=sizes.__getitem__)
+            raise CaptureError(
+                names[biggest], values[biggest],
+                f"the captured values take {sum(sizes)} bytes, over the limit of"
+                f" {max_bytes} (SERVER_ACTIONS_MAX_CAPTURE_BYTES); this one takes"
+                f" {sizes[biggest]}")
     return encoded
 
 
@@ -280,20 +283,25 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
         return target.function
     code = target.code
     free = list(code.co_freevars)
-    cells = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
-    if cells != free or len(names) != len(values):
-        raise ResolveError(f"{target.ref} now captures {free}, the token has {cells}")
-    decoded = {
-        name: _UNASSIGNED if value == _EMPTY_CELL else serializer.decode(value)
-        for name, value in zip(names, values, strict=True)
-    }
-    closure = tuple(
-        types.CellType() if decoded[name] is _UNASSIGNED else types.CellType(decoded[name])
-        for name in free)
+    captured_names = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
+    if captured_names != free or len(names) != len(values):
+        raise ResolveError(f"{target.ref} now captures {free}, the token has {captured_names}")
+    # A plain loop: a comprehension costs a function call per rebuild.
+    decode = serializer.decode
+    cells = []
+    defaults = kwdefaults = None
+    for name, value in zip(names, values, strict=True):
+        if name == _DEFAULTS:
+            defaults = decode(value)
+        elif name == _KWDEFAULTS:
+            kwdefaults = decode(value)
+        else:
+            cells.append(types.CellType() if value == _EMPTY_CELL
+                         else types.CellType(decode(value)))
     fn = types.FunctionType(code, target.module.__dict__, code.co_name,
-                            t.cast("tuple[object, ...] | None", decoded.get(_DEFAULTS)),
-                            closure or None)
-    fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", decoded.get(_KWDEFAULTS))
+                            t.cast("tuple[object, ...] | None", defaults),
+                            tuple(cells) or None)
+    fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", kwdefaults)
     fn.__qualname__ = target.ref.partition(":")[2]
     return fn
 

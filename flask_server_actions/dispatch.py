@@ -58,6 +58,7 @@ from .tokens import open_token
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from werkzeug.routing import Rule
     from wtforms import Form
 
     from .extension import ServerActions
@@ -70,6 +71,8 @@ FIELD = "__action"
 #: The name a ``<button>`` gives its own action token (React's ``formAction``).
 BUTTON_FIELD = "__action_button"
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
+_GET_ROUTES = "server_actions.get_routes"
+_MAX_GET_ROUTES = 4096
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
@@ -131,7 +134,13 @@ def submitted_token() -> str:
     button's, else the form's."""
     if calls.is_json_call():
         return calls.call_token()
-    return request.form.get(BUTTON_FIELD) or request.form.get(FIELD) or ""
+    form = request.form
+    # Not form.get(): a missing key raises (and catches) BadRequestKeyError,
+    # which costs more than the rest of opening the token.
+    for name in (BUTTON_FIELD, FIELD):
+        if name in form and form[name]:
+            return form[name]
+    return ""
 
 
 def form_data() -> CombinedMultiDict[str, t.Any]:
@@ -153,12 +162,23 @@ def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
         return None
     if not isinstance(error, MethodNotAllowed):
         raise error
-    adapter = app.create_url_adapter(request)
-    assert adapter is not None
-    try:
-        rule, view_args = adapter.match(method="GET", return_rule=True)
-    except Exception:
-        raise error from None
+    # Matching again costs a new URL adapter and a walk of the URL map: keep
+    # the GET match of each URL (the map is fixed once the app serves).
+    routes = t.cast("dict[tuple[str, str, str], tuple[Rule, t.Mapping[str, t.Any]]]",
+                    app.extensions.setdefault(_GET_ROUTES, {}))
+    key = (request.host, request.root_path, request.path)
+    found = routes.get(key)
+    if found is None:
+        adapter = app.create_url_adapter(request)
+        assert adapter is not None
+        try:
+            found = adapter.match(method="GET", return_rule=True)
+        except Exception:
+            raise error from None
+        if len(routes) >= _MAX_GET_ROUTES:
+            routes.clear()
+        routes[key] = found
+    rule, view_args = found
     request.url_rule, request.view_args = rule, dict(view_args)
     request.routing_exception = None
     for name in reversed(request.blueprints):

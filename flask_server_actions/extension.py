@@ -178,12 +178,21 @@ class ServerActions:
     def _after_request(self, response: BaseResponse) -> BaseResponse:
         if minted_tokens():
             # A page with tokens is for one browser only: never in a shared cache.
-            response.cache_control.public = False
-            response.cache_control.private = True
-            response.cache_control.s_maxage = None
-            response.vary.add("Cookie")
+            # One parse of the header, and a write only for what must change
+            # (each write serializes the header again).
+            cache_control = response.cache_control
+            if cache_control.public:
+                cache_control.public = False
+            if not cache_control.private:
+                cache_control.private = True
+            if cache_control.s_maxage is not None:
+                cache_control.s_maxage = None
+            if "cookie" not in response.vary:
+                response.vary.add("Cookie")
+            headers = response.headers
             for header in _CDN_CACHE_HEADERS:
-                response.headers.pop(header, None)
+                if header in headers:
+                    del headers[header]
         return response
 
 

@@ -15,7 +15,9 @@ this browser session, so a second token would only add a way to fail.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import types
 import typing as t
 
 from wtforms import Form
@@ -41,6 +43,12 @@ def _is_form_class(obj: object) -> t.TypeGuard[type[Form]]:
     return isinstance(obj, type) and issubclass(obj, Form)
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(annotation: str) -> types.CodeType:
+    # Compiling is most of an eval's cost, and pages mint on every render.
+    return compile(annotation, "<annotation>", "eval")
+
+
 def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None:
     plain = inspect.unwrap(fn)
     code = getattr(plain, "__code__", None)
@@ -53,7 +61,8 @@ def _annotated_form(fn: t.Callable[..., t.Any], bound: int) -> type[Form] | None
         # naming a TYPE_CHECKING-only import cannot hide it. An annotation
         # that cannot be evaluated here is not a form class.
         try:
-            hint = eval(hint, getattr(plain, "__globals__", {}))  # the app's own source text
+            # the app's own source text
+            hint = eval(_compiled(hint), getattr(plain, "__globals__", {}))
         except Exception:
             return None
     return hint if _is_form_class(hint) else None

@@ -29,6 +29,7 @@ from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
 from .tokens import ActionToken
+from .tokens import KeyRing
 from .tokens import binding_tag
 from .tokens import seal
 
@@ -37,6 +38,7 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
 
 _G_MINTED = "_server_actions_minted"
+_REQUEST_PAGE = "_server_actions_page"
 
 
 def page_of_request() -> str:
@@ -45,7 +47,17 @@ def page_of_request() -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+# Actions already checked, by code object: a page with a delete button per
+# row mints the same action many times, and every render of it again.
+_checked: dict[types.CodeType, ActionTarget] = {}
+
+
 def _check(fn: object) -> ActionTarget:
+    code = getattr(fn, "__code__", None)
+    target = _checked.get(code) if isinstance(code, types.CodeType) else None
+    # Valid while its module is the one imported (resolve() checks the same).
+    if target is not None and sys.modules.get(target.module.__name__) is target.module:
+        return target
     if not isinstance(fn, types.FunctionType):
         raise UnmarkedFunction(
             f"{fn!r} is not a function. Pass the action itself, e.g."
@@ -83,7 +95,35 @@ def _check(fn: object) -> ActionTarget:
         raise UnresolvableAction(
             f"The name {ref} leads to another function than the {fn.__name__!r} given;"
             " was it redefined after the module was imported?")
+    # Wrapped module-level actions share their wrapper's code: never cached.
+    if target.code is fn.__code__:
+        _checked[fn.__code__] = target
     return target
+
+
+class _Page(t.NamedTuple):
+    """What every token minted while rendering one request shares."""
+
+    page: str
+    binding: bytes
+    keys: KeyRing
+    budget: int
+    max_depth: int
+
+
+def _page(ext: ServerActions) -> _Page:
+    # Kept on the request object itself: g may outlive one request.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    found = req.__dict__.get(_REQUEST_PAGE)
+    if found is None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
+        found = _Page(page_of_request(), binding_tag(ext.binding()), keys,
+                      app.config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"],
+                      app.config["SERVER_ACTIONS_MAX_DEPTH"])
+        req.__dict__[_REQUEST_PAGE] = found
+        setattr(g, _G_MINTED, True)
+    return t.cast(_Page, found)
 
 
 def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object],
@@ -95,18 +135,17 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     """
     target = _check(fn)
     assert isinstance(fn, types.FunctionType)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
+    page = _page(ext)
     serializer = ext.serializer
     # Set on each mint: the setting may differ between the apps one
     # extension serves, and may change after the app's first request.
-    serializer.max_depth = config["SERVER_ACTIONS_MAX_DEPTH"]
+    serializer.max_depth = page.max_depth
     names, values = captured(fn, target)
-    arg_names = [f"bound argument {index + 1}" for index in range(len(args))]
-    budget = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
     try:
-        encoded = encode_values(serializer, names, values, budget)
-        encoded_args = encode_values(serializer, arg_names, args, budget)
+        encoded = encode_values(serializer, names, values, page.budget)
+        encoded_args = encode_values(
+            serializer, [f"bound argument {index + 1}" for index in range(len(args))],
+            args, page.budget) if args else []
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
@@ -123,14 +162,14 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
         options[FORM_OPTION] = form_ref(form_class, target.ref)
     if not target.takes_form(len(args)):
         options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
-    live = options_of(fn)
-    if target.function is None and live is not None:
-        options.update(token_options(live, target.ref))
+    if target.function is None:
+        live = options_of(fn)
+        if live is not None:
+            options.update(token_options(live, target.ref))
     if extra:
         options.update(extra)
-    token = ActionToken(target.ref, page_of_request(), names, encoded, encoded_args, options)
-    setattr(g, _G_MINTED, True)
-    return seal(token, ext.keys(app), binding_tag(ext.binding()), int(time.time()))
+    token = ActionToken(target.ref, page.page, names, encoded, encoded_args, options)
+    return seal(token, page.keys, page.binding, int(time.time()))
 
 
 def minted_tokens() -> bool:

@@ -54,6 +54,10 @@ def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
             return
     if source == "null":
         raise CrossOriginAction(source)
+    # The usual case, without parsing: exactly "scheme://" and this host.
+    scheme, sep, rest = source.partition("://")
+    if sep and scheme in ("http", "https") and rest.lower() == request.host.lower():
+        return
     try:
         host = urlsplit(source).netloc.rpartition("@")[2]
     except ValueError:

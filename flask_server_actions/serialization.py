@@ -21,11 +21,49 @@ import base64
 import datetime as dt
 import decimal
 import json
+import json.encoder
+import json.scanner
 import typing as t
 import uuid
 from dataclasses import dataclass
 
 _PLAIN = (str, int, float, bool, type(None))
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_DECODER = json.JSONDecoder()
+# Tokens are encoded and decoded on every page and every post: build the C
+# encoder and scanner once instead of once per call as json.dumps and
+# json.loads do. Encoded data never holds cycles (encode() bounds its depth),
+# so the encoder's cycle check is left out.
+_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_make_scanner = getattr(json.scanner, "c_make_scanner", None)
+_c_encode = _make_encoder and _make_encoder(
+    None, _ENCODER.default, json.encoder.encode_basestring, None, ":", ",",
+    False, False, True)
+_c_scan = _make_scanner and _make_scanner(_DECODER)
+
+
+def compact_json(data: t.Any) -> str:
+    """``data`` (made of JSON types only) as compact JSON text."""
+    if _c_encode is None:  # pragma: no cover - Python without the C accelerator
+        return _ENCODER.encode(data)
+    return "".join(_c_encode(data, 0))
+
+
+def read_json(text: str) -> t.Any:
+    """Parse JSON text written by :func:`compact_json`.
+
+    :raises ValueError: the text is not one JSON value.
+    """
+    if _c_scan is None:  # pragma: no cover - Python without the C accelerator
+        return _DECODER.decode(text)
+    try:
+        data, end = _c_scan(text, 0)
+    except StopIteration:
+        raise ValueError("not JSON") from None
+    if end != len(text):
+        raise ValueError(f"extra data at {end}")
+    return data
 
 
 class TooDeep(ValueError):
@@ -163,7 +201,7 @@ class Serializer:
 
     def dumps(self, value: object) -> str:
         """Encode ``value`` and write it as compact JSON."""
-        return json.dumps(self.encode(value), separators=(",", ":"), ensure_ascii=False)
+        return compact_json(self.encode(value))
 
     def loads(self, text: str | bytes) -> t.Any:
         """Read JSON written by :meth:`dumps` back into Python values."""

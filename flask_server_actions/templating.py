@@ -47,8 +47,10 @@ class ActionHelper:
         ``block``, ``partial`` and ``oob`` say which part of the page answers
         an htmx request (see :meth:`form`); a plain post ignores them.
         """
-        return Markup('<input type="hidden" name="{}" value="{}">').format(
-            FIELD, self.token(fn, *args, block=block, partial=partial, oob=oob))
+        # Tokens are base64url, which needs no escaping: plain formatting is
+        # several times cheaper than Markup.format on a page of many rows.
+        token = self.token(fn, *args, block=block, partial=partial, oob=oob)
+        return Markup(f'<input type="hidden" name="{FIELD}" value="{token}">')
 
     def button(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
                partial: str | None = None, oob: t.Sequence[str] = (),
@@ -68,8 +70,8 @@ class ActionHelper:
                                      target="#rows") }}>Delete</button>
         """
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
-        attributes = Markup('type="submit" name="{}" value="{}" formmethod="post"').format(
-            BUTTON_FIELD, token)
+        attributes = Markup(f'type="submit" name="{BUTTON_FIELD}" value="{token}"'
+                            ' formmethod="post"')
         if target or swap or block or partial or oob:
             attributes += Markup(" ") + self.hx(target, swap, indicator, element="button")
         return attributes

@@ -23,7 +23,6 @@ FIX = "register the type with ServerActions.register_type()"
     ("connection", "sqlite3.Connection", "its type sqlite3.Connection cannot be serialized"),
     ("object", "Opaque", "its type tests.core_render_app.Opaque cannot be serialized"),
     ("list", "list", "its type list (it holds a tests.core_render_app.Opaque) cannot be"),
-    ("surrogate", "list", "it holds text that is not valid Unicode (a lone surrogate"),
 ])
 def test_an_unserializable_capture_names_action_variable_type_and_fix(
         kind: str, type_name: str, detail: str) -> None:
@@ -43,12 +42,6 @@ def test_an_unserializable_bound_argument_is_named_by_position() -> None:
     with pytest.raises(UnserializableValue, match=r"argument bound to .*'bound argument 1'"
                        r".*its type tests.core_render_app.Opaque"):
         create_app().test_client().get("/bound/object")
-
-
-def test_the_size_limit_counts_utf8_bytes_not_characters() -> None:
-    # 2,100 characters, 4,200 bytes once encoded: over the 4,096 limit.
-    with pytest.raises(UnserializableValue, match="take 4202 bytes"):
-        create_app().test_client().get("/bound/accented")
 
 
 def test_a_bound_argument_over_the_size_limit_names_the_setting() -> None:

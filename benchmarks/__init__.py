@@ -1,0 +1,1 @@
+"""Load and micro benchmarks for flask-server-actions (see README.md here)."""

@@ -1,0 +1,186 @@
+"""The shortcuts that keep minting and opening tokens cheap behave exactly
+like the slow paths they replace (see benchmarks/)."""
+
+from __future__ import annotations
+
+import sys
+import time
+import types
+import typing as t
+
+import pytest
+from flask import Flask
+from flask import render_template_string
+
+from flask_server_actions import ServerActions
+from flask_server_actions import dispatch
+from flask_server_actions.closures import CaptureError
+from flask_server_actions.closures import encode_values
+from flask_server_actions.closures import rebuild
+from flask_server_actions.closures import resolve
+from flask_server_actions.errors import BadActionToken
+from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.minting import mint
+from flask_server_actions.serialization import Serializer
+from flask_server_actions.serialization import compact_json
+from flask_server_actions.serialization import read_json
+from flask_server_actions.tokens import ActionToken
+from flask_server_actions.tokens import KeyRing
+from flask_server_actions.tokens import open_token
+from flask_server_actions.tokens import seal
+
+from .core_app import create_app
+from .html import Page
+from .store import STORE
+
+KEYS = KeyRing(["fast path secret"], "tests")
+BINDING = b"12345678"
+
+
+def _sealed(page: str) -> str:
+    return seal(ActionToken("m:f", page, [], [], [], {}), KEYS, BINDING, int(time.time()))
+
+
+def _open(text: str) -> ActionToken:
+    return open_token(text, KEYS, BINDING, int(time.time()), 60, 8192)
+
+
+def test_compact_json_writes_what_json_dumps_writes() -> None:
+    data = ["ré", 1, 2.5, None, True, {"a": [1, {}]}, "\u2028"]
+    assert compact_json(data) == '["ré",1,2.5,null,true,{"a":[1,{}]},"\u2028"]'
+    assert read_json(compact_json(data)) == data
+
+
+@pytest.mark.parametrize("text", ["", "[1", "[1] [2]", "[1]x", "nope"])
+def test_read_json_refuses_what_is_not_one_json_value(text: str) -> None:
+    with pytest.raises(ValueError):
+        read_json(text)
+
+
+@pytest.mark.parametrize("page", ["/", "/a", "/ab", "/abc"])  # every length modulo 4
+def test_tokens_of_every_length_open(page: str) -> None:
+    assert _open(_sealed(page)).page == page
+
+
+@pytest.mark.parametrize("remainder", [2, 3])  # lengths with unused bits
+def test_a_non_canonical_last_character_is_refused(remainder: int) -> None:
+    text = next(text for text in map(_sealed, ["/", "/a", "/ab", "/abc"])
+                if len(text) % 4 == remainder)
+    # Setting the last character's lowest bit changes no byte: only unused bits.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet[alphabet.index(text[-1]) | 1]
+    with pytest.raises(BadActionToken) as caught:
+        _open(text[:-1] + last)
+    assert "canonical" in caught.value.reason
+
+
+@pytest.mark.parametrize("text", ["é" * 40, "A" * 39 + "=", "A" * 39 + " ", "A" * 41])
+def test_tokens_outside_base64url_are_refused(text: str) -> None:
+    with pytest.raises(BadActionToken) as caught:
+        _open(text)
+    assert "base64url" in caught.value.reason
+
+
+@pytest.mark.parametrize("value", ["é" * 100, "x" * 150, 10**30, 2.5, [1, 2]])
+def test_values_just_under_the_capture_limit_pass(value: object) -> None:
+    budget = len(compact_json(Serializer().encode(value)))
+    assert encode_values(Serializer(), ["v"], [value], budget)
+
+
+@pytest.mark.parametrize("value", ["é" * 100, "x" * 150, 10**30, 2.5, [1, 2]])
+def test_values_over_the_capture_limit_are_named(value: object) -> None:
+    budget = len(compact_json(Serializer().encode(value))) - 1
+    with pytest.raises(CaptureError) as caught:
+        encode_values(Serializer(), ["small", "v"], [1, value], budget)
+    assert caught.value.name == "v"
+
+
+def test_the_list_bound_alone_does_not_refuse_values_that_fit() -> None:
+    # [1,"xx"] is 8 bytes of JSON but the values themselves take 5.
+    assert encode_values(Serializer(), ["a", "b"], [1, "xx"], 5) == [1, "xx"]
+
+
+def make_view(step: int) -> t.Callable[..., t.Any]:
+    def view(count: int) -> t.Callable[..., t.Any]:
+        def act(form: object, scale: int = step, *, label: str = "n") -> tuple[int, int, str]:
+            "use server"
+            return count, scale, label
+
+        return act
+
+    return view
+
+
+def test_rebuild_restores_defaults_and_keyword_defaults() -> None:
+    fn = make_view(3)(7)
+    target = resolve(f"{__name__}:make_view.<locals>.view.<locals>.act")
+    serializer = Serializer()
+    names = ["count", "*defaults", "*kwdefaults"]
+    values = serializer.encode([7, (3,), {"label": "n"}])
+    assert rebuild(target, names, values, serializer)(None) == fn(None) == (7, 3, "n")
+
+
+def test_tokens_minted_in_two_requests_of_one_app_context_keep_their_pages() -> None:
+    app = create_app()
+    client = app.test_client()
+    with app.app_context():
+        Page.get(client, "/posts/1")
+        response = Page.get(client, "/posts/2").form("#edit").submit(title="x")
+    assert response.headers["Location"] == "/posts/2"
+
+
+def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = 'def act(form):\n    "use server"\n'
+    old = types.ModuleType("fast_path_actions")
+    exec(source, old.__dict__)
+    monkeypatch.setitem(sys.modules, "fast_path_actions", old)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ext = ServerActions(app)
+    with app.test_request_context("/"):
+        assert mint(ext, old.act, ())
+        new = types.ModuleType("fast_path_actions")
+        exec(source, new.__dict__)
+        monkeypatch.setitem(sys.modules, "fast_path_actions", new)
+        with pytest.raises(UnresolvableAction, match="another function"):
+            mint(ext, old.act, ())
+        assert mint(ext, new.act, ())
+
+
+@pytest.mark.parametrize("limit", [1, 4096])
+def test_remembered_get_routes_keep_each_url_its_own_view_args(
+        monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
+    monkeypatch.setattr(dispatch, "_MAX_GET_ROUTES", limit)
+    client = create_app().test_client()
+    for post_id in (1, 2, 1, 2):
+        Page.get(client, f"/posts/{post_id}").form("#edit").submit(title=f"t{post_id}")
+    assert [entry[1] for entry in STORE] == [1, 2, 1, 2]
+
+
+def test_a_page_already_private_and_varying_by_cookie_is_left_as_it_was() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+
+    @app.get("/")
+    def home() -> t.Any:
+        def save(form: object) -> None:
+            "use server"
+
+        response = app.make_response(render_template_string("{{ action(save) }}", save=save))
+        response.cache_control.private = True
+        response.vary.add("Cookie")
+        return response
+
+    response = app.test_client().get("/")
+    assert response.headers["Cache-Control"] == "private"
+    assert [value.lower() for value in response.vary] == ["cookie"]
+
+
+def test_an_action_post_to_a_url_without_a_get_route_keeps_its_405() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+    app.add_url_rule("/put-only", "put_only", lambda: "", methods=["PUT"])
+    response = app.test_client().post("/put-only", data={"__action": "x"})
+    assert response.status_code == 405
