@@ -138,6 +138,8 @@ def _resolve(ref: str) -> ActionTarget:
             index += 2
             continue
         if isinstance(obj, types.CodeType):
+            if obj.co_flags & inspect.CO_NEWLOCALS:  # a function: only <locals> leads inside
+                raise ResolveError(f"{'.'.join(parts[:index])} has no attribute {part!r}")
             # A class defined inside a function (a MethodView in an app
             # factory): its methods are constants of the class body's code.
             parent = obj

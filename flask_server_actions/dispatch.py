@@ -346,7 +346,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         form_class = form_class_for(target, token.options, len(args))
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
-    except ResolveError as error:
+    except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %s: %s", request.path, error)
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.

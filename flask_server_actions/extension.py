@@ -113,8 +113,13 @@ class ServerActions:
 
             actions.register_type(Post, dump=lambda p: p.id, load=db.get_post)
 
+        ``load`` runs before the action and may ``abort(404)`` for a row
+        deleted since the page was shown.
+
         :param name: the name written into tokens; defaults to the class's
-            qualified name. Keep it stable across deploys.
+            qualified name. Keep it stable across deploys: a token naming a
+            type no longer registered shows the page again with the input
+            and a notice (422) instead of running.
         """
         self.serializer.register(cls, name or cls.__qualname__, dump, load)
 

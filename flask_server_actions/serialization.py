@@ -165,23 +165,39 @@ class Serializer:
         return {key: self.decode(item) for key, item in data.items()}
 
     def _decode_tag(self, tag: str, inner: t.Any) -> t.Any:
+        if tag == "#x":
+            return self._load_custom(inner)
+        try:
+            return self._read_tag(tag, inner)
+        # Whatever a reader trips on (a wrong type, a short list, an
+        # unhashable key, an invalid decimal) is one error for the caller.
+        except (TypeError, LookupError, ArithmeticError, AttributeError) as error:
+            raise ValueError(f"malformed {tag} value: {error}") from None
+
+    def _read_tag(self, tag: str, inner: t.Any) -> t.Any:
         if tag in _CONTAINERS:
             if type(inner) is not list:
                 raise ValueError(f"tag {tag} needs a list")
             items = [self.decode(item) for item in inner]
             if tag == "#m":
+                if not all(type(pair) is list and len(pair) == 2 for pair in items):
+                    raise ValueError("tag #m needs [key, value] pairs")
                 return {pair[0]: pair[1] for pair in items}
             return _CONTAINERS[tag](items)
-        if tag == "#x":
-            name, payload = inner
-            custom = self._by_name.get(name)
-            if custom is None:
-                raise ValueError(f"no type registered as {name!r}")
-            return custom.load(self.decode(payload))
         reader = _READERS.get(tag)
         if reader is None:
             raise ValueError(f"unknown tag {tag!r}")
         return reader(inner)
+
+    def _load_custom(self, inner: t.Any) -> t.Any:
+        if type(inner) is not list or len(inner) != 2 or type(inner[0]) is not str:
+            raise ValueError("tag #x needs [type name, value]")
+        name, payload = inner
+        custom = self._by_name.get(name)
+        if custom is None:
+            raise ValueError(f"no type registered as {name!r}")
+        # The app's loader raises what it means (abort(404) for a deleted row).
+        return custom.load(self.decode(payload))
 
     def dumps(self, value: object) -> str:
         """Encode ``value`` and write it as compact JSON."""

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from flask_server_actions.serialization import Serializer
 
+from .core_compare import same
 from .core_kinds import DATABASE
 from .core_kinds import SAMPLES
 from .core_kinds import Row
@@ -28,23 +29,6 @@ from .store import STORE
 @pytest.fixture
 def app() -> Flask:
     return create_app()
-
-
-def same(left: object, right: object) -> bool:
-    """Equal, and of the same types all the way down (``1 == True`` is not enough)."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, (list, tuple)):
-        right = t.cast("list[object]", right)
-        return len(left) == len(right) and all(map(same, left, right))
-    if isinstance(left, dict):
-        right = t.cast("dict[object, object]", right)
-        return len(left) == len(right) and all(
-            same(key, other) and same(left[key], right[other])
-            for key, other in zip(left, right, strict=True))
-    if isinstance(left, dt.datetime | dt.time):
-        return left == right and left.utcoffset() == t.cast(dt.datetime, right).utcoffset()
-    return left == right
 
 
 @pytest.mark.parametrize("name", list(SAMPLES))
