@@ -242,7 +242,7 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
         kind = type(value)
         # Plain small values are their own encoding: no call to encode them.
         if kind is str:
-            bound += 6 * len(t.cast(str, value)) + 2  # every character escaped as \uXXXX
+            bound += 6 * len(t.cast(str, value)) + 2  # worst case: all \u escapes
             encoded.append(value)
             continue
         if kind is int and -_BIG < t.cast(int, value) < _BIG or kind is bool or value is None:
