@@ -50,7 +50,7 @@ from .htmx import client_location_of
 from .htmx import htmx
 from .htmx import redirect_for_htmx
 from .origin import check_origin
-from .origin import host_matches
+from .origin import trusted_host
 from .state import ActionState
 from .state import set_state
 from .tokens import binding_tag
@@ -252,9 +252,7 @@ def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
         return not cleaned.startswith("//")
     if parts.scheme not in ("http", "https"):
         return False
-    host = parts.netloc.rpartition("@")[2]
-    return host.lower() == request.host.lower() or any(
-        host_matches(host, pattern) for pattern in allowed)
+    return trusted_host(parts.netloc.rpartition("@")[2], request.host, allowed)
 
 
 def page_url(page: str) -> str:

@@ -39,6 +39,12 @@ def host_matches(host: str, pattern: str) -> bool:
     return host == pattern
 
 
+def trusted_host(host: str, own: str, allowed: t.Sequence[str]) -> bool:
+    """Whether ``host`` is this site (``own``) or matches an ``allowed`` pattern."""
+    return bool(host) and (host.lower() == own.lower()
+                           or any(host_matches(host, pattern) for pattern in allowed))
+
+
 def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
     """Refuse a post that another site sent.
 
@@ -62,7 +68,5 @@ def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
         host = urlsplit(source).netloc.rpartition("@")[2]
     except ValueError:
         raise CrossOriginAction(source) from None
-    if host and (host.lower() == request.host.lower()
-                 or any(host_matches(host, pattern) for pattern in allowed)):
-        return
-    raise CrossOriginAction(source)
+    if not trusted_host(host, request.host, allowed):
+        raise CrossOriginAction(source)
