@@ -227,9 +227,13 @@ class CaptureError(ValueError):
         self.reason = reason
 
 
+def _utf8_size(data: t.Any) -> int:
+    return len(compact_json(data).encode("utf-8"))
+
+
 def encode_values(serializer: Serializer, names: t.Sequence[str],
                   values: t.Sequence[object], max_bytes: int) -> list[t.Any]:
-    """Encode captured values, within ``max_bytes`` of JSON in all.
+    """Encode captured values, within ``max_bytes`` of JSON (in UTF-8) in all.
 
     :raises CaptureError: naming the variable that could not be encoded.
     """
@@ -242,7 +246,9 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
         kind = type(value)
         # Plain small values are their own encoding: no call to encode them.
         if kind is str:
-            bound += 6 * len(t.cast(str, value)) + 2  # worst case: all \u escapes
+            # Worst case: all \u escapes (6 bytes a character, more than
+            # the 4 bytes of the longest UTF-8 sequence).
+            bound += 6 * len(t.cast(str, value)) + 2
             encoded.append(value)
             continue
         if kind is int and -_BIG < t.cast(int, value) < _BIG or kind is bool or value is None:
@@ -264,8 +270,8 @@ def encode_values(serializer: Serializer, names: t.Sequence[str],
     # the whole list bounds the sum of the values' sizes from above (it adds
     # brackets and commas); only when that is over the limit are the values
     # measured one by one, to name the biggest.
-    if bound > max_bytes and len(compact_json(encoded)) > max_bytes:
-        sizes = [0 if data is _EMPTY_CELL else len(compact_json(data)) for data in encoded]
+    if bound > max_bytes and _utf8_size(encoded) > max_bytes:
+        sizes = [0 if data is _EMPTY_CELL else _utf8_size(data) for data in encoded]
         if sum(sizes) > max_bytes:
             biggest = max(range(len(sizes)), key=sizes.__getitem__)
             raise CaptureError(

@@ -250,7 +250,35 @@ class BadActionArguments(ServerActionError, BadRequest):
         self.reason = reason
 
 
+class TokenTooLarge(UnserializableValue):
+    """At render time: the finished token of an action would be over
+    ``SERVER_ACTIONS_MAX_TOKEN_SIZE``, so its form could never be posted.
+    The message says how many bytes the page's URL and the captured values
+    take, and which to shrink.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+class ActionDefinedInLoop(ServerActionError, TypeError):
+    """At render time: an inline action is defined inside a loop of its
+    view, so every row's copy would see the last row (Python binds captured
+    variables late). Define it once and bind the row in the template:
+    ``{{ action(delete_row, row.id) }}``.
+
+    :param action: the action's reference, ``module:qualname``.
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, message: str, action: str = "") -> None:
+        super().__init__(message)
+        #: The action's reference, ``module:qualname``.
+        self.action = action
+
+
 __all__: t.Sequence[str] = [
+    "ActionDefinedInLoop",
     "ActionError",
     "ActionNotFound",
     "BadActionArguments",
@@ -266,6 +294,7 @@ __all__: t.Sequence[str] = [
     "ServerActionError",
     "SessionEnded",
     "StaleSubmission",
+    "TokenTooLarge",
     "UnmarkedFunction",
     "UnresolvableAction",
     "UnsafeRedirect",

@@ -19,6 +19,7 @@ from .dispatch import run_action
 from .guards import ActionCall
 from .htmx import htmx
 from .listing import list_actions
+from .minting import keep_private
 from .minting import minted_tokens
 from .serialization import Serializer
 from .state import action_state
@@ -27,6 +28,7 @@ from .stores import MemoryStore
 from .stores import store_from_setting
 from .templating import ActionHelper
 from .tokens import KeyRing
+from .tokens import app_identity
 
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
 DEFAULTS: dict[str, t.Any] = {
@@ -37,6 +39,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4096,
     "SERVER_ACTIONS_MAX_DEPTH": 32,
     "SERVER_ACTIONS_MAX_TOKEN_SIZE": 8192,
+    "SERVER_ACTIONS_APP_ID": None,
     "SERVER_ACTIONS_HTMX_SRC": None,
     "SERVER_ACTIONS_HTMX_VERSION": 4,
     "SERVER_ACTIONS_HTMX_REDIRECT": "auto",
@@ -44,8 +47,6 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
 }
-#: Headers some CDNs obey instead of ``Cache-Control``.
-_CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control")
 
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
@@ -157,8 +158,9 @@ class ServerActions:
         """The key ring for ``app``, derived once per set of secrets."""
         secrets_ = (app.config.get("SECRET_KEY"), *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         ring = t.cast("KeyRing | None", app.extensions.get("server_actions.keys"))
-        if ring is None or ring.secrets != secrets_:
-            ring = KeyRing(t.cast(t.Sequence[str | bytes], secrets_), app.import_name)
+        identity = app_identity(app.import_name, app.config)
+        if ring is None or ring.secrets != secrets_ or ring.app_id != identity:
+            ring = KeyRing(t.cast(t.Sequence[str | bytes], secrets_), identity)
             app.extensions["server_actions.keys"] = ring
         return ring
 
@@ -177,22 +179,7 @@ class ServerActions:
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
         if minted_tokens():
-            # A page with tokens is for one browser only: never in a shared cache.
-            # One parse of the header, and a write only for what must change
-            # (each write serializes the header again).
-            cache_control = response.cache_control
-            if cache_control.public:
-                cache_control.public = False
-            if not cache_control.private:
-                cache_control.private = True
-            if cache_control.s_maxage is not None:
-                cache_control.s_maxage = None
-            if "cookie" not in response.vary:
-                response.vary.add("Cookie")
-            headers = response.headers
-            for header in _CDN_CACHE_HEADERS:
-                if header in headers:
-                    del headers[header]
+            keep_private(response)
         return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 import types
@@ -18,6 +19,8 @@ from .closures import captured
 from .closures import encode_values
 from .closures import reference
 from .closures import resolve
+from .errors import ActionDefinedInLoop
+from .errors import TokenTooLarge
 from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
@@ -28,12 +31,14 @@ from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
-from .tokens import ActionToken
-from .tokens import KeyRing
+from .serialization import compact_json
+from .tokens import NoncePool
 from .tokens import binding_tag
-from .tokens import seal
+from .tokens import seal_body
 
 if t.TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
     from .closures import ActionTarget
     from .extension import ServerActions
 
@@ -101,29 +106,95 @@ def _check(fn: object) -> ActionTarget:
     return target
 
 
-class _Page(t.NamedTuple):
-    """What every token minted while rendering one request shares."""
+class _Shape(t.NamedTuple):
+    """What every token of one action with one number of bound arguments
+    shares within a request: its JSON up to the captured names, and after
+    the bound arguments."""
 
-    page: str
-    binding: bytes
-    keys: KeyRing
-    budget: int
-    max_depth: int
+    target: ActionTarget
+    head: str
+    options: dict[str, t.Any]
+    tail: str
 
 
-def _page(ext: ServerActions) -> _Page:
-    # Kept on the request object itself: g may outlive one request.
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    found = req.__dict__.get(_REQUEST_PAGE)
-    if found is None:
+class _Request:
+    """What every token minted while rendering one request shares, worked
+    out at its first token: a page of rows pays it once."""
+
+    __slots__ = ("page", "head", "public", "binding", "keys", "budget", "max_depth",
+                 "max_size", "nonces", "shapes", "defined")
+
+    def __init__(self, ext: ServerActions) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
-        found = _Page(page_of_request(), binding_tag(ext.binding()), keys,
-                      app.config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"],
-                      app.config["SERVER_ACTIONS_MAX_DEPTH"])
-        req.__dict__[_REQUEST_PAGE] = found
-        setattr(g, _G_MINTED, True)
-    return t.cast(_Page, found)
+        self.keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
+        self.page = page_of_request()
+        page_json = compact_json(self.page)
+        #: ``,"<page>",``: what follows the ref in every token's JSON.
+        self.head = f",{page_json},"
+        #: Bytes of the page in the plaintext, which the client knows anyway.
+        self.public = len(page_json.encode("utf-8"))
+        self.binding = binding_tag(ext.binding())
+        config = app.config
+        self.budget: int = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
+        self.max_depth: int = config["SERVER_ACTIONS_MAX_DEPTH"]
+        self.max_size: int = config["SERVER_ACTIONS_MAX_TOKEN_SIZE"]
+        self.nonces = NoncePool()
+        self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
+        #: Inline actions minted so far, by code and closure cells.
+        self.defined: dict[tuple[object, ...], types.FunctionType] = {}
+
+    def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
+        """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
+        assert isinstance(fn, types.FunctionType)  # _check() made sure
+        options: dict[str, t.Any] = {}
+        # A worker that never ran the view cannot see an inline action's form class;
+        # for any action, the name lets a page refill the form after a redeploy.
+        form_class = form_class_of(fn, bound)
+        if form_class is not None:
+            options[FORM_OPTION] = form_ref(form_class, target.ref)
+        if not target.takes_form(bound):
+            options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
+        if target.function is None:
+            live = options_of(fn)
+            if live is not None:
+                options.update(token_options(live, target.ref))
+        shape = _Shape(target, f"[{compact_json(target.ref)}{self.head}", options,
+                       f",{compact_json(options)}]")
+        if target.code is fn.__code__:  # not a wrapper, whose code other actions share
+            self.shapes[fn.__code__, bound] = shape
+        return shape
+
+    def check_not_late_bound(self, fn: types.FunctionType, target: ActionTarget) -> None:
+        """Refuse a second function of the same ``def`` over the same cells:
+        the ``def`` ran again in one call of its view (a loop), and every
+        copy sees the cells' last values."""
+        closure = fn.__closure__
+        assert closure is not None
+        key = (fn.__code__, *map(id, closure))
+        first = self.defined.setdefault(key, fn)
+        if (first is not fn and first.__defaults__ == fn.__defaults__
+                and first.__kwdefaults__ == fn.__kwdefaults__):
+            names = ", ".join(fn.__code__.co_freevars)
+            raise ActionDefinedInLoop(
+                f"The action {fn.__name__!r} ({target.ref}) is defined again and again in"
+                f" one call of its view (inside a loop), and every copy captures the same"
+                f" variables ({names}): Python binds them late, so every row's form would"
+                f" act on the last row. Define the action once, before the loop, with the"
+                f" row as a parameter, and bind each row in the template:"
+                f" {{{{ action({fn.__name__}, row.id) }}}}.", target.ref)
+
+
+@functools.lru_cache(maxsize=64)
+def _argument_names(count: int) -> tuple[str, ...]:
+    return tuple(f"bound argument {index + 1}" for index in range(count))
+
+
+def _start(ext: ServerActions, req: object) -> _Request:
+    """The first token of a request: what its tokens share."""
+    # Kept on the request object itself: g may outlive one request.
+    state = req.__dict__[_REQUEST_PAGE] = _Request(ext)
+    setattr(g, _G_MINTED, True)
+    return state
 
 
 def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object],
@@ -133,19 +204,33 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     :param extra: options sealed into the token with the action's own, such
         as the fragment an htmx request is answered with.
     """
-    target = _check(fn)
+    # The hot path of a page of rows: what the rows share is looked up, not
+    # worked out again (see "Minting many tokens" in docs/design.rst).
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    state = req.__dict__.get(_REQUEST_PAGE) or _start(ext, req)
+    bound = len(args)
+    shape = (state.shapes.get((fn.__code__, bound))
+             if type(fn) is types.FunctionType else None)
+    # Valid while its module is the one imported (resolve() checks the same).
+    if shape is None or sys.modules.get(shape.target.module.__name__) is not shape.target.module:
+        shape = state.shape(_check(fn), fn, bound)
+    target = shape.target
     assert isinstance(fn, types.FunctionType)
-    page = _page(ext)
-    serializer = ext.serializer
-    # Set on each mint: the setting may differ between the apps one
-    # extension serves, and may change after the app's first request.
-    serializer.max_depth = page.max_depth
-    names, values = captured(fn, target)
     try:
-        encoded = encode_values(serializer, names, values, page.budget)
-        encoded_args = encode_values(
-            serializer, [f"bound argument {index + 1}" for index in range(len(args))],
-            args, page.budget) if args else []
+        if target.function is None:
+            names, values = captured(fn, target)
+            if fn.__closure__:
+                state.check_not_late_bound(fn, target)
+            ext.serializer.max_depth = state.max_depth
+            encoded = encode_values(ext.serializer, names, values, state.budget)
+        else:
+            names = encoded = []
+        if args:
+            ext.serializer.max_depth = state.max_depth
+            encoded_args = encode_values(ext.serializer, _argument_names(bound), args,
+                                         state.budget)
+        else:
+            encoded_args = []
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
@@ -154,24 +239,61 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " not a database row or connection), load the rest inside the action, or"
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
-    options: dict[str, t.Any] = {}
-    # A worker that never ran the view cannot see an inline action's form class;
-    # for any action, the name lets a page refill the form after a redeploy.
-    form_class = form_class_of(fn, len(args))
-    if form_class is not None:
-        options[FORM_OPTION] = form_ref(form_class, target.ref)
-    if not target.takes_form(len(args)):
-        options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
-    if target.function is None:
-        live = options_of(fn)
-        if live is not None:
-            options.update(token_options(live, target.ref))
-    if extra:
-        options.update(extra)
-    token = ActionToken(target.ref, page.page, names, encoded, encoded_args, options)
-    return seal(token, page.keys, page.binding, int(time.time()))
+    middle = compact_json([names, encoded, encoded_args])
+    tail = f",{compact_json({**shape.options, **extra})}]" if extra else shape.tail
+    text = seal_body(f"{shape.head}{middle[1:-1]}{tail}", state.public, state.keys,
+                     state.binding, int(time.time()), state.nonces.take())
+    if len(text) > state.max_size:
+        raise _too_large(fn, target, state, len(text), middle)
+    return text
+
+
+def _too_large(fn: types.FunctionType, target: ActionTarget, state: _Request, size: int,
+               middle: str) -> TokenTooLarge:
+    page = len(state.page.encode("utf-8"))
+    values = len(middle.encode("utf-8"))
+    shrink = ("the page's URL: open the page with a shorter query string, or move long"
+              " values from the query into the session or a form field"
+              if page >= values else
+              "what the action captures and binds: pass an id and load the rest inside"
+              " the action")
+    return TokenTooLarge(
+        f"The token of the action {fn.__name__!r} ({target.ref}) would take {size} bytes,"
+        f" over SERVER_ACTIONS_MAX_TOKEN_SIZE ({state.max_size}), so its form could never"
+        f" be posted. The page's URL takes {page} bytes of it, the captured values and"
+        f" bound arguments {values}. Shrink {shrink}; or raise"
+        f" SERVER_ACTIONS_MAX_TOKEN_SIZE.", target.ref, "", None)
 
 
 def minted_tokens() -> bool:
     """Whether this request minted any token (its response must stay private)."""
     return bool(g.get(_G_MINTED, False))
+
+
+#: Headers some CDNs obey instead of ``Cache-Control``.
+_CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control")
+_CACHE_HEADERS = frozenset({"cache-control", "vary", *map(str.lower, _CDN_CACHE_HEADERS)})
+
+
+def keep_private(response: BaseResponse) -> None:
+    """Keep a page with tokens out of shared caches: it is for one browser only."""
+    headers = response.headers
+    if not any(name.lower() in _CACHE_HEADERS for name in headers.keys()):
+        # The usual page sets none of them: write both without parsing.
+        headers["Cache-Control"] = "private"
+        headers["Vary"] = "Cookie"
+        return
+    # One parse of the header, and a write only for what must change
+    # (each write serializes the header again).
+    cache_control = response.cache_control
+    if cache_control.public:
+        cache_control.public = False
+    if not cache_control.private:
+        cache_control.private = True
+    if cache_control.s_maxage is not None:
+        cache_control.s_maxage = None
+    if "cookie" not in response.vary:
+        response.vary.add("Cookie")
+    for header in _CDN_CACHE_HEADERS:
+        if header in headers:
+            del headers[header]

@@ -69,12 +69,13 @@ class ActionHelper:
             <button {{ action.button(delete_row, row.id, block="rows",
                                      target="#rows") }}>Delete</button>
         """
+        if not (target or swap or block or partial or oob):  # a page of rows: keep it short
+            return Markup(f'type="submit" name="{BUTTON_FIELD}"'
+                          f' value="{mint(self._ext, fn, args)}" formmethod="post"')
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
         attributes = Markup(f'type="submit" name="{BUTTON_FIELD}" value="{token}"'
                             ' formmethod="post"')
-        if target or swap or block or partial or oob:
-            attributes += Markup(" ") + self.hx(target, swap, indicator, element="button")
-        return attributes
+        return attributes + Markup(" ") + self.hx(target, swap, indicator, element="button")
 
     def form(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
              partial: str | None = None, oob: t.Sequence[str] = (),
@@ -144,6 +145,8 @@ class ActionHelper:
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token, for custom markup or client code."""
+        if block is None and partial is None and not oob:  # most buttons: no Fragment
+            return mint(self._ext, fn, args)
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
         return mint(self._ext, fn, args, fragment.options() if fragment else None)
 

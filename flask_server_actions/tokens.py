@@ -9,10 +9,17 @@ an expired token can be told apart from a forged one; they are authenticated
 as associated data of AES-256-GCM (from ``cryptography``), so changing any of
 them makes the token fail to open. The plaintext is the session binding
 (8 bytes) followed by compact JSON:
-``[ref, page, names, values, args, options]``.
+``[ref, page, names, values, args, options]``, then spaces up to a multiple
+of :data:`PAD_BLOCK` bytes (see :func:`padded`).
 
 Keys are derived with HKDF-SHA256 from ``SECRET_KEY`` and each entry of
-``SECRET_KEY_FALLBACKS``; tokens are always minted with ``SECRET_KEY``.
+``SECRET_KEY_FALLBACKS``, with the app's identity (:func:`app_identity`)
+mixed in; tokens are always minted with ``SECRET_KEY``.
+
+Nonces are random. A page that mints many tokens draws them from a
+:class:`NoncePool` that belongs to its request: one ``os.urandom`` call for
+many tokens, each nonce still 12 fresh random bytes that no other request,
+thread or process ever holds.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import itertools
 import os
 import struct
 import typing as t
@@ -39,7 +47,10 @@ from .errors import SessionEnded
 from .serialization import compact_json
 from .serialization import read_json
 
-VERSION = 1
+VERSION = 2
+#: The plaintext is padded to a multiple of this many bytes (the page part
+#: aside), so that short values of different lengths seal alike.
+PAD_BLOCK = 16
 _HEADER = struct.Struct(">B4sI")
 _NONCE_SIZE = 12
 _TAG_SIZE = 16
@@ -54,21 +65,45 @@ CLOCK_SKEW = 60
 _B64_VALUES = {chr(byte): index for index, byte in enumerate(_ALPHABET)}
 
 
-def derive_key(secret: str | bytes) -> bytes:
-    """Derive the 32-byte token key from an app secret."""
+def derive_key(secret: str | bytes, app_id: str = "") -> bytes:
+    """Derive the 32-byte token key of the app ``app_id`` from one of its secrets.
+
+    The app's identity is part of the derivation, so two apps sharing a
+    secret still have distinct keys and never open each other's tokens.
+    """
     if isinstance(secret, str):
         secret = secret.encode("utf-8")
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"flask-server-actions",
-                info=b"action-token/v1")
+                info=b"action-token/v2\0" + app_id.encode("utf-8"))
     return hkdf.derive(secret)
 
 
-def key_id(app_name: str, key: bytes) -> bytes:
+def key_id(app_id: str, key: bytes) -> bytes:
     """The key id written in clear in each token: 2 bytes naming the app, so
     that a token of another app is told from one of a retired key, then 2
     bytes naming the key."""
-    app_part = hashlib.blake2b(app_name.encode("utf-8"), digest_size=2, person=b"sa-app").digest()
+    app_part = hashlib.blake2b(app_id.encode("utf-8"), digest_size=2, person=b"sa-app").digest()
     return app_part + hashlib.blake2b(key, digest_size=2, person=b"sa-key-id").digest()
+
+
+def app_identity(import_name: str, config: t.Mapping[str, t.Any]) -> str:
+    """The identity a token is bound to: ``SERVER_ACTIONS_APP_ID`` if set,
+    else the app's import name and the settings that tell apart apps served
+    side by side (the session cookie's name, domain and path, the
+    application root and ``SERVER_NAME``).
+
+    Every worker, instance and redeploy of one app shares these settings,
+    so its tokens keep working across them; two apps with one import name
+    and one ``SECRET_KEY`` that differ in none of them share their session
+    cookies too, and must set ``SERVER_ACTIONS_APP_ID``.
+    """
+    chosen = config.get("SERVER_ACTIONS_APP_ID")
+    if chosen:
+        return f"id:{chosen}"
+    parts = [import_name] + [str(config.get(name) or "") for name in (
+        "SESSION_COOKIE_NAME", "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_PATH",
+        "APPLICATION_ROOT", "SERVER_NAME")]
+    return "\0".join(parts)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few sessions post again and again
@@ -82,22 +117,26 @@ class KeyRing:
     """The current key and the retired ones still accepted.
 
     :param secrets: ``SECRET_KEY`` first, then ``SECRET_KEY_FALLBACKS``.
-    :param app_name: the app's import name, written into key ids.
+    :param app_id: the app's identity (:func:`app_identity`), mixed into
+        the keys and written into key ids.
     """
 
-    def __init__(self, secrets: t.Sequence[str | bytes], app_name: str = "") -> None:
+    def __init__(self, secrets: t.Sequence[str | bytes], app_id: str = "") -> None:
         if not secrets or not secrets[0]:
             raise RuntimeError(
                 "flask-server-actions needs SECRET_KEY to encrypt action tokens."
                 " Set app.config['SECRET_KEY'] to a long random value, for example"
                 " from `python -c 'import secrets; print(secrets.token_hex())'`.")
         self.secrets = tuple(secrets)
-        keys = [derive_key(secret) for secret in secrets if secret]
-        self.current_id = key_id(app_name, keys[0])
-        self.app_id = self.current_id[:2]
+        self.app_id = app_id
+        keys = [derive_key(secret, app_id) for secret in secrets if secret]
+        self.current_id = key_id(app_id, keys[0])
+        self.app_tag = self.current_id[:2]
         self._ciphers = {}
         for key in reversed(keys):  # the current key wins a (harmless) id clash
-            self._ciphers[key_id(app_name, key)] = AESGCM(key)
+            self._ciphers[key_id(app_id, key)] = AESGCM(key)
+        #: The cipher tokens are minted with.
+        self.current = self._ciphers[self.current_id]
 
     def cipher(self, kid: bytes) -> AESGCM | None:
         """The cipher for a key id, or ``None`` if no known key has it."""
@@ -133,17 +172,76 @@ class ActionToken:
     token_id: str = ""
 
 
-def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
-    """Encrypt ``token`` for the session whose binding tag is ``binding``."""
-    body = compact_json([token.ref, token.page, token.names, token.values, token.args,
-                         token.options]).encode("utf-8")
+class NoncePool:
+    """Random nonces for the tokens of one request, drawn from the system's
+    random source in batches: one ``os.urandom`` call for many tokens.
+
+    Each nonce is 12 bytes of ``os.urandom`` output handed out once, so
+    nonces are exactly as unique as when each token drew its own. A pool
+    must belong to one request (never to a module, a class or anything
+    created before a server forks its workers): a forked copy would hand
+    out the same bytes twice. Taking a nonce is one ``next()`` of an
+    :func:`itertools.count`, atomic for the threads that may share a
+    streamed response.
+    """
+
+    #: Nonces drawn per ``os.urandom`` call.
+    BATCH = 32
+
+    def __init__(self) -> None:
+        self._batches: dict[int, bytes] = {}
+        self._count = itertools.count()
+
+    def take(self) -> bytes:
+        """A nonce no other call of any pool returns."""
+        index = next(self._count)
+        batch, slot = divmod(index, self.BATCH)
+        data = self._batches.get(batch)
+        if data is None:
+            # Two threads may both miss: setdefault keeps one batch, and
+            # their indexes differ, so their slots do.
+            data = self._batches.setdefault(batch, os.urandom(_NONCE_SIZE * self.BATCH))
+            self._batches.pop(batch - 1, None)  # every slot of it is handed out or taken
+        start = slot * _NONCE_SIZE
+        return data[start:start + _NONCE_SIZE]
+
+
+def padded(body: str, public: int) -> bytes:
+    """``body`` in UTF-8 with spaces after it (JSON ignores them) so that its
+    length, minus the ``public`` bytes the client knows anyway (the page's
+    URL), is a multiple of :data:`PAD_BLOCK`.
+
+    A ``true`` counts as long as a ``false``: a captured flag never changes
+    the token's length, whatever else the token holds.
+    """
+    data = body.encode("utf-8")
+    size = len(data) - public + body.count("true")
+    return data + b" " * (-size % PAD_BLOCK)
+
+
+def seal_body(body: str, public: int, keys: KeyRing, binding: bytes, now: int,
+              nonce: bytes) -> str:
+    """Encrypt a token's JSON for the session whose binding tag is ``binding``.
+
+    :param public: bytes of ``body`` the client knows anyway (see :func:`padded`).
+    """
     header = _HEADER.pack(VERSION, keys.current_id, now)
-    nonce = os.urandom(_NONCE_SIZE)
-    cipher = keys.cipher(keys.current_id)
-    assert cipher is not None
-    sealed = cipher.encrypt(nonce, binding + body, header)
+    sealed = keys.current.encrypt(nonce, binding + padded(body, public), header)
     text = binascii.b2a_base64(header + nonce + sealed, newline=False)
     return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
+
+
+def token_body(token: ActionToken) -> str:
+    """The JSON a token's plaintext holds after the session binding."""
+    return compact_json([token.ref, token.page, token.names, token.values, token.args,
+                         token.options])
+
+
+def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
+    """Encrypt ``token`` for the session whose binding tag is ``binding``."""
+    body = token_body(token)
+    public = len(compact_json(token.page).encode("utf-8"))
+    return seal_body(body, public, keys, binding, now, os.urandom(_NONCE_SIZE))
 
 
 def _canonical(text: str) -> bool:
@@ -182,10 +280,12 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         raise BadActionToken("token is not in canonical base64url")
     version, kid, issued_at = _HEADER.unpack_from(raw)
     if version != VERSION:
+        if version == VERSION - 1:  # a page shown before the upgrade: keep its input
+            raise RetiredKey(f"token of version {version}, minted before an upgrade")
         raise BadActionToken(f"unknown token version {version}")
     cipher = keys.cipher(kid)
     if cipher is None:
-        if kid[:2] != keys.app_id:
+        if kid[:2] != keys.app_tag:
             raise BadActionToken(f"token of another app (key id {kid.hex()})")
         raise RetiredKey(f"no accepted key has id {kid.hex()}")
     start = _HEADER.size
@@ -195,7 +295,8 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     except InvalidTag:
         raise BadActionToken("token does not authenticate") from None
     try:
-        ref, page, names, values, args, options = read_json(plain[BINDING_SIZE:].decode("utf-8"))
+        ref, page, names, values, args, options = read_json(
+            plain[BINDING_SIZE:].rstrip(b" ").decode("utf-8"))
     except (ValueError, TypeError) as error:  # only a bug of ours can get here
         raise BadActionToken(f"token body is malformed: {error}") from None
     token = ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())

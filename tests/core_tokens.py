@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import base64
 
+from flask import Flask
+
 from flask_server_actions.tokens import BINDING_SIZE
 from flask_server_actions.tokens import KeyRing
+from flask_server_actions.tokens import app_identity
 
 _HEADER_SIZE = 9
 _NONCE_SIZE = 12
 
 
-def decrypt(token: str, secret: str, app_name: str) -> bytes:
-    """The plaintext JSON of ``token`` (without its session binding)."""
+def decrypt(token: str, secret: str, app_name: str, padding: bool = False) -> bytes:
+    """The plaintext JSON of ``token`` (without its session binding) of the
+    app ``app_name`` with Flask's default settings; with ``padding``, the
+    spaces after it too."""
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    cipher = KeyRing([secret], app_name).cipher(raw[1:5])
+    keys = KeyRing([secret], app_identity(app_name, Flask.default_config))
+    cipher = keys.cipher(raw[1:5])
     assert cipher is not None, "token of another secret or app"
     nonce = raw[_HEADER_SIZE:_HEADER_SIZE + _NONCE_SIZE]
     plain = cipher.decrypt(nonce, raw[_HEADER_SIZE + _NONCE_SIZE:], raw[:_HEADER_SIZE])
-    return plain[BINDING_SIZE:]
+    return plain[BINDING_SIZE:] if padding else plain[BINDING_SIZE:].rstrip(b" ")

@@ -87,13 +87,13 @@ def test_tokens_outside_base64url_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize("value", ["é" * 100, "x" * 150, 10**30, 2.5, [1, 2]])
 def test_values_just_under_the_capture_limit_pass(value: object) -> None:
-    budget = len(compact_json(Serializer().encode(value)))
+    budget = len(compact_json(Serializer().encode(value)).encode("utf-8"))
     assert encode_values(Serializer(), ["v"], [value], budget)
 
 
 @pytest.mark.parametrize("value", ["é" * 100, "x" * 150, 10**30, 2.5, [1, 2]])
 def test_values_over_the_capture_limit_are_named(value: object) -> None:
-    budget = len(compact_json(Serializer().encode(value))) - 1
+    budget = len(compact_json(Serializer().encode(value)).encode("utf-8")) - 1
     with pytest.raises(CaptureError) as caught:
         encode_values(Serializer(), ["small", "v"], [1, value], budget)
     assert caught.value.name == "v"

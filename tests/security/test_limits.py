@@ -60,8 +60,11 @@ def test_an_oversized_token_is_refused_without_decrypting(
 
 
 def test_the_token_size_limit_is_a_setting(decryptions: list[int]) -> None:
-    client = create_app(SERVER_ACTIONS_MAX_TOKEN_SIZE=64).test_client()
-    assert post(client, token_of(client)).status_code == 400
+    app = create_app()
+    client = app.test_client()
+    token = token_of(client)
+    app.config["SERVER_ACTIONS_MAX_TOKEN_SIZE"] = 64
+    assert post(client, token).status_code == 400
     assert decryptions == []
     assert STORE == []
 
@@ -103,7 +106,8 @@ def test_a_capture_too_big_or_too_deep_is_a_render_error_naming_it(
     ({"SERVER_ACTIONS_MAX_CAPTURE_BYTES": 3}, "/capture/fine", True),
     ({"SERVER_ACTIONS_MAX_CAPTURE_BYTES": 4}, "/capture/fine", False),
     ({"SERVER_ACTIONS_MAX_DEPTH": 64}, "/capture/deep", False),
-    ({"SERVER_ACTIONS_MAX_CAPTURE_BYTES": 20_000}, "/capture/huge", False),
+    ({"SERVER_ACTIONS_MAX_CAPTURE_BYTES": 20_000, "SERVER_ACTIONS_MAX_TOKEN_SIZE": 40_000},
+     "/capture/huge", False),
 ])
 def test_capture_limits_are_settings(setting: dict[str, int], url: str, fails: bool) -> None:
     app = create_app(**setting)
