@@ -215,8 +215,9 @@ def padded(body: str, public: int) -> bytes:
     the token's length, whatever else the token holds.
     """
     data = body.encode("utf-8")
-    size = len(data) - public + body.count("true")
-    return data + b" " * (-size % PAD_BLOCK)
+    trues = body.count("true")  # each padded by one byte more, as long as "false"
+    size = len(data) - public + trues
+    return data + b" " * (-size % PAD_BLOCK + trues)
 
 
 def seal_body(body: str, public: int, keys: KeyRing, binding: bytes, now: int,

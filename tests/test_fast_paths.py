@@ -11,6 +11,7 @@ import typing as t
 import pytest
 from flask import Flask
 from flask import render_template_string
+from flask import Response
 from flask import request
 from wtforms import Form
 
@@ -24,12 +25,14 @@ from flask_server_actions.closures import resolve
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.forms import form_class_of
+from flask_server_actions.minting import keep_private
 from flask_server_actions.minting import mint
 from flask_server_actions.serialization import Serializer
 from flask_server_actions.serialization import compact_json
 from flask_server_actions.serialization import read_json
 from flask_server_actions.tokens import ActionToken
 from flask_server_actions.tokens import KeyRing
+from flask_server_actions.tokens import binding_tag as _binding_tag
 from flask_server_actions.tokens import open_token
 from flask_server_actions.tokens import seal
 
@@ -239,3 +242,47 @@ def test_form_annotations_are_read_as_eval_would(annotation: str, expected: bool
     act = types.FunctionType(act.__code__, act_globals)
     act.__annotations__ = {"form": annotation}
     assert (form_class_of(act, 0) is PageForm) is expected
+
+
+def _inline_action(post_id: int, flag: bool) -> t.Callable[..., None]:
+    def tag(label: str, form: object, *, loud: bool = flag) -> None:
+        "use server"
+        STORE.append((post_id, label, loud))
+
+    return tag
+
+
+@pytest.mark.parametrize("fragment", [None, {"fragment": {"block": "rows"}}])
+def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any] | None) -> None:
+    """mint() reuses per request what the rows share; seal() builds every
+    token from scratch: both write the same token (but its nonce)."""
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ext = ServerActions(app)
+    options = dict(fragment or {})
+    with app.test_request_context("/pöst/7?tab=%C3%A9"):
+        keys, binding = ext.keys(app), _binding_tag(ext.binding())
+        now = int(time.time())
+        for flag in (True, False):
+            action = _inline_action(7, flag)
+            for label in ("one", "ü" * 3):  # the second one reuses the shape
+                fast = mint(ext, action, (label,), fragment)
+                slow = seal(ActionToken(
+                    f"{__name__}:_inline_action.<locals>.tag", "/pöst/7?tab=%C3%A9",
+                    ["post_id", "*kwdefaults"], [7, {"loud": flag}], [label], options),
+                    keys, binding, now)
+                opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
+                assert len(fast) == len(slow)
+                assert opened[0].token_id != opened[1].token_id
+                opened[0].token_id = opened[1].token_id = ""
+                assert opened[0] == opened[1]
+
+
+def test_the_private_headers_of_a_plain_page_are_the_parsed_ones() -> None:
+    fast, slow = Response("page"), Response("page")
+    slow.headers["Surrogate-Control"] = "max-age=60"  # takes the parsing path
+    keep_private(fast)
+    keep_private(slow)
+    assert fast.headers["Cache-Control"] == slow.headers["Cache-Control"] == "private"
+    assert fast.headers["Vary"] == slow.headers["Vary"] == "Cookie"
+    assert "Surrogate-Control" not in slow.headers
