@@ -189,10 +189,9 @@ def resolve(ref: str) -> ActionTarget:
     return target
 
 
-def captured(fn: types.FunctionType, target: ActionTarget) -> tuple[list[str], list[object]]:
-    """The names and values a view's function carries into its token."""
-    if target.function is not None:
-        return [], []  # a module-level action has nothing to capture
+def captured(fn: types.FunctionType) -> tuple[list[str], list[object]]:
+    """The names and values a function defined in a view carries into its
+    token (a module-level action has nothing to capture)."""
     names = list(fn.__code__.co_freevars)
     values: list[object] = []
     for cell in fn.__closure__ or ():

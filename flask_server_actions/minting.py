@@ -218,7 +218,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     assert isinstance(fn, types.FunctionType)
     try:
         if target.function is None:
-            names, values = captured(fn, target)
+            names, values = captured(fn)
             if fn.__closure__:
                 state.check_not_late_bound(fn, target)
             ext.serializer.max_depth = state.max_depth
@@ -278,7 +278,7 @@ _CACHE_HEADERS = frozenset({"cache-control", "vary", *map(str.lower, _CDN_CACHE_
 def keep_private(response: BaseResponse) -> None:
     """Keep a page with tokens out of shared caches: it is for one browser only."""
     headers = response.headers
-    if not any(name.lower() in _CACHE_HEADERS for name in headers.keys()):
+    if not any(name.lower() in _CACHE_HEADERS for name, _ in headers):
         # The usual page sets none of them: write both without parsing.
         headers["Cache-Control"] = "private"
         headers["Vary"] = "Cookie"

@@ -10,8 +10,8 @@ import typing as t
 
 import pytest
 from flask import Flask
-from flask import render_template_string
 from flask import Response
+from flask import render_template_string
 from flask import request
 from wtforms import Form
 
@@ -32,7 +32,7 @@ from flask_server_actions.serialization import compact_json
 from flask_server_actions.serialization import read_json
 from flask_server_actions.tokens import ActionToken
 from flask_server_actions.tokens import KeyRing
-from flask_server_actions.tokens import binding_tag as _binding_tag
+from flask_server_actions.tokens import binding_tag
 from flask_server_actions.tokens import open_token
 from flask_server_actions.tokens import seal
 
@@ -261,7 +261,7 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
     ext = ServerActions(app)
     options = dict(fragment or {})
     with app.test_request_context("/pöst/7?tab=%C3%A9"):
-        keys, binding = ext.keys(app), _binding_tag(ext.binding())
+        keys, binding = ext.keys(app), binding_tag(ext.binding())
         now = int(time.time())
         for flag in (True, False):
             action = _inline_action(7, flag)

@@ -41,7 +41,7 @@ def create_app() -> Flask:
         for row in (1, 2, 3):
             def delete(form: t.Any) -> None:
                 "use server"
-                STORE.append(("delete", row))
+                STORE.append(("delete", row))  # noqa: B023 - the bug refused here
 
             rows.append((row, delete))
         return render_template_string(ROWS, rows=rows)
