@@ -34,7 +34,7 @@ from flask_server_actions import server_action
 #: What the POST cases write to (per worker process).
 STORE: dict[int, str] = {}
 
-CASES = ("bare", "flask-wtf", "action", "action+wtforms", "render")
+CASES = ("bare", "flask-wtf", "action", "action+wtforms", "render", "mixed")
 SECRET = "benchmark secret, not for production"
 
 TEMPLATES = {
@@ -111,8 +111,14 @@ def create_app(case: str) -> Flask:
     elif case == "flask-wtf":
         _flask_wtf(app)
     elif case == "render":
+        ServerActions(app)
+        _render(app)
+    elif case == "mixed":  # the memory benchmark: posts and pages of rows in one worker
+        ServerActions(app)
+        _action(app, show_post)
         _render(app)
     else:
+        ServerActions(app)
         _action(app, show_post if case == "action" else show_post_wtforms)
     return app
 
@@ -142,8 +148,6 @@ def _flask_wtf(app: Flask) -> None:
 
 
 def _action(app: Flask, view: t.Callable[[int, str], t.Callable[..., None]]) -> None:
-    ServerActions(app)
-
     @app.get("/posts/<int:post_id>")
     def post(post_id: int) -> str:
         _login()
@@ -152,8 +156,6 @@ def _action(app: Flask, view: t.Callable[[int, str], t.Callable[..., None]]) -> 
 
 
 def _render(app: Flask) -> None:
-    ServerActions(app)
-
     @app.get("/rows/<int:count>")
     def rows(count: int) -> str:
         _login()
