@@ -35,8 +35,10 @@ from .serialization import compact_json
 from .tokens import NoncePool
 from .tokens import binding_tag
 from .tokens import seal_body
+from .view_guards import check_view
 
 if t.TYPE_CHECKING:
+    from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
 
     from .closures import ActionTarget
@@ -47,9 +49,12 @@ _REQUEST_PAGE = "_server_actions_page"
 
 
 def page_of_request() -> str:
-    """Path and query of the current request, as a form would post to it."""
-    query = request.query_string.decode("latin-1")
-    return f"{request.path}?{query}" if query else request.path
+    """Script root, path and query of the current request, as a form would
+    post to it (a mounted app's prefix included)."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    path = req.script_root + req.path
+    query = req.query_string.decode("latin-1")
+    return f"{path}?{query}" if query else path
 
 
 # Actions already checked, by code object: a page with a delete button per
@@ -122,9 +127,9 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("page", "head", "public", "binding", "keys", "budget", "max_depth",
-                 "max_size", "nonces", "shapes", "defined")
+                 "max_size", "nonces", "view", "view_body", "shapes", "defined")
 
-    def __init__(self, ext: ServerActions) -> None:
+    def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         self.keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
         self.page = page_of_request()
@@ -139,6 +144,10 @@ class _Request:
         self.max_depth: int = config["SERVER_ACTIONS_MAX_DEPTH"]
         self.max_size: int = config["SERVER_ACTIONS_MAX_TOKEN_SIZE"]
         self.nonces = NoncePool()
+        # A page without a route (an error page) has no view to guard its actions.
+        rule = req.url_rule
+        self.view = None if rule is None else app.view_functions[rule.endpoint]
+        self.view_body = ext.action_view_body
         self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
         #: Inline actions minted so far, by code and closure cells.
         self.defined: dict[tuple[object, ...], types.FunctionType] = {}
@@ -158,6 +167,8 @@ class _Request:
             live = options_of(fn)
             if live is not None:
                 options.update(token_options(live, target.ref))
+        if self.view is not None:  # the page's view decorators must be able to guard it
+            check_view(self.view, self.view_body, fn)
         shape = _Shape(target, f"[{compact_json(target.ref)}{self.head}", options,
                        f",{compact_json(options)}]")
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
@@ -189,10 +200,10 @@ def _argument_names(count: int) -> tuple[str, ...]:
     return tuple(f"bound argument {index + 1}" for index in range(count))
 
 
-def _start(ext: ServerActions, req: object) -> _Request:
+def _start(ext: ServerActions, req: Request) -> _Request:
     """The first token of a request: what its tokens share."""
     # Kept on the request object itself: g may outlive one request.
-    state = req.__dict__[_REQUEST_PAGE] = _Request(ext)
+    state = req.__dict__[_REQUEST_PAGE] = _Request(ext, req)
     setattr(g, _G_MINTED, True)
     return state
 

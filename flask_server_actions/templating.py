@@ -10,11 +10,11 @@ from markupsafe import escape
 
 from .client import client_tag
 from .client import htmx_tags
-from .dispatch import BUTTON_FIELD
-from .dispatch import FIELD
 from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
+from .routing import BUTTON_FIELD
+from .routing import FIELD
 from .state import current_state
 
 if t.TYPE_CHECKING:
