@@ -127,7 +127,7 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("page", "head", "public", "binding", "keys", "budget", "max_depth",
-                 "max_size", "nonces", "view", "view_body", "shapes", "defined")
+                 "max_size", "nonces", "view", "view_body", "shapes", "defined", "last_checked")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -151,6 +151,7 @@ class _Request:
         self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
         #: Inline actions minted so far, by code and closure cells.
         self.defined: dict[tuple[object, ...], types.FunctionType] = {}
+        self.last_checked: types.FunctionType | None = None
 
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
@@ -183,6 +184,7 @@ class _Request:
         assert closure is not None
         key = (fn.__code__, *map(id, closure))
         first = self.defined.setdefault(key, fn)
+        self.last_checked = fn  # the same function again (a form per row) needs no check
         if (first is not fn and first.__defaults__ == fn.__defaults__
                 and first.__kwdefaults__ == fn.__kwdefaults__):
             names = ", ".join(fn.__code__.co_freevars)
@@ -230,7 +232,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     try:
         if target.function is None:
             names, values = captured(fn)
-            if fn.__closure__:
+            if fn.__closure__ and fn is not state.last_checked:
                 state.check_not_late_bound(fn, target)
             ext.serializer.max_depth = state.max_depth
             encoded = encode_values(ext.serializer, names, values, state.budget)
