@@ -185,8 +185,10 @@ class _Request:
         key = (fn.__code__, *map(id, closure))
         first = self.defined.setdefault(key, fn)
         self.last_checked = fn  # the same function again (a form per row) needs no check
-        if (first is not fn and first.__defaults__ == fn.__defaults__
-                and first.__kwdefaults__ == fn.__kwdefaults__):
+        # Defaults compared by identity: a default that binds the row
+        # (row=row) differs per row, and no user __eq__ runs.
+        if (first is not fn and _same(first.__defaults__, fn.__defaults__)
+                and _same(first.__kwdefaults__, fn.__kwdefaults__)):
             names = ", ".join(fn.__code__.co_freevars)
             raise ActionDefinedInLoop(
                 f"The action {fn.__name__!r} ({target.ref}) is defined again and again in"
@@ -195,6 +197,15 @@ class _Request:
                 f" act on the last row. Define the action once, before the loop, with the"
                 f" row as a parameter, and bind each row in the template:"
                 f" {{{{ action({fn.__name__}, row.id) }}}}.", target.ref)
+
+
+def _same(first: t.Any, second: t.Any) -> bool:
+    """Whether the defaults (a tuple, a dict of keyword defaults or ``None``)
+    of two functions of one code object hold the very same objects."""
+    # One code object: as many defaults, the same keyword names.
+    if isinstance(first, dict):
+        return all(value is second[name] for name, value in first.items())
+    return first is second or all(a is b for a, b in zip(first, second, strict=True))
 
 
 @functools.lru_cache(maxsize=64)
@@ -230,6 +241,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     target = shape.target
     assert isinstance(fn, types.FunctionType)
     try:
+        # max_depth is set on each mint: it may differ between the apps one
+        # extension serves, and change after an app's first request.
         if target.function is None:
             names, values = captured(fn)
             if fn.__closure__ and fn is not state.last_checked:

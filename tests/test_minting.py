@@ -46,6 +46,28 @@ def create_app() -> Flask:
             rows.append((row, delete))
         return render_template_string(ROWS, rows=rows)
 
+    @app.get("/loop-table")
+    def loop_table() -> str:
+        rows = []
+        for row in (1, 2, 3):
+            def delete(form: t.Any, table: str = "rows") -> None:
+                "use server"
+                STORE.append((f"delete from {table}", row))  # noqa: B023 - refused
+
+            rows.append((row, delete))
+        return render_template_string(ROWS, rows=rows)
+
+    @app.get("/loop-keyword")
+    def loop_keyword() -> str:
+        rows = []
+        for row in (1, 2, 3):
+            def delete(form: t.Any, *, table: str = "rows") -> None:
+                "use server"
+                STORE.append((f"delete from {table}", row))  # noqa: B023 - refused
+
+            rows.append((row, delete))
+        return render_template_string(ROWS, rows=rows)
+
     @app.get("/loop-defaults")
     def loop_defaults() -> str:
         rows = []
@@ -89,13 +111,14 @@ def client() -> t.Any:
     return create_app().test_client()
 
 
-def test_an_action_defined_in_a_loop_is_a_render_error(client: t.Any) -> None:
+@pytest.mark.parametrize("url", ["/loop", "/loop-table", "/loop-keyword"])
+def test_an_action_defined_in_a_loop_is_a_render_error(client: t.Any, url: str) -> None:
     with pytest.raises(ActionDefinedInLoop) as caught:
-        client.get("/loop")
+        client.get(url)
     message = str(caught.value)
     assert "'delete'" in message and "inside a loop" in message
     assert "{{ action(delete, row.id) }}" in message
-    assert caught.value.action.endswith("loop.<locals>.delete")
+    assert caught.value.action.endswith(f"{url[1:].replace('-', '_')}.<locals>.delete")
     assert STORE == []
 
 
