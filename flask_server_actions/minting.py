@@ -111,6 +111,28 @@ def _check(fn: object) -> ActionTarget:
     return target
 
 
+def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[str, t.Any]:
+    """The options a token of ``fn`` with ``bound`` bound arguments carries."""
+    options: dict[str, t.Any] = {}
+    # A worker that never ran the view cannot see an inline action's form class;
+    # for any action, the name lets a page refill the form after a redeploy.
+    form_class = form_class_of(fn, bound)
+    if form_class is not None:
+        options[FORM_OPTION] = form_ref(form_class, target.ref)
+    if not target.takes_form(bound):
+        options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
+    if target.function is None:
+        live = options_of(fn)
+        if live is not None:
+            options.update(token_options(live, target.ref))
+    return options
+
+
+# Options of module-level actions, by function and number of bound
+# arguments: bounded by the app's code, never by requests.
+_module_options: dict[tuple[types.FunctionType, int], dict[str, t.Any]] = {}
+
+
 class _Shape(t.NamedTuple):
     """What every token of one action with one number of bound arguments
     shares within a request: its JSON up to the captured names, and after
@@ -156,20 +178,14 @@ class _Request:
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
         assert isinstance(fn, types.FunctionType)  # _check() made sure
-        options: dict[str, t.Any] = {}
-        # A worker that never ran the view cannot see an inline action's form class;
-        # for any action, the name lets a page refill the form after a redeploy.
-        form_class = form_class_of(fn, bound)
-        if form_class is not None:
-            options[FORM_OPTION] = form_ref(form_class, target.ref)
-        if not target.takes_form(bound):
-            options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
-        if target.function is None:
-            live = options_of(fn)
-            if live is not None:
-                options.update(token_options(live, target.ref))
         if self.view is not None:  # the page's view decorators must be able to guard it
             check_view(self.view, self.view_body, fn)
+        # A module-level action's options never change: worked out once per process.
+        options = _module_options.get((fn, bound)) if target.function is not None else None
+        if options is None:
+            options = _options(fn, target, bound)
+            if target.function is not None:
+                _module_options[fn, bound] = options
         shape = _Shape(target, f"[{compact_json(target.ref)}{self.head}", options,
                        f",{compact_json(options)}]")
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
