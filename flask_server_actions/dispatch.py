@@ -26,6 +26,8 @@ from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -316,6 +318,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
+        state.args = tuple(args)
+        state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
         form_class = form_class_for(target, token.options, len(args))
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
@@ -356,6 +360,28 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             show_error(state.form, error)
         return rerender(app, state, 422)
     return finish(app, result, token.page, state)
+
+
+def _clicked_buttons_form(ext: ServerActions,
+                          app: Flask) -> list[tuple[str, tuple[t.Any, ...] | None]]:
+    """The action of the form whose button's own action was submitted (the
+    form's hidden input), so the page refills that form; nothing if the
+    form's token cannot be read."""
+    if calls.is_json_call():
+        return []
+    form = request.form
+    if not (form.get(BUTTON_FIELD) and form.get(FIELD)):
+        return []
+    config = app.config
+    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+    try:
+        token = open_token(form[FIELD], ext.keys(app),
+                           binding_tag(binding) if isinstance(binding, str) else None,
+                           int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+                           config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+        return [(token.ref, tuple(ext.serializer.decode(arg) for arg in token.args))]
+    except (BadRequest, UnprocessableEntity, ValueError):
+        return []
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:

@@ -18,6 +18,7 @@ from .client import make_blueprint
 from .dispatch import checked_answer
 from .dispatch import open_submission
 from .dispatch import run_action
+from .fragments import use_fragment_templates
 from .guards import ActionCall
 from .htmx import htmx
 from .listing import list_actions
@@ -99,6 +100,7 @@ class ServerActions:
             app.config.setdefault(key, value)
         app.extensions["server_actions"] = self
         app.jinja_env.globals.update(action=self._helper, action_state=action_state, htmx=htmx)
+        use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
         app.after_request(self._after_request)
