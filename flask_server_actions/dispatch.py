@@ -205,6 +205,9 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     A JSON call gets the state as JSON instead; an htmx request the part of
     the page its token asked for, if any.
     """
+    if status >= 400:  # a failed action: let the app undo its writes
+        for undo in t.cast("ServerActions", app.extensions["server_actions"]).before_rerender_funcs:
+            undo()
     if calls.is_json_call():
         return calls.failure(state, status)
     state.active = True
