@@ -19,6 +19,7 @@ from .dispatch import run_action
 from .guards import ActionCall
 from .htmx import htmx
 from .listing import list_actions
+from .login import end_tokens_on_login_change
 from .minting import minted_tokens
 from .serialization import Serializer
 from .state import action_state
@@ -105,6 +106,7 @@ class ServerActions:
 
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
         app.cli.add_command(_cli)
+        end_tokens_on_login_change(app)
 
     def register_type(self, cls: type[T], dump: t.Callable[[T], t.Any],
                       load: t.Callable[[t.Any], T], name: str | None = None) -> None:
