@@ -41,7 +41,7 @@ Hello</textarea>
 <form id="bare" method="post">{{ action(send) }}<input name="to"></form>
 <div {{ action.data(add, 2) }}></div>
 <div {{ action.data(refuse) }}></div>
-<div data-server-action="not a token"></div></button>
+<div data-server-action="not a token"></div></button><input name="outside">
 """
 
 
