@@ -20,6 +20,7 @@ from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
@@ -27,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import calls
 from . import fragments
+from . import signals
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -329,9 +331,11 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
         logger.warning("Refused an action post to %s: %s", request.path, error.reason)
+        signals.refused(app, "", error.reason)
         raise
     except StaleSubmission as error:
         logger.info("Stale action post to %s: %s", request.path, error.reason)
+        signals.refused(app, error.ref, error.reason)
         state = ActionState(ref=error.ref, notice=error.notice)
         if error.token is not None:
             state.form = _unchecked_form(error.token)
@@ -349,6 +353,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %s: %s", request.path, error)
+        signals.refused(app, token.ref, str(error))
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
@@ -359,11 +364,17 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         answer = guard(ext, app, token, target, fn, args, now)
     except StaleSubmission as error:
         logger.info("Refused an action post to %s: %s", request.path, error.reason)
+        signals.refused(app, token.ref, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    except HTTPException as error:  # a check aborted
+        signals.refused(app, token.ref, f"{error.code} {error.name}")
+        raise
     if answer is not None:
+        signals.refused(app, token.ref, f"{app.make_response(answer).status} from a check")
         return answer
+    start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
     else:
@@ -372,6 +383,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None:
             form = state.form = build_form(form_class, data)
             if not form.validate():
+                signals.failed(app, token.ref, start, None)
                 state.notice = INVALID_NOTICE
                 return rerender(app, state, 422)
             payload = form
@@ -379,10 +391,12 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
+        signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
+    signals.finished(app, token.ref, start)
     return finish(app, result, token.page, state)
 
 
