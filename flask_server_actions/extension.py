@@ -251,8 +251,8 @@ def _list_command() -> None:
     if not rows:
         click.echo("No server actions found.")
         return
-    headers = ("Action", "Kind", "Where")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(3)]
+    headers = ("Action", "Kind", "Where", "Options")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         click.echo("  ".join(cells).rstrip())
