@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from flask import current_app
+from jinja2 import Undefined
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -12,6 +13,7 @@ from .client import client_tag
 from .client import htmx_tags
 from .dispatch import BUTTON_FIELD
 from .dispatch import FIELD
+from .errors import UnmarkedFunction
 from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
@@ -144,6 +146,11 @@ class ActionHelper:
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token, for custom markup or client code."""
+        if isinstance(fn, Undefined):  # a typo, or a name not passed to the template
+            name = fn._undefined_name
+            raise UnmarkedFunction(
+                f"The action given to the template is undefined: {name!r} is undefined."
+                f" Pass it to the template: render_template(..., {name}={name}).")
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
         return mint(self._ext, fn, args, fragment.options() if fragment else None)
 
