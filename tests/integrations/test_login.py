@@ -27,7 +27,8 @@ def sign_in(client: FlaskClient, user: str = "1") -> None:
 def test_a_public_action_runs_for_anyone_and_a_protected_one_does_not(
         client: FlaskClient) -> None:
     response = Page.get(client, "/").form("#whoami").submit()
-    assert response.status_code == 302  # to the login view, as login_required does
+    assert response.status_code == 303  # to the login view, as login_required does
+    assert response.headers["Location"].startswith("/?next=")
     assert STORE == []
     sign_in(client)
     assert Page.get(client, "/").form("#whoami").submit().status_code == 303
