@@ -23,11 +23,6 @@ def app() -> Flask:
     return create_app()
 
 
-@pytest.fixture
-def actions(app: Flask) -> ActionClient:
-    return ActionClient(app)
-
-
 def test_require_login_redirects_a_stranger_like_login_required(app: Flask) -> None:
     with app.test_request_context("/tasks"):
         answer = require_login(ActionCall("m:sign_out", "sign_out"))

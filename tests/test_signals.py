@@ -25,11 +25,6 @@ def app() -> Flask:
 
 
 @pytest.fixture
-def actions(app: Flask) -> ActionClient:
-    return ActionClient(app)
-
-
-@pytest.fixture
 def sent(app: Flask) -> t.Iterator[list[tuple[str, dict[str, t.Any]]]]:
     found: list[tuple[str, dict[str, t.Any]]] = []
     receivers = []

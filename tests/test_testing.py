@@ -19,11 +19,6 @@ def app() -> Flask:
     return create_app()
 
 
-@pytest.fixture
-def actions(app: Flask) -> ActionClient:
-    return ActionClient(app)
-
-
 def test_a_form_is_submitted_with_what_a_browser_sends(actions: ActionClient) -> None:
     page = actions.get("/").form("compose").submit()
     assert page.redirects == [303] and page.status_code == 200 and page.url == "/"
