@@ -27,6 +27,7 @@ from .errors import UnguardedView
 View = t.Callable[..., t.Any]
 
 _LOCALS = ".<locals>."
+_PASSES_ANY = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
 # Rebuilt chains, by registered view and body: bounded by the app's views.
 _rebuilt: dict[tuple[View, View], View] = {}
 # (view, action code) pairs already checked at render time.
@@ -117,12 +118,16 @@ def _replace_inner(wrapper: View, inner: View, new: View) -> View:
 
 def _check_visible(view: View, action_ref: str) -> None:
     # An inline action named "mod:show_post.<locals>.update_post" lives in
-    # show_post: if show_post is not the bottom of the chain but sits in a
-    # wrapper's closure, a decorator without functools.wraps hides it.
+    # show_post. If the view at the bottom of the chain is not show_post but
+    # a wrapper taking (*args, **kwargs) with show_post in its closure, a
+    # decorator without functools.wraps hides it. (A view that calls a helper
+    # defining the action takes the view's own arguments, not *args.)
     module, _, qualname = action_ref.partition(":")
     outer = qualname.rpartition(_LOCALS)[0]
     _, bottom = _chain(view)
-    if getattr(bottom, "__qualname__", None) == outer:
+    code = getattr(bottom, "__code__", None)
+    if (getattr(bottom, "__qualname__", None) == outer or code is None
+            or not code.co_flags & _PASSES_ANY):
         return
     for cell in getattr(bottom, "__closure__", None) or ():
         hidden = _contents(cell)

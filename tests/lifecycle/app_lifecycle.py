@@ -135,6 +135,23 @@ class TitleForm(FlaskForm):
     title = StringField(validators=[DataRequired()])
 
 
+def labelled_action(label: str) -> t.Callable[..., t.Any]:
+    """A helper that defines the action for the view that calls it."""
+    def label_it(form: Form) -> None:
+        "use server"
+        STORE.append(("labelled", label, form["title"]))
+
+    return label_it
+
+
+def view_for(label: str) -> t.Callable[..., t.Any]:
+    """A view made by a factory, taking any view arguments."""
+    def labelled(**kwargs: t.Any) -> str:
+        return page(labelled_action(label))
+
+    return labelled
+
+
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -270,6 +287,8 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
 
         return page(act)
+
+    app.add_url_rule("/labelled", view_func=view_for("blue"))
 
     @app.get("/indirect")
     @indirect

@@ -6,7 +6,14 @@ import logging
 import typing as t
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+
+from flask_server_actions import closures
+from flask_server_actions import guards
+from flask_server_actions import minting
+from flask_server_actions import tokens
+from flask_server_actions import view_guards
 
 from ..html import ORIGIN
 from ..html import Page
@@ -73,3 +80,29 @@ def test_a_token_posted_to_a_post_only_url_is_that_views_own_post(
     assert response.status_code == 200
     assert response.json is not None and response.json["length"] > len(token)
     assert STORE == []
+
+
+def cache_sizes(app: Flask) -> dict[str, int]:
+    return {"extensions": len(app.extensions), "resolved": len(closures._cache),
+            "checks": len(guards._checks), "minted": len(minting._checked),
+            "rebuilt": len(view_guards._rebuilt), "viewed": len(view_guards._checked)}
+
+
+def test_no_cache_grows_with_what_an_attacker_sends(
+        app: Flask, client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(team="1")
+    token = Page.get(client, "/teams/1").form().token()
+    forged = token[:-8] + "AAAAAAAA"
+    post_token(client, "/items", token, title="warm up")
+    client.get("/nowhere")  # the 404 page mints a token too
+    before = cache_sizes(app)
+    for number in range(300):
+        for url, sent in ((f"/teams/{number}", token), (f"/{number}/greet", forged),
+                          (f"/nowhere/{number}", token)):
+            response = client.post(url, data={"__action": sent, "title": "x"},
+                                   headers={"Origin": f"http://host{number}.example",
+                                            "Host": f"host{number}.example"})
+            assert response.status_code in (400, 403, 404, 405)
+    assert cache_sizes(app) == before
+    # Each new session's binding is cached, up to a bound (an LRU).
+    assert tokens.binding_tag.cache_info().maxsize == 4096

@@ -85,3 +85,9 @@ def test_an_error_page_without_a_route_may_render_tokens(client: FlaskClient) ->
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert 'name="__action"' in response.get_data(as_text=True)
+
+
+def test_a_view_that_calls_a_helper_defining_the_action_is_not_a_hidden_view(
+        client: FlaskClient) -> None:
+    assert Page.get(client, "/labelled").form().submit(title="x").status_code == 303
+    assert STORE == [("labelled", "blue", "x")]
