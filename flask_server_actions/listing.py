@@ -71,9 +71,10 @@ def _inline_options(function: types.FunctionType, qualname: str) -> str:
     node: ast.AST = tree
     path = qualname[len(function.__qualname__):].replace("<locals>.", "").split(".")[1:]
     for name in path:
-        node = next(child for child in ast.walk(node) if child is not node
-                    and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                           ast.ClassDef)) and child.name == name)
+        # A source edited since it was imported may lack the name: list no options.
+        node = next((child for child in ast.walk(node) if child is not node
+                     and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                            ast.ClassDef)) and child.name == name), ast.Pass())
     decorators = getattr(node, "decorator_list", [])
     keywords = {keyword.arg: keyword.value for decorator in decorators
                 if isinstance(decorator, ast.Call) for keyword in decorator.keywords}
