@@ -22,6 +22,7 @@ from sqlalchemy.pool import StaticPool
 
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
+from flask_server_actions import server_action
 
 from ..store import STORE
 
@@ -30,6 +31,7 @@ PAGE = """{{ action.notice() }}
 <form id="rename" method="post">{{ action(rename, note) }}<input name="title"><button>Save</button></form>
 <form id="tag" method="post">{{ action(retag, tag) }}<button>Tag</button></form>
 <form id="create" method="post">{{ action(create_then_fail) }}<input name="title"><button>Add</button></form>
+<div {{ action.data(describe) }}></div>
 """
 
 
@@ -68,6 +70,12 @@ FLASK_MODELS = define_models(db.Model)
 PLAIN_MODELS = define_models(Base)
 
 
+@server_action
+def describe(value: t.Any) -> str:
+    """Called by client code: says what it was given."""
+    return type(value).__name__
+
+
 def database() -> tuple[t.Any, dict[str, type]]:
     """The current app's session and models."""
     return t.cast("tuple[t.Any, dict[str, type]]", current_app.extensions["test.database"])
@@ -101,7 +109,7 @@ def _routes(app: Flask) -> None:
         if note_id == 0:  # a row not saved yet: it has no key to travel as
             note = Note(title="unsaved")
         return render_template_string(PAGE, rename=rename, retag=retag,
-                                      create_then_fail=create_then_fail,
+                                      create_then_fail=create_then_fail, describe=describe,
                                       note=note, tag=tag, notes=notes)
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions.errors import UnserializableValue
+from flask_server_actions.testing import ActionClient
 
 from ..html import Page
 from ..store import STORE
@@ -82,3 +83,11 @@ def test_a_token_naming_a_class_no_longer_mapped_is_stale(app: Flask) -> None:
         serializer.decode({"#x": ["model", ["gone.module:Gone", 1]]})
     with pytest.raises(ValueError, match="class and key"):
         serializer.decode({"#x": ["model", "1"]})
+
+
+def test_a_row_forged_in_a_json_call_is_never_loaded(actions: ActionClient) -> None:
+    # Only the token's values are decoded into rows; what a client sends is
+    # plain JSON, so it cannot make the app load any row it names.
+    forged = {"#x": ["model", ["tests.integrations.models_app:define_models.<locals>.Note", 1]]}
+    result = actions.get("/notes/1").call("describe", forged)
+    assert result.status_code == 200 and result.value == "dict"
