@@ -348,7 +348,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         signals.refused(app, token.ref, f"{error.code} {error.name}")
         raise
     if answer is not None:
-        signals.refused(app, token.ref, f"{app.make_response(answer).status} from a check")
+        signals.refused(app, token.ref, "a check answered instead")
         return answer
     start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:

@@ -116,3 +116,12 @@ def test_the_request_span_is_named_after_the_action_never_its_arguments(
     assert post.attributes["server_action.ref"] == "tests.signals_app:save"
     assert "hunter2" not in repr(dict(post.attributes)) and "hunter2" not in post.name
     assert "server_action.name" not in (get.attributes or {})
+
+
+def test_a_check_answering_instead_is_a_refusal(app: Flask, actions: ActionClient,
+                                                sent: list[t.Any]) -> None:
+    app.extensions["server_actions"].before_action(lambda call: "Not today.")
+    page = actions.get("/posts/7").form("save").submit(title="ok")
+    assert page.html == "Not today."
+    assert sent == [("action_refused", {"name": "save", "ref": "tests.signals_app:save",
+                                        "reason": "a check answered instead"})]
