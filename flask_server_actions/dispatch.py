@@ -27,12 +27,14 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import calls
 from . import fragments
+from . import signals
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -125,6 +127,7 @@ def open_submission(ext: ServerActions) -> None:
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
         logger.warning("Refused an action post to %r: %s", request.path, error.reason)
+        signals.refused(app, "", error.reason)
         raise
     except StaleSubmission as error:
         opened = error
@@ -135,6 +138,7 @@ def open_submission(ext: ServerActions) -> None:
         if page != here:
             logger.warning("Refused an action post to %r: its token is of the page %r",
                            here, page)
+            signals.refused(app, token.ref, f"token of the page {page!r}")
             raise PageMismatch(f"token of {page!r} posted to {here!r}")
     if "csrf" in app.extensions:
         _satisfy_csrf_protect()
@@ -159,6 +163,9 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     A JSON call gets the state as JSON instead; an htmx request the part of
     the page its token asked for, if any.
     """
+    if status >= 400:  # a failed action: let the app undo its writes
+        for undo in t.cast("ServerActions", app.extensions["server_actions"]).before_rerender_funcs:
+            undo()
     if calls.is_json_call():
         return calls.failure(state, status)
     state.active = True
@@ -305,6 +312,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     state = ActionState()
     if isinstance(opened, StaleSubmission):
         logger.info("Stale action post to %r: %s", request.path, opened.reason)
+        signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice)
         if opened.token is not None:
             state.form = _unchecked_form(opened.token)
@@ -325,6 +333,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logger.info("Stale action post to %r: %s", request.path, error)
+        signals.refused(app, token.ref, str(error))
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
@@ -335,11 +344,17 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
         logger.info("Refused an action post to %r: %s", request.path, error.reason)
+        signals.refused(app, token.ref, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    except HTTPException as error:  # a check aborted
+        signals.refused(app, token.ref, f"{error.code} {error.name}")
+        raise
     if answer is not None:
+        signals.refused(app, token.ref, "a check answered instead")
         return answer
+    start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
     else:
@@ -348,6 +363,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None:
             form = state.form = build_form(form_class, data)
             if not form.validate():
+                signals.failed(app, token.ref, start, None)
                 state.notice = INVALID_NOTICE
                 return rerender(app, state, 422)
             payload = form
@@ -355,10 +371,12 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
+        signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
+    signals.finished(app, token.ref, start)
     return finish(app, result, token.page, state)
 
 

@@ -7,12 +7,14 @@ import typing as t
 from flask import current_app
 from flask import g
 from flask import request
+from jinja2 import Undefined
 from markupsafe import Markup
 from markupsafe import escape
 
 from .client import client_tag
 from .client import htmx_tags
 from .closures import reference
+from .errors import UnmarkedFunction
 from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
@@ -150,6 +152,11 @@ class ActionHelper:
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token, for custom markup or client code."""
+        if isinstance(fn, Undefined):  # a typo, or a name not passed to the template
+            name = fn._undefined_name
+            raise UnmarkedFunction(
+                f"The action given to the template is undefined: {name!r} is undefined."
+                f" Pass it to the template: render_template(..., {name}={name}).")
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
         token = mint(self._ext, fn, args, fragment.options() if fragment else None)
         # A page without a route (an error page) has no view to guard it.
