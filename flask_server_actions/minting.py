@@ -11,6 +11,7 @@ import typing as t
 from flask import current_app
 from flask import g
 from flask import request
+from jinja2 import Undefined
 
 from .closures import NO_FORM_OPTION
 from .closures import CaptureError
@@ -68,6 +69,11 @@ def _check(fn: object) -> ActionTarget:
     # Valid while its module is the one imported (resolve() checks the same).
     if target is not None and sys.modules.get(target.module.__name__) is target.module:
         return target
+    if isinstance(fn, Undefined):  # a typo, or a name not passed to the template
+        name = fn._undefined_name
+        raise UnmarkedFunction(
+            f"The action given to the template is undefined: {name!r} is undefined."
+            f" Pass it to the template: render_template(..., {name}={name}).")
     if not isinstance(fn, types.FunctionType):
         raise UnmarkedFunction(
             f"{fn!r} is not a function. Pass the action itself, e.g."
