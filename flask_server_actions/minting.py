@@ -46,6 +46,7 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
 
 _G_MINTED = "_server_actions_minted"
+_BIG = 10**18  # integers this small are their own JSON, within 20 bytes
 _REQUEST_PAGE = "_server_actions_page"
 
 
@@ -271,14 +272,18 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
                 state.check_not_late_bound(fn, target)
             ext.serializer.max_depth = state.max_depth
             encoded = encode_values(ext.serializer, names, values, state.budget)
+            middle = compact_json([names, encoded, []])[1:-3]
         else:
-            names = encoded = []
-        if args:
+            middle = "[],[],"  # a module-level action captures nothing
+        if not args:
+            middle += "[]"
+        elif all(type(value) is int and -_BIG < value < _BIG for value in args) and (
+                20 * bound <= state.budget):
+            middle += compact_json(args)  # row ids, the usual bound arguments, as they are
+        else:
             ext.serializer.max_depth = state.max_depth
-            encoded_args = encode_values(ext.serializer, _argument_names(bound), args,
-                                         state.budget)
-        else:
-            encoded_args = []
+            middle += compact_json(encode_values(ext.serializer, _argument_names(bound), args,
+                                                 state.budget))
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
@@ -287,9 +292,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " not a database row or connection), load the rest inside the action, or"
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
-    middle = compact_json([names, encoded, encoded_args])
     tail = f",{compact_json({**shape.options, **extra})}]" if extra else shape.tail
-    text = seal_body(f"{shape.head}{middle[1:-1]}{tail}", state.public, state.keys,
+    text = seal_body(f"{shape.head}{middle}{tail}", state.public, state.keys,
                      state.binding, int(time.time()), state.nonces.take())
     if len(text) > state.max_size:
         raise _too_large(fn, target, state, len(text), middle)

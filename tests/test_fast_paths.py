@@ -23,6 +23,7 @@ from flask_server_actions.closures import rebuild
 from flask_server_actions.closures import resolve
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.forms import form_class_of
 from flask_server_actions.minting import keep_private
 from flask_server_actions.minting import mint
@@ -262,3 +263,40 @@ def test_the_private_headers_of_a_plain_page_are_the_parsed_ones() -> None:
     assert fast.headers["Cache-Control"] == slow.headers["Cache-Control"] == "private"
     assert fast.headers["Vary"] == slow.headers["Vary"] == "Cookie"
     assert "Surrogate-Control" not in slow.headers
+
+
+def _row_action(*args: object) -> None:
+    """use server"""
+
+
+@pytest.mark.parametrize("args", [(), (5,), (5, -6), (10**18 - 1,), (10**18,), (True,),
+                                  (2.5,), ("row",), (7, None)])
+def test_bound_row_ids_seal_as_encoded_values_do(args: tuple[object, ...]) -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ext = ServerActions(app)
+    with app.test_request_context("/rows"):
+        keys, binding = ext.keys(app), binding_tag(ext.binding())
+        now = int(time.time())
+        fast = mint(ext, _row_action, args)
+        encoded = encode_values(Serializer(), ["a"] * len(args), args, 4096)
+        slow = seal(ActionToken(f"{__name__}:_row_action", "/rows", [], [], encoded, {}),
+                    keys, binding, now)
+        opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
+        assert opened[0].args == opened[1].args == encoded
+        assert len(fast) == len(slow)
+
+
+@pytest.mark.parametrize(("budget", "fits"), [(20, True), (19, True), (15, False)])
+def test_bound_row_ids_keep_to_the_capture_budget(budget: int, fits: bool) -> None:
+    # 16 digits: within 20 bytes by the quick bound, measured when the
+    # budget is under that bound.
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="s", SERVER_ACTIONS_MAX_CAPTURE_BYTES=budget)
+    ext = ServerActions(app)
+    with app.test_request_context("/rows"):
+        if fits:
+            assert mint(ext, _row_action, (10**15,))
+        else:
+            with pytest.raises(UnserializableValue, match="bound argument 1"):
+                mint(ext, _row_action, (10**15,))
