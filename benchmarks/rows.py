@@ -67,8 +67,8 @@ def measure() -> dict[str, float]:
         shape = state.shapes[delete_row.__code__, 1]
         names = ("bound argument 1",)
         results["mint"] = _per_call(lambda: mint(ext, delete_row, (5,)))
-        results["  encode the bound argument"] = _per_call(
-            lambda: encode_values(ext.serializer, names, (5,), 4096))
+        results["  encode a bound argument that is no int"] = _per_call(
+            lambda: encode_values(ext.serializer, names, ("5",), 4096))
         results["  JSON of names, values, arguments"] = _per_call(
             lambda: compact_json([[], [], [5]]))
         results["  nonce from the pool"] = _per_call(state.nonces.take)
