@@ -235,15 +235,14 @@ class ActionHelper:
             return str(value) in state.submitted.getlist(name)
         return default
 
-    def notice(self, page: bool = False) -> Markup:
-        """A ``role="alert"`` paragraph with the submission's message, if any:
-        in the form that was submitted (see :meth:`value`), or anywhere
-        before the page's first form.
+    def notice(self) -> Markup:
+        """A ``role="alert"`` paragraph with the submission's message, if any.
 
-        :param page: show the message of whichever form was submitted, for
-            a message area of the page's layout that is not in a form.
+        In a list with a form per row, the other rows of the submitted
+        action do not show it (see :meth:`value`); anywhere else (the
+        page's layout, the submitted form) it is shown.
         """
-        message = (current_state() if page else _form_state()).message
+        message = _notice_state().message
         if not message:
             return Markup("")
         return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
@@ -264,6 +263,20 @@ def _form_state() -> ActionState:
     if form is None or state.is_for(reference(form[0]), form[1]):
         return state
     return _NO_STATE
+
+
+def _notice_state() -> ActionState:
+    """The state of the submission unless the current form is another row
+    of the submitted action."""
+    state = current_state()
+    form = g.get(_G_FORM) if state else None
+    if form is None or not state.ref:
+        return state
+    ref = reference(form[0])
+    submitted = state.forms or [(state.ref, state.args)]
+    if any(ref == form_ref for form_ref, _ in submitted) and not state.is_for(ref, form[1]):
+        return _NO_STATE
+    return state
 
 
 _NO_STATE = ActionState()
