@@ -307,6 +307,7 @@ def _checked_response(app: Flask, result: BaseResponse) -> BaseResponse:
     return result
 
 
+@calls.answers_errors_in_json
 def run_action(ext: ServerActions) -> ResponseReturnValue:
     """Handle the current action post from start to finish."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -335,6 +336,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             # The token was authentic, only stale: its fragment can be trusted.
             fragments.remember(error.token.options)
         return rerender(app, state, 422)
+    calls.check_token(token)
     state.ref = token.ref
     fragments.remember(token.options)
     try:

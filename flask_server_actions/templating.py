@@ -8,6 +8,7 @@ from flask import current_app
 from markupsafe import Markup
 from markupsafe import escape
 
+from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
 from .dispatch import BUTTON_FIELD
@@ -152,7 +153,7 @@ class ActionHelper:
         passes to ``serverActions.call(element, [args])`` (see
         :meth:`client_script`)."""
         return Markup('data-server-action="{}" data-server-action-url="{}"').format(
-            self.token(fn, *args), page_of_request())
+            mint(self._ext, fn, args, {CALL_OPTION: 1}), page_of_request())
 
     def htmx_script(self, config: bool = True) -> Markup:
         """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
