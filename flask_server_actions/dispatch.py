@@ -9,7 +9,6 @@ page, a passed-through response, or the page rendered again with the state).
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 import typing as t
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import calls
 from . import fragments
+from . import logs
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -65,8 +65,6 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
     from .tokens import ActionToken
 
-logger = logging.getLogger("flask_server_actions")
-
 #: The hidden field that carries a form's action token.
 FIELD = "__action"
 #: The name a ``<button>`` gives its own action token (React's ``formAction``).
@@ -101,7 +99,7 @@ def is_action_post() -> bool:
         files = request.files
     except RequestEntityTooLarge as error:
         limit = _exceeded_limit()
-        logger.info("Refused a form post to %s over %s", request.path, limit)
+        logs.info("Refused a form post to %s over %s", request.path, limit)
         raise FormTooLarge(limit) from error
     if FIELD in form or BUTTON_FIELD in form:
         return True
@@ -326,10 +324,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             now, config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
-        logger.warning("Refused an action post to %s: %s", request.path, error.reason)
+        logs.warning("Refused an action post to %s: %s", request.path, error.reason)
         raise
     except StaleSubmission as error:
-        logger.info("Stale action post to %s: %s", request.path, error.reason)
+        logs.info("Stale action post to %s: %s", request.path, error.reason)
         state = ActionState(ref=error.ref, notice=error.notice)
         if error.token is not None:
             state.form = _unchecked_form(error.token)
@@ -347,7 +345,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
-        logger.info("Stale action post to %s: %s", request.path, error)
+        logs.info("Stale action post to %s: %s", request.path, error)
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
@@ -357,7 +355,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         answer = guard(ext, app, token, target, fn, args, now)
     except StaleSubmission as error:
-        logger.info("Refused an action post to %s: %s", request.path, error.reason)
+        logs.info("Refused an action post to %s: %s", request.path, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
