@@ -46,6 +46,7 @@ from .forms import load_form_class
 from .forms import show_error
 from .fragments import Fragment
 from .guards import guard
+from .guards import throttle
 from .htmx import client_location_of
 from .htmx import htmx
 from .htmx import redirect_for_htmx
@@ -324,6 +325,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             now, config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
+        throttle(ext, app)
         logs.warning("Refused an action post to %s: %s", request.path, error.reason)
         raise
     except StaleSubmission as error:

@@ -43,6 +43,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
+    "SERVER_ACTIONS_THROTTLE": "20/60",
 }
 #: Headers some CDNs obey instead of ``Cache-Control``.
 _CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control")

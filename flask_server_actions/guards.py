@@ -15,6 +15,9 @@ Checks run first so that a refused request does not use up the token. The
 store is consulted for one-time actions only, so other actions never pay a
 round trip to it.
 
+A client that keeps sending tokens that do not open is throttled
+(:func:`throttle`), counted in the same store.
+
 For an action defined inside a view, the options given to
 :func:`~flask_server_actions.server_action` exist only while the view runs,
 so they travel in the (authenticated) token: ``once`` as a flag, ``require``
@@ -23,20 +26,24 @@ as the ``module:qualname`` of an importable function.
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 import types
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask import request
 from werkzeug.exceptions import Forbidden
 
+from . import logs
 from .closures import ResolveError
 from .closures import import_named
 from .closures import reference
 from .closures import target_options
 from .errors import ActionNotFound
 from .errors import AlreadySubmitted
+from .errors import TooManyRefusals
 from .errors import UnresolvableAction
 from .marking import ActionOptions
 from .tokens import CLOCK_SKEW
@@ -188,3 +195,45 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
         if not ext.store(app).first_use(token.token_id, ttl):
             raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
     return None
+
+
+def _throttle_setting(value: object) -> tuple[int, int]:
+    limit, slash, window = value.partition("/") if isinstance(value, str) else ("", "", "")
+    if slash and limit.isdigit() and window.isdigit() and int(limit) > 0 and int(window) > 0:
+        return int(limit), int(window)
+    raise ValueError(
+        f"SERVER_ACTIONS_THROTTLE is {value!r}. Set it to \"refusals/seconds\", such as"
+        " \"20/60\" for 20 refused tokens a minute per client, or to None to turn the"
+        " throttle off.")
+
+
+def _client() -> str:
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    # One IPv6 client holds a whole /64: count it as one.
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
+def throttle(ext: ServerActions, app: Flask) -> None:
+    """Count a token that did not open against its client's address and
+    refuse the client once it sent more than ``SERVER_ACTIONS_THROTTLE``
+    allows (``"20/60"``: 20 in 60 seconds).
+
+    The address is :attr:`request.remote_addr <flask.Request.remote_addr>`:
+    behind a proxy, wrap the app in ``ProxyFix`` so that it is the client's.
+
+    :raises TooManyRefusals: the client is over the limit (429).
+    """
+    setting = app.config["SERVER_ACTIONS_THROTTLE"]
+    if not setting:
+        return
+    limit, window = _throttle_setting(setting)
+    client = _client()
+    refused = ext.store(app).count(f"refused:{client}", window)
+    if refused > limit:
+        logs.info("Throttled %s: %s tokens that do not open within %s seconds",
+                  client, refused, window)
+        raise TooManyRefusals(client, window)
