@@ -75,6 +75,15 @@ class UnresolvableAction(ServerActionError, TypeError):
     """
 
 
+class DuplicateRegistration(ServerActionError, ValueError):
+    """A hook or type for every app was registered again, as an app factory
+    does each time it runs: register it inside ``with app.app_context():``
+    to make it that app's own, or once at import time.
+
+    .. versionadded:: 0.2.0
+    """
+
+
 class BadActionToken(ServerActionError, BadRequest):
     """The action token is malformed, forged or tampered with (400).
 
@@ -276,6 +285,7 @@ __all__: t.Sequence[str] = [
     "AlreadySubmitted",
     "BadActionToken",
     "CrossOriginAction",
+    "DuplicateRegistration",
     "ExpiredToken",
     "FragmentNotFound",
     "MissingHtmxSource",

@@ -183,7 +183,7 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     once, require = _options(target, token)
     config = app.config
     once = once or bool(config["SERVER_ACTIONS_ONCE"])
-    checks = [*ext.before_action_funcs, *([require] if require is not None else [])]
+    checks = [*ext.checks(app), *([require] if require is not None else [])]
     if checks:
         call = ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
         for check in checks:
