@@ -21,11 +21,18 @@ A client that keeps sending tokens that do not open is throttled
 For an action defined inside a view, the options given to
 :func:`~flask_server_actions.server_action` exist only while the view runs,
 so they travel in the (authenticated) token: ``once`` as a flag, ``require``
-as the ``module:qualname`` of an importable function.
+as the ``module:qualname`` of an importable function. With them travels a
+digest of the decorator as the code writes it (:func:`decorator_digest`);
+a worker compares it with today's code, so a token minted before a deploy
+added or changed ``require=`` or ``once=`` is stale (422), not run under
+the options it was minted with.
 """
 
 from __future__ import annotations
 
+import base64
+import dis
+import hashlib
 import ipaddress
 import sys
 import types
@@ -40,12 +47,14 @@ from . import logs
 from .closures import ResolveError
 from .closures import import_named
 from .closures import reference
+from .closures import resolve
 from .closures import target_options
 from .errors import ActionNotFound
 from .errors import AlreadySubmitted
 from .errors import TooManyRefusals
 from .errors import UnresolvableAction
 from .marking import ActionOptions
+from .marking import decorated_in
 from .tokens import CLOCK_SKEW
 
 if t.TYPE_CHECKING:
@@ -126,9 +135,53 @@ def load_check(ref: str) -> Check:
     return check
 
 
+#: The token option holding :func:`decorator_digest`.
+DECORATOR_OPTION = "decorator"
+# By id: code objects compare by value, and the same action body under
+# another decorator (another deploy) is an equal code object.
+_digests: dict[int, tuple[types.CodeType, str | None]] = {}
+
+
+def decorator_digest(target: ActionTarget) -> str | None:
+    """A digest of the decorator expression written above an inline
+    action's ``def`` (the names and constants it loads, so ``require=`` and
+    ``once=`` and what they name), or ``None`` if it has none.
+
+    It is read from the enclosing function's bytecode, so a worker that
+    never ran the view knows it, and it changes when a deploy changes the
+    decorator.
+    """
+    code, parent = target.code, target.parent
+    cached = _digests.get(id(code))
+    if cached is not None and cached[0] is code:
+        return cached[1]
+    digest = None
+    if parent is not None and decorated_in(parent, code):
+        instructions = list(dis.get_instructions(parent))
+        end = next(index for index, instruction in enumerate(instructions)
+                   if instruction.opname == "LOAD_CONST" and instruction.argval is code)
+        start = end
+        while start > 0 and not (instructions[start - 1].opname.startswith("STORE_")
+                                 or instructions[start - 1].opname == "POP_TOP"):
+            start -= 1
+        # Names and constants only: offsets and line numbers move with
+        # unrelated edits, and code objects print their address.
+        loaded = [
+            # KW_NAMES (3.11, 3.12) holds an index of the keywords in the constants.
+            repr(parent.co_consts[t.cast(int, instruction.arg)] if instruction.opname == "KW_NAMES"
+                 else instruction.argval)
+            for instruction in instructions[start:end]
+            if (instruction.opname.startswith("LOAD_") or instruction.opname == "KW_NAMES")
+            and not isinstance(instruction.argval, types.CodeType)]
+        raw = hashlib.sha256("\n".join(loaded).encode()).digest()[:9]
+        digest = base64.urlsafe_b64encode(raw).decode("ascii")
+    _digests[id(code)] = (code, digest)
+    return digest
+
+
 def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
     """The options of the inline action ``action`` that its token must carry."""
-    options: dict[str, t.Any] = {}
+    options: dict[str, t.Any] = {DECORATOR_OPTION: decorator_digest(resolve(action))}
     if live.once:
         options["once"] = True
     if live.require is not None:
@@ -140,6 +193,8 @@ def _options(target: ActionTarget, token: ActionToken) -> tuple[bool, Check | No
     if target.function is not None:
         live = target_options(target)
         return (live is not None and live.once), (live.require if live else None)
+    if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
+        raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     ref = token.options.get("require")
     try:
         require = load_check(ref) if isinstance(ref, str) else None

@@ -40,6 +40,7 @@ CALLS = """
 <button id="rename" {{ action.data(rename) }}>Rename</button>
 <button id="tag" {{ action.data(tag, row) }}>Tag</button>
 <button id="review" {{ action.data(review) }}>Review</button>
+<button id="search" {{ action.data(search) }}>Search</button>
 """
 
 
@@ -217,7 +218,7 @@ def create_app(secret: str = "security secret", name: str = __name__,
             return "reviewed"
 
         return render_template_string(CALLS, row=row, delete=delete, rename=rename, tag=tag,
-                                      review=review)
+                                      review=review, search=app_actions.page_of)
 
     @app.get("/<path:anywhere>")
     def anywhere(anywhere: str) -> str:

@@ -19,7 +19,7 @@ def tokens(client: FlaskClient, row: int = 7) -> dict[str, str]:
     """The page's form token and call tokens, by element id."""
     page = Page.get(client, f"/rows/{row}")
     found = {"form": page.form("#form").token()}
-    for name in ("rename", "tag", "review"):
+    for name in ("rename", "tag", "review", "search"):
         element = page.soup.select_one(f"#{name}")
         assert element is not None
         found[name] = str(element["data-server-action"])
@@ -67,6 +67,11 @@ def test_a_sent_value_never_fills_a_sealed_default(client: FlaskClient) -> None:
     message = assert_json_refusal(call(client, tokens(client)["rename"], ["new", 999]), 400)
     assert "row_id" in message
     assert STORE == []
+
+
+def test_a_module_level_actions_default_is_code_and_may_be_sent(client: FlaskClient) -> None:
+    response = call(client, tokens(client)["search"], ["cats", 2])
+    assert response.get_json() == {"query": "cats", "page": 2}
 
 
 def test_sent_values_come_after_the_bound_ones(client: FlaskClient) -> None:

@@ -80,3 +80,20 @@ def test_a_type_for_every_app_registered_again_with_other_functions_is_an_error(
 
 def test_hooks_for_every_app_are_listed_on_the_extension() -> None:
     assert actions.before_action_funcs[0].__name__ == "signed_in"
+
+
+def test_types_for_every_app_serve_an_app_with_its_own_whenever_registered() -> None:
+    shared = ServerActions()
+    app = Flask(__name__)
+    shared.init_app(app)
+    with app.app_context():
+        shared.register_type(Room, dump=lambda room: room.id, load=str)
+        shared.register_type(complex, dump=str, load=complex)
+    shared.register_type(range, dump=lambda r: [r.start, r.stop], load=lambda p: range(*p))
+    with app.app_context():
+        assert shared.serializer.decode(shared.serializer.encode(range(2, 5))) == range(2, 5)
+        assert shared.serializer.decode(shared.serializer.encode(1j)) == 1j
+    # Outside any app: the types for every app only.
+    assert shared.serializer.decode(shared.serializer.encode(range(2, 5))) == range(2, 5)
+    with pytest.raises(TypeError):
+        shared.serializer.encode(1j)

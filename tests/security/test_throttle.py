@@ -121,3 +121,12 @@ def test_the_redis_count_expires_with_its_window(redis_url: str) -> None:
     store = RedisStore(redis_url, prefix=f"window-{time.monotonic_ns()}:")
     assert [store.count("client", 30) for _ in range(3)] == [1, 2, 3]
     assert 0 < store.client.ttl(f"{store.prefix}count:client") <= 30
+
+
+def test_a_client_without_an_address_is_counted_too() -> None:
+    app = create_app(SERVER_ACTIONS_THROTTLE="1/60")
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": ""}).status_code
+                for _ in range(2)]
+    assert statuses == [400, 429]
