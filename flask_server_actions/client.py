@@ -16,6 +16,7 @@ import typing as t
 
 from flask import Blueprint
 from flask import current_app
+from flask import request
 from flask import send_file
 from flask import url_for
 from markupsafe import Markup
@@ -75,7 +76,9 @@ def htmx_url() -> str:
     """The URL the page loads htmx from."""
     source = _htmx_source()
     if _is_url(source):
-        return t.cast(str, source)
+        url = t.cast(str, source)
+        # A path of this site is one of this app, under its script root.
+        return request.script_root + url if url.startswith("/") and url[1:2] != "/" else url
     return url_for("server_actions.htmx")
 
 

@@ -1,9 +1,14 @@
 """From an action post to a response.
 
-The flow: check the origin; adopt the page's ``GET`` route when the view
-does not accept ``POST``; open the token; resolve and rebuild the action;
-call it with the form data; turn what it returned into a response (303 to the
-page, a passed-through response, or the page rendered again with the state).
+The flow, once :mod:`.routing` has routed the post to its page: before any
+hook of the app, check the origin, open the token and check it belongs to
+this page (:func:`open_submission`); after the page's hooks, inside its
+view's decorators (:mod:`.view_guards`), resolve and rebuild the action,
+call it with the form data, and turn what it returned into a response (303
+to the page, a passed-through response, or the page's ``GET`` view rendered
+again with the state). Every answer to an action post then goes through
+:func:`checked_answer`: redirects stay on this site, are answered 303 (the
+browser must never post the token again) and become htmx headers for htmx.
 """
 
 from __future__ import annotations
@@ -14,13 +19,12 @@ import typing as t
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask import g
 from flask import request
 from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import MethodNotAllowed
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -34,8 +38,7 @@ from .closures import resolve
 from .errors import ActionError
 from .errors import ActionNotFound
 from .errors import BadActionToken
-from .errors import FormTooLarge
-from .errors import MalformedActionPost
+from .errors import PageMismatch
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
 from .forms import INVALID_NOTICE
@@ -52,6 +55,8 @@ from .htmx import htmx
 from .htmx import redirect_for_htmx
 from .origin import check_origin
 from .origin import trusted_host
+from .routing import BUTTON_FIELD
+from .routing import FIELD
 from .state import ActionState
 from .state import set_state
 from .tokens import binding_tag
@@ -59,78 +64,16 @@ from .tokens import open_token
 
 if t.TYPE_CHECKING:
     from flask import Flask
-    from flask import Request
-    from werkzeug.routing import Rule
     from wtforms import Form
 
     from .extension import ServerActions
     from .tokens import ActionToken
 
-#: The hidden field that carries a form's action token.
-FIELD = "__action"
-#: The name a ``<button>`` gives its own action token (React's ``formAction``).
-BUTTON_FIELD = "__action_button"
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
-_GET_ROUTES = "server_actions.get_routes"
-_MAX_GET_ROUTES = 4096
-_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+_G_OPENED = "_server_actions_opened"
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
 _ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
-#: Multipart bodies up to this size are read whole before parsing (see
-#: ``_small_multipart_body``).
-_PEEK_SIZE = 64 * 1024
-
-
-def is_action_post() -> bool:
-    """Whether the current request submits a server action (a form, or a
-    JSON call from client code).
-
-    :raises FormTooLarge: the body is over one of Flask's size limits.
-    :raises MalformedActionPost: a multipart body that names the action field
-        could not be parsed (werkzeug would silently give an empty form).
-    """
-    if calls.is_json_call():
-        return True
-    if request.method != "POST" or request.mimetype not in _FORM_TYPES:
-        return False
-    body = _small_multipart_body()
-    try:
-        form = request.form
-        files = request.files
-    except RequestEntityTooLarge as error:
-        limit = _exceeded_limit()
-        logs.info("Refused a form post to %s over %s", request.path, limit)
-        raise FormTooLarge(limit) from error
-    if FIELD in form or BUTTON_FIELD in form:
-        return True
-    if body is not None and not form and not files and FIELD.encode() in body:
-        raise MalformedActionPost()
-    return False
-
-
-def _small_multipart_body() -> bytes | None:
-    """The raw body of a small multipart post, kept so that a body werkzeug
-    cannot parse can still be recognised as an action post; the form is then
-    parsed from this copy. Large bodies (uploads) are streamed, not kept."""
-    # The type first: the length and the limit are properties that parse
-    # a header and read the app's config.
-    if request.mimetype != "multipart/form-data":
-        return None
-    length = request.content_length
-    limit = request.max_content_length
-    if length is None or length > _PEEK_SIZE or (limit is not None and length > limit):
-        return None
-    return request.get_data(cache=True)
-
-
-def _exceeded_limit() -> str:
-    limit = request.max_content_length
-    if limit is not None and (request.content_length is None or request.content_length > limit):
-        return "MAX_CONTENT_LENGTH"
-    # werkzeug applies the other two limits to multipart bodies only.
-    return "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"
-
 
 def submitted_token() -> str:
     """The token of the submitted action: a JSON call's, else the clicked
@@ -154,48 +97,60 @@ def form_data() -> CombinedMultiDict[str, t.Any]:
     return CombinedMultiDict([fields, request.files])
 
 
-def adopt_get_route(app: Flask) -> ResponseReturnValue | None:
-    """Route an action post to the page's view even if it only allows GET.
+@calls.answers_errors_in_json
+def open_submission(ext: ServerActions) -> None:
+    """Check an action post before any hook of the app runs: its origin, its
+    token, and that the token was minted by the page it is posted to.
 
-    Flask matched the ``POST`` against no rule, so it skipped the hooks of
-    the view's blueprints; run them now, as a ``GET`` of the page would.
+    The opened token (or why it is stale) is kept for :func:`run_action`,
+    which runs after the page's hooks and inside its view's decorators.
+
+    :raises CrossOriginAction: another site sent the post.
+    :raises BadActionToken: the token is forged, tampered with, or of
+        another app.
+    :raises PageMismatch: the token belongs to another page.
     """
-    # One proxy lookup instead of a dozen: this runs for every action post.
-    req: Request = request._get_current_object()  # type: ignore[attr-defined]
-    error = req.routing_exception
-    if error is None:
-        return None
-    if not isinstance(error, MethodNotAllowed):
-        raise error
-    # Matching again costs a new URL adapter and a walk of the URL map: keep
-    # the GET match of each URL (the map is fixed once the app serves).
-    routes = t.cast("dict[tuple[str, str, str], tuple[Rule, t.Mapping[str, t.Any]]]",
-                    app.extensions.setdefault(_GET_ROUTES, {}))
-    key = (req.host, req.root_path, req.path)
-    found = routes.get(key)
-    if found is None:
-        adapter = app.create_url_adapter(req)
-        assert adapter is not None
-        try:
-            found = adapter.match(method="GET", return_rule=True)
-        except Exception:
-            raise error from None
-        if len(routes) >= _MAX_GET_ROUTES:
-            routes.clear()
-        routes[key] = found
-    rule, view_args = found
-    req.url_rule, req.view_args = rule, dict(view_args)
-    req.routing_exception = None
-    blueprints = req.blueprints
-    for name in reversed(blueprints):
-        for preprocess in app.url_value_preprocessors.get(name, ()):
-            preprocess(req.endpoint, req.view_args)
-    for name in reversed(blueprints):
-        for before in app.before_request_funcs.get(name, ()):
-            answer = app.ensure_sync(before)()
-            if answer is not None:
-                return t.cast(ResponseReturnValue, answer)
-    return None
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    check_origin(request, config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
+    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+    tag = binding_tag(binding) if isinstance(binding, str) else None
+    opened: ActionToken | StaleSubmission
+    try:
+        opened = open_token(
+            submitted_token(), ext.keys(app), tag,
+            int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+            config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+    except BadActionToken as error:
+        throttle(ext, app)
+        logs.warning("Refused an action post to %r: %s", request.path, error.reason)
+        raise
+    except StaleSubmission as error:
+        opened = error
+    token = opened.token if isinstance(opened, StaleSubmission) else opened
+    if token is not None:
+        here = request.script_root + request.path
+        page = token.page.partition("?")[0]
+        if page != here:
+            logs.warning("Refused an action post to %r: its token is of the page %r",
+                         here, page)
+            raise PageMismatch(f"token of {page!r} posted to {here!r}")
+        calls.check_token(token)
+    if "csrf" in app.extensions:
+        _satisfy_csrf_protect()
+    setattr(g, _G_OPENED, opened)
+
+
+def _satisfy_csrf_protect() -> None:
+    # Flask-WTF's CSRFProtect checks every POST to a routed view, and an action
+    # post is one now. Its authenticated, session-bound, origin-checked token
+    # is the stronger CSRF proof: hand CSRFProtect a valid token of its own in
+    # the header it reads when the form has no csrf_token field.
+    from flask_wtf.csrf import generate_csrf  # type: ignore[import-untyped]
+
+    headers = current_app.config.get("WTF_CSRF_HEADERS") or ["X-CSRFToken"]
+    key = "HTTP_" + str(headers[0]).upper().replace("-", "_")
+    request.environ[key] = generate_csrf()
 
 
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
@@ -213,25 +168,43 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
 
 
 def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseResponse:
-    """Call the page's view; for an htmx request answer with ``fragment``."""
+    """Call the page's ``GET`` view; for an htmx request answer with ``fragment``.
+
+    The view sees ``request.method == "GET"``, as when the page was first
+    shown: a view that also handles ``POST`` renders its page instead of
+    handling the action's body as its own submission, and a Flask-WTF form
+    it builds is not filled from that body.
+    """
     assert request.url_rule is not None and request.url_rule.endpoint is not None
     view = app.view_functions[request.url_rule.endpoint]
 
     def call_view() -> t.Any:
         return app.ensure_sync(view)(**(request.view_args or {}))
 
-    if fragment and htmx:
-        response = fragments.render(app, fragment, call_view)
-    else:
-        response = app.make_response(call_view())
-        if htmx and not htmx.boosted and htmx.request_type != "full":
-            # The whole page, for a request that targets part of it (a token
-            # that cannot be read cannot say which part): show it as a page.
-            htmx.retarget(response, "body")
-            htmx.reswap(response, "innerHTML")
+    with _as_get():
+        if fragment and htmx:
+            response = fragments.render(app, fragment, call_view)
+        else:
+            response = app.make_response(call_view())
+            if htmx and not htmx.boosted and htmx.request_type != "full":
+                # The whole page, for a request that targets part of it (a token
+                # that cannot be read cannot say which part): show it as a page.
+                htmx.retarget(response, "body")
+                htmx.reswap(response, "innerHTML")
     if response.status_code == 200:
         response.status_code = status
     return response
+
+
+@contextlib.contextmanager
+def _as_get() -> t.Iterator[None]:
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    method = req.method
+    req.method = req.environ["REQUEST_METHOD"] = "GET"
+    try:
+        yield
+    finally:
+        req.method = req.environ["REQUEST_METHOD"] = method
 
 
 def _as_browser_reads(url: str) -> str:
@@ -264,12 +237,13 @@ def page_url(page: str) -> str:
     return "/" + page.translate(_ESCAPED).lstrip("/")
 
 
-def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseResponse:
+def finish(app: Flask, result: object, page: str, state: ActionState) -> ResponseReturnValue:
     """Turn what an action returned into the response.
 
-    For an htmx request a redirect becomes ``HX-Redirect`` or
-    ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), and ``None``
-    answers with the part of the page the token or the action asked for.
+    ``None`` answers 303 to the page (for an htmx request, the part of the
+    page the token or the action asked for); a response is passed through
+    (:func:`checked_answer` then checks its redirect); any other value shows
+    the page again with it.
     """
     if calls.is_json_call() and not isinstance(result, BaseResponse):
         return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
@@ -282,61 +256,63 @@ def finish(app: Flask, result: object, page: str, state: ActionState) -> BaseRes
             return render_page(app, 200, fragment)
         return redirect(page_url(page), 303)
     if isinstance(result, BaseResponse):
-        return _checked_response(app, result)
+        return result
     state.value = result
     return rerender(app, state, 200)
 
 
-def _checked_response(app: Flask, result: BaseResponse) -> BaseResponse:
+def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
+    """Check the answer to an action post, whoever made it: the action (returned
+    or raised), a hook, the view's decorators or the page shown again.
+
+    A redirect must stay on this site (else :class:`~.errors.UnsafeRedirect`,
+    400); it is answered 303, never 307 or 308, so that the browser does not
+    post the token again; for htmx it becomes ``HX-Redirect`` or
+    ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), since fetch would
+    follow a 303 silently and swap the page into the form. An
+    ``HX-Redirect`` or ``HX-Location`` header is checked likewise, and
+    answered 303 to a plain form post, which cannot follow it.
+    """
     allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
-    client = client_location_of(result)
-    if client is not None:  # htmx.client_redirect() and client_location()
-        if not safe_location(client[1], allowed):
-            raise UnsafeRedirect(client[1])
-        # A plain form post cannot follow an htmx header: redirect it.
-        return result if htmx else redirect(client[1], 303)
-    location = result.headers.get("Location")
-    if location is not None and 300 <= result.status_code < 400:
-        if not safe_location(location, allowed):
-            raise UnsafeRedirect(location)
-        if htmx:  # fetch would follow a 303 silently and swap the page in
-            return redirect_for_htmx(location)
-        if result.status_code not in (307, 308):
-            result.status_code = 303
-    return result
+    client = client_location_of(response)
+    location = client[1] if client is not None else response.headers.get("Location")
+    if client is None and not (location is not None and 300 <= response.status_code < 400):
+        return response
+    assert location is not None
+    if not safe_location(location, allowed):
+        logs.warning("Refused an action's redirect to %r", location)
+        return app.make_response(app.handle_user_exception(UnsafeRedirect(location)))
+    if client is not None:
+        return response if htmx else redirect(location, 303)
+    if htmx and not calls.is_json_call():
+        # The same response, so that cookies a hook or the action set are kept.
+        answer = redirect_for_htmx(location)
+        response.status_code = answer.status_code
+        del response.headers["Location"]
+        for key, value in answer.headers.items():
+            if key.startswith("HX-"):
+                response.headers[key] = value
+        return response
+    response.status_code = 303
+    return response
 
 
 @calls.answers_errors_in_json
 def run_action(ext: ServerActions) -> ResponseReturnValue:
-    """Handle the current action post from start to finish."""
+    """Handle the current action post, once the page's hooks and its view's
+    decorators have let it through."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
-    check_origin(request, config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
-    answer = adopt_get_route(app)
-    if answer is not None:
-        return answer
-    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
-    tag = binding_tag(binding) if isinstance(binding, str) else None
+    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
     state = ActionState()
-    now = int(time.time())
-    try:
-        token = open_token(
-            submitted_token(), ext.keys(app), tag,
-            now, config["SERVER_ACTIONS_MAX_AGE"],
-            config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
-    except BadActionToken as error:
-        throttle(ext, app)
-        logs.warning("Refused an action post to %s: %s", request.path, error.reason)
-        raise
-    except StaleSubmission as error:
-        logs.info("Stale action post to %s: %s", request.path, error.reason)
-        state = ActionState(ref=error.ref, notice=error.notice)
-        if error.token is not None:
-            state.form = _unchecked_form(error.token)
+    if isinstance(opened, StaleSubmission):
+        logs.info("Stale action post to %r: %s", request.path, opened.reason)
+        state = ActionState(ref=opened.ref, notice=opened.notice)
+        if opened.token is not None:
+            state.form = _unchecked_form(opened.token)
             # The token was authentic, only stale: its fragment can be trusted.
-            fragments.remember(error.token.options)
+            fragments.remember(opened.token.options)
         return rerender(app, state, 422)
-    calls.check_token(token)
+    token = opened
     state.ref = token.ref
     fragments.remember(token.options)
     try:
@@ -347,7 +323,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
-        logs.info("Stale action post to %s: %s", request.path, error)
+        logs.info("Stale action post to %r: %s", request.path, error)
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
@@ -355,9 +331,9 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
     try:
-        answer = guard(ext, app, token, target, fn, args, now)
+        answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
-        logs.info("Refused an action post to %s: %s", request.path, error.reason)
+        logs.info("Refused an action post to %r: %s", request.path, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)

@@ -83,6 +83,22 @@ class DuplicateRegistration(ServerActionError, ValueError):
     .. versionadded:: 0.2.0
     """
 
+class UnguardedView(ServerActionError, TypeError):
+    """A page's view has a decorator that cannot be run around its actions.
+
+    An action post runs the page view's decorators (a login check) around the
+    action instead of the view's body; a decorator that cannot be rebuilt so
+    is reported when the page renders a token, instead of letting its actions
+    run unguarded.
+
+    :param decorator: the decorator's ``module.qualname``.
+    """
+
+    def __init__(self, message: str, decorator: str = "") -> None:
+        super().__init__(message)
+        #: The decorator, as ``module.qualname``.
+        self.decorator = decorator
+
 
 class BadActionToken(ServerActionError, BadRequest):
     """The action token is malformed, forged or tampered with (400).
@@ -96,6 +112,14 @@ class BadActionToken(ServerActionError, BadRequest):
         super().__init__()
         #: Why the token was refused. Logged, never sent to the client.
         self.reason = reason
+
+
+class PageMismatch(BadActionToken):
+    """An action token was posted to another URL than the page that minted it
+    (400). Nothing runs: the token is only valid at its own page, where the
+    page's hooks and decorators guard it."""
+
+    description = "The form could not be processed: it belongs to another page."
 
 
 class CrossOriginAction(ServerActionError, Forbidden):

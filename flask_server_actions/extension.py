@@ -9,19 +9,23 @@ import click
 from flask import Flask
 from flask import current_app
 from flask import has_app_context
+from flask import request
 from flask import session
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from .client import make_blueprint
-from .dispatch import is_action_post
+from .dispatch import checked_answer
+from .dispatch import open_submission
 from .dispatch import run_action
 from .errors import DuplicateRegistration
 from .guards import ActionCall
 from .htmx import htmx
 from .listing import list_actions
 from .minting import minted_tokens
+from .routing import install as install_routing
+from .routing import is_action_post
 from .serialization import Serializer
 from .state import action_state
 from .stores import ActionStore
@@ -29,6 +33,7 @@ from .stores import MemoryStore
 from .stores import store_from_setting
 from .templating import ActionHelper
 from .tokens import KeyRing
+from .view_guards import guarded
 
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
 DEFAULTS: dict[str, t.Any] = {
@@ -95,6 +100,13 @@ class ServerActions:
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
         self._store = store
         self._helper = ActionHelper(self)
+
+        # What an action post runs in place of its page view's body, inside
+        # the view's decorators (one function, so rebuilt chains are cached).
+        def run(*args: t.Any, **kwargs: t.Any) -> ResponseReturnValue:
+            return run_action(self)
+
+        self.action_view_body: t.Callable[..., ResponseReturnValue] = run
         if app is not None:
             self.init_app(app)
 
@@ -107,15 +119,21 @@ class ServerActions:
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
         app.after_request(self._after_request)
+        install_routing(app)
+        # First of all before_request hooks: refuse a cross-site or forged post
+        # before any code of the app runs for it.
+        app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
         view_dispatch = app.dispatch_request
 
-        # Dispatch is wrapped rather than hooked with before_request so that
-        # every before_request hook (the app's and the blueprint's, e.g. a
-        # login check) runs before an action, as it would before the view.
+        # An action post was routed to its page's GET rule, and went through
+        # the page's hooks; now run the view's decorators around the action.
         def dispatch_request() -> ResponseReturnValue:
-            if is_action_post():
-                return run_action(self)
-            return view_dispatch()
+            req = request._get_current_object()  # type: ignore[attr-defined]
+            if req.routing_exception is not None or not is_action_post():
+                return view_dispatch()
+            view = app.view_functions[req.url_rule.endpoint]
+            return t.cast(ResponseReturnValue, app.ensure_sync(
+                guarded(view, self.action_view_body))(**req.view_args))
 
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
         app.cli.add_command(_cli)
@@ -266,24 +284,36 @@ class ServerActions:
             value = session[key] = secrets.token_urlsafe(16)
         return value
 
+    def _before_request(self) -> None:
+        if is_action_post() and request.routing_exception is None:
+            open_submission(self)
+
     def _after_request(self, response: BaseResponse) -> BaseResponse:
-        if minted_tokens():
-            # A page with tokens is for one browser only: never in a shared cache.
-            # One parse of the header, and a write only for what must change
-            # (each write serializes the header again).
-            cache_control = response.cache_control
-            if cache_control.public:
-                cache_control.public = False
-            if not cache_control.private:
-                cache_control.private = True
-            if cache_control.s_maxage is not None:
-                cache_control.s_maxage = None
-            if "cookie" not in response.vary:
-                response.vary.add("Cookie")
-            headers = response.headers
-            for header in _CDN_CACHE_HEADERS:
-                if header in headers:
-                    del headers[header]
+        if is_action_post():
+            response = checked_answer(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                      response)
+        if response.is_streamed and response.mimetype == "text/html":
+            # A streamed template mints its tokens after the headers and the
+            # session cookie are sent: bind the session now, keep it private.
+            self.binding()
+        elif not minted_tokens():
+            return response
+        # A page with tokens is for one browser only: never in a shared cache.
+        # One parse of the header, and a write only for what must change
+        # (each write serializes the header again).
+        cache_control = response.cache_control
+        if cache_control.public:
+            cache_control.public = False
+        if not cache_control.private:
+            cache_control.private = True
+        if cache_control.s_maxage is not None:
+            cache_control.s_maxage = None
+        if "cookie" not in response.vary:
+            response.vary.add("Cookie")
+        headers = response.headers
+        for header in _CDN_CACHE_HEADERS:
+            if header in headers:
+                del headers[header]
         return response
 
 

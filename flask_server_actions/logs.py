@@ -31,10 +31,26 @@ _ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)
 _ESCAPES.update({0x5C: "\\\\", 0x2028: "\\u2028", 0x2029: "\\u2029"})
 
 
+class _Escaped(str):
+    # Escaped for "%s"; for "%r", the repr of the text, which Python escapes.
+    _text: str
+
+    def __new__(cls, value: object) -> _Escaped:
+        text = str(value)
+        escaped = super().__new__(cls, text.translate(_ESCAPES))
+        escaped._text = text
+        return escaped
+
+    def __repr__(self) -> str:
+        return repr(self._text)
+
+
 def escape(value: object) -> str:
     """``value`` as text that stays on one log line and cannot be mistaken
-    for the log's own formatting."""
-    return str(value).translate(_ESCAPES)
+    for the log's own formatting, whether a message writes it with ``%s``
+    (control characters as ``\\x0a``, a backslash doubled) or with ``%r``
+    (Python's ``repr`` of its text)."""
+    return _Escaped(value)
 
 
 def log(level: int, message: str, *args: object) -> None:

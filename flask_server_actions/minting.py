@@ -42,9 +42,12 @@ _REQUEST_PAGE = "_server_actions_page"
 
 
 def page_of_request() -> str:
-    """Path and query of the current request, as a form would post to it."""
-    query = request.query_string.decode("latin-1")
-    return f"{request.path}?{query}" if query else request.path
+    """Script root, path and query of the current request, as a form would
+    post to it (a mounted app's prefix included)."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    path = req.script_root + req.path
+    query = req.query_string.decode("latin-1")
+    return f"{path}?{query}" if query else path
 
 
 # Actions already checked, by code object: a page with a delete button per

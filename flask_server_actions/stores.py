@@ -73,10 +73,15 @@ class MemoryStore(ActionStore):
     process: use :class:`RedisStore` there.
 
     :param clock: returns the current time in seconds; monotonic by default.
+    :param max_counters: how many counters (:meth:`count`) are kept at most:
+        clients are counted by address, and an attacker holds many; past
+        this, the counters closest to their end are forgotten first.
     """
 
-    def __init__(self, clock: t.Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: t.Callable[[], float] = time.monotonic,
+                 max_counters: int = 100_000) -> None:
         self._clock = clock
+        self._max_counters = max_counters
         self._lock = threading.Lock()
         self._expiry: dict[str, float] = {}
         # (expiry, id) pairs, oldest first, so expired records are dropped in
@@ -104,6 +109,8 @@ class MemoryStore(ActionStore):
             self._prune(now)
             counter = self._counters.get(key)
             if counter is None:
+                while len(self._counters) >= self._max_counters:
+                    del self._counters[heapq.heappop(self._counter_queue)[1]]
                 counter = self._counters[key] = [0, now + window]
                 heapq.heappush(self._counter_queue, (now + window, key))
             counter[0] += 1

@@ -5,18 +5,20 @@ from __future__ import annotations
 import typing as t
 
 from flask import current_app
+from flask import request
 from markupsafe import Markup
 from markupsafe import escape
 
 from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
-from .dispatch import BUTTON_FIELD
-from .dispatch import FIELD
 from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
+from .routing import BUTTON_FIELD
+from .routing import FIELD
 from .state import current_state
+from .view_guards import check_view
 
 if t.TYPE_CHECKING:
     from .extension import ServerActions
@@ -146,7 +148,13 @@ class ActionHelper:
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token, for custom markup or client code."""
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
-        return mint(self._ext, fn, args, fragment.options() if fragment else None)
+        token = mint(self._ext, fn, args, fragment.options() if fragment else None)
+        # A page without a route (an error page) has no view to guard it.
+        rule = request.url_rule
+        if rule is not None:
+            check_view(current_app.view_functions[rule.endpoint],
+                       self._ext.action_view_body, fn)
+        return token
 
     def data(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
         """``data-server-action`` attributes for an element that client code

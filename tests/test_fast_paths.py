@@ -16,7 +16,6 @@ from wtforms import Form
 
 from flask_server_actions import ServerActions
 from flask_server_actions import calls
-from flask_server_actions import dispatch
 from flask_server_actions.closures import CaptureError
 from flask_server_actions.closures import encode_values
 from flask_server_actions.closures import rebuild
@@ -35,7 +34,6 @@ from flask_server_actions.tokens import seal
 
 from .core_app import create_app
 from .html import Page
-from .store import STORE
 
 KEYS = KeyRing(["fast path secret"], "tests")
 BINDING = b"12345678"
@@ -151,16 +149,6 @@ def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> 
         assert mint(ext, new.act, ())
 
 
-@pytest.mark.parametrize("limit", [1, 4096])
-def test_remembered_get_routes_keep_each_url_its_own_view_args(
-        monkeypatch: pytest.MonkeyPatch, limit: int) -> None:
-    monkeypatch.setattr(dispatch, "_MAX_GET_ROUTES", limit)
-    client = create_app().test_client()
-    for post_id in (1, 2, 1, 2):
-        Page.get(client, f"/posts/{post_id}").form("#edit").submit(title=f"t{post_id}")
-    assert [entry[1] for entry in STORE] == [1, 2, 1, 2]
-
-
 def test_a_page_already_private_and_varying_by_cookie_is_left_as_it_was() -> None:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
@@ -203,19 +191,6 @@ def test_json_calls_are_recognised_as_the_request_headers_would(
     with app.test_request_context("/", method=method, headers=headers):
         expected = method == "POST" and calls.HEADER in request.headers
         assert calls.is_json_call() is expected
-
-
-@pytest.mark.parametrize(("content_type", "kept"), [
-    ("multipart/form-data; boundary=x", True),
-    ("application/x-www-form-urlencoded", False),
-])
-def test_only_small_multipart_bodies_are_kept_for_a_second_look(
-        content_type: str, kept: bool) -> None:
-    app = Flask(__name__)
-    body = b"--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n"
-    with app.test_request_context("/", method="POST", data=body,
-                                  content_type=content_type):
-        assert (dispatch._small_multipart_body() == body) is kept
 
 
 @pytest.mark.parametrize("value", ["", "é\u2028", 0, -1, 2**70, True, None, 1.5, [1, "a"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -120,12 +122,13 @@ def test_blocks_of_extended_templates_render(app: Flask, name: str, expected: st
         assert render_block(app.jinja_env.get_template("child.html"), name, {}) == expected
 
 
-def test_view_that_redirects_on_rerender_is_answered_as_it_is(client: FlaskClient) -> None:
+def test_view_that_redirects_on_rerender_is_answered_with_hx_redirect(
+        client: FlaskClient) -> None:
     app = client.application
     page = Page.get(client, "/posts/1")
     app.view_functions["show_post"] = lambda: app.redirect("/")
     response = page.form("#edit").submit(title="New", headers=HX)
-    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/")
 
 
 def test_headers_the_view_set_are_kept_in_the_fragment(client: FlaskClient) -> None:
@@ -133,6 +136,7 @@ def test_headers_the_view_set_are_kept_in_the_fragment(client: FlaskClient) -> N
     page = Page.get(client, "/posts/1")
     view = app.view_functions["show_post"]
 
+    @functools.wraps(view)
     def with_header() -> object:
         response = app.make_response(view())
         response.headers["X-From-View"] = "yes"

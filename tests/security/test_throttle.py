@@ -130,3 +130,9 @@ def test_a_client_without_an_address_is_counted_too() -> None:
     statuses = [post(client, "garbage", environ={"REMOTE_ADDR": ""}).status_code
                 for _ in range(2)]
     assert statuses == [400, 429]
+
+
+def test_memory_counters_are_bounded_forgetting_the_oldest_first() -> None:
+    store = MemoryStore(max_counters=2)
+    assert [store.count(key, 60) for key in ("a", "b", "a", "c")] == [1, 1, 2, 1]
+    assert [store.count("a", 60), store.count("c", 60)] == [1, 2]  # "a" was forgotten

@@ -1,0 +1,91 @@
+"""3. The view's own decorators guard the actions defined inside it; the
+view body does not run for an action."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from flask.testing import FlaskClient
+
+from flask_server_actions.errors import UnguardedView
+
+from ..html import Page
+from ..store import STORE
+
+
+def test_a_wraps_login_decorator_refuses_an_action_after_sign_out(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(user="ada")
+    page = Page.get(client, "/account")
+    STORE.clear()
+    sign_in(user="")
+    response = page.form().submit(title="x")
+    assert response.status_code == 303  # the decorator's redirect, as for the page
+    assert response.headers["Location"] == "/sign-in?next=/account"
+    assert STORE == []
+
+
+def test_the_view_body_does_not_run_for_the_action(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(user="ada")
+    page = Page.get(client, "/account")
+    STORE.clear()
+    assert page.form().submit(title="Ada L.").status_code == 303
+    assert STORE == [("change name", "ada", "Ada L.")]
+
+
+def test_stacked_decorators_with_arguments_all_guard_the_action(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(user="ada", flags="beta")
+    page = Page.get(client, "/beta")
+    sign_in(flags="other")
+    assert page.form().submit(title="x").status_code == 404
+    sign_in(flags="beta")
+    assert page.form().submit(title="y").status_code == 303
+    assert STORE == [("beta", "y")]
+
+
+def test_flask_logins_login_required_refuses_an_action_after_logout_user(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(login="7")
+    page = Page.get(client, "/profile")
+    sign_in(logout="1")
+    response = page.form().submit(title="anonymous?")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/sign-in?next=")
+    assert STORE == []
+    sign_in(login="7")
+    assert page.form().submit(title="Grace").status_code == 303
+    assert STORE == [("profile", "7", "Grace")]
+
+
+@pytest.mark.parametrize(("url", "decorator"), [
+    ("/unwrapped", "unwrapped_decorator"),
+    ("/object-decorated", "CachedCheck"),
+    ("/async-decorated", "async_decorator"),
+    ("/indirect", "indirect"),
+])
+def test_a_decorator_that_cannot_guard_the_action_is_a_render_time_error(
+        client: FlaskClient, url: str, decorator: str) -> None:
+    with pytest.raises(UnguardedView, match=decorator) as raised:
+        client.get(url)
+    assert "functools.wraps" in str(raised.value)
+    assert decorator in raised.value.decorator
+
+
+def test_a_wrapper_with_an_empty_cell_still_guards_the_action(client: FlaskClient) -> None:
+    assert Page.get(client, "/unassigned").form().submit(title="x").status_code == 303
+    assert STORE == [("unassigned", "x")]
+
+
+def test_an_error_page_without_a_route_may_render_tokens(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert 'name="__action"' in response.get_data(as_text=True)
+
+
+def test_a_view_that_calls_a_helper_defining_the_action_is_not_a_hidden_view(
+        client: FlaskClient) -> None:
+    assert Page.get(client, "/labelled").form().submit(title="x").status_code == 303
+    assert STORE == [("labelled", "blue", "x")]
