@@ -2,9 +2,11 @@
 
 htmx itself never comes from a CDN unless the app says so:
 ``SERVER_ACTIONS_HTMX_SRC`` is either a URL (``/static/htmx.min.js``,
-``https://...``), used as it is, or a file path (a string without a scheme
-and not starting with ``/``, relative to the app's root path, or any
-:class:`pathlib.Path`), which the extension serves itself, for example
+``https://...``), used as it is, or a file path, which the extension serves
+itself: a :class:`pathlib.Path`, a string without a scheme and not starting
+with ``/`` (relative to the app's root path), or an absolute path string
+naming an existing file (a string starting with ``/`` that names no file is a
+URL), for example
 ``node_modules/htmx.org/dist/htmx.min.js`` after ``npm install htmx.org``.
 """
 
@@ -55,7 +57,11 @@ def _htmx_source() -> str | os.PathLike[str]:
 
 
 def _is_url(source: str | os.PathLike[str]) -> bool:
-    return isinstance(source, str) and (source.startswith("/") or "://" in source)
+    # "/static/htmx.min.js" is a URL; "/srv/app/htmx.min.js" (an absolute
+    # path, as os.path.join gives) is a file when one exists there.
+    if not isinstance(source, str):
+        return False
+    return "://" in source or (source.startswith("/") and not os.path.isfile(source))
 
 
 def _htmx_file() -> BaseResponse:

@@ -25,12 +25,16 @@ from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import calls
 from . import fragments
 from . import logs
+from . import signals
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -122,6 +126,7 @@ def open_submission(ext: ServerActions) -> None:
             int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
+        signals.refused(app, "", error.reason)
         throttle(ext, app)
         logs.warning("Refused an action post to %r: %s", request.path, error.reason)
         raise
@@ -134,6 +139,7 @@ def open_submission(ext: ServerActions) -> None:
         if page != here:
             logs.warning("Refused an action post to %r: its token is of the page %r",
                          here, page)
+            signals.refused(app, token.ref, f"token of the page {page!r}")
             raise PageMismatch(f"token of {page!r} posted to {here!r}")
         calls.check_token(token)
     if "csrf" in app.extensions:
@@ -159,6 +165,9 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     A JSON call gets the state as JSON instead; an htmx request the part of
     the page its token asked for, if any.
     """
+    if status >= 400:  # a failed action: let the app undo its writes
+        for undo in t.cast("ServerActions", app.extensions["server_actions"]).before_rerender_funcs:
+            undo()
     if calls.is_json_call():
         return calls.failure(state, status)
     state.active = True
@@ -306,6 +315,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     state = ActionState()
     if isinstance(opened, StaleSubmission):
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
+        signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice)
         if opened.token is not None:
             state.form = _unchecked_form(opened.token)
@@ -319,11 +329,14 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         target = resolve(token.ref)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
+        state.args = tuple(args)
+        state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
         form_class = form_class_for(target, token.options, len(args))
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logs.info("Stale action post to %r: %s", request.path, error)
+        signals.refused(app, token.ref, str(error))
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
@@ -334,11 +347,17 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
         logs.info("Refused an action post to %r: %s", request.path, error.reason)
+        signals.refused(app, token.ref, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    except HTTPException as error:  # a check aborted
+        signals.refused(app, token.ref, f"{error.code} {error.name}")
+        raise
     if answer is not None:
+        signals.refused(app, token.ref, "a check answered instead")
         return answer
+    start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
     else:
@@ -347,6 +366,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None:
             form = state.form = build_form(form_class, data)
             if not form.validate():
+                signals.failed(app, token.ref, start, None)
                 state.notice = INVALID_NOTICE
                 return rerender(app, state, 422)
             payload = form
@@ -354,11 +374,35 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
+        signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
+    signals.finished(app, token.ref, start)
     return finish(app, result, token.page, state)
+
+
+def _clicked_buttons_form(ext: ServerActions,
+                          app: Flask) -> list[tuple[str, tuple[t.Any, ...] | None]]:
+    """The action of the form whose button's own action was submitted (the
+    form's hidden input), so the page refills that form; nothing if the
+    form's token cannot be read."""
+    if calls.is_json_call():
+        return []
+    form = request.form
+    if not (form.get(BUTTON_FIELD) and form.get(FIELD)):
+        return []
+    config = app.config
+    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+    try:
+        token = open_token(form[FIELD], ext.keys(app),
+                           binding_tag(binding) if isinstance(binding, str) else None,
+                           int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+                           config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+        return [(token.ref, tuple(ext.serializer.decode(arg) for arg in token.args))]
+    except (BadRequest, UnprocessableEntity, ValueError):
+        return []
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:

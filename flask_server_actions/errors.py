@@ -25,6 +25,7 @@ import typing as t
 
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import NotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.exceptions import UnprocessableEntity
@@ -302,6 +303,24 @@ class BadActionArguments(ServerActionError, BadRequest):
         self.reason = reason
 
 
+class RowNotFound(ServerActionError, NotFound):
+    """A database row a token carries was deleted since the page was shown
+    (404). Raised by the SQLAlchemy integration while the token's values are
+    loaded, before anything runs.
+
+    :param model: the row's class name.
+    :param key: its primary key.
+    """
+
+    def __init__(self, model: str, key: t.Sequence[t.Any]) -> None:
+        shown = key[0] if len(key) == 1 else tuple(key)
+        super().__init__(f"The {model} {shown!r} this form was for no longer exists.")
+        #: The row's class name.
+        self.model = model
+        #: Its primary key, one value per key column.
+        self.key = tuple(key)
+
+
 __all__: t.Sequence[str] = [
     "ActionError",
     "ActionNotFound",
@@ -316,6 +335,7 @@ __all__: t.Sequence[str] = [
     "FormTooLarge",
     "MalformedActionPost",
     "RetiredKey",
+    "RowNotFound",
     "ServerActionError",
     "SessionEnded",
     "StaleSubmission",

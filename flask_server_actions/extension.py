@@ -20,9 +20,11 @@ from .dispatch import checked_answer
 from .dispatch import open_submission
 from .dispatch import run_action
 from .errors import DuplicateRegistration
+from .fragments import use_fragment_templates
 from .guards import ActionCall
 from .htmx import htmx
 from .listing import list_actions
+from .login import end_tokens_on_login_change
 from .minting import minted_tokens
 from .routing import install as install_routing
 from .routing import is_action_post
@@ -61,6 +63,7 @@ _SERIALIZER = "server_actions.serializer"
 
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
+R = t.TypeVar("R", bound=t.Callable[[], t.Any])
 
 
 class _AppSerializer:
@@ -98,6 +101,8 @@ class ServerActions:
         #: The hooks registered with :meth:`before_action` for every app,
         #: in order (an app's own are in its ``app.extensions``).
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
+        #: The hooks registered with :meth:`before_rerender`, in order.
+        self.before_rerender_funcs: list[t.Callable[[], t.Any]] = []
         self._store = store
         self._helper = ActionHelper(self)
 
@@ -116,6 +121,7 @@ class ServerActions:
             app.config.setdefault(key, value)
         app.extensions["server_actions"] = self
         app.jinja_env.globals.update(action=self._helper, action_state=action_state, htmx=htmx)
+        use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
         app.after_request(self._after_request)
@@ -137,6 +143,7 @@ class ServerActions:
 
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
         app.cli.add_command(_cli)
+        end_tokens_on_login_change(app)
 
     @property
     def serializer(self) -> Serializer:
@@ -249,6 +256,47 @@ class ServerActions:
         own = app.extensions.get(_HOOKS)
         return [*self.before_action_funcs, *own] if own else self.before_action_funcs
 
+    def before_rerender(self, fn: R) -> R:
+        """Register a function called with no arguments before a page is
+        shown again after a failed action (an
+        :class:`~flask_server_actions.ActionError`, an invalid form, a stale
+        token), for example to roll back what the action wrote::
+
+            @actions.before_rerender
+            def roll_back():
+                get_db().rollback()
+
+        :meth:`use_sqlalchemy` registers its session's rollback here.
+
+        .. versionadded:: 0.2.0
+        """
+        self.before_rerender_funcs.append(fn)
+        return fn
+
+    def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
+        """Let rows of the classes mapped on ``base`` (and their subclasses)
+        be captured by actions and bound to them: only the class and the
+        primary key travel, and the row is loaded from ``session`` again on
+        submit. A failed action's writes are rolled back before its page is
+        shown again. See :mod:`flask_server_actions.models` for the rules::
+
+            actions.use_sqlalchemy(db.session, db.Model)
+
+        :param session: Flask-SQLAlchemy's ``db.session``, a
+            ``scoped_session`` or a ``Session``.
+        :param base: the declarative base of the models.
+        :param name: the type name written into tokens; give each base its
+            own if the app has several.
+
+        .. versionadded:: 0.2.0
+        """
+        from .models import SQLAlchemyRows  # SQLAlchemy is an optional extra
+
+        rows = SQLAlchemyRows(session, base)
+        # As any type: an app factory registers it in each app's context.
+        self.register_type(base, rows.dump, rows.load, name)
+        self.before_rerender(rows.rollback)
+
     def store(self, app: Flask) -> ActionStore:
         """The store recording used one-time tokens for ``app``."""
         store = t.cast("ActionStore | None", app.extensions.get("server_actions.store"))
@@ -327,8 +375,8 @@ def _list_command() -> None:
     if not rows:
         click.echo("No server actions found.")
         return
-    headers = ("Action", "Kind", "Where")
-    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(3)]
+    headers = ("Action", "Kind", "Where", "Options")
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         click.echo("  ".join(cells).rstrip())

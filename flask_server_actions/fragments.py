@@ -1,10 +1,13 @@
 """Answering an htmx request with part of the page.
 
-The page's view runs again, as for any re-render; the template it renders
-is recorded (Flask's ``before_render_template`` signal gives the template and
-its full context) and only the asked-for part is sent: one ``{% block %}``
-of that template, or another (partial) template rendered with the same
-context, plus blocks marked for out-of-band swaps (``hx-swap-oob``).
+The page's view runs again, as for any re-render, but the first template it
+renders renders only the asked-for part, with the page's full context: one
+``{% block %}`` of that template, or another (partial) template rendered
+with the same context, plus blocks marked for out-of-band swaps
+(``hx-swap-oob``). The page is rendered once, and only that part: a message
+flashed by the action is shown if the part shows the flashed messages, and
+otherwise stays in the session for the next page, instead of being read by
+a part of the page that is never sent.
 
 The part is chosen when the form is rendered (the template helper's
 ``block=``, ``partial=`` and ``oob=`` arguments travel inside the encrypted
@@ -14,13 +17,12 @@ the action returning :meth:`~flask_server_actions.htmx.HtmxDetails.fragment`.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import typing as t
 from dataclasses import dataclass
 
 from flask import g
-from flask import make_response
-from flask.signals import before_render_template
 from jinja2 import Template
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -72,24 +74,53 @@ def requested() -> Fragment | None:
     return t.cast("Fragment | None", g.get(_G_KEY))
 
 
+class _Wanted:
+    """The part an htmx request is answered with, until a template renders it."""
+
+    def __init__(self, app: Flask, fragment: Fragment) -> None:
+        self.app = app
+        self.fragment = fragment
+        self.done = False
+
+
+_WANTED: contextvars.ContextVar[_Wanted | None] = contextvars.ContextVar(
+    "server_actions_fragment", default=None)
+
+
+class FragmentTemplate(Template):
+    """The app's template class: while a fragment is wanted, the first
+    template rendered renders that fragment instead of the whole page."""
+
+    def render(self, *args: t.Any, **kwargs: t.Any) -> str:
+        wanted = _WANTED.get()
+        if wanted is None or wanted.done:
+            return super().render(*args, **kwargs)
+        wanted.done = True
+        return _parts(wanted.app, wanted.fragment, self, dict(*args, **kwargs))
+
+
+def use_fragment_templates(app: Flask) -> None:
+    """Make ``app``'s templates able to render only a fragment."""
+    env = app.jinja_env  # keep a template class the app set itself
+    env.template_class = type("FragmentTemplate", (FragmentTemplate, env.template_class), {})
+
+
 def render(app: Flask, fragment: Fragment,
            call_view: t.Callable[[], t.Any]) -> BaseResponse:
-    """Run the page's view and answer with ``fragment`` of what it rendered.
+    """Run the page's view and answer with ``fragment`` of what it renders.
 
     A view that answers without rendering a template (a redirect, an
     error page) is answered as it is.
     """
-    rendered: list[tuple[Template, dict[str, t.Any]]] = []
+    reset = _WANTED.set(_Wanted(app, fragment))
+    try:
+        return app.make_response(call_view())
+    finally:
+        _WANTED.reset(reset)
 
-    def record(sender: Flask, template: Template, context: dict[str, t.Any],
-               **extra: object) -> None:
-        rendered.append((template, context))
 
-    with before_render_template.connected_to(record, app):
-        response = app.make_response(call_view())
-    if not rendered or response.status_code != 200:
-        return response
-    template, context = rendered[-1]  # the page: what the view returned last
+def _parts(app: Flask, fragment: Fragment, template: Template,
+           context: dict[str, t.Any]) -> str:
     parts = []
     if fragment.partial:
         parts.append(Markup(app.jinja_env.get_or_select_template(fragment.partial)
@@ -98,12 +129,7 @@ def render(app: Flask, fragment: Fragment,
         parts.append(render_block(template, fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
-    answer = make_response("".join(parts), response.status_code)
-    # Keep what the view set on its response (cookies, headers it added).
-    for key, value in response.headers.items():
-        if key.lower() not in ("content-length", "content-type"):
-            answer.headers.add(key, value)
-    return answer
+    return "".join(parts)
 
 
 def render_block(template: Template, name: str, context: dict[str, t.Any]) -> Markup:

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import sys
+import textwrap
 import types
 import typing as t
 
 from .marking import is_marked_function
 from .marking import nested_actions
+from .marking import options_of
 
 if t.TYPE_CHECKING:
     from flask import Flask
 
+#: A row: ``(reference, kind, where, options)``.
+Row = tuple[str, str, str, str]
 
-def _module_actions() -> t.Iterator[tuple[str, str, str]]:
+
+def _describe(form: str | None, once: bool, require: str | None) -> str:
+    parts = [f"form={form}"] if form else []
+    if once:
+        parts.append("once")
+    if require:
+        parts.append(f"require={require}")
+    return " ".join(parts) or "-"
+
+
+def _module_actions() -> t.Iterator[Row]:
     for module in list(sys.modules.values()):
         members = getattr(module, "__dict__", None)
         if not isinstance(members, dict):
@@ -22,7 +37,13 @@ def _module_actions() -> t.Iterator[tuple[str, str, str]]:
         for name, value in list(members.items()):
             if (isinstance(value, types.FunctionType) and value.__module__ == module.__name__
                     and value.__name__ == name and is_marked_function(value, module)):
-                yield f"{module.__name__}:{value.__qualname__}", "module", module.__name__
+                options = options_of(value)
+                described = _describe(
+                    options.form.__name__ if options and options.form else None,
+                    bool(options and options.once),
+                    getattr(options.require, "__name__", None) if options else None)
+                yield (f"{module.__name__}:{value.__qualname__}", "module", module.__name__,
+                       described)
 
 
 def _view_functions(view: t.Callable[..., t.Any]) -> t.Iterator[types.FunctionType]:
@@ -39,15 +60,43 @@ def _view_functions(view: t.Callable[..., t.Any]) -> t.Iterator[types.FunctionTy
         yield function
 
 
-def list_actions(app: Flask) -> list[tuple[str, str, str]]:
-    """Rows of ``(reference, kind, where)``, sorted by reference.
+def _inline_options(function: types.FunctionType, qualname: str) -> str:
+    """The options given to ``server_action`` on the inline action
+    ``qualname``, read from the view's source (they exist only while the
+    view runs); ``?`` when the source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    except (OSError, TypeError, SyntaxError):
+        return "?"
+    node: ast.AST = tree
+    path = qualname[len(function.__qualname__):].replace("<locals>.", "").split(".")[1:]
+    for name in path:
+        # A source edited since it was imported may lack the name: list no options.
+        node = next((child for child in ast.walk(node) if child is not node
+                     and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                            ast.ClassDef)) and child.name == name), ast.Pass())
+    decorators = getattr(node, "decorator_list", [])
+    keywords = {keyword.arg: keyword.value for decorator in decorators
+                if isinstance(decorator, ast.Call) for keyword in decorator.keywords}
+    once = keywords.get("once")
+    form, require = keywords.get("form"), keywords.get("require")
+    return _describe(ast.unparse(form) if form else None,
+                     isinstance(once, ast.Constant) and once.value is True,
+                     ast.unparse(require) if require else None)
+
+
+def list_actions(app: Flask) -> list[Row]:
+    """Rows of ``(reference, kind, where, options)``, sorted by reference.
 
     Module-level actions are found in every imported module; inline actions
-    by scanning the code objects of the app's view functions.
+    by scanning the code objects of the app's view functions. ``options``
+    lists what was given to :func:`~flask_server_actions.server_action`
+    (``form=NoteForm once require=is_admin``), or ``-``.
     """
     rows = set(_module_actions())
     for endpoint, view in app.view_functions.items():
         for function in _view_functions(view):
             for qualname, _code in nested_actions(function.__code__, function.__qualname__):
-                rows.add((f"{function.__module__}:{qualname}", "inline", f"view {endpoint}"))
+                rows.add((f"{function.__module__}:{qualname}", "inline", f"view {endpoint}",
+                          _inline_options(function, qualname)))
     return sorted(rows)

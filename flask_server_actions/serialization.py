@@ -11,8 +11,11 @@ strings (or a single key starting with ``#``), ``bytes``, ``date``,
 ``datetime``, ``time``, ``timedelta``, ``UUID`` and ``Decimal``. An aware
 ``datetime`` or ``time`` comes back with its UTC offset as a fixed
 ``timezone`` (a ``ZoneInfo`` is not kept by name), and ``fold`` is not kept.
-Types are matched exactly: a subclass (an ``IntEnum``, a ``defaultdict``) is
-refused at render time unless registered.
+Built-in types are matched exactly: a subclass (an ``IntEnum``, a
+``defaultdict``) is refused at render time unless registered. A registered
+type also covers its subclasses (the nearest registered class in the MRO
+wins), so registering an ORM's base class covers every model. A proxy (such
+as Flask-Login's ``current_user``) is written as the object it stands for.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import json.scanner
 import typing as t
 import uuid
 from dataclasses import dataclass
+
+from werkzeug.local import LocalProxy
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -99,12 +104,15 @@ class Serializer:
         self.max_depth = max_depth
         self._by_type: dict[type, _Custom] = {}
         self._by_name: dict[str, _Custom] = {}
+        # Each class met, with the registration found in its MRO (or None).
+        self._by_class: dict[type, _Custom | None] = {}
 
     def register(self, cls: type, name: str, dump: t.Callable[[t.Any], t.Any],
                  load: t.Callable[[t.Any], t.Any]) -> None:
         """Let values of ``cls`` travel in tokens.
 
-        :param cls: the exact type to handle (subclasses are not matched).
+        :param cls: the type to handle, and its subclasses unless one of
+            them is registered too.
         :param name: a short, stable name written into tokens.
         :param dump: turns a value into something serializable, e.g. its key.
         :param load: turns that back into a value when the form is submitted.
@@ -115,6 +123,7 @@ class Serializer:
         custom = _Custom(cls, name, dump, load)
         self._by_type[cls] = custom
         self._by_name[name] = custom
+        self._by_class.clear()
 
     def encode(self, value: object, depth: int = 0) -> t.Any:
         """Turn ``value`` into JSON-ready data, tagging what JSON lacks."""
@@ -137,14 +146,26 @@ class Serializer:
         if kind is set or kind is frozenset:
             tag = "#s" if kind is set else "#f"
             return {tag: [self.encode(item, depth) for item in t.cast(set[object], value)]}
-        custom = self._by_type.get(kind)
+        custom = self._registration(kind)
         if custom is not None:
             return {"#x": [custom.name, self.encode(custom.dump(value), depth)]}
         writer = _WRITERS.get(kind)
-        if writer is None:
-            raise NotSerializable(value)
-        tag, write = writer
-        return {tag: write(value)}
+        if writer is not None:
+            tag, write = writer
+            return {tag: write(value)}
+        if kind is LocalProxy:
+            return self.encode(t.cast(t.Any, value)._get_current_object(), depth - 1)
+        raise NotSerializable(value)
+
+    def _registration(self, kind: type) -> _Custom | None:
+        try:
+            return self._by_class[kind]
+        except KeyError:
+            pass
+        custom = next((self._by_type[base] for base in kind.__mro__ if base in self._by_type),
+                      None)
+        self._by_class[kind] = custom
+        return custom
 
     def decode(self, data: t.Any) -> t.Any:
         """Turn data made by :meth:`encode` back into Python values.

@@ -53,6 +53,13 @@ class ActionState:
     submitted: MultiDict[str, t.Any] = field(default_factory=MultiDict)
     #: Whether this state belongs to a submission at all.
     active: bool = False
+    #: The arguments bound to the submitted action in the template
+    #: (``{{ action(rename, row.id) }}`` gives ``(row.id,)``), or ``None``
+    #: when the token could not be used (expired, another session).
+    args: tuple[t.Any, ...] | None = None
+    #: The actions (``ref``, bound arguments) of the form that was submitted:
+    #: the action itself and, when a button's action was clicked, the form's.
+    forms: list[tuple[str, tuple[t.Any, ...] | None]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return self.active
@@ -84,6 +91,14 @@ class ActionState:
             return t.cast(FormT, build_form(form_class, self.submitted, **kwargs))
         return form_class(**kwargs)
 
+    def is_for(self, ref: str, args: tuple[t.Any, ...] | None) -> bool:
+        """Whether the form whose action is ``ref`` with bound ``args`` is
+        the one submitted (each row's form of a list has other ``args``)."""
+        if not self.ref:  # unknown which form: let each of them be refilled
+            return True
+        return any(ref == form_ref and (args is None or form_args is None or args == form_args)
+                   for form_ref, form_args in self.forms or [(self.ref, self.args)])
+
     def field_error(self, name: str) -> str | None:
         """The :class:`ActionError` message for one field, if it is about it."""
         if self.error is not None and self.error.field == name:
@@ -104,7 +119,7 @@ def set_state(state: ActionState) -> None:
     setattr(g, _G_KEY, state)
 
 
-def action_state(fn: t.Callable[..., t.Any] | None = None) -> ActionState:
+def action_state(fn: t.Callable[..., t.Any] | None = None, *args: t.Any) -> ActionState:
     """The outcome of ``fn`` if this request just submitted it.
 
     Use it in a view or a template (where it is a global)::
@@ -113,14 +128,23 @@ def action_state(fn: t.Callable[..., t.Any] | None = None) -> ActionState:
         if state.value:
             ...  # what update_post returned
 
+    In a list with a form per row, pass the row's bound arguments too, so
+    that only the row that was submitted sees the outcome:
+    ``action_state(rename, row.id).field_error("title")``.
+
     :param fn: the action to ask about. ``None`` gives the state of whatever
         action was submitted, for page-wide notices.
+    :param args: the arguments bound to ``fn`` in that form; without them,
+        any submission of ``fn`` matches.
     :return: the state, falsy when ``fn`` was not the action submitted. A
         submission whose token could not be read (a retired key) or names
         an action that no longer exists as it was (a redeploy) is given for
         every ``fn``, so whichever form was posted is refilled.
     """
     state = current_state()
-    if fn is None or state.ref in ("", reference(fn)):
+    if fn is None or state.ref == "":
+        return state
+    ref = reference(fn)
+    if state.ref == ref and (not args or state.args is None or state.args == args):
         return state
     return _EMPTY

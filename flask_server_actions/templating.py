@@ -5,18 +5,23 @@ from __future__ import annotations
 import typing as t
 
 from flask import current_app
+from flask import g
 from flask import request
+from jinja2 import Undefined
 from markupsafe import Markup
 from markupsafe import escape
 
 from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
+from .closures import reference
+from .errors import UnmarkedFunction
 from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
 from .routing import BUTTON_FIELD
 from .routing import FIELD
+from .state import ActionState
 from .state import current_state
 from .view_guards import check_view
 
@@ -53,6 +58,7 @@ class ActionHelper:
         # Tokens are base64url, which needs no escaping: plain formatting is
         # several times cheaper than Markup.format on a page of many rows.
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
+        _enter_form(fn, args)
         return Markup(f'<input type="hidden" name="{FIELD}" value="{token}">')
 
     def button(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
@@ -146,9 +152,19 @@ class ActionHelper:
 
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
-        """The bare token, for custom markup or client code."""
+        """The bare token of a form action, for custom markup (client code
+        calls an action with a token of :meth:`data`)."""
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
-        token = mint(self._ext, fn, args, fragment.options() if fragment else None)
+        return self._mint(fn, args, fragment.options() if fragment else None)
+
+    def _mint(self, fn: t.Callable[..., t.Any], args: t.Sequence[object],
+              extra: t.Mapping[str, t.Any] | None) -> str:
+        if isinstance(fn, Undefined):  # a typo, or a name not passed to the template
+            name = fn._undefined_name
+            raise UnmarkedFunction(
+                f"The action given to the template is undefined: {name!r} is undefined."
+                f" Pass it to the template: render_template(..., {name}={name}).")
+        token = mint(self._ext, fn, args, extra)
         # A page without a route (an error page) has no view to guard it.
         rule = request.url_rule
         if rule is not None:
@@ -161,7 +177,7 @@ class ActionHelper:
         passes to ``serverActions.call(element, [args])`` (see
         :meth:`client_script`)."""
         return Markup('data-server-action="{}" data-server-action-url="{}"').format(
-            mint(self._ext, fn, args, {CALL_OPTION: 1}), page_of_request())
+            self._mint(fn, args, {CALL_OPTION: 1}), page_of_request())
 
     def htmx_script(self, config: bool = True) -> Markup:
         """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
@@ -177,9 +193,16 @@ class ActionHelper:
 
     def value(self, name: str, default: object = "") -> str:
         """The value the user submitted for ``name`` when the page is shown
-        again after a failed or stateful submission, else ``default``.
+        again after a failed or stateful submission of *this* form, else
+        ``default``.
+
+        "This form" is the one whose ``{{ action(fn, *args) }}`` (or
+        :meth:`form`) came last before the call: put it first in the form.
+        In a list with a form per row, only the row that was submitted is
+        refilled, and another action's form keeps its own values. Before any
+        form, the submission of any form is used.
         """
-        state = current_state()
+        state = _form_state()
         if state and name in state.submitted:
             return str(state.submitted[name])
         return "" if default is None else str(default)
@@ -195,7 +218,7 @@ class ActionHelper:
                 {{ tag }}</option>{% endfor %}
             </select>
         """
-        state = current_state()
+        state = _form_state()
         if state:
             return [str(value) for value in state.submitted.getlist(name)]
         return [str(value) for value in default]
@@ -213,14 +236,40 @@ class ActionHelper:
             <input type="checkbox" name="done"
                    {% if action.checked('done', default=item.done) %}checked{% endif %}>
         """
-        state = current_state()
+        state = _form_state()
         if state:
             return str(value) in state.submitted.getlist(name)
         return default
 
-    def notice(self) -> Markup:
-        """A ``role="alert"`` paragraph with the submission's message, if any."""
-        message = current_state().message
+    def notice(self, page: bool = False) -> Markup:
+        """A ``role="alert"`` paragraph with the submission's message, if any:
+        in the form that was submitted (see :meth:`value`), or anywhere
+        before the page's first form.
+
+        :param page: show the message of whichever form was submitted, for
+            a message area of the page's layout that is not in a form.
+        """
+        message = (current_state() if page else _form_state()).message
         if not message:
             return Markup("")
         return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+
+
+_G_FORM = "_server_actions_form"
+
+
+def _enter_form(fn: t.Callable[..., t.Any], args: tuple[object, ...]) -> None:
+    # What value(), values(), checked() and notice() refer to until the next form.
+    setattr(g, _G_FORM, (fn, args))
+
+
+def _form_state() -> ActionState:
+    """The state of the submission if it was the current form's."""
+    state = current_state()
+    form = g.get(_G_FORM) if state else None
+    if form is None or state.is_for(reference(form[0]), form[1]):
+        return state
+    return _NO_STATE
+
+
+_NO_STATE = ActionState()

@@ -6,6 +6,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from flask_server_actions.testing import ActionClient
+
 from .core_app import create_app
 from .store import STORE
 
@@ -25,3 +27,9 @@ def app() -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def actions(app: Flask) -> ActionClient:
+    """The test client for users (flask_server_actions.testing) on ``app``."""
+    return ActionClient(app)

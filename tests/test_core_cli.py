@@ -21,23 +21,23 @@ def list_actions(app: Flask) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("row", [
-    ["tests.core_actions:create_user", "module", "tests.core_actions"],
-    ["tests.core_actions:delete_user", "module", "tests.core_actions"],
-    ["tests.core_decorated:archive", "module", "tests.core_decorated"],
+    ["tests.core_actions:create_user", "module", "tests.core_actions", "-"],
+    ["tests.core_actions:delete_user", "module", "tests.core_actions", "-"],
+    ["tests.core_decorated:archive", "module", "tests.core_decorated", "-"],
     ["tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
-     "inline", "view", "show_post"],
+     "inline", "view", "show_post", "-"],
     ["tests.core_app:create_app.<locals>.show_post.<locals>.delete_post",
-     "inline", "view", "show_post"],
-    ["tests.core_app:members_home.<locals>.join", "inline", "view", "members.members_home"],
+     "inline", "view", "show_post", "-"],
+    ["tests.core_app:members_home.<locals>.join", "inline", "view", "members.members_home", "-"],
 ])
 def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> None:
     assert row in list_actions(app)
 
 
 @pytest.mark.parametrize("row", [
-    ["tests.core_kinds:Thing.get.<locals>.act", "inline", "view", "thing"],
+    ["tests.core_kinds:Thing.get.<locals>.act", "inline", "view", "thing", "-"],
     ["tests.core_kinds:create_app.<locals>.LocalThing.get.<locals>.act",
-     "inline", "view", "local_thing"],
+     "inline", "view", "local_thing", "-"],
 ])
 def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
     assert row in list_actions(create_kinds_app())
@@ -52,7 +52,7 @@ def test_leaves_out_what_is_not_marked(app: Flask, name: str) -> None:
 
 def test_prints_a_header_and_rows_sorted(app: Flask) -> None:
     lines = list_actions(app)
-    assert lines[0] == ["Action", "Kind", "Where"]
+    assert lines[0] == ["Action", "Kind", "Where", "Options"]
     assert set("".join(lines[1])) == {"-"}
     assert lines[2:] == sorted(lines[2:])
 

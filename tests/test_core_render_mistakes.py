@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
+from flask import render_template_string
 
 from flask_server_actions import ServerActionError
+from flask_server_actions import ServerActions
 from flask_server_actions.errors import UnmarkedFunction
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.errors import UnserializableValue
@@ -82,3 +85,16 @@ def test_a_view_wrapped_with_functools_wraps_keeps_its_actions(
     response = Page.get(create_app().test_client(), "/wrapped").form().submit(x="1")
     assert response.status_code == 303
     assert "saved 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("template", [
+    "{{ action(typo) }}", "{{ action.button(typo, 1) }}", "{{ action.form(typo) }}",
+    "{{ action.data(typo) }}",
+])
+def test_an_undefined_action_names_the_template_variable(template: str) -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "x"
+    ServerActions(app)
+    with app.test_request_context("/"), pytest.raises(
+            UnmarkedFunction, match=r"'typo' is undefined.*render_template\(\.\.\., typo="):
+        render_template_string(template)

@@ -9,6 +9,7 @@ import typing as t
 import uuid
 
 import pytest
+from werkzeug.local import LocalProxy
 
 from flask_server_actions.serialization import NotSerializable
 from flask_server_actions.serialization import Serializer
@@ -70,3 +71,45 @@ def test_bad_data_is_refused(serializer: Serializer, data: t.Any) -> None:
 def test_decode_refuses_what_json_cannot_hold(serializer: Serializer) -> None:
     with pytest.raises(ValueError, match="unexpected"):
         serializer.decode(object())
+
+
+class Point3(Point):
+    pass
+
+
+def test_a_subclass_of_a_registered_type_uses_its_registration(serializer: Serializer) -> None:
+    # The base's dump and load: a loader that needs the exact class reads it
+    # from the dumped data (as the SQLAlchemy integration does).
+    assert serializer.encode(Point3(5)) == {"#x": ["point", 5]}
+    assert serializer.loads(serializer.dumps([Point3(5), Point3(6)])) == [Point(5), Point(6)]
+
+
+def test_the_nearest_registered_base_wins(serializer: Serializer) -> None:
+    serializer.register(Point3, "point3", lambda p: -p.x, lambda x: Point3(-x))
+    assert serializer.encode(Point3(5)) == {"#x": ["point3", -5]}
+    assert serializer.encode(Point(5)) == {"#x": ["point", 5]}
+
+
+def test_a_registration_after_a_lookup_is_seen(serializer: Serializer) -> None:
+    class Local(Point):
+        pass
+
+    assert serializer.encode(Local(1)) == {"#x": ["point", 1]}
+    serializer.register(Local, "local", lambda p: p.x * 10, Local)
+    assert serializer.encode(Local(1)) == {"#x": ["local", 10]}
+
+
+def test_subclasses_of_builtin_types_are_still_refused(serializer: Serializer) -> None:
+    class Tally(dict):  # type: ignore[type-arg]
+        pass
+
+    with pytest.raises(NotSerializable):
+        serializer.encode(Tally())
+
+
+def test_a_proxy_is_written_as_the_object_it_stands_for(serializer: Serializer) -> None:
+    proxy = LocalProxy(lambda: Point(7))
+    assert serializer.encode({"who": proxy}) == {"who": {"#x": ["point", 7]}}
+    with pytest.raises(NotSerializable) as info:
+        serializer.encode(LocalProxy(lambda: object()))
+    assert type(info.value.value) is object

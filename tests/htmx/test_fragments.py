@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+import typing as t
 
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
+from flask import flash
+from flask import render_template
 from flask.testing import FlaskClient
 from jinja2 import DictLoader
 from werkzeug.test import TestResponse
 
+from flask_server_actions import ServerActions
 from flask_server_actions.errors import FragmentNotFound
 from flask_server_actions.fragments import render_block
 
@@ -180,3 +184,68 @@ def test_unreadable_token_answers_the_whole_page_with_the_input(client: FlaskCli
     if retargeted:
         assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
     assert STORE == []
+
+
+FLASH_LAYOUT = ('<ul id="messages">{% for m in get_flashed_messages() %}'
+                '<li class="flash">{{ m }}</li>{% endfor %}</ul>'
+                '{{ count_render() }}{% block main %}{% endblock %}')
+FLASH_PAGE = ('{% extends "layout.html" %}{% block main %}<div id="main">'
+              '{{ action.form(save, block="main", target="#main", oob=oob) }}'
+              '<button>Save</button></form></div>{% endblock %}'
+              '{% block messages %}<ul id="messages">{% for m in get_flashed_messages() %}'
+              '<li class="flash">{{ m }}</li>{% endfor %}</ul>{% endblock %}')
+
+
+def flash_app(oob: list[str]) -> tuple[FlaskClient, list[int]]:
+    """A page whose layout shows flashed messages, and an action that
+    flashes one; its form asks for the block ``main`` and ``oob``."""
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="flash tests", SERVER_ACTIONS_HTMX_SRC="/static/htmx.js")
+    app.jinja_loader = DictLoader({"layout.html": FLASH_LAYOUT, "page.html": FLASH_PAGE})
+    ServerActions(app)
+    renders: list[int] = []
+    app.jinja_env.globals["count_render"] = lambda: renders.append(1) or ""
+
+    @app.get("/")
+    def home() -> str:
+        def save(form: t.Any) -> None:
+            "use server"
+            flash("Saved.")
+
+        return render_template("page.html", save=save, oob=oob)
+
+    return app.test_client(), renders
+
+
+def test_a_message_flashed_by_an_action_reaches_the_next_page_if_the_part_omits_it() -> None:
+    client, renders = flash_app(oob=[])
+    page = Page.get(client, "/")
+    renders.clear()
+    response = page.form().submit(headers=HX)
+    assert response.status_code == 200
+    assert "Saved." not in response.get_data(as_text=True)
+    assert renders == []  # the page around the block was not rendered
+    assert Page.get(client, "/").text(".flash") == "Saved."
+
+
+def test_a_message_flashed_by_an_action_is_in_the_part_that_shows_it() -> None:
+    client, _ = flash_app(oob=["messages"])
+    response = Page.get(client, "/").form().submit(headers=HX)
+    html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in html.select("#messages[hx-swap-oob] .flash")] == ["Saved."]
+    assert Page.get(client, "/").text(".flash") == ""
+
+
+def test_an_apps_own_template_class_is_kept() -> None:
+    from jinja2 import Template
+
+    from flask_server_actions.fragments import FragmentTemplate
+
+    class Custom(Template):
+        pass
+
+    app = Flask(__name__)
+    app.jinja_env.template_class = Custom
+    ServerActions(app)
+    template_class = app.jinja_env.template_class
+    assert template_class.__mro__[1:3] == (FragmentTemplate, Custom)

@@ -91,11 +91,13 @@ def test_htmx_script_uses_a_configured_url_as_it_is(source: str) -> None:
     assert first(render(app, "{{ action.htmx_script() }}"), "script")["src"] == source
 
 
-@pytest.mark.parametrize("as_path", [False, True])
-def test_htmx_file_is_served_by_the_extension(tmp_path: pathlib.Path, as_path: bool) -> None:
+@pytest.mark.parametrize("given", ["relative", "path", "absolute string"])
+def test_htmx_file_is_served_by_the_extension(tmp_path: pathlib.Path, given: str) -> None:
     (tmp_path / "htmx.min.js").write_text("window.htmx = {};")
     source = tmp_path / "htmx.min.js"
-    app = create_app(SERVER_ACTIONS_HTMX_SRC=source if as_path else "htmx.min.js")
+    # An absolute path as a string (what os.path.join gives) names a file too.
+    app = create_app(SERVER_ACTIONS_HTMX_SRC={
+        "relative": "htmx.min.js", "path": source, "absolute string": str(source)}[given])
     app.root_path = str(tmp_path)
     src = first(render(app, "{{ action.htmx_script() }}"), "script")["src"]
     assert src == "/_server_actions/htmx.js"

@@ -1,0 +1,417 @@
+"""A test client for apps that use server actions.
+
+Tokens are the routing of an action post, so tests cannot switch them off:
+they submit what the page rendered, as a browser does. :class:`ActionClient`
+wraps Flask's test client to do that::
+
+    client = ActionClient(app)
+    page = client.get("/notes")
+    page = page.form(action="create_note").submit(title="Groceries")
+    assert page.status_code == 200 and "Groceries" in page
+
+A form is found by its ``id``, by the name of the action it (or one of its
+buttons) calls, or by the label of one of its buttons; it is submitted with
+JavaScript off: every successful control, the clicked button, an ``Origin``
+header, the client's cookies, and the ``303`` followed. :meth:`Page.call`
+calls an action as client code does (a JSON call with ``X-Server-Action``,
+from an element's ``data-server-action``). :attr:`Page.state` is the
+:class:`~flask_server_actions.ActionState` the page was rendered with.
+
+HTML is read with the standard library's :mod:`html.parser`.
+
+.. versionadded:: 0.2.0
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+from html.parser import HTMLParser
+from urllib.parse import urlencode
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
+
+from flask import request_finished
+from werkzeug.datastructures import MultiDict
+
+from .calls import HEADER
+from .errors import ServerActionError
+from .serialization import read_json
+from .state import ActionState
+from .state import current_state
+from .tokens import binding_tag
+from .tokens import open_token
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from werkzeug.test import TestResponse
+
+    from .extension import ServerActions
+
+_UNSENT_INPUTS = frozenset({"submit", "button", "reset", "image", "file"})
+
+
+@dataclass
+class _Control:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+    options: list[tuple[dict[str, str], str]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.attrs.get("name", "")
+
+    @property
+    def is_button(self) -> bool:
+        if self.tag == "button":
+            return self.attrs.get("type", "submit") == "submit"
+        return self.tag == "input" and self.attrs.get("type") in ("submit", "image")
+
+    @property
+    def label(self) -> str:
+        """A button's label: its text, or an input's value."""
+        return " ".join((self.text or self.attrs.get("value", "")).split())
+
+    def values(self) -> list[str]:
+        """What a browser sends for this control (buttons aside)."""
+        if "disabled" in self.attrs or not self.name:
+            return []
+        if self.tag == "textarea":
+            return [self.text[1:] if self.text.startswith("\n") else self.text]
+        if self.tag == "select":
+            chosen = [(attrs, text) for attrs, text in self.options if "selected" in attrs]
+            if not chosen and self.options and "multiple" not in self.attrs:
+                chosen = self.options[:1]
+            return [attrs.get("value", text.strip()) for attrs, text in chosen]
+        kind = self.attrs.get("type", "text")
+        if kind in ("checkbox", "radio"):
+            return [self.attrs.get("value", "on")] if "checked" in self.attrs else []
+        return [] if kind in _UNSENT_INPUTS else [self.attrs.get("value", "")]
+
+
+@dataclass
+class _FormNode:
+    attrs: dict[str, str]
+    controls: list[_Control] = field(default_factory=list)
+
+
+class _PageParser(HTMLParser):
+    """Collects forms with their controls, ``role="alert"`` paragraphs and
+    elements carrying ``data-server-action``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[_FormNode] = []
+        self.callables: list[dict[str, str]] = []
+        self.notices: list[str] = []
+        self._form: _FormNode | None = None
+        self._text: list[_Control] = []
+        self._select: _Control | None = None
+        self._notice: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if "data-server-action" in found:
+            self.callables.append(found)
+        if tag == "form":
+            self._form = _FormNode(found)
+            self.forms.append(self._form)
+        elif tag in ("input", "button", "textarea", "select"):
+            control = _Control(tag, found)
+            if self._form is not None:
+                self._form.controls.append(control)
+            if tag in ("button", "textarea"):
+                self._text.append(control)
+            elif tag == "select":
+                self._select = control
+        elif tag == "option" and self._select is not None:
+            self._select.options.append((found, ""))
+        if found.get("role") == "alert":
+            self._notice = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        if tag in ("button", "textarea") and self._text:
+            self._text.pop()
+        if tag == "p" and self._notice is not None:
+            self.notices.append(" ".join("".join(self._notice).split()))
+            self._notice = None
+
+    def handle_data(self, data: str) -> None:
+        for holder in self._text:
+            holder.text += data
+        if self._select is not None and self._select.options:
+            attrs, text = self._select.options[-1]
+            self._select.options[-1] = (attrs, text + data)
+        if self._notice is not None:
+            self._notice.append(data)
+
+
+class ActionClient:
+    """Opens pages of ``app`` and submits their actions as a browser does.
+
+    :param app: the app under test.
+    :param client: the Flask test client to use (one keeps the cookies, so
+        the session, across requests); default ``app.test_client()``.
+
+    A pytest fixture, in ``conftest.py``::
+
+        @pytest.fixture
+        def actions(app):
+            return ActionClient(app)
+    """
+
+    def __init__(self, app: Flask, client: FlaskClient | None = None) -> None:
+        self.app = app
+        #: The wrapped Flask test client.
+        self.client = client if client is not None else app.test_client()
+        server = app.config.get("SERVER_NAME") or "localhost"
+        #: The ``Origin`` header sent with every action, as a browser would.
+        self.origin = f"{app.config.get('PREFERRED_URL_SCHEME', 'http')}://{server}"
+        self._states: list[ActionState] = []
+        request_finished.connect(self._record_state, app)
+
+    def _record_state(self, sender: Flask, **_extra: object) -> None:
+        self._states.append(current_state())
+
+    def _request(self, method: str, url: str, **kwargs: t.Any) -> Page:
+        self._states.clear()
+        response = self.client.open(url, method=method, follow_redirects=True, **kwargs)
+        state = self._states[0] if self._states else ActionState()
+        return Page(self, response, state)
+
+    def get(self, url: str, **kwargs: t.Any) -> Page:
+        """Open the page at ``url`` (redirects followed)."""
+        return self._request("GET", url, **kwargs)
+
+    def action_of(self, token: str) -> str | None:
+        """The ``module:qualname`` of the action a token calls, if this
+        client's session may still use it."""
+        ext = t.cast("ServerActions", self.app.extensions["server_actions"])
+        config = self.app.config
+        with self.client.session_transaction() as session:
+            binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+        try:
+            opened = open_token(token, ext.keys(self.app),
+                                binding_tag(binding) if isinstance(binding, str) else None,
+                                int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+                                config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+        except ServerActionError:
+            return None
+        return opened.ref
+
+
+def _names(ref: str | None, action: str) -> bool:
+    """Whether ``ref`` (``module:qualname``) is the action called ``action``:
+    its name, its qualified name, or the whole reference."""
+    if ref is None:
+        return False
+    qualname = ref.partition(":")[2]
+    return action in (ref, qualname, qualname.rpartition(".")[2])
+
+
+class Page:
+    """A page the client opened or an action answered with.
+
+    ``"text" in page`` looks for text in the HTML.
+    """
+
+    def __init__(self, client: ActionClient, response: TestResponse,
+                 state: ActionState) -> None:
+        self.client = client
+        #: The last response (after redirects).
+        self.response = response
+        #: The :class:`~flask_server_actions.ActionState` of the request
+        #: that led here (empty after a successful action's redirect).
+        self.state = state
+        split = urlsplit(response.request.url)
+        #: The path and query of the page.
+        self.url = split.path + (f"?{split.query}" if split.query else "")
+        #: The HTML.
+        self.html = response.get_data(as_text=True)
+        self._parsed: _PageParser | None = None
+
+    @property
+    def status_code(self) -> int:
+        """The status of the last response (200 after a followed 303)."""
+        return self.response.status_code
+
+    @property
+    def redirects(self) -> list[int]:
+        """The statuses of the redirects followed to get here, e.g. ``[303]``."""
+        return [response.status_code for response in self.response.history]
+
+    @property
+    def notices(self) -> list[str]:
+        """The text of every ``role="alert"`` paragraph (``action.notice()``)."""
+        return self._parser.notices
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.html
+
+    @property
+    def _parser(self) -> _PageParser:
+        if self._parsed is None:
+            self._parsed = _PageParser()
+            self._parsed.feed(self.html)
+            self._parsed.close()
+        return self._parsed
+
+    def form(self, id: str | None = None, *, action: str | None = None,
+             button: str | None = None) -> Form:
+        """The form with this ``id``, or that calls ``action`` (by name, by
+        qualified name or ``module:qualname``; with a button for it, that
+        button is the one clicked), or that has a submit button labelled
+        ``button``. Without arguments, the page's only form.
+
+        :raises LookupError: no such form, or several without arguments.
+        """
+        parser = self._parser
+        for node in parser.forms:
+            if id is not None and node.attrs.get("id") != id:
+                continue
+            clicked: _Control | None = None
+            if action is not None:
+                clicked = next((control for control in node.controls if control.is_button
+                                and _names(self._ref(control.attrs.get("value")), action)),
+                               None)
+                own = next((control for control in node.controls
+                            if control.name == "__action"), None)
+                if clicked is None and (own is None
+                                        or not _names(self._ref(own.attrs.get("value")), action)):
+                    continue
+            if button is not None:
+                clicked = next((control for control in node.controls if control.is_button
+                                and control.label == button), None)
+                if clicked is None:
+                    continue
+            if id is None and action is None and button is None and len(parser.forms) > 1:
+                raise LookupError(f"{self.url} has {len(parser.forms)} forms: say which one"
+                                  " with id=, action= or button=.")
+            return Form(self, node, clicked)
+        wanted = ", ".join(f"{key}={value!r}" for key, value in
+                           (("id", id), ("action", action), ("button", button)) if value)
+        raise LookupError(f"No form with {wanted or 'anything'} on {self.url}"
+                          f" (status {self.status_code}).")
+
+    def _ref(self, token: str | None) -> str | None:
+        return self.client.action_of(token) if token else None
+
+    def call(self, action: str, *args: object) -> CallResult:
+        """Call ``action`` as client code does, from the element whose
+        ``data-server-action`` token calls it: a JSON ``POST`` of ``args``
+        with the token in ``X-Server-Action``.
+
+        :raises LookupError: no element on the page calls ``action``.
+        """
+        for attrs in self._parser.callables:
+            token = attrs["data-server-action"]
+            if _names(self._ref(token), action):
+                url = urljoin(self.url, attrs.get("data-server-action-url") or self.url)
+                response = self.client.client.post(
+                    url, json=list(args),
+                    headers={HEADER: token, "Origin": self.client.origin})
+                return CallResult(self.client, response)
+        raise LookupError(f"No element with data-server-action for {action!r} on {self.url}.")
+
+
+class Form:
+    """A form of a :class:`Page`, to fill and submit."""
+
+    def __init__(self, page: Page, node: _FormNode, clicked: _Control | None) -> None:
+        self.page = page
+        self._node = node
+        self._clicked = clicked
+        self._filled: dict[str, list[str]] = {}
+
+    @property
+    def fields(self) -> MultiDict[str, str]:
+        """What submitting the form now would send (buttons aside)."""
+        data: MultiDict[str, str] = MultiDict()
+        done: set[str] = set()
+        for control in self._node.controls:
+            name = control.name
+            if name in self._filled:
+                if name not in done:
+                    done.add(name)
+                    for value in self._filled[name]:
+                        data.add(name, value)
+                continue
+            for value in control.values():
+                data.add(name, value)
+        return data
+
+    def fill(self, **values: str | bool | t.Sequence[str]) -> Form:
+        """Set fields by name: text, ``True``/``False`` to tick or untick a
+        checkbox, a list for several values.
+
+        :raises LookupError: the form has no field of that name.
+        """
+        names = {control.name for control in self._node.controls
+                 if control.name and not control.is_button}
+        for name, value in values.items():
+            if name not in names:
+                raise LookupError(f"The form has no field {name!r}; its fields:"
+                                  f" {', '.join(sorted(names))}.")
+            if value is True:
+                checkbox = next(control for control in self._node.controls
+                                if control.name == name)
+                self._filled[name] = [checkbox.attrs.get("value", "on")]
+            elif value is False:
+                self._filled[name] = []
+            else:
+                self._filled[name] = [value] if isinstance(value, str) else list(value)
+        return self
+
+    def submit(self, button: str | None = None, **values: str | bool | t.Sequence[str]) -> Page:
+        """Fill ``values``, click ``button`` (by label; default the button
+        the form was found by, else its first submit button) and follow the
+        answer's redirects.
+        """
+        self.fill(**values)
+        buttons = [control for control in self._node.controls if control.is_button]
+        clicked = self._clicked if button is None else next(
+            (control for control in buttons
+             if control.label == button), None)
+        if button is not None and clicked is None:
+            raise LookupError(f"The form has no button labelled {button!r}.")
+        if clicked is None and buttons:
+            clicked = buttons[0]
+        data = self.fields
+        attrs = clicked.attrs if clicked is not None else {}
+        if clicked is not None and clicked.name:
+            data.add(clicked.name, clicked.attrs.get("value", ""))
+        url = urljoin(self.page.url, attrs.get("formaction") or self._node.attrs.get("action")
+                      or self.page.url)
+        method = (attrs.get("formmethod") or self._node.attrs.get("method") or "get").upper()
+        client = self.page.client
+        if method == "GET":
+            return client.get(f"{url.partition('?')[0]}?{urlencode(list(data.items(multi=True)))}")
+        return client._request("POST", url, data=data, headers={"Origin": client.origin})
+
+
+class CallResult:
+    """The answer to :meth:`Page.call`."""
+
+    def __init__(self, client: ActionClient, response: TestResponse) -> None:
+        #: The response.
+        self.response = response
+        #: Its status: 200 when the action ran, 422 when it failed or was stale.
+        self.status_code = response.status_code
+        data: t.Any = read_json(response.get_data(as_text=True)) if response.is_json else None
+        failed = self.status_code >= 400 and isinstance(data, dict)
+        #: The ``error`` message of a failed call.
+        self.error: str | None = data.get("error") if failed else None
+        #: The value the action returned, as client code receives it.
+        self.value: t.Any = None
+        if not failed and data is not None:
+            ext = t.cast("ServerActions", client.app.extensions["server_actions"])
+            with client.app.app_context():
+                self.value = ext.serializer.decode(data)
