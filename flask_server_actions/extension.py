@@ -61,6 +61,9 @@ _CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-
 _HOOKS = "server_actions.before_action"
 _SERIALIZER = "server_actions.serializer"
 
+#: A registered type: the class, its name, ``dump`` and ``load``.
+_Registration = tuple[type, str, t.Callable[[t.Any], t.Any], t.Callable[[t.Any], t.Any]]
+
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
 R = t.TypeVar("R", bound=t.Callable[[], t.Any])
@@ -96,8 +99,7 @@ class ServerActions:
 
     def __init__(self, app: Flask | None = None, store: ActionStore | None = None) -> None:
         self._serializer = Serializer()
-        self._types: list[tuple[type, str, t.Callable[[t.Any], t.Any],
-                                t.Callable[[t.Any], t.Any]]] = []
+        self._types: list[_Registration] = []
         #: The hooks registered with :meth:`before_action` for every app,
         #: in order (an app's own are in its ``app.extensions``).
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
@@ -188,16 +190,20 @@ class ServerActions:
         .. versionchanged:: 0.2.0
             Registered in an app context, the type is the app's own.
         """
-        registration = (cls, name or cls.__qualname__, dump, load)
+        self._register((cls, name or cls.__qualname__, dump, load))
+
+    def _register(self, registration: _Registration, again: bool = False) -> None:
+        """Register a type for the app of the current context, else for
+        every app; ``again`` lets it replace one registered for every app."""
         if has_app_context():
             app = current_app._get_current_object()  # type: ignore[attr-defined]
-            own = app.extensions.get(_SERIALIZER)
-            if own is None:
-                own = app.extensions[_SERIALIZER] = _AppSerializer(Serializer())
+            if _SERIALIZER not in app.extensions:
+                app.extensions[_SERIALIZER] = _AppSerializer(Serializer())
             self.serializer.register(*registration)  # after the types for every app
             return
+        cls = registration[0]
         for known in self._types:
-            if known[0] is cls and known[2:] != registration[2:]:
+            if known[0] is cls and known[2:] != registration[2:] and not again:
                 raise DuplicateRegistration(
                     f"The type {cls.__qualname__} is registered for every app a second time,"
                     " with other functions. Registered in an app factory, a type serves"
@@ -293,8 +299,10 @@ class ServerActions:
         from .models import SQLAlchemyRows  # SQLAlchemy is an optional extra
 
         rows = SQLAlchemyRows(session, base)
-        # As any type: an app factory registers it in each app's context.
-        self.register_type(base, rows.dump, rows.load, name)
+        # Per app in an app context; else for every app, again for each app a
+        # factory makes: the session (Flask-SQLAlchemy's db.session) is
+        # usually the one object that serves every app.
+        self._register((base, name, rows.dump, rows.load), again=True)
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:

@@ -97,3 +97,18 @@ def test_types_for_every_app_serve_an_app_with_its_own_whenever_registered() -> 
     assert shared.serializer.decode(shared.serializer.encode(range(2, 5))) == range(2, 5)
     with pytest.raises(TypeError):
         shared.serializer.encode(1j)
+
+
+def test_sqlalchemy_rows_set_up_by_a_factory_for_every_app_are_no_error() -> None:
+    # Flask-SQLAlchemy's db.session serves every app: registering it again
+    # for each app the factory makes replaces the registration.
+    from sqlalchemy.orm import DeclarativeBase
+    from sqlalchemy.orm import Session
+
+    class Base(DeclarativeBase):
+        pass
+
+    shared = ServerActions()
+    for _ in range(2):
+        shared.init_app(Flask(__name__))
+        shared.use_sqlalchemy(Session(), Base)
