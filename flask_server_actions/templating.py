@@ -11,6 +11,7 @@ from jinja2 import Undefined
 from markupsafe import Markup
 from markupsafe import escape
 
+from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
 from .closures import reference
@@ -151,14 +152,19 @@ class ActionHelper:
 
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
-        """The bare token, for custom markup or client code."""
+        """The bare token of a form action, for custom markup (client code
+        calls an action with a token of :meth:`data`)."""
+        fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
+        return self._mint(fn, args, fragment.options() if fragment else None)
+
+    def _mint(self, fn: t.Callable[..., t.Any], args: t.Sequence[object],
+              extra: t.Mapping[str, t.Any] | None) -> str:
         if isinstance(fn, Undefined):  # a typo, or a name not passed to the template
             name = fn._undefined_name
             raise UnmarkedFunction(
                 f"The action given to the template is undefined: {name!r} is undefined."
                 f" Pass it to the template: render_template(..., {name}={name}).")
-        fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
-        token = mint(self._ext, fn, args, fragment.options() if fragment else None)
+        token = mint(self._ext, fn, args, extra)
         # A page without a route (an error page) has no view to guard it.
         rule = request.url_rule
         if rule is not None:
@@ -171,7 +177,7 @@ class ActionHelper:
         passes to ``serverActions.call(element, [args])`` (see
         :meth:`client_script`)."""
         return Markup('data-server-action="{}" data-server-action-url="{}"').format(
-            self.token(fn, *args), page_of_request())
+            self._mint(fn, args, {CALL_OPTION: 1}), page_of_request())
 
     def htmx_script(self, config: bool = True) -> Markup:
         """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
