@@ -166,7 +166,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
-        for undo in t.cast("ServerActions", app.extensions["server_actions"]).before_rerender_funcs:
+        for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
             undo()
     if calls.is_json_call():
         return calls.failure(state, status)

@@ -59,6 +59,7 @@ _CDN_CACHE_HEADERS = ("Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-
 
 #: Keys of an app's own hooks and types in ``app.extensions``.
 _HOOKS = "server_actions.before_action"
+_RERENDER_HOOKS = "server_actions.before_rerender"
 _SERIALIZER = "server_actions.serializer"
 
 #: A registered type: the class, its name, ``dump`` and ``load``.
@@ -273,11 +274,25 @@ class ServerActions:
                 get_db().rollback()
 
         :meth:`use_sqlalchemy` registers its session's rollback here.
+        Registered in an app context, the function is the app's own, as for
+        :meth:`before_action`.
 
         .. versionadded:: 0.2.0
         """
-        self.before_rerender_funcs.append(fn)
+        if has_app_context():
+            current_app.extensions.setdefault(_RERENDER_HOOKS, []).append(fn)
+        else:
+            self.before_rerender_funcs.append(fn)
         return fn
+
+    def rerender_hooks(self, app: Flask) -> list[t.Callable[[], t.Any]]:
+        """The :meth:`before_rerender` functions that run for ``app``: those
+        for every app, then its own.
+
+        .. versionadded:: 0.2.0
+        """
+        own = app.extensions.get(_RERENDER_HOOKS)
+        return [*self.before_rerender_funcs, *own] if own else self.before_rerender_funcs
 
     def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
         """Let rows of the classes mapped on ``base`` (and their subclasses)
@@ -303,6 +318,10 @@ class ServerActions:
         # factory makes: the session (Flask-SQLAlchemy's db.session) is
         # usually the one object that serves every app.
         self._register((base, name, rows.dump, rows.load), again=True)
+        if not has_app_context():  # replace the rollback an earlier app added
+            self.before_rerender_funcs[:] = [
+                undo for undo in self.before_rerender_funcs
+                if getattr(getattr(undo, "__self__", None), "base", None) is not base]
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:

@@ -112,3 +112,41 @@ def test_sqlalchemy_rows_set_up_by_a_factory_for_every_app_are_no_error() -> Non
     for _ in range(2):
         shared.init_app(Flask(__name__))
         shared.use_sqlalchemy(Session(), Base)
+    # ... and its rollback runs once per re-render, not once per app made.
+    assert len(shared.before_rerender_funcs) == 1
+
+
+def test_rerender_hooks_registered_in_an_app_context_are_that_apps_own() -> None:
+    shared = ServerActions()
+    first, second = Flask(__name__), Flask(__name__)
+    calls: list[str] = []
+    for name, app in (("first", first), ("second", second)):
+        shared.init_app(app)
+        with app.app_context():
+            shared.before_rerender(lambda name=name: calls.append(name))
+
+    def everywhere() -> None:
+        calls.append("every app")
+
+    shared.before_rerender(everywhere)
+    for hook in shared.rerender_hooks(second):
+        hook()
+    assert calls == ["every app", "second"]
+
+
+def test_sqlalchemy_rows_set_up_in_an_app_context_roll_back_that_app_only() -> None:
+    from sqlalchemy.orm import DeclarativeBase
+    from sqlalchemy.orm import Session
+
+    class Base(DeclarativeBase):
+        pass
+
+    shared = ServerActions()
+    app, other = Flask(__name__), Flask(__name__)
+    shared.init_app(app)
+    shared.init_app(other)
+    with app.app_context():
+        shared.use_sqlalchemy(Session(), Base)
+    assert shared.before_rerender_funcs == []
+    assert len(shared.rerender_hooks(app)) == 1
+    assert shared.rerender_hooks(other) == []
