@@ -11,16 +11,27 @@ with the status a form would get (422 for a failed or stale call).
 
 The extension serves a small script for this (see :mod:`.client`);
 ``serverActions.call(button, [args])`` returns a promise of the value.
+
+A call does only what its token was minted for: only a token minted for
+calls (:meth:`action.data() <.templating.ActionHelper.data>`) is accepted,
+so a form's token cannot feed JSON into a form parameter; sent values never
+fill a parameter whose default travels sealed in the token (``row_id=row.id``
+in a view); and a body that is not a JSON array (or object, for a WTForms
+action), or nested deeper than ``SERVER_ACTIONS_MAX_DEPTH``, is a 400. Every
+4xx answer to a call is JSON, ``{"error": message}``.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import typing as t
 
+from flask import current_app
 from flask import request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from .errors import BadActionArguments
@@ -31,6 +42,9 @@ from .serialization import TooDeep
 if t.TYPE_CHECKING:
     from .serialization import Serializer
     from .state import ActionState
+    from .tokens import ActionToken
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 #: The request header carrying the token of a JSON call.
 HEADER = "X-Server-Action"
@@ -38,6 +52,8 @@ HEADER = "X-Server-Action"
 # environ entry (EnvironHeaders has no index), and this is asked several
 # times per request, for every request.
 _ENVIRON_KEY = "HTTP_" + HEADER.upper().replace("-", "_")
+#: The token option sealed into tokens minted for calls (``action.data``).
+OPTION = "call"
 
 
 def is_json_call() -> bool:
@@ -50,14 +66,68 @@ def call_token() -> str:
     return request.headers.get(HEADER, "")
 
 
+def check_token(token: ActionToken) -> None:
+    """Refuse a call whose token was minted for a form, not for calls.
+
+    :raises BadActionArguments: the current request is a call and ``token``
+        was not minted by ``action.data()``.
+    """
+    if is_json_call() and not token.options.get(OPTION):
+        raise BadActionArguments(
+            f"the token of {token.ref} was minted for a form, not for calls; put the"
+            " action on the element with action.data() to call it from client code")
+
+
+def answers_errors_in_json(run: F) -> F:
+    """Decorate the action runner so that a call refused with a 4xx error
+    (a bad token, another origin, a check saying no) gets ``{"error":
+    message}`` as JSON, as its other failures do. The error is still
+    raised, so the app's error handlers see it."""
+
+    @functools.wraps(run)
+    def run_answering_json(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        try:
+            return run(*args, **kwargs)
+        except HTTPException as error:
+            if (is_json_call() and error.response is None and error.code is not None
+                    and 400 <= error.code < 500):
+                error.response = BaseResponse(json.dumps({"error": error.description}),
+                                              error.code, mimetype="application/json")
+            raise
+
+    return t.cast(F, run_answering_json)
+
+
+def _too_deep(value: object, limit: int) -> bool:
+    # A loop, not recursion: the body is the client's.
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (list, dict)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def _sent(default: object) -> t.Any:
     if request.mimetype and not request.is_json:
         raise BadActionArguments("a call sends its arguments as application/json")
     body = request.get_data(cache=True)
+    if not body:
+        return default
     try:
-        return json.loads(body) if body else default
-    except ValueError as error:
+        sent = json.loads(body)
+    except ValueError as error:  # also bytes that are not UTF-8, too long integers
         raise BadActionArguments(f"the body is not JSON: {error}") from None
+    except RecursionError:
+        raise BadActionArguments("the body is nested too deeply") from None
+    limit = current_app.config["SERVER_ACTIONS_MAX_DEPTH"]
+    if _too_deep(sent, limit):
+        raise BadActionArguments(
+            f"the body is nested more than {limit} levels deep (SERVER_ACTIONS_MAX_DEPTH)")
+    return sent
 
 
 def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.Any]:
@@ -65,10 +135,12 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
     ``fn``'s signature.
 
     The sent ones are plain JSON: they come from the client, so they are
-    never decoded into registered types (which could load any row).
+    never decoded into registered types (which could load any row). They
+    never fill a parameter whose default was sealed in the token: the
+    defaults of a function defined in a view (``row_id=row.id``).
 
-    :raises BadActionArguments: the body is not a JSON array, or ``fn``
-        cannot take that many arguments.
+    :raises BadActionArguments: the body is not a JSON array, ``fn``
+        cannot take that many arguments, or one would fill a sealed default.
     """
     sent = _sent([])
     if not isinstance(sent, list):
@@ -80,7 +152,21 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
         raise BadActionArguments(
             f"{getattr(fn, '__name__', 'the action')}() cannot be called with"
             f" {len(sent)} argument(s) after {len(bound)} bound one(s): {error}") from None
+    # rebuild() names a function defined in a view by its full qualified name.
+    if "<locals>" in getattr(fn, "__qualname__", ""):
+        _check_sealed_defaults(fn, len(bound), len(args))
     return args
+
+
+def _check_sealed_defaults(fn: t.Callable[..., t.Any], start: int, end: int) -> None:
+    positional = [
+        parameter for parameter in inspect.signature(fn).parameters.values()
+        if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
+    for parameter in positional[start:end]:
+        if parameter.default is not parameter.empty:
+            raise BadActionArguments(
+                f"{fn.__name__}() has its {parameter.name!r} sealed in the token as a"
+                " default; a call sends only the parameters without one")
 
 
 def fields() -> MultiDict[str, t.Any]:

@@ -55,6 +55,9 @@ class ActionTarget:
     #: Whether the action takes the form data after its bound arguments.
     positional: int
     takes_varargs: bool
+    #: The code of the function or class body an inline action is defined
+    #: in, where its decorators are; ``None`` for module-level actions.
+    parent: types.CodeType | None = None
 
     @property
     def name(self) -> str:
@@ -157,7 +160,7 @@ def _resolve(ref: str) -> ActionTarget:
         if not is_marked_code(obj, parent):
             raise ResolveError(f"{ref} is not marked in its code: no \"use server\" docstring,"
                                " no @server_action directly above its def")
-        return _target(ref, module, obj, None)
+        return _target(ref, module, obj, None, parent)
     function = t.cast(t.Callable[..., t.Any], getattr(obj, "__func__", obj))
     plain = inspect.unwrap(function)
     if not isinstance(plain, types.FunctionType):
@@ -168,9 +171,10 @@ def _resolve(ref: str) -> ActionTarget:
 
 
 def _target(ref: str, module: types.ModuleType, code: types.CodeType,
-            function: t.Callable[..., t.Any] | None) -> ActionTarget:
+            function: t.Callable[..., t.Any] | None,
+            parent: types.CodeType | None = None) -> ActionTarget:
     return ActionTarget(ref, module, code, function, code.co_argcount,
-                        bool(code.co_flags & inspect.CO_VARARGS))
+                        bool(code.co_flags & inspect.CO_VARARGS), parent)
 
 
 _cache: dict[str, ActionTarget] = {}

@@ -14,7 +14,6 @@ browser must never post the token again) and become htmx headers for htmx.
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 import typing as t
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from . import calls
 from . import fragments
+from . import logs
 from . import signals
 from .closures import ResolveError
 from .closures import check_call
@@ -53,6 +53,7 @@ from .forms import load_form_class
 from .forms import show_error
 from .fragments import Fragment
 from .guards import guard
+from .guards import throttle
 from .htmx import client_location_of
 from .htmx import htmx
 from .htmx import redirect_for_htmx
@@ -71,8 +72,6 @@ if t.TYPE_CHECKING:
 
     from .extension import ServerActions
     from .tokens import ActionToken
-
-logger = logging.getLogger("flask_server_actions")
 
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
 _G_OPENED = "_server_actions_opened"
@@ -102,6 +101,7 @@ def form_data() -> CombinedMultiDict[str, t.Any]:
     return CombinedMultiDict([fields, request.files])
 
 
+@calls.answers_errors_in_json
 def open_submission(ext: ServerActions) -> None:
     """Check an action post before any hook of the app runs: its origin, its
     token, and that the token was minted by the page it is posted to.
@@ -126,8 +126,9 @@ def open_submission(ext: ServerActions) -> None:
             int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
             config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
     except BadActionToken as error:
-        logger.warning("Refused an action post to %r: %s", request.path, error.reason)
         signals.refused(app, "", error.reason)
+        throttle(ext, app)
+        logs.warning("Refused an action post to %r: %s", request.path, error.reason)
         raise
     except StaleSubmission as error:
         opened = error
@@ -136,10 +137,11 @@ def open_submission(ext: ServerActions) -> None:
         here = request.script_root + request.path
         page = token.page.partition("?")[0]
         if page != here:
-            logger.warning("Refused an action post to %r: its token is of the page %r",
-                           here, page)
+            logs.warning("Refused an action post to %r: its token is of the page %r",
+                         here, page)
             signals.refused(app, token.ref, f"token of the page {page!r}")
             raise PageMismatch(f"token of {page!r} posted to {here!r}")
+        calls.check_token(token)
     if "csrf" in app.extensions:
         _satisfy_csrf_protect()
     setattr(g, _G_OPENED, opened)
@@ -164,7 +166,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
-        for undo in t.cast("ServerActions", app.extensions["server_actions"]).before_rerender_funcs:
+        for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
             undo()
     if calls.is_json_call():
         return calls.failure(state, status)
@@ -287,7 +289,7 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
         return response
     assert location is not None
     if not safe_location(location, allowed):
-        logger.warning("Refused an action's redirect to %r", location)
+        logs.warning("Refused an action's redirect to %r", location)
         return app.make_response(app.handle_user_exception(UnsafeRedirect(location)))
     if client is not None:
         return response if htmx else redirect(location, 303)
@@ -304,6 +306,7 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     return response
 
 
+@calls.answers_errors_in_json
 def run_action(ext: ServerActions) -> ResponseReturnValue:
     """Handle the current action post, once the page's hooks and its view's
     decorators have let it through."""
@@ -311,7 +314,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
     state = ActionState()
     if isinstance(opened, StaleSubmission):
-        logger.info("Stale action post to %r: %s", request.path, opened.reason)
+        logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice)
         if opened.token is not None:
@@ -332,7 +335,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
-        logger.info("Stale action post to %r: %s", request.path, error)
+        logs.info("Stale action post to %r: %s", request.path, error)
         signals.refused(app, token.ref, str(error))
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
@@ -343,7 +346,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
-        logger.info("Refused an action post to %r: %s", request.path, error.reason)
+        logs.info("Refused an action post to %r: %s", request.path, error.reason)
         signals.refused(app, token.ref, error.reason)
         state.notice = error.notice
         state.form = _unchecked_form(token)

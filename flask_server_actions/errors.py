@@ -27,6 +27,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.exceptions import UnprocessableEntity
 
 if t.TYPE_CHECKING:
@@ -74,6 +75,14 @@ class UnresolvableAction(ServerActionError, TypeError):
     :func:`functools.wraps`.
     """
 
+
+class DuplicateRegistration(ServerActionError, ValueError):
+    """A hook or type for every app was registered again, as an app factory
+    does each time it runs: register it inside ``with app.app_context():``
+    to make it that app's own, or once at import time.
+
+    .. versionadded:: 0.2.0
+    """
 
 class UnguardedView(ServerActionError, TypeError):
     """A page's view has a decorator that cannot be run around its actions.
@@ -123,6 +132,24 @@ class CrossOriginAction(ServerActionError, Forbidden):
         super().__init__()
         #: The ``Origin`` (or ``Referer``) that was refused.
         self.origin = origin
+
+
+class TooManyRefusals(ServerActionError, TooManyRequests):
+    """The client sent more tokens that do not open than
+    ``SERVER_ACTIONS_THROTTLE`` allows in its window (429).
+
+    Only its posts with such tokens are answered so, until the window ends;
+    its valid posts still run.
+    """
+
+    description = "Too many invalid form submissions. Please wait and try again later."
+
+    def __init__(self, client: str = "", window: int = 0) -> None:
+        super().__init__(retry_after=window or None)
+        #: The address (an IPv6 one as its /64 network) that was throttled.
+        self.client = client
+        #: The window in seconds, sent as ``Retry-After``.
+        self.window = window
 
 
 class StaleSubmission(ServerActionError, UnprocessableEntity):
@@ -329,6 +356,7 @@ __all__: t.Sequence[str] = [
     "AlreadySubmitted",
     "BadActionToken",
     "CrossOriginAction",
+    "DuplicateRegistration",
     "ExpiredToken",
     "FragmentNotFound",
     "MissingHtmxSource",
@@ -340,6 +368,7 @@ __all__: t.Sequence[str] = [
     "SessionEnded",
     "StaleSubmission",
     "TokenTooLarge",
+    "TooManyRefusals",
     "UnmarkedFunction",
     "UnresolvableAction",
     "UnsafeRedirect",

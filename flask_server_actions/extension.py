@@ -8,6 +8,7 @@ import typing as t
 import click
 from flask import Flask
 from flask import current_app
+from flask import has_app_context
 from flask import request
 from flask import session
 from flask.cli import AppGroup
@@ -18,6 +19,7 @@ from .client import make_blueprint
 from .dispatch import checked_answer
 from .dispatch import open_submission
 from .dispatch import run_action
+from .errors import DuplicateRegistration
 from .fragments import use_fragment_templates
 from .guards import ActionCall
 from .htmx import htmx
@@ -53,11 +55,28 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
+    "SERVER_ACTIONS_THROTTLE": "20/60",
 }
+
+#: Keys of an app's own hooks and types in ``app.extensions``.
+_HOOKS = "server_actions.before_action"
+_RERENDER_HOOKS = "server_actions.before_rerender"
+_SERIALIZER = "server_actions.serializer"
+
+#: A registered type: the class, its name, ``dump`` and ``load``.
+_Registration = tuple[type, str, t.Callable[[t.Any], t.Any], t.Callable[[t.Any], t.Any]]
 
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
 R = t.TypeVar("R", bound=t.Callable[[], t.Any])
+
+
+class _AppSerializer:
+    """An app's own serializer, and how many of the types for every app it has."""
+
+    def __init__(self, serializer: Serializer) -> None:
+        self.serializer = serializer
+        self.replayed = 0
 
 
 class ServerActions:
@@ -81,9 +100,10 @@ class ServerActions:
     """
 
     def __init__(self, app: Flask | None = None, store: ActionStore | None = None) -> None:
-        #: Writes and reads captured values; see :meth:`register_type`.
-        self.serializer = Serializer()
-        #: The hooks registered with :meth:`before_action`, in order.
+        self._serializer = Serializer()
+        self._types: list[_Registration] = []
+        #: The hooks registered with :meth:`before_action` for every app,
+        #: in order (an app's own are in its ``app.extensions``).
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
         #: The hooks registered with :meth:`before_rerender`, in order.
         self.before_rerender_funcs: list[t.Callable[[], t.Any]] = []
@@ -129,6 +149,21 @@ class ServerActions:
         app.cli.add_command(_cli)
         end_tokens_on_login_change(app)
 
+    @property
+    def serializer(self) -> Serializer:
+        """Writes and reads captured values for the current app: with the
+        types registered for every app and, in an app that registered its
+        own (see :meth:`register_type`), those."""
+        if has_app_context():
+            own = t.cast("_AppSerializer | None", current_app.extensions.get(_SERIALIZER))
+            if own is not None:
+                # Types registered for every app after this app's own.
+                for registration in self._types[own.replayed:]:
+                    own.serializer.register(*registration)
+                own.replayed = len(self._types)
+                return own.serializer
+        return self._serializer
+
     def register_type(self, cls: type[T], dump: t.Callable[[T], t.Any],
                       load: t.Callable[[t.Any], T], name: str | None = None) -> None:
         """Let values of ``cls`` be captured by actions and bound to them.
@@ -142,12 +177,42 @@ class ServerActions:
         ``load`` runs before the action and may ``abort(404)`` for a row
         deleted since the page was shown.
 
+        Called in an app context (``with app.app_context():`` in an app
+        factory), the type is that app's own; else it is for every app the
+        extension serves, and registering the same type again with other
+        functions (as a factory would, for each app) is an error.
+
         :param name: the name written into tokens; defaults to the class's
             qualified name. Keep it stable across deploys: a token naming a
             type no longer registered shows the page again with the input
             and a notice (422) instead of running.
+        :raises DuplicateRegistration: ``cls`` is registered for every app
+            with other functions already.
+
+        .. versionchanged:: 0.2.0
+            Registered in an app context, the type is the app's own.
         """
-        self.serializer.register(cls, name or cls.__qualname__, dump, load)
+        self._register((cls, name or cls.__qualname__, dump, load))
+
+    def _register(self, registration: _Registration, again: bool = False) -> None:
+        """Register a type for the app of the current context, else for
+        every app; ``again`` lets it replace one registered for every app."""
+        if has_app_context():
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            if _SERIALIZER not in app.extensions:
+                app.extensions[_SERIALIZER] = _AppSerializer(Serializer())
+            self.serializer.register(*registration)  # after the types for every app
+            return
+        cls = registration[0]
+        for known in self._types:
+            if known[0] is cls and known[2:] != registration[2:] and not again:
+                raise DuplicateRegistration(
+                    f"The type {cls.__qualname__} is registered for every app a second time,"
+                    " with other functions. Registered in an app factory, a type serves"
+                    " every app: register it inside `with app.app_context():` to make it"
+                    " the app's own, or once at import time.")
+        self._types.append(registration)
+        self._serializer.register(*registration)
 
     def before_action(self, fn: C) -> C:
         """Register a check that runs before every action, after the app's
@@ -162,9 +227,42 @@ class ServerActions:
             def members_only(call):
                 if not current_user.is_authenticated:
                     abort(401)
+
+        Registered at import time, a check runs for every app the extension
+        serves. Registered in an app context (``with app.app_context():`` in
+        an app factory), it runs for that app only, after those for every
+        app. Registering the same function for every app twice (as a factory
+        without an app context would, once per app) is an error.
+
+        :raises DuplicateRegistration: ``fn``'s code is registered for every
+            app already.
+
+        .. versionchanged:: 0.2.0
+            Registered in an app context, the check is the app's own.
         """
+        if has_app_context():
+            current_app.extensions.setdefault(_HOOKS, []).append(fn)
+            return fn
+        code = getattr(fn, "__code__", None)
+        if code is not None and any(
+                getattr(known, "__code__", None) is code for known in self.before_action_funcs):
+            raise DuplicateRegistration(
+                f"The check {getattr(fn, '__qualname__', fn)!r} is registered with"
+                " before_action() for every app a second time. Registered in an app"
+                " factory, a check runs for every app the extension serves: register it"
+                " inside `with app.app_context():` to make it the app's own, or once at"
+                " import time.")
         self.before_action_funcs.append(fn)
         return fn
+
+    def checks(self, app: Flask) -> list[t.Callable[[ActionCall], t.Any]]:
+        """The :meth:`before_action` checks that run for ``app``: those for
+        every app, then its own.
+
+        .. versionadded:: 0.2.0
+        """
+        own = app.extensions.get(_HOOKS)
+        return [*self.before_action_funcs, *own] if own else self.before_action_funcs
 
     def before_rerender(self, fn: R) -> R:
         """Register a function called with no arguments before a page is
@@ -177,11 +275,25 @@ class ServerActions:
                 get_db().rollback()
 
         :meth:`use_sqlalchemy` registers its session's rollback here.
+        Registered in an app context, the function is the app's own, as for
+        :meth:`before_action`.
 
         .. versionadded:: 0.2.0
         """
-        self.before_rerender_funcs.append(fn)
+        if has_app_context():
+            current_app.extensions.setdefault(_RERENDER_HOOKS, []).append(fn)
+        else:
+            self.before_rerender_funcs.append(fn)
         return fn
+
+    def rerender_hooks(self, app: Flask) -> list[t.Callable[[], t.Any]]:
+        """The :meth:`before_rerender` functions that run for ``app``: those
+        for every app, then its own.
+
+        .. versionadded:: 0.2.0
+        """
+        own = app.extensions.get(_RERENDER_HOOKS)
+        return [*self.before_rerender_funcs, *own] if own else self.before_rerender_funcs
 
     def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
         """Let rows of the classes mapped on ``base`` (and their subclasses)
@@ -203,7 +315,14 @@ class ServerActions:
         from .models import SQLAlchemyRows  # SQLAlchemy is an optional extra
 
         rows = SQLAlchemyRows(session, base)
-        self.serializer.register(base, name, rows.dump, rows.load)
+        # Per app in an app context; else for every app, again for each app a
+        # factory makes: the session (Flask-SQLAlchemy's db.session) is
+        # usually the one object that serves every app.
+        self._register((base, name, rows.dump, rows.load), again=True)
+        if not has_app_context():  # replace the rollback an earlier app added
+            self.before_rerender_funcs[:] = [
+                undo for undo in self.before_rerender_funcs
+                if getattr(getattr(undo, "__self__", None), "base", None) is not base]
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:

@@ -15,30 +15,46 @@ Checks run first so that a refused request does not use up the token. The
 store is consulted for one-time actions only, so other actions never pay a
 round trip to it.
 
+A client that keeps sending tokens that do not open is throttled
+(:func:`throttle`), counted in the same store.
+
 For an action defined inside a view, the options given to
 :func:`~flask_server_actions.server_action` exist only while the view runs,
 so they travel in the (authenticated) token: ``once`` as a flag, ``require``
-as the ``module:qualname`` of an importable function.
+as the ``module:qualname`` of an importable function. With them travels a
+digest of the decorator as the code writes it (:func:`decorator_digest`);
+a worker compares it with today's code, so a token minted before a deploy
+added or changed ``require=`` or ``once=`` is stale (422), not run under
+the options it was minted with.
 """
 
 from __future__ import annotations
 
+import base64
+import dis
+import hashlib
+import ipaddress
 import sys
 import types
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask import request
 from werkzeug.exceptions import Forbidden
 
+from . import logs
 from .closures import ResolveError
 from .closures import import_named
 from .closures import reference
+from .closures import resolve
 from .closures import target_options
 from .errors import ActionNotFound
 from .errors import AlreadySubmitted
+from .errors import TooManyRefusals
 from .errors import UnresolvableAction
 from .marking import ActionOptions
+from .marking import decorated_in
 from .tokens import CLOCK_SKEW
 
 if t.TYPE_CHECKING:
@@ -119,9 +135,53 @@ def load_check(ref: str) -> Check:
     return check
 
 
+#: The token option holding :func:`decorator_digest`.
+DECORATOR_OPTION = "decorator"
+# By id: code objects compare by value, and the same action body under
+# another decorator (another deploy) is an equal code object.
+_digests: dict[int, tuple[types.CodeType, str | None]] = {}
+
+
+def decorator_digest(target: ActionTarget) -> str | None:
+    """A digest of the decorator expression written above an inline
+    action's ``def`` (the names and constants it loads, so ``require=`` and
+    ``once=`` and what they name), or ``None`` if it has none.
+
+    It is read from the enclosing function's bytecode, so a worker that
+    never ran the view knows it, and it changes when a deploy changes the
+    decorator.
+    """
+    code, parent = target.code, target.parent
+    cached = _digests.get(id(code))
+    if cached is not None and cached[0] is code:
+        return cached[1]
+    digest = None
+    if parent is not None and decorated_in(parent, code):
+        instructions = list(dis.get_instructions(parent))
+        end = next(index for index, instruction in enumerate(instructions)
+                   if instruction.opname == "LOAD_CONST" and instruction.argval is code)
+        start = end
+        while start > 0 and not (instructions[start - 1].opname.startswith("STORE_")
+                                 or instructions[start - 1].opname == "POP_TOP"):
+            start -= 1
+        # Names and constants only: offsets and line numbers move with
+        # unrelated edits, and code objects print their address.
+        loaded = [
+            # KW_NAMES (3.11, 3.12) holds an index of the keywords in the constants.
+            repr(parent.co_consts[t.cast(int, instruction.arg)] if instruction.opname == "KW_NAMES"
+                 else instruction.argval)
+            for instruction in instructions[start:end]
+            if (instruction.opname.startswith("LOAD_") or instruction.opname == "KW_NAMES")
+            and not isinstance(instruction.argval, types.CodeType)]
+        raw = hashlib.sha256("\n".join(loaded).encode()).digest()[:9]
+        digest = base64.urlsafe_b64encode(raw).decode("ascii")
+    _digests[id(code)] = (code, digest)
+    return digest
+
+
 def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
     """The options of the inline action ``action`` that its token must carry."""
-    options: dict[str, t.Any] = {}
+    options: dict[str, t.Any] = {DECORATOR_OPTION: decorator_digest(resolve(action))}
     if live.once:
         options["once"] = True
     if live.require is not None:
@@ -133,6 +193,8 @@ def _options(target: ActionTarget, token: ActionToken) -> tuple[bool, Check | No
     if target.function is not None:
         live = target_options(target)
         return (live is not None and live.once), (live.require if live else None)
+    if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
+        raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     ref = token.options.get("require")
     try:
         require = load_check(ref) if isinstance(ref, str) else None
@@ -176,7 +238,7 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     once, require = _options(target, token)
     config = app.config
     once = once or bool(config["SERVER_ACTIONS_ONCE"])
-    checks = [*ext.before_action_funcs, *([require] if require is not None else [])]
+    checks = [*ext.checks(app), *([require] if require is not None else [])]
     if checks:
         call = ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
         for check in checks:
@@ -188,3 +250,45 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
         if not ext.store(app).first_use(token.token_id, ttl):
             raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
     return None
+
+
+def _throttle_setting(value: object) -> tuple[int, int]:
+    limit, slash, window = value.partition("/") if isinstance(value, str) else ("", "", "")
+    if slash and limit.isdigit() and window.isdigit() and int(limit) > 0 and int(window) > 0:
+        return int(limit), int(window)
+    raise ValueError(
+        f"SERVER_ACTIONS_THROTTLE is {value!r}. Set it to \"refusals/seconds\", such as"
+        " \"20/60\" for 20 refused tokens a minute per client, or to None to turn the"
+        " throttle off.")
+
+
+def _client() -> str:
+    address = request.remote_addr or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    # One IPv6 client holds a whole /64: count it as one.
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+
+
+def throttle(ext: ServerActions, app: Flask) -> None:
+    """Count a token that did not open against its client's address and
+    refuse the client once it sent more than ``SERVER_ACTIONS_THROTTLE``
+    allows (``"20/60"``: 20 in 60 seconds).
+
+    The address is :attr:`request.remote_addr <flask.Request.remote_addr>`:
+    behind a proxy, wrap the app in ``ProxyFix`` so that it is the client's.
+
+    :raises TooManyRefusals: the client is over the limit (429).
+    """
+    setting = app.config["SERVER_ACTIONS_THROTTLE"]
+    if not setting:
+        return
+    limit, window = _throttle_setting(setting)
+    client = _client()
+    refused = ext.store(app).count(f"refused:{client}", window)
+    if refused > limit:
+        logs.info("Throttled %s: %s tokens that do not open within %s seconds",
+                  client, refused, window)
+        raise TooManyRefusals(client, window)

@@ -5,6 +5,8 @@ with most), so a post whose origin is not this host is refused before its
 token is even decoded. A post with neither header (some privacy tools strip
 both) is accepted on the strength of its token alone: the token is bound to
 the browser session that rendered the form, which another site cannot read.
+Unless the browser says otherwise: ``Sec-Fetch-Site: cross-site`` (or
+``same-site``, another host of the same site) is refused as well.
 """
 
 from __future__ import annotations
@@ -51,12 +53,14 @@ def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
     :param allowed: host patterns trusted besides the request's own host,
         for proxies that rewrite it (``SERVER_ACTIONS_ALLOWED_ORIGINS``).
     :raises CrossOriginAction: the ``Origin`` (or, lacking it, the
-        ``Referer``) names another host, or is ``null``.
+        ``Referer``) names another host, or is ``null``; or, lacking both,
+        ``Sec-Fetch-Site`` says another site sent it.
     """
     source = request.headers.get("Origin")
     if source is None:
         source = request.headers.get("Referer")
         if not source:
+            _check_fetch_site(request.headers.get("Sec-Fetch-Site"), allowed)
             return
     if source == "null":
         raise CrossOriginAction(source)
@@ -70,3 +74,13 @@ def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
         raise CrossOriginAction(source) from None
     if not trusted_host(host, request.host, allowed):
         raise CrossOriginAction(source)
+
+
+def _check_fetch_site(site: str | None, allowed: t.Sequence[str]) -> None:
+    # Browsers that strip Origin and Referer still say where a request came
+    # from. "same-site" is never this host (that is "same-origin") but
+    # another host of the same registrable domain: trusted only if the app
+    # trusts other hosts at all.
+    site = (site or "").lower()
+    if site == "cross-site" or (site == "same-site" and not allowed):
+        raise CrossOriginAction(f"Sec-Fetch-Site: {site}")

@@ -22,7 +22,6 @@ posted to a page that also has a ``POST`` view is parsed to find out.
 from __future__ import annotations
 
 import functools
-import logging
 import typing as t
 
 from flask import request
@@ -30,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import calls
+from . import logs
 from .errors import FormTooLarge
 from .errors import MalformedActionPost
 
@@ -37,8 +37,6 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from flask import Request
     from werkzeug.routing import MapAdapter
-
-logger = logging.getLogger("flask_server_actions")
 
 #: The hidden field that carries a form's action token.
 FIELD = "__action"
@@ -135,5 +133,5 @@ def _too_large(req: Request) -> FormTooLarge:
         name = "MAX_CONTENT_LENGTH"
     else:  # werkzeug applies the other two limits to multipart bodies only
         name = "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"
-    logger.info("Refused a form post to %r over %s", req.path, name)
+    logs.info("Refused a form post to %r over %s", req.path, name)
     return FormTooLarge(name)

@@ -8,6 +8,11 @@ random nonce is its id; the first submission records it, and every later one
 Records only need to outlive the token: an older token is refused as expired
 anyway, so each record expires with its token.
 
+A store also keeps counters that expire (:meth:`ActionStore.count`): how
+many tokens that do not open each client sent lately, for
+``SERVER_ACTIONS_THROTTLE``. Keeping them in the same store means Redis
+shares them across instances, as it shares one-time records.
+
 The default :class:`MemoryStore` serves one process. Apps running several
 workers or instances share a :class:`RedisStore`.
 """
@@ -28,10 +33,11 @@ REDIS_PREFIX = "server-actions:used:"
 
 
 class ActionStore(abc.ABC):
-    """Remembers which one-time tokens were used.
+    """Remembers which one-time tokens were used, and counts refusals.
 
     Subclass it to keep records elsewhere (a database table with a unique
-    key, memcached's ``add``): implement :meth:`first_use` atomically.
+    key, memcached's ``add`` and ``incr``): implement :meth:`first_use` and
+    :meth:`count` atomically.
     """
 
     @abc.abstractmethod
@@ -47,6 +53,17 @@ class ActionStore(abc.ABC):
         :return: ``True`` the first time an id is seen, ``False`` after.
         """
 
+    @abc.abstractmethod
+    def count(self, key: str, window: int) -> int:
+        """Add one to the counter ``key`` and return its new value.
+
+        A counter starts at one and is forgotten ``window`` seconds after
+        that first count; the next count starts it again. Must be atomic
+        across every process sharing the store.
+
+        .. versionadded:: 0.2.0
+        """
+
 
 class MemoryStore(ActionStore):
     """Records in this process's memory: the default.
@@ -56,15 +73,22 @@ class MemoryStore(ActionStore):
     process: use :class:`RedisStore` there.
 
     :param clock: returns the current time in seconds; monotonic by default.
+    :param max_counters: how many counters (:meth:`count`) are kept at most:
+        clients are counted by address, and an attacker holds many; past
+        this, the counters closest to their end are forgotten first.
     """
 
-    def __init__(self, clock: t.Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: t.Callable[[], float] = time.monotonic,
+                 max_counters: int = 100_000) -> None:
         self._clock = clock
+        self._max_counters = max_counters
         self._lock = threading.Lock()
         self._expiry: dict[str, float] = {}
         # (expiry, id) pairs, oldest first, so expired records are dropped in
         # O(log n) each instead of scanning every record.
         self._queue: list[tuple[float, str]] = []
+        self._counters: dict[str, list[float]] = {}  # key: [count, expiry]
+        self._counter_queue: list[tuple[float, str]] = []
 
     def first_use(self, token_id: str, ttl: int) -> bool:
         """Record ``token_id`` in memory for ``ttl`` seconds."""
@@ -78,10 +102,27 @@ class MemoryStore(ActionStore):
             heapq.heappush(self._queue, (expiry, token_id))
             return True
 
+    def count(self, key: str, window: int) -> int:
+        """Count in memory; the counter is forgotten ``window`` seconds after it started."""
+        with self._lock:
+            now = self._clock()
+            self._prune(now)
+            counter = self._counters.get(key)
+            if counter is None:
+                while len(self._counters) >= self._max_counters:
+                    del self._counters[heapq.heappop(self._counter_queue)[1]]
+                counter = self._counters[key] = [0, now + window]
+                heapq.heappush(self._counter_queue, (now + window, key))
+            counter[0] += 1
+            return int(counter[0])
+
     def _prune(self, now: float) -> None:
         while self._queue and self._queue[0][0] <= now:
             _, token_id = heapq.heappop(self._queue)
             del self._expiry[token_id]
+        while self._counter_queue and self._counter_queue[0][0] <= now:
+            _, key = heapq.heappop(self._counter_queue)
+            del self._counters[key]
 
     def __len__(self) -> int:
         """How many records are kept (expired ones go on the next use)."""
@@ -114,6 +155,16 @@ class RedisStore(ActionStore):
     def first_use(self, token_id: str, ttl: int) -> bool:
         """Record ``token_id`` in Redis for ``ttl`` seconds."""
         return bool(self.client.set(self.prefix + token_id, b"1", nx=True, ex=max(1, ttl)))
+
+    def count(self, key: str, window: int) -> int:
+        """Count in Redis under ``prefix + "count:" + key``: ``SET NX EX``
+        starts the counter with its expiry, ``INCR`` adds one, both in one
+        ``MULTI`` transaction."""
+        name = f"{self.prefix}count:{key}"
+        pipe = self.client.pipeline()
+        pipe.set(name, 0, nx=True, ex=max(1, window))
+        pipe.incr(name)
+        return int(pipe.execute()[1])
 
 
 def store_from_setting(value: ActionStore | str) -> ActionStore:

@@ -9,6 +9,7 @@ from flask import g
 from markupsafe import Markup
 from markupsafe import escape
 
+from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
 from .closures import reference
@@ -148,10 +149,12 @@ class ActionHelper:
 
     def token(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
-        """The bare token, for custom markup or client code."""
+        """The bare token of a form action, for custom markup (client code
+        calls an action with a token of :meth:`data`)."""
         if block is None and partial is None and not oob:  # most buttons: no Fragment
             return mint(self._ext, fn, args)
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
+        # mint() refuses an undefined name and checks the page's view decorators.
         return mint(self._ext, fn, args, fragment.options() if fragment else None)
 
     def data(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
@@ -159,7 +162,7 @@ class ActionHelper:
         passes to ``serverActions.call(element, [args])`` (see
         :meth:`client_script`)."""
         return Markup('data-server-action="{}" data-server-action-url="{}"').format(
-            self.token(fn, *args), page_of_request())
+            mint(self._ext, fn, args, {CALL_OPTION: 1}), page_of_request())
 
     def htmx_script(self, config: bool = True) -> Markup:
         """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
@@ -223,15 +226,14 @@ class ActionHelper:
             return str(value) in state.submitted.getlist(name)
         return default
 
-    def notice(self, page: bool = False) -> Markup:
-        """A ``role="alert"`` paragraph with the submission's message, if any:
-        in the form that was submitted (see :meth:`value`), or anywhere
-        before the page's first form.
+    def notice(self) -> Markup:
+        """A ``role="alert"`` paragraph with the submission's message, if any.
 
-        :param page: show the message of whichever form was submitted, for
-            a message area of the page's layout that is not in a form.
+        In a list with a form per row, the other rows of the submitted
+        action do not show it (see :meth:`value`); anywhere else (the
+        page's layout, the submitted form) it is shown.
         """
-        message = (current_state() if page else _form_state()).message
+        message = _notice_state().message
         if not message:
             return Markup("")
         return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
@@ -252,6 +254,20 @@ def _form_state() -> ActionState:
     if form is None or state.is_for(reference(form[0]), form[1]):
         return state
     return _NO_STATE
+
+
+def _notice_state() -> ActionState:
+    """The state of the submission unless the current form is another row
+    of the submitted action."""
+    state = current_state()
+    form = g.get(_G_FORM) if state else None
+    if form is None or not state.ref:
+        return state
+    ref = reference(form[0])
+    submitted = state.forms or [(state.ref, state.args)]
+    if any(ref == form_ref for form_ref, _ in submitted) and not state.is_for(ref, form[1]):
+        return _NO_STATE
+    return state
 
 
 _NO_STATE = ActionState()

@@ -168,7 +168,7 @@ def create_app(**config: t.Any) -> Flask:
             "use server"
             return first + second + third
 
-        return render_template_string('<p id="token">{{ action.token(act) }}</p>', act=act)
+        return render_template_string('<p id="token" {{ action.data(act) }}></p>', act=act)
 
     @app.get("/module/<name>")
     def module_action(name: str) -> str:

@@ -53,6 +53,7 @@ TEMPLATES = {
 <form id="bad-oob" method="post">{{ action(update_post, oob=["text_only"]) }}<input name="title"><button>Go</button></form>
 <button id="add" {{ action.data(add, 10) }}>Add</button>
 <button id="order" {{ action.data(order) }}>Order</button>
+<button id="update" {{ action.data(update_post) }}>Update</button>
 {{ action.client_script() }}
 {% endblock %}
 {% block text_only %}just text{% endblock %}""",

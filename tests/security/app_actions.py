@@ -15,3 +15,8 @@ def transfer(amount: int, form: t.Any) -> None:
     STORE.append(("transfer", amount))
 
 
+
+
+def page_of(query: t.Any, page: int = 1) -> dict[str, t.Any]:
+    """A call whose default is in the code, not sealed: the client may set it."""
+    return {"query": query, "page": page}

@@ -10,6 +10,9 @@ from flask import render_template_string
 from flask import request
 from flask import session
 from werkzeug.middleware.proxy_fix import ProxyFix
+from wtforms import Form
+from wtforms import StringField
+from wtforms.validators import Length
 
 from flask_server_actions import ActionStore
 from flask_server_actions import ServerActions
@@ -30,6 +33,19 @@ FORM = """
   <button>Go</button>
 </form>
 """
+
+
+CALLS = """
+<form id="form" method="post">{{ action(delete) }}<button>Delete</button></form>
+<button id="rename" {{ action.data(rename) }}>Rename</button>
+<button id="tag" {{ action.data(tag, row) }}>Tag</button>
+<button id="review" {{ action.data(review) }}>Review</button>
+<button id="search" {{ action.data(search) }}>Search</button>
+"""
+
+
+class ReviewForm(Form):
+    note = StringField(validators=[Length(max=10)])
 
 
 def page(fn: t.Callable[..., t.Any], *args: object) -> str:
@@ -179,6 +195,30 @@ def create_app(secret: str = "security secret", name: str = __name__,
         response.cache_control.public = True
         response.cache_control.max_age = 600
         return response
+
+    @app.get("/rows/<int:row>")
+    def rows(row: int) -> str:
+        # The usual way to bind a loop value: a default sealed in the token.
+        def delete(form: t.Any, row_id: int = row) -> None:
+            "use server"
+            STORE.append(("delete", row_id, form))
+
+        def rename(name: t.Any, row_id: int = row) -> dict[str, t.Any]:
+            "use server"
+            STORE.append(("rename", row_id, name))
+            return {"row": row_id, "name": name}
+
+        def tag(row_id: int, label: t.Any) -> None:
+            "use server"
+            STORE.append(("tag", row_id, label))
+
+        @server_action(form=ReviewForm)
+        def review(form: t.Any) -> str:
+            STORE.append(("review", row, form.note.data))
+            return "reviewed"
+
+        return render_template_string(CALLS, row=row, delete=delete, rename=rename, tag=tag,
+                                      review=review, search=app_actions.page_of)
 
     @app.get("/<path:anywhere>")
     def anywhere(anywhere: str) -> str:

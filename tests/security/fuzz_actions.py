@@ -7,7 +7,10 @@ fields, encodings and URLs. The properties:
 * ``open_token`` either opens a token the server minted, untouched, or
   raises one of the library's own errors (:class:`ServerActionError`);
 * a post never crashes (no 5xx), and an action runs only when the post
-  carries, byte for byte, a token the server minted, from an accepted origin.
+  carries, byte for byte, a token the server minted, from an accepted origin;
+* a JSON call (``X-Server-Action``) with any body, content type and token
+  never crashes, answers every 4xx in JSON, runs only with a token minted
+  for calls, and never changes a value the token sealed.
 
 A short run is part of the test suite (``test_fuzz_smoke.py``); a long one
 is ``bash scripts/fuzz [seconds]`` (default 600). Failures are shrunk to a
@@ -17,6 +20,7 @@ minimal example and printed; the command exits non-zero.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 import time
@@ -33,6 +37,7 @@ from hypothesis import strategies as st
 
 from flask_server_actions.errors import ServerActionError
 
+from ..html import Page
 from ..store import STORE
 from .app_secure import create_app
 from .forge import decode
@@ -41,6 +46,9 @@ from .forge import opener
 from .forge import token_of
 
 PAGES = ["/plain", "/pay", "/transfer", "/admin/1", "/members", "/secret"]
+#: The page whose elements carry call tokens, and their ids.
+CALL_PAGE = "/rows/7"
+CALLS = ["rename", "tag", "review"]
 ORIGINS = [None, "http://localhost", "https://evil.example", "null", "",
            "http://localhost:8080", "http://localhost.evil.example"]
 
@@ -63,7 +71,14 @@ def target() -> Target:
     app.config["PROPAGATE_EXCEPTIONS"] = True  # a crash fails the run with its traceback
     client = app.test_client()
     client.post("/login?admin=1")
-    return Target(app, client, {page: token_of(client, page) for page in PAGES})
+    found = {page: token_of(client, page) for page in PAGES}
+    rows = Page.get(client, CALL_PAGE)
+    for name in CALLS:
+        element = rows.soup.select_one(f"#{name}")
+        assert element is not None
+        found[name] = str(element["data-server-action"])
+    found["form"] = rows.form("#form").token()
+    return Target(app, client, found)
 
 
 def _mutate(token: str, edits: list[tuple[int, int, int]]) -> str:
@@ -152,6 +167,68 @@ def check_dispatch(attack: Attack) -> None:
             f"a post from {source!r} ran")
 
 
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12)
+
+
+def _nested(depth: int, kind: int) -> bytes:
+    opening, closing = [(b"[", b"]"), (b'{"a":', b"}"), (b'[{"a":', b"}]")][kind]
+    return opening * depth + b"1" + closing * depth
+
+
+bodies = st.one_of(
+    st.lists(json_values, max_size=2).map(lambda values: json.dumps(values).encode()),
+    json_values.map(lambda value: json.dumps(value).encode()),
+    st.binary(max_size=200),
+    st.tuples(st.integers(1, 200_000), st.integers(0, 2)).map(lambda pair: _nested(*pair)),
+    st.lists(json_values, max_size=3).map(lambda values: json.dumps([999, *values]).encode()),
+)
+
+
+@dataclass
+class Call:
+    token: str
+    body: bytes
+    content_type: str | None
+    origin: str | None
+
+
+calls = st.builds(
+    Call,
+    token=st.one_of(
+        st.sampled_from(CALLS).map(lambda name: target().tokens[name]),
+        st.sampled_from(["form", *PAGES]).map(lambda name: target().tokens[name]),
+        # A header value cannot hold a line break.
+        tokens.map(lambda text: text.replace("\r", "").replace("\n", ""))),
+    body=bodies,
+    content_type=st.sampled_from(["application/json", "application/json", None,
+                                  "text/plain", "application/x-www-form-urlencoded"]),
+    origin=st.sampled_from(["http://localhost", "http://localhost", *ORIGINS]),
+)
+
+
+def check_call(call: Call) -> None:
+    """No call crashes, every refusal is JSON, and only a call token runs,
+    never with another value than those it sealed."""
+    headers = {"X-Server-Action": call.token}
+    if call.origin is not None:
+        headers["Origin"] = call.origin
+    STORE.clear()
+    response = target().client.post(CALL_PAGE, data=call.body, headers=headers,
+                                    content_type=call.content_type)
+    assert response.status_code < 500, response.status_code
+    if response.status_code >= 400:
+        assert response.mimetype == "application/json", response.get_data()
+        assert isinstance(response.get_json()["error"], str)
+    call_tokens = [target().tokens[name] for name in CALLS]
+    for entry in STORE:
+        assert call.token in call_tokens, f"a token not minted for calls ran: {entry}"
+        assert entry[1] == 7, f"a call changed the sealed row: {entry}"
+
+
 def _run(check: t.Callable[[t.Any], None], strategy: st.SearchStrategy[t.Any],
          examples: int) -> None:
     @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
@@ -171,6 +248,10 @@ def fuzz_dispatch(examples: int) -> None:
     _run(check_dispatch, attacks, examples)
 
 
+def fuzz_calls(examples: int) -> None:
+    _run(check_call, calls, examples)
+
+
 def main(argv: list[str]) -> int:
     seconds = float(argv[1]) if len(argv) > 1 else 600.0
     logging.getLogger("flask_server_actions").addHandler(logging.NullHandler())
@@ -180,8 +261,9 @@ def main(argv: list[str]) -> int:
     while time.monotonic() < deadline:
         fuzz_open_token(2000)
         fuzz_dispatch(500)
+        fuzz_calls(500)
         rounds += 1
-        print(f"round {rounds}: 2000 tokens, 500 posts, no failure", flush=True)
+        print(f"round {rounds}: 2000 tokens, 500 posts, 500 calls, no failure", flush=True)
     return 0
 
 

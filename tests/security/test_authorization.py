@@ -116,7 +116,8 @@ def test_hooks_run_before_the_actions_own_check() -> None:
 
 def test_inline_require_travels_in_the_token_by_name(app: Flask, client: FlaskClient) -> None:
     token = token_of(client, "/admin/2")
-    options = opener(app, client, int(time.time()))(token).options
+    options = dict(opener(app, client, int(time.time()))(token).options)
+    assert options.pop("decorator")  # see test_deploy_options.py
     assert options == {"require": "tests.security.app_checks:admin_only"}
 
 

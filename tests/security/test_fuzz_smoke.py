@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .fuzz_actions import fuzz_calls
 from .fuzz_actions import fuzz_dispatch
 from .fuzz_actions import fuzz_open_token
 
@@ -13,3 +14,7 @@ def test_fuzz_open_token_briefly() -> None:
 
 def test_fuzz_dispatch_briefly() -> None:
     fuzz_dispatch(150)
+
+
+def test_fuzz_calls_briefly() -> None:
+    fuzz_calls(150)

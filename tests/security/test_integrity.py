@@ -40,6 +40,13 @@ FORGED_REGIONS = ["version", "key id, app part", "issued at", "nonce", "cipherte
 
 
 @pytest.fixture
+def app() -> Flask:
+    # These tests send hundreds of forged tokens from one address; the
+    # throttle that answers them 429 is test_throttle.py's.
+    return create_app(SERVER_ACTIONS_THROTTLE=None)
+
+
+@pytest.fixture
 def token(client: FlaskClient) -> str:
     return token_of(client)
 
@@ -226,7 +233,7 @@ def test_token_of_another_secret_never_runs(client: FlaskClient) -> None:
 @functools.cache
 def _fresh() -> tuple[Flask, FlaskClient, str]:
     """One app, browser and token for all examples of a property test."""
-    app = create_app()
+    app = create_app(SERVER_ACTIONS_THROTTLE=None)
     client = app.test_client()
     return app, client, token_of(client)
 

@@ -139,3 +139,30 @@ def test_wildcard_allowed_origins_match_one_subdomain(origin: str, status: int) 
 ])
 def test_host_patterns(host: str, pattern: str, matches: bool) -> None:
     assert host_matches(host, pattern) is matches
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site", "Cross-Site"])
+def test_headerless_post_the_browser_calls_cross_site_is_refused_before_decoding(
+        client: FlaskClient, site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The attack: no Origin, no Referer, a made-up token that would look like
+    # a retired key's and so re-render the victim's page with the attacker's values.
+    opened: list[str] = []
+    monkeypatch.setattr(flask_server_actions.dispatch, "open_token",
+                        lambda text, *args: opened.append(text))
+    token_of(client)
+    response = post(client, "made-up", headers={"Sec-Fetch-Site": site}, x="attacker's")
+    assert response.status_code == 403
+    assert (opened, STORE) == ([], [])
+
+
+@pytest.mark.parametrize("site", ["same-origin", "none"])
+def test_headerless_post_the_browser_calls_same_origin_runs(
+        client: FlaskClient, site: str) -> None:
+    assert post(client, token_of(client), headers={"Sec-Fetch-Site": site}).status_code == 303
+    assert STORE == [("save", "typed")]
+
+
+def test_headerless_same_site_post_runs_when_other_hosts_are_allowed() -> None:
+    client = create_app(SERVER_ACTIONS_ALLOWED_ORIGINS=["*.example.com"]).test_client()
+    headers = {"Sec-Fetch-Site": "same-site"}
+    assert post(client, token_of(client), headers=headers).status_code == 303

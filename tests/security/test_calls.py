@@ -1,0 +1,129 @@
+"""JSON calls (``X-Server-Action``): a call may do only what its token was
+minted for, and every malformed call is a 400 answered in JSON."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from ..html import ORIGIN
+from ..html import Page
+from ..store import STORE
+
+
+def tokens(client: FlaskClient, row: int = 7) -> dict[str, str]:
+    """The page's form token and call tokens, by element id."""
+    page = Page.get(client, f"/rows/{row}")
+    found = {"form": page.form("#form").token()}
+    for name in ("rename", "tag", "review", "search"):
+        element = page.soup.select_one(f"#{name}")
+        assert element is not None
+        found[name] = str(element["data-server-action"])
+    return found
+
+
+def call(client: FlaskClient, token: str, body: t.Any = None, raw: bytes | None = None,
+         headers: dict[str, str] | None = None, row: int = 7) -> TestResponse:
+    data = raw if raw is not None else json.dumps(body)
+    return client.post(f"/rows/{row}", data=data, content_type="application/json",
+                       headers={"Origin": ORIGIN, "X-Server-Action": token, **(headers or {})})
+
+
+def assert_json_refusal(response: TestResponse, status: int) -> str:
+    assert (response.status_code, response.mimetype) == (status, "application/json")
+    message = response.get_json()["error"]
+    assert isinstance(message, str) and message
+    return message
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param([{}, 999], id="a sealed default"),
+    pytest.param([{"name": {"$ne": None}}], id="the form parameter"),
+    pytest.param([], id="nothing"),
+])
+def test_a_form_token_is_no_call_token(client: FlaskClient, body: list[t.Any]) -> None:
+    message = assert_json_refusal(call(client, tokens(client)["form"], body), 400)
+    assert "action.data" in message
+    assert STORE == []
+
+
+def test_a_form_token_still_posts_its_form(client: FlaskClient) -> None:
+    page = Page.get(client, "/rows/7")
+    assert page.form("#form").submit().status_code == 303
+    assert STORE[0][:2] == ("delete", 7)
+
+
+def test_a_call_token_runs_its_call(client: FlaskClient) -> None:
+    response = call(client, tokens(client)["rename"], ["new"])
+    assert response.get_json() == {"row": 7, "name": "new"}
+    assert STORE == [("rename", 7, "new")]
+
+
+def test_a_sent_value_never_fills_a_sealed_default(client: FlaskClient) -> None:
+    message = assert_json_refusal(call(client, tokens(client)["rename"], ["new", 999]), 400)
+    assert "row_id" in message
+    assert STORE == []
+
+
+def test_a_module_level_actions_default_is_code_and_may_be_sent(client: FlaskClient) -> None:
+    response = call(client, tokens(client)["search"], ["cats", 2])
+    assert response.get_json() == {"query": "cats", "page": 2}
+
+
+def test_sent_values_come_after_the_bound_ones(client: FlaskClient) -> None:
+    assert call(client, tokens(client)["tag"], ["red"]).status_code == 200
+    assert STORE == [("tag", 7, "red")]
+    assert call(client, tokens(client)["tag"], [999, "red"]).status_code == 400
+
+
+def test_a_form_action_minted_for_calls_validates_its_json_fields(client: FlaskClient) -> None:
+    review = tokens(client)["review"]
+    assert call(client, review, {"note": "fine"}).get_json() == "reviewed"
+    assert call(client, review, {"note": "far too long"}).status_code == 422
+    assert STORE == [("review", 7, "fine")]
+
+
+NESTED = 100_000
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"[" * NESTED + b"]" * NESTED, id="nested arrays"),
+    pytest.param(b'{"a":' * NESTED + b"1" + b"}" * NESTED, id="nested objects"),
+    pytest.param(b"[" + b"[" * 40 + b"]" * 40 + b"]", id="deeper than MAX_DEPTH"),
+    pytest.param(b"[1,", id="cut short"),
+    pytest.param(b"\xff\xfe[", id="not UTF-8"),
+    pytest.param(b"[" + b"9" * 5000 + b"]", id="an integer too long"),
+    pytest.param(b'{"a": 1}', id="an object"),
+    pytest.param(b'"text"', id="a string"),
+])
+@pytest.mark.parametrize("name", ["rename", "review"])
+def test_malformed_call_bodies_answer_400_in_json(client: FlaskClient, raw: bytes,
+                                                  name: str) -> None:
+    if name == "review" and raw == b'{"a": 1}':
+        raw = b"[]"
+    assert_json_refusal(call(client, tokens(client)[name], raw=raw), 400)
+    assert STORE == []
+
+
+@pytest.mark.parametrize(("token", "headers", "status"), [
+    pytest.param("forged", {}, 400, id="forged token"),
+    pytest.param("", {}, 400, id="no token"),
+    pytest.param(None, {"Origin": "https://evil.example"}, 403, id="cross-site"),
+])
+def test_refused_calls_answer_in_json(client: FlaskClient, token: str | None,
+                                      headers: dict[str, str], status: int) -> None:
+    real = tokens(client)["rename"]
+    response = call(client, real if token is None else token, ["x"], headers=headers)
+    assert_json_refusal(response, status)
+    assert STORE == []
+
+
+def test_a_check_refusing_a_call_answers_403_in_json(client: FlaskClient) -> None:
+    actions = client.application.extensions["server_actions"]
+    actions.before_action(lambda call: False)
+    assert_json_refusal(call(client, tokens(client)["rename"], ["x"]), 403)
+    assert STORE == []

@@ -1,0 +1,138 @@
+"""A client that keeps sending tokens that do not open is throttled: 429
+after ``SERVER_ACTIONS_THROTTLE`` refusals in a window, counted per address
+in the store one-time tokens use (so Redis shares the count)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import typing as t
+
+import pytest
+from flask import Flask
+
+from flask_server_actions import MemoryStore
+from flask_server_actions import RedisStore
+
+from ..store import STORE
+from .app_secure import create_app
+from .forge import post
+from .forge import token_of
+
+
+def forge_from(app: Flask, address: str, times: int = 1, token: str = "garbage") -> list[int]:
+    """Post ``token`` ``times`` times through a proxy saying the client is ``address``."""
+    client = app.test_client()
+    token_of(client)
+    return [post(client, token, headers={"Origin": "http://localhost",
+                                         "X-Forwarded-For": address}).status_code
+            for _ in range(times)]
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app(proxy_fix=True, SERVER_ACTIONS_THROTTLE="3/60")
+
+
+def test_a_forger_gets_429_after_the_allowed_refusals(app: Flask) -> None:
+    assert forge_from(app, "203.0.113.5", 5) == [400, 400, 400, 429, 429]
+
+
+def test_a_foreign_token_counts_as_a_forged_one(app: Flask) -> None:
+    foreign = token_of(create_app(secret="another app", name="elsewhere").test_client())
+    assert forge_from(app, "203.0.113.5", 4, foreign) == [400, 400, 400, 429]
+
+
+def test_the_answer_says_when_to_retry(app: Flask) -> None:
+    forge_from(app, "203.0.113.5", 3)
+    client = app.test_client()
+    response = post(client, "garbage", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert (response.status_code, response.headers["Retry-After"]) == (429, "60")
+
+
+def test_other_addresses_are_not_throttled(app: Flask) -> None:
+    forge_from(app, "203.0.113.5", 4)
+    assert forge_from(app, "203.0.113.6") == [400]
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(app: Flask) -> None:
+    assert [*forge_from(app, "2001:db8:1:2::1", 2), *forge_from(app, "2001:db8:1:2::ff", 2),
+            *forge_from(app, "2001:db8:1:3::1")] == [400, 400, 400, 429, 400]
+
+
+def test_valid_posts_of_a_throttled_address_still_run(app: Flask) -> None:
+    # One forger behind a shared address cannot lock its neighbours out.
+    forge_from(app, "203.0.113.5", 5)
+    client = app.test_client()
+    response = post(client, token_of(client), headers={"X-Forwarded-For": "203.0.113.5"})
+    assert response.status_code == 303
+    assert STORE == [("save", "typed")]
+
+
+def test_the_count_ends_with_its_window() -> None:
+    now = [1000.0]
+    app = create_app(proxy_fix=True, store=MemoryStore(clock=lambda: now[0]),
+                     SERVER_ACTIONS_THROTTLE="2/60")
+    assert forge_from(app, "203.0.113.5", 3) == [400, 400, 429]
+    now[0] += 60
+    assert forge_from(app, "203.0.113.5", 3) == [400, 400, 429]
+
+
+@pytest.mark.parametrize("setting", [None, False, ""])
+def test_the_throttle_can_be_turned_off(setting: t.Any) -> None:
+    app = create_app(proxy_fix=True, SERVER_ACTIONS_THROTTLE=setting)
+    assert forge_from(app, "203.0.113.5", 30) == [400] * 30
+
+
+def test_the_default_allows_20_refusals_a_minute() -> None:
+    app = create_app(proxy_fix=True)
+    assert forge_from(app, "203.0.113.5", 21) == [400] * 20 + [429]
+
+
+@pytest.mark.parametrize("setting", ["20", "20/", "a/60", "0/60", "20/0", "20/60/1", 20])
+def test_a_malformed_setting_is_a_clear_error(setting: t.Any) -> None:
+    app = create_app(SERVER_ACTIONS_THROTTLE=setting)
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError, match="SERVER_ACTIONS_THROTTLE"):
+        post(client, "garbage")
+
+
+def test_throttled_refusals_are_logged_as_info_not_as_errors(
+        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, "flask_server_actions"):
+        forge_from(app, "203.0.113.5", 5)
+    levels = [record.levelno for record in caplog.records
+              if record.name == "flask_server_actions"]
+    assert levels == [logging.WARNING] * 3 + [logging.INFO] * 2
+    assert "203.0.113.5" in caplog.records[-1].getMessage()
+
+
+def test_instances_sharing_redis_share_the_count(redis_url: str) -> None:
+    prefix = f"throttle-{time.monotonic_ns()}:"
+    first, second = (create_app(proxy_fix=True, store=RedisStore(redis_url, prefix=prefix),
+                                SERVER_ACTIONS_THROTTLE="3/60") for _ in range(2))
+    assert [*forge_from(first, "203.0.113.5", 2), *forge_from(second, "203.0.113.5", 2)] == [
+        400, 400, 400, 429]
+
+
+def test_the_redis_count_expires_with_its_window(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"window-{time.monotonic_ns()}:")
+    assert [store.count("client", 30) for _ in range(3)] == [1, 2, 3]
+    assert 0 < store.client.ttl(f"{store.prefix}count:client") <= 30
+
+
+def test_a_client_without_an_address_is_counted_too() -> None:
+    app = create_app(SERVER_ACTIONS_THROTTLE="1/60")
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": ""}).status_code
+                for _ in range(2)]
+    assert statuses == [400, 429]
+
+
+def test_memory_counters_are_bounded_forgetting_the_oldest_first() -> None:
+    store = MemoryStore(max_counters=2)
+    assert [store.count(key, 60) for key in ("a", "b", "a", "c")] == [1, 1, 2, 1]
+    assert [store.count("a", 60), store.count("c", 60)] == [1, 2]  # "a" was forgotten
