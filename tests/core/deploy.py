@@ -1,0 +1,113 @@
+"""Write an app module, deploy a changed version of it, and post the tokens
+the old version rendered: what a redeploy does to open browser tabs."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import typing as t
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from ..html import Page
+
+SECRET = "deploy secret"
+
+ACTIONS = {
+    "save": '''
+        def save(form):
+            "use server"
+            STORE.append(("save", item, form["title"]))
+''',
+    "delete": '''
+        def delete(form):
+            "use server"
+            STORE.append(("delete", item))
+''',
+    "publish": '''
+        def publish(form):
+            "use server"
+            STORE.append(("publish", item))
+''',
+    # The same action, renamed.
+    "store": '''
+        def store(form):
+            "use server"
+            STORE.append(("store", item, form["title"]))
+''',
+    # `save`, now capturing one more variable.
+    "save capturing more": '''
+        owner = "ada"
+
+        def save(form):
+            "use server"
+            STORE.append(("save", item, owner, form["title"]))
+''',
+    # `save`, marked with the decorator instead of the docstring.
+    "save decorated": '''
+        @server_action
+        def save(form):
+            STORE.append(("save", item, form["title"]))
+''',
+    # `save`, no longer marked.
+    "save unmarked": '''
+        def save(form):
+            STORE.append(("save", item, form["title"]))
+''',
+}
+
+MODULE = '''
+from flask import Flask, render_template_string
+from flask_server_actions import ServerActions, server_action
+from tests.store import STORE
+
+PAGE = """{{{{ action.notice() }}}}{{% for fn in fns %}}
+<form id="{{{{ fn.__name__ }}}}" method="post">{{{{ action(fn) }}}}
+<input name="title" value="{{{{ action.value('title') }}}}"><button>Go</button></form>
+{{% endfor %}}"""
+
+
+def create_app():
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = {secret!r}
+    ServerActions(app)
+
+    @app.get("/items/<int:item>")
+    def item_page(item):
+{actions}
+        return render_template_string(PAGE, fns=[{names}])
+
+    return app
+'''
+
+
+class Deployment:
+    """One module of a temporary package, deployed again and again."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.folder = folder
+        self.name = name
+
+    def deploy(self, *actions: str, marked: tuple[str, ...] | None = None) -> Flask:
+        """Write the module with ``actions`` (keys of :data:`ACTIONS`),
+        drop the old one and import it afresh, as a restarted worker would."""
+        names = [ACTIONS[key].split("def ", 1)[1].split("(", 1)[0] for key in actions]
+        on_page = marked if marked is not None else names
+        source = MODULE.format(secret=SECRET, actions="".join(ACTIONS[key] for key in actions),
+                               names=", ".join(on_page))
+        (self.folder / f"{self.name}.py").write_text(source)
+        sys.modules.pop(self.name, None)
+        importlib.invalidate_caches()
+        module = importlib.import_module(self.name)
+        return t.cast(Flask, module.create_app())
+
+
+def carry_over(page: Page, app: Flask) -> Page:
+    """The same browser tab (page and session cookie) against ``app``."""
+    client: FlaskClient = app.test_client()
+    cookie = page.client.get_cookie("session")
+    assert cookie is not None
+    client.set_cookie("session", cookie.value)
+    return Page(client, page.url, page.response)

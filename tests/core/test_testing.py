@@ -1,0 +1,105 @@
+"""The test client for users: forms found, filled and submitted as a
+browser does, actions called as client code does."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+from flask import Flask
+
+from flask_server_actions.testing import ActionClient
+
+from ..store import STORE
+from .testing_app import create_app
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app()
+
+
+def test_a_form_is_submitted_with_what_a_browser_sends(actions: ActionClient) -> None:
+    page = actions.get("/").form("compose").submit()
+    assert page.redirects == [303] and page.status_code == 200 and page.url == "/"
+    assert STORE == [("send", [
+        ("body", "Hello"), ("copy", "on"), ("kind", "mail"), ("lang", "en"),
+        ("tags", "a"), ("tags", "b"), ("to", "ann"), ("tone", "dry")])]
+
+
+def test_fields_are_filled_by_name(actions: ActionClient) -> None:
+    form = actions.get("/").form("compose").fill(
+        to="bob", urgent=True, copy=False, tags=["c"], lang="fr")
+    assert form.fields.getlist("tags") == ["c"] and "copy" not in form.fields
+    form.submit(tone="warm")
+    (_, sent), = STORE
+    assert ("urgent", "yes") in sent and ("to", "bob") in sent and ("tone", "warm") in sent
+
+
+def test_a_button_is_clicked_by_its_label(actions: ActionClient) -> None:
+    page = actions.get("/").form("compose").submit("Discard draft")
+    assert STORE == [("discard", 7)]
+    assert page.redirects == [303] and "found discarded" in page
+    actions.get("/").form(button="Send later").submit()
+    assert ("later", "Send later") in STORE[-1][1]
+
+
+def test_a_form_is_found_by_the_action_it_calls(actions: ActionClient) -> None:
+    actions.get("/").form(action="discard").submit()
+    assert STORE == [("discard", 7)]
+    page = actions.get("/").form(action="tests.core.testing_app:send", button="Send").submit()
+    assert page.redirects == [303]
+
+
+def test_a_failed_action_shows_the_page_again_with_its_state(actions: ActionClient) -> None:
+    page = actions.get("/").form("compose").submit(to="nobody")
+    assert page.status_code == 422 and page.redirects == []
+    assert page.state.error is not None and page.state.error.field == "to"
+    assert page.notices == ["Nobody cannot receive mail."]
+    page = page.form("compose").submit(to="back")
+    assert page.status_code == 200 and page.state.value == "sent back"
+
+
+def test_a_get_form_is_sent_as_a_query(actions: ActionClient) -> None:
+    page = actions.get("/").form("search").submit()
+    assert "found x old=None" in page
+
+
+def test_a_page_with_one_form_needs_no_name(actions: ActionClient) -> None:
+    assert actions.get("/one").form().submit(to="z").redirects == [303]
+
+
+def test_an_action_is_called_as_client_code_calls_it(actions: ActionClient) -> None:
+    result = actions.get("/").call("add", 3)
+    assert result.status_code == 200 and result.value == {"sum": 5} and result.error is None
+    failed = actions.get("/").call("refuse")
+    assert failed.status_code == 422 and failed.error == "No." and failed.value is None
+
+
+def test_a_token_from_another_session_names_no_action(app: Flask,
+                                                      actions: ActionClient) -> None:
+    page = actions.get("/")
+    ActionClient(app, app.test_client())  # a second client does not disturb the first
+    with actions.client.session_transaction() as session:
+        session.clear()
+    with pytest.raises(LookupError, match="No form with action='discard'"):
+        page.form(action="discard")
+
+
+@pytest.mark.parametrize(("find", "message"), [
+    (lambda page: page.form(), "has 3 forms"),
+    (lambda page: page.form("nope"), "No form with id='nope'"),
+    (lambda page: page.form(button="Fly"), "button='Fly'"),
+    (lambda page: page.form("compose").fill(too="x"), "no field 'too'"),
+    (lambda page: page.form("compose").submit("Fly"), "no button labelled 'Fly'"),
+    (lambda page: page.call("send"), "No element with data-server-action for 'send'"),
+])
+def test_what_is_not_on_the_page_is_named(actions: ActionClient, find: t.Any,
+                                          message: str) -> None:
+    with pytest.raises(LookupError, match=message):
+        find(actions.get("/"))
+
+
+def test_a_form_without_a_button_is_submitted_as_enter_would(actions: ActionClient) -> None:
+    assert actions.get("/").form("bare").submit(to="eve").redirects == [303]
+    assert STORE == [("send", [("to", "eve")])]

@@ -1,0 +1,94 @@
+"""An app with every kind of control, for the test client's tests."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Flask
+from flask import redirect
+from flask import render_template_string
+from flask import request
+from werkzeug.datastructures import MultiDict
+
+from flask_server_actions import ActionError
+from flask_server_actions import ServerActions
+from flask_server_actions import server_action
+
+from ..store import STORE
+
+PAGE = """<h1>Inbox</h1>{{ action.notice() }}
+<form id="compose" method="post">{{ action(send) }}
+  <input name="to" value="ann">
+  <input type="hidden" name="kind" value="mail">
+  <input name="off" value="x" disabled>
+  <input type="checkbox" name="urgent" value="yes">
+  <input type="checkbox" name="copy" checked>
+  <input type="radio" name="tone" value="warm">
+  <input type="radio" name="tone" value="dry" checked>
+  <input type="file" name="attachment">
+  <textarea name="body">
+Hello</textarea>
+  <select name="lang"><option>en</option><option value="fr">French</option></select>
+  <select name="tags" multiple><option selected>a</option><option value="b" selected>B</option>
+    <option>c</option></select>
+  <select name="empty" multiple><option>z</option></select>
+  <button>Send</button>
+  <button {{ action.button(discard, 7) }}>Discard <b>draft</b></button>
+  <input type="submit" value="Send later" name="later">
+  <button type="button">Not a submit button</button>
+</form>
+<form id="search" action="/search?old=1"><input name="q" value="x"><button>Search</button></form>
+<form id="bare" method="post">{{ action(send) }}<input name="to"></form>
+<div {{ action.data(add, 2) }}></div>
+<div {{ action.data(refuse) }}></div>
+<div data-server-action="not a token"></div></button><input name="outside">
+"""
+
+
+@server_action
+def send(form: MultiDict[str, t.Any]) -> t.Any:
+    STORE.append(("send", sorted(form.items(multi=True))))
+    if form.get("to") == "nobody":
+        raise ActionError("Nobody cannot receive mail.", field="to")
+    if form.get("to") == "back":
+        return "sent back"
+    return None
+
+
+@server_action
+def discard(draft: int, form: MultiDict[str, t.Any]) -> t.Any:
+    STORE.append(("discard", draft))
+    return redirect("/search?q=discarded")
+
+
+@server_action
+def add(bound: int, sent: int) -> dict[str, int]:
+    return {"sum": bound + sent}
+
+
+@server_action
+def refuse() -> None:
+    raise ActionError("No.")
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "testing secret"
+    ServerActions(app)
+
+    @app.route("/")
+    def inbox() -> str:
+        return render_template_string(
+            PAGE + '{% if action_state().value %}<p id="value">{{ action_state().value }}</p>'
+            "{% endif %}", send=send, discard=discard, add=add, refuse=refuse)
+
+    @app.get("/search")
+    def search() -> str:
+        return f"found {request.args.get('q')} old={request.args.get('old')}"
+
+    @app.get("/one")
+    def one() -> str:
+        return render_template_string('<form method="post">{{ action(send) }}<input name="to">'
+                                      "<button>Go</button></form>", send=send)
+
+    return app

@@ -1,0 +1,119 @@
+"""The samples of docs/forms.rst run as documented."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import sys
+import types
+import typing as t
+
+import pytest
+from werkzeug.test import TestResponse
+
+from ..html import Page
+
+
+@pytest.fixture
+def sample(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[str], types.ModuleType]:
+    """Import a fresh copy of ``docs/examples/forms/<name>.py`` (each test
+    starts from the sample's own data)."""
+
+    def import_(name: str) -> types.ModuleType:
+        module_name = f"docs.examples.forms.{name}"
+        monkeypatch.delitem(sys.modules, module_name, raising=False)
+        return importlib.import_module(module_name)
+
+    return import_
+
+
+def _page(response: TestResponse, url: str, client: t.Any) -> Page:
+    return Page(client, url, response)
+
+
+def test_wtforms_sample_saves_a_valid_form(sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("post")
+    client = module.app.test_client()
+    page = Page.get(client, "/posts/1")
+    assert page.value("title") == "Hello"
+    assert page.form().submit(title="Renamed", body="b").status_code == 303
+    assert module.POSTS[1] == {"title": "Renamed", "body": "b"}
+
+
+@pytest.mark.parametrize(("title", "error"), [
+    ("", "This field is required."),
+    ("Taken", "Another post has this title."),
+])
+def test_wtforms_sample_shows_errors_and_keeps_input(
+        sample: t.Callable[[str], types.ModuleType], title: str, error: str) -> None:
+    module = sample("post")
+    module.POSTS[2] = {"title": "Taken", "body": ""}
+    client = module.app.test_client()
+    response = Page.get(client, "/posts/1").form().submit(title=title, body="kept")
+    assert response.status_code == 422
+    page = _page(response, "/posts/1", client)
+    assert page.text(".error") == error
+    assert (page.value("title"), page.value("body")) == (title, "kept")
+
+
+def test_state_sample_shows_the_returned_value_and_the_flash(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("inbox")
+    client = module.app.test_client()
+    page = Page.get(client, "/inbox")
+    redirected = page.form("form:nth-of-type(2)").submit(subject="Hi")
+    assert Page.get(client, redirected.headers["Location"]).text(".flash") == "Added Hi."
+    response = Page.get(client, "/inbox").form().submit()
+    assert response.status_code == 200
+    assert _page(response, "/inbox", client).text(".result") == "Archived 4 messages."
+
+
+def test_plain_sample_refills_every_input(sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("profile")
+    client = module.app.test_client()
+    form = Page.get(client, "/profile").form()
+    response = client.post("/profile", data={"__action": form.token(), "name": "",
+                                             "languages": ["Rust", "Go"]},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 422
+    page = _page(response, "/profile", client)
+    assert page.text(".error") == "Please give your name."
+    assert [o.get_text() for o in page.soup.select("option[selected]")] == ["Rust", "Go"]
+    assert page.soup.select_one("input[name=newsletter][checked]") is None
+
+
+def test_plain_sample_receives_files(sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("profile")
+    client = module.app.test_client()
+    form = Page.get(client, "/profile").form()
+    response = form.submit(name="Ada", newsletter="on", files={
+        "avatar": (io.BytesIO(b"a"), "me.png"),
+        "photos": [(io.BytesIO(b"1"), "1.png"), (io.BytesIO(b"2"), "2.png")]})
+    assert response.status_code == 303
+    assert module.PROFILES == [{"name": "Ada", "languages": [], "newsletter": True,
+                                "avatar": "me.png", "photos": ["1.png", "2.png"]}]
+
+
+def test_plain_sample_refuses_a_body_over_its_limit(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("profile")
+    assert module.app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
+    # A smaller limit keeps the test's body in memory (werkzeug's test client
+    # spools bigger ones to a temporary file).
+    module.app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    client = module.app.test_client()
+    response = Page.get(client, "/profile").form().submit(
+        name="Ada", files={"avatar": (io.BytesIO(b"x" * 100 * 1024), "big.png")})
+    assert response.status_code == 413
+    assert module.PROFILES == []
+
+
+def test_flask_wtf_sample_works_under_csrfprotect(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("flask_wtf_names")
+    client = module.app.test_client()
+    response = Page.get(client, "/names").form().submit(name="")
+    assert response.status_code == 422
+    again = _page(response, "/names", client)
+    assert again.form().submit(name="Ada").status_code == 303
+    assert module.NAMES == ["Ada"]
