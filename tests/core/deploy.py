@@ -45,6 +45,43 @@ ACTIONS = {
             "use server"
             STORE.append(("save", item, owner, form["title"]))
 ''',
+    # `save`, now capturing another variable instead.
+    "save capturing another": '''
+        owner = "ada"
+
+        def save(form):
+            "use server"
+            STORE.append(("save", owner, form["title"]))
+''',
+    # `save`, now capturing nothing.
+    "save capturing nothing": '''
+        def save(form):
+            "use server"
+            STORE.append(("save", form["title"]))
+''',
+    # `save` with a new required, optional (a default is evaluated when the
+    # view runs: the old token cannot know it) or keyword-only parameter.
+    "save with a parameter added": '''
+        def save(form, extra):
+            "use server"
+            STORE.append(("save", item, form["title"]))
+''',
+    "save with an optional parameter added": '''
+        def save(form, extra=1):
+            "use server"
+            STORE.append(("save", item, form["title"]))
+''',
+    "save with a keyword added": '''
+        def save(form, *, extra):
+            "use server"
+            STORE.append(("save", item, form["title"]))
+''',
+    # `save`, no longer taking the form.
+    "save without its form": '''
+        def save():
+            "use server"
+            STORE.append(("save", item))
+''',
     # `save`, marked with the decorator instead of the docstring.
     "save decorated": '''
         @server_action

@@ -12,9 +12,9 @@ import pytest
 
 from flask_server_actions.errors import ActionNotFound
 
-from ..core_deploy import ACTIONS
-from ..core_deploy import Deployment
-from ..core_deploy import carry_over
+from ..core.deploy import ACTIONS
+from ..core.deploy import Deployment
+from ..core.deploy import carry_over
 from ..html import Page
 from ..store import STORE
 
