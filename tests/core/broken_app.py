@@ -1,8 +1,13 @@
 """Views that get actions wrong, each in one way: rendering them must fail
-with a message that names the action, the value and the fix."""
+with a message that names the action, the value and the fix. One view does
+it right (a decorator with functools.wraps), to tell the two apart.
+
+The views are module-level so that a decorator without functools.wraps
+really hides the view's code from the resolver."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import typing as t
 
@@ -15,6 +20,7 @@ from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 from flask_server_actions import server_action as mark_action
 
+from ..store import STORE
 from .decorated import audited
 
 Form = MultiDict[str, t.Any]
@@ -36,6 +42,10 @@ def closed_connection() -> sqlite3.Connection:
     return connection
 
 
+class Opaque:
+    """Something the serializer knows nothing about."""
+
+
 def nested(depth: int) -> list[t.Any]:
     value: list[t.Any] = []
     for _ in range(depth):
@@ -46,8 +56,10 @@ def nested(depth: int) -> list[t.Any]:
 CAPTURES: dict[str, t.Callable[[], object]] = {
     "connection": closed_connection,
     "object": object,
+    "opaque": Opaque,
     "function": lambda: closed_connection,
     "in-a-list": lambda: [1, {"k": object()}],
+    "opaque-in-a-list": lambda: [1, Opaque()],
     "too-big": lambda: "x" * 2000,
     "too-deep": lambda: nested(20),
 }
@@ -71,6 +83,15 @@ def bound() -> str:
 
     return render_template_string('<form method="post">{{ action(act, 1, conn) }}</form>',
                                   act=act, conn=closed_connection())
+
+
+@app.get("/bound-big")
+def bound_big() -> str:
+    def act(value: str, form: Form) -> None:
+        "use server"
+
+    return render_template_string('<form method="post">{{ action(act, value) }}</form>',
+                                  act=act, value="x" * 2000)
 
 
 @app.get("/unmarked")
@@ -132,6 +153,26 @@ def wrapped() -> str:
     return render(act)
 
 
+def keeps_the_view(view: t.Callable[..., str]) -> t.Callable[..., str]:
+    @functools.wraps(view)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> str:
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@app.get("/kept", endpoint="kept")
+@keeps_the_view
+def kept() -> str:
+    def act(form: Form) -> None:
+        "use server"
+        STORE.append(("saved", form["x"]))
+
+    return render_template_string(
+        '<form method="post">{{ action(act) }}<input name="x" value="1"><button>Go</button></form>',
+        act=act)
+
+
 @app.get("/extra-decorator")
 def extra_decorator() -> str:
     @audited
@@ -160,6 +201,12 @@ def replaced_view() -> str:
     return render(first_replaced)
 
 
-@app.get("/not-a-function")
-def not_a_function() -> str:
-    return render("update_post")
+class Model:
+    @server_action
+    def save(self, form: Form) -> None:
+        pass
+
+
+@app.get("/not-a-function/<kind>")
+def not_a_function(kind: str) -> str:
+    return render({"string": "update_post", "method": Model().save, "builtin": print}[kind])

@@ -1,18 +1,27 @@
-"""Mistakes in a view show while the page renders, with a message naming the
-action, the variable, its type and the fix; nothing reaches a browser."""
+"""Mistakes in a view show while the page renders (not when a user submits),
+with a message naming the action, the variable, its type and the fix;
+nothing reaches a browser."""
 
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+from flask import render_template_string
 
 from flask_server_actions import ServerActionError
+from flask_server_actions import ServerActions
 from flask_server_actions.errors import UnmarkedFunction
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.errors import UnserializableValue
 
+from ..html import Page
+from ..store import STORE
 from .broken_app import app
 
-ACT = "tests.core.broken_app:capture.<locals>.act"
+APP = "tests.core.broken_app"
+ACT = f"{APP}:capture.<locals>.act"
+FIX = ("Capture plain values instead (an id, not a database row or connection), load the rest"
+       " inside the action, or register the type with ServerActions.register_type().")
 
 
 def render_error(url: str) -> ServerActionError:
@@ -21,24 +30,29 @@ def render_error(url: str) -> ServerActionError:
     return info.value
 
 
-@pytest.mark.parametrize(("kind", "words"), [
-    ("connection", ["its type sqlite3.Connection cannot be serialized", "an id"]),
-    ("object", ["its type object cannot be serialized", "register_type"]),
-    ("function", ["its type function cannot be serialized; define that function at module"
-                  " level"]),
-    ("in-a-list", ["its type list (it holds a object) cannot be serialized"]),
-    ("too-big", ["over the limit of 1000 (SERVER_ACTIONS_MAX_CAPTURE_BYTES)"]),
-    ("too-deep", ["nested deeper than 8 levels (SERVER_ACTIONS_MAX_DEPTH)"]),
+@pytest.mark.parametrize(("kind", "value_type", "words"), [
+    ("connection", "sqlite3.Connection", ["its type sqlite3.Connection cannot be serialized"]),
+    ("object", "builtins.object", ["its type object cannot be serialized"]),
+    ("opaque", f"{APP}.Opaque", [f"its type {APP}.Opaque cannot be serialized"]),
+    ("function", "builtins.function",
+     ["its type function cannot be serialized; define that function at module level"]),
+    ("in-a-list", "builtins.list", ["its type list (it holds a object) cannot be serialized"]),
+    ("opaque-in-a-list", "builtins.list",
+     [f"its type list (it holds a {APP}.Opaque) cannot be serialized"]),
+    ("too-big", "builtins.str", ["over the limit of 1000 (SERVER_ACTIONS_MAX_CAPTURE_BYTES)"]),
+    ("too-deep", "builtins.list", ["nested deeper than 8 levels (SERVER_ACTIONS_MAX_DEPTH)"]),
 ])
 def test_a_capture_that_cannot_travel_names_action_variable_type_and_fix(
-        kind: str, words: list[str]) -> None:
+        kind: str, value_type: str, words: list[str]) -> None:
     error = render_error(f"/capture/{kind}")
     assert isinstance(error, UnserializableValue)
     message = str(error)
-    assert f"'act' ({ACT}), 'value'" in message
-    for word in words:
+    assert message.startswith(f"The variable captured by the action 'act' ({ACT}), 'value',")
+    for word in [*words, FIX]:
         assert word in message
     assert (error.action, error.name) == (ACT, "value")
+    assert error.value_type is not None
+    assert f"{error.value_type.__module__}.{error.value_type.__qualname__}" == value_type
 
 
 def test_an_argument_that_cannot_travel_names_its_position() -> None:
@@ -49,12 +63,22 @@ def test_an_argument_that_cannot_travel_names_its_position() -> None:
     assert error.value_type is not None and error.value_type.__name__ == "Connection"
 
 
+def test_a_bound_argument_over_the_size_limit_names_the_setting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    error = render_error("/bound-big")
+    assert isinstance(error, UnserializableValue)
+    assert "over the limit of 1000 (SERVER_ACTIONS_MAX_CAPTURE_BYTES)" in str(error)
+    assert error.name == "bound argument 1"
+    monkeypatch.setitem(app.config, "SERVER_ACTIONS_MAX_CAPTURE_BYTES", 3000)
+    assert app.test_client().get("/bound-big").status_code == 200
+
+
 @pytest.mark.parametrize(("url", "error_class", "words"), [
     ("/unmarked", UnmarkedFunction,
-     ["'act' (tests.core.broken_app:unmarked.<locals>.act) is not a server action",
+     [f"'act' ({APP}:unmarked.<locals>.act) is not a server action",
       '"use server" docstring', "@server_action"]),
     ("/lambda", UnresolvableAction,
-     ["A lambda (tests.core.broken_app:lambda_.<locals>.<lambda>)", "Define it with `def`"]),
+     [f"A lambda ({APP}:lambda_.<locals>.<lambda>)", "Define it with `def`"]),
     ("/twins", UnresolvableAction,
      ["2 functions named 'act' are defined in twins()", "give each a distinct name"]),
     ("/marked-later", UnresolvableAction,
@@ -65,13 +89,16 @@ def test_an_argument_that_cannot_travel_names_its_position() -> None:
     ("/wrapped", UnresolvableAction,
      ["no function 'act' is defined in wrapper()", "functools.wraps"]),
     ("/extra-decorator", UnresolvableAction,
-     ["'act' (tests.core.broken_app:extra_decorator.<locals>.act) is wrapped by another"
+     [f"'act' ({APP}:extra_decorator.<locals>.act) is wrapped by another"
       " decorator", "@server_action(require=...)"]),
     ("/replaced", UnresolvableAction,
-     ["tests.core.broken_app:replaced leads to another function than the 'replaced' given",
-      "redefined"]),
-    ("/not-a-function", UnmarkedFunction,
+     [f"{APP}:replaced leads to another function than the 'replaced' given", "redefined"]),
+    ("/not-a-function/string", UnmarkedFunction,
      ["'update_post' is not a function", "{{ action(update_post) }}"]),
+    ("/not-a-function/method", UnmarkedFunction,
+     ["<bound method Model.save of", "is not a function", "{{ action(update_post) }}"]),
+    ("/not-a-function/builtin", UnmarkedFunction,
+     ["<built-in function print> is not a function"]),
 ])
 def test_an_action_that_cannot_be_found_again_is_refused_at_render_time(
         url: str, error_class: type[Exception], words: list[str]) -> None:
@@ -79,3 +106,22 @@ def test_an_action_that_cannot_be_found_again_is_refused_at_render_time(
     assert type(error) is error_class
     for word in words:
         assert word in str(error)
+
+
+def test_a_view_wrapped_with_functools_wraps_keeps_its_actions() -> None:
+    response = Page.get(app.test_client(), "/kept").form().submit()
+    assert response.status_code == 303
+    assert STORE == [("saved", "1")]
+
+
+@pytest.mark.parametrize("template", [
+    "{{ action(typo) }}", "{{ action.button(typo, 1) }}", "{{ action.form(typo) }}",
+    "{{ action.data(typo) }}",
+])
+def test_an_undefined_action_names_the_template_variable(template: str) -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "x"
+    ServerActions(app)
+    with app.test_request_context("/"), pytest.raises(
+            UnmarkedFunction, match=r"'typo' is undefined.*render_template\(\.\.\., typo="):
+        render_template_string(template)
