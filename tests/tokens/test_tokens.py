@@ -1,9 +1,11 @@
-"""The token on the page: small, and bound to a session value that is set
-once and reused by every page after."""
+"""The token on the page: small, carrying only the action's name, the page and
+the captured values, and bound to a session value that is set once and
+reused by every page after."""
 
 from __future__ import annotations
 
 import base64
+import json
 import struct
 import time
 
@@ -17,6 +19,7 @@ from flask_server_actions.tokens import binding_tag
 from flask_server_actions.tokens import open_token
 
 from ..html import Page
+from .decrypt import decrypt
 
 
 def binding(app: Flask, client: FlaskClient) -> object:
@@ -30,6 +33,13 @@ def test_the_seed_update_post_token_fits_in_220_characters(client: FlaskClient) 
     # padding to 16-byte blocks adds up to 15 bytes (20 characters).
     token = Page.get(client, "/posts/1").form("#edit").token()
     assert len(token) <= 220
+
+
+def test_the_token_carries_only_name_page_and_captured_values(client: FlaskClient) -> None:
+    token = Page.get(client, "/posts/1").form("#edit").token()
+    assert json.loads(decrypt(token, "test secret", "tests.core_app")) == [
+        "tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
+        "/posts/1", ["post_id"], [1], [], {}]
 
 
 def test_the_session_binding_is_set_once_and_reused_across_pages(
