@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from flask import Flask
+from flask import abort
 from flask import render_template_string
 from flask.views import MethodView
 from werkzeug.datastructures import MultiDict
@@ -86,11 +87,18 @@ class Thing(MethodView):
         return page(act)
 
 
-def create_app(**config: t.Any) -> Flask:
+def load_row(row_id: int) -> Row:
+    """Reload a row on submit; one deleted meanwhile is a 404."""
+    if row_id not in DATABASE:
+        abort(404)
+    return DATABASE[row_id]
+
+
+def create_app(type_name: str = "Row", **config: t.Any) -> Flask:
     app = Flask(__name__)
     app.config.update(SECRET_KEY="kinds secret", **config)
     actions = ServerActions(app)
-    actions.register_type(Row, dump=lambda row: row.id, load=DATABASE.__getitem__)
+    actions.register_type(Row, dump=lambda row: row.id, load=load_row, name=type_name)
 
     @app.get("/capture/<name>")
     def capture(name: str) -> str:
@@ -114,11 +122,11 @@ def create_app(**config: t.Any) -> Flask:
     def edit_row(row_id: int) -> str:
         row = DATABASE[row_id]
 
-        def act(form: Form) -> None:
+        def act(same_row: Row, form: Form) -> None:
             "use server"
-            STORE.append(("row", row))
+            STORE.append(("row", row, same_row))
 
-        return page(act)
+        return page(act, row)
 
     @app.get("/empty-cell")
     def empty_cell() -> str:
