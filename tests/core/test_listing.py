@@ -1,6 +1,9 @@
-"""``flask actions list`` shows every action of the app."""
+"""``flask actions list`` prints every action of the app, like ``flask routes``:
+module-level and inline ones, where they are, and their options."""
 
 from __future__ import annotations
+
+import types
 
 import pytest
 from flask import Flask
@@ -8,22 +11,40 @@ from flask import Flask
 from flask_server_actions import ServerActions
 from flask_server_actions import listing
 
-from ..core_app import create_app
+from . import decorated  # noqa: F401 - imported so its actions exist
+from .kinds_app import create_app as create_kinds_app
 from .listing_app import create_app as create_listing_app
 
 
-def _rows(app: Flask) -> list[list[str]]:
-    output = app.test_cli_runner().invoke(args=["actions", "list"]).output
+def list_actions(app: Flask) -> list[list[str]]:
+    """The printed table, a row per line, cells split on two spaces."""
+    result = app.test_cli_runner().invoke(args=["actions", "list"])
+    assert result.exit_code == 0, result.output
     return [[cell.strip() for cell in line.split("  ") if cell.strip()]
-            for line in output.splitlines()]
+            for line in result.output.splitlines()]
 
 
-def test_lists_module_and_inline_actions() -> None:
-    rows = _rows(create_app())
-    assert rows[0] == ["Action", "Kind", "Where", "Options"]
-    assert ["tests.core_actions:create_user", "module", "tests.core_actions", "-"] in rows
-    assert ["tests.core_app:create_app.<locals>.show_post.<locals>.update_post", "inline",
-            "view show_post", "-"] in rows
+@pytest.mark.parametrize("row", [
+    ["tests.core_actions:create_user", "module", "tests.core_actions", "-"],
+    ["tests.core_actions:delete_user", "module", "tests.core_actions", "-"],
+    ["tests.core.decorated:archive", "module", "tests.core.decorated", "-"],
+    ["tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
+     "inline", "view show_post", "-"],
+    ["tests.core_app:create_app.<locals>.show_post.<locals>.delete_post",
+     "inline", "view show_post", "-"],
+    ["tests.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
+])
+def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> None:
+    assert row in list_actions(app)
+
+
+@pytest.mark.parametrize("row", [
+    ["tests.core.kinds_app:Thing.get.<locals>.act", "inline", "view thing", "-"],
+    ["tests.core.kinds_app:create_app.<locals>.LocalThing.get.<locals>.act",
+     "inline", "view local_thing", "-"],
+])
+def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
+    assert row in list_actions(create_kinds_app())
 
 
 @pytest.mark.parametrize("row", [
@@ -37,17 +58,33 @@ def test_lists_module_and_inline_actions() -> None:
      "-"],
 ])
 def test_shows_each_actions_form_once_and_require(row: list[str]) -> None:
-    assert row in _rows(create_listing_app())
+    assert row in list_actions(create_listing_app())
 
 
 def test_options_of_an_inline_action_without_source_are_unknown() -> None:
     assert ["tests.core.listing_app:generated.<locals>.act", "inline", "view generated",
-            "?"] in _rows(create_listing_app())
+            "?"] in list_actions(create_listing_app())
 
 
-def test_says_so_when_there_is_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = Flask("empty")
+@pytest.mark.parametrize("name", ["_helper", "helper", "create_app", "show_post"])
+def test_leaves_out_what_is_not_marked(app: Flask, name: str) -> None:
+    last_names = {row[0].replace(":", ".").rpartition(".")[2] for row in list_actions(app)}
+    assert "update_post" in last_names
+    assert name not in last_names
+
+
+def test_prints_a_header_and_rows_sorted(app: Flask) -> None:
+    lines = list_actions(app)
+    assert lines[0] == ["Action", "Kind", "Where", "Options"]
+    assert set("".join(lines[1])) == {"-"}
+    assert lines[2:] == sorted(lines[2:])
+
+
+def test_says_so_when_there_is_no_action(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in a process that imported no module of actions, with a view that
+    # is not a function.
+    monkeypatch.setattr(listing, "sys", types.SimpleNamespace(modules={}))
+    app = Flask("bare")
     ServerActions(app)
-    app.view_functions["odd"] = object()  # type: ignore[assignment]  # not a function
-    monkeypatch.setattr(listing, "_module_actions", lambda: iter(()))
-    assert _rows(app) == [["No server actions found."]]
+    app.view_functions["odd"] = object()  # type: ignore[assignment]
+    assert list_actions(app) == [["No server actions found."]]
