@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import io
-import sys
 import types
 import typing as t
 
@@ -14,25 +12,12 @@ from werkzeug.test import TestResponse
 from ..html import Page
 
 
-@pytest.fixture
-def sample(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[str], types.ModuleType]:
-    """Import a fresh copy of ``docs/examples/forms/<name>.py`` (each test
-    starts from the sample's own data)."""
-
-    def import_(name: str) -> types.ModuleType:
-        module_name = f"docs.examples.forms.{name}"
-        monkeypatch.delitem(sys.modules, module_name, raising=False)
-        return importlib.import_module(module_name)
-
-    return import_
-
-
 def _page(response: TestResponse, url: str, client: t.Any) -> Page:
     return Page(client, url, response)
 
 
 def test_wtforms_sample_saves_a_valid_form(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("post")
+    module = sample("forms.post")
     client = module.app.test_client()
     page = Page.get(client, "/posts/1")
     assert page.value("title") == "Hello"
@@ -46,7 +31,7 @@ def test_wtforms_sample_saves_a_valid_form(sample: t.Callable[[str], types.Modul
 ])
 def test_wtforms_sample_shows_errors_and_keeps_input(
         sample: t.Callable[[str], types.ModuleType], title: str, error: str) -> None:
-    module = sample("post")
+    module = sample("forms.post")
     module.POSTS[2] = {"title": "Taken", "body": ""}
     client = module.app.test_client()
     response = Page.get(client, "/posts/1").form().submit(title=title, body="kept")
@@ -58,7 +43,7 @@ def test_wtforms_sample_shows_errors_and_keeps_input(
 
 def test_state_sample_shows_the_returned_value_and_the_flash(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("inbox")
+    module = sample("forms.inbox")
     client = module.app.test_client()
     page = Page.get(client, "/inbox")
     redirected = page.form("form:nth-of-type(2)").submit(subject="Hi")
@@ -69,7 +54,7 @@ def test_state_sample_shows_the_returned_value_and_the_flash(
 
 
 def test_plain_sample_refills_every_input(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("profile")
+    module = sample("forms.profile")
     client = module.app.test_client()
     form = Page.get(client, "/profile").form()
     response = client.post("/profile", data={"__action": form.token(), "name": "",
@@ -83,7 +68,7 @@ def test_plain_sample_refills_every_input(sample: t.Callable[[str], types.Module
 
 
 def test_plain_sample_receives_files(sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("profile")
+    module = sample("forms.profile")
     client = module.app.test_client()
     form = Page.get(client, "/profile").form()
     response = form.submit(name="Ada", newsletter="on", files={
@@ -96,7 +81,7 @@ def test_plain_sample_receives_files(sample: t.Callable[[str], types.ModuleType]
 
 def test_plain_sample_refuses_a_body_over_its_limit(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("profile")
+    module = sample("forms.profile")
     assert module.app.config["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
     # A smaller limit keeps the test's body in memory (werkzeug's test client
     # spools bigger ones to a temporary file).
@@ -110,7 +95,7 @@ def test_plain_sample_refuses_a_body_over_its_limit(
 
 def test_flask_wtf_sample_works_under_csrfprotect(
         sample: t.Callable[[str], types.ModuleType]) -> None:
-    module = sample("flask_wtf_names")
+    module = sample("forms.flask_wtf_names")
     client = module.app.test_client()
     response = Page.get(client, "/names").form().submit(name="")
     assert response.status_code == 422

@@ -1,55 +1,12 @@
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-import typing as t
-
 import pytest
 from flask import Flask
 
 from .app_secure import create_app
-
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 @pytest.fixture
 def app() -> Flask:
     """The attacked app; tests/conftest.py's ``client`` browses it."""
     return create_app()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> t.Iterator[str]:
-    """A real redis-server on a free loopback port, for this test session."""
-    if not shutil.which("redis-server") and not shutil.which(REDIS_SERVER):
-        pytest.skip("redis-server is not installed (scripts/setup-env installs it)")
-    redis = pytest.importorskip("redis")
-    port = _free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-         "--appendonly", "no", "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    try:
-        client = redis.Redis.from_url(url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        else:
-            pytest.fail("redis-server did not start within 5 seconds")
-        client.close()
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

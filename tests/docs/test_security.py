@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-import sys
 import types
 import typing as t
 
@@ -14,22 +11,6 @@ from flask_server_actions import RedisStore
 
 from ..html import Page
 
-EXAMPLES = pathlib.Path(__file__).parents[2] / "docs" / "examples"
-
-
-@pytest.fixture
-def load(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[str], types.ModuleType]:
-    def load_(name: str) -> types.ModuleType:
-        spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        # Actions are found again by module name, as in a real app.
-        monkeypatch.setitem(sys.modules, name, module)
-        spec.loader.exec_module(module)
-        return module
-
-    return load_
-
 
 @pytest.mark.parametrize(("user", "first", "second"), [
     (None, 401, 401),
@@ -37,9 +18,9 @@ def load(monkeypatch: pytest.MonkeyPatch) -> t.Callable[[str], types.ModuleType]
     ("admin", 303, 422),
 ])
 def test_checks_and_once_in_the_security_example(
-        load: t.Callable[[str], types.ModuleType], user: str | None, first: int,
+        sample: t.Callable[[str], types.ModuleType], user: str | None, first: int,
         second: int) -> None:
-    example = load("security_checks")
+    example = sample("security_checks")
     client = example.app.test_client()
     if user:
         client.post(f"/login/{user}")
@@ -49,8 +30,8 @@ def test_checks_and_once_in_the_security_example(
 
 
 def test_the_redis_example_shares_a_redis_store(
-        load: t.Callable[[str], types.ModuleType], redis_url: str) -> None:
-    app = load("security_redis").create_app(redis_url)
+        sample: t.Callable[[str], types.ModuleType], redis_url: str) -> None:
+    app = sample("security_redis").create_app(redis_url)
     store = app.extensions["server_actions"].store(app)
     assert isinstance(store, RedisStore)
     assert store.first_use("docs-example", 5) and not store.first_use("docs-example", 5)
