@@ -92,8 +92,6 @@ def create_app(secret: str = "test secret", name: str = __name__, **config: t.An
                 abort(404)
             if title == "home":
                 return redirect("/")
-            if title == "elsewhere":
-                return redirect("https://evil.example/phish")
             if title == "keep-307":
                 return redirect("/posts/1", 307)
             if title == "json":

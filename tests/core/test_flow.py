@@ -77,20 +77,6 @@ def test_returned_redirects_always_answer_303(
     assert response.headers["Location"] == location
 
 
-def test_redirect_to_another_site_is_refused(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/1").form("#edit").submit(title="elsewhere")
-    assert response.status_code == 400
-    assert "Location" not in response.headers
-
-
-def test_redirect_to_an_allowed_host_passes() -> None:
-    app = create_app(SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS=["*.example"])
-    client = app.test_client()
-    response = Page.get(client, "/posts/1").form("#edit").submit(title="elsewhere")
-    assert response.status_code == 303
-    assert response.headers["Location"] == "https://evil.example/phish"
-
-
 def test_abort_in_an_action_gives_its_status(client: FlaskClient) -> None:
     assert Page.get(client, "/posts/1").form("#edit").submit(title="404").status_code == 404
 
@@ -125,6 +111,7 @@ def test_action_error_rerenders_with_message_and_input(client: FlaskClient) -> N
 
 def test_flash_in_an_action_shows_after_the_redirect(client: FlaskClient) -> None:
     response = Page.get(client, "/posts/2").form("#edit").submit(title="flash")
+    assert response.status_code == 303
     assert Page.get(client, response.headers["Location"]).text(".flash") == "Saved!"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import typing as t
 
 from flask import Flask
-from flask import flash
 from flask import render_template_string
 from flask_wtf import CSRFProtect
 from flask_wtf import FlaskForm
@@ -46,7 +45,6 @@ NotAForm = dict
 
 WTF_PAGE = """
 {{ action.notice() }}
-{% for m in get_flashed_messages() %}<p class="flash">{{ m }}</p>{% endfor %}
 {% if state.value %}<p id="value">{{ state.value }}</p>{% endif %}
 {% if state %}<p id="ref">[{{ state.ref }}]</p>{% endif %}
 <form id="edit" method="post">
@@ -121,8 +119,6 @@ def create_app(**config: t.Any) -> Flask:
                 raise ActionError("Something is off with the whole form.")
             if title == "state":
                 return f"{post_id} saved"
-            if title == "flash":
-                flash(f"Saved {post_id}")
             return None
 
         return _render(save)

@@ -64,12 +64,6 @@ def test_value_or_action_error_rerenders_the_page_with_the_input(
     assert page.value("title") == title
 
 
-def test_flash_in_an_action_shows_after_the_redirect(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/2").form("#edit").submit(title="flash")
-    assert response.status_code == 303
-    assert Page.get(client, response.headers["Location"]).text(".flash") == "Saved 2"
-
-
 def test_flask_wtf_form_with_csrfprotect_needs_no_exemption(client: FlaskClient) -> None:
     page = Page.get(client, "/flask-wtf")
     response = page.form("#edit").submit(title="")

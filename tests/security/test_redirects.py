@@ -48,11 +48,19 @@ def test_on_site_locations_pass(app: Flask, location: str) -> None:
 @pytest.mark.parametrize("location", [
     "//evil.example", "/\\evil.example", "/\t/evil.example", "https://localhost@evil.example",
     "javascript:alert(1)", "HTTPS://EVIL.EXAMPLE", "\x01//evil.example",
+    "https://evil.example/phish",
 ])
 def test_an_action_redirecting_off_site_answers_400(client: FlaskClient, location: str) -> None:
     response = post(client, token_of(client, "/go"), "/go", x=location)
     assert response.status_code == 400
     assert "Location" not in response.headers
+
+
+def test_an_action_may_redirect_to_an_allowed_host() -> None:
+    client = create_app(SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS=["*.example"]).test_client()
+    response = post(client, token_of(client, "/go"), "/go", x="https://evil.example/phish")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "https://evil.example/phish"
 
 
 def test_an_allowed_redirect_host_does_not_allow_its_lookalikes() -> None:
