@@ -102,6 +102,15 @@ def unmarked() -> str:
     return render(act)
 
 
+def helper(form: Form) -> None:
+    """A module-level function that is not marked."""
+
+
+@app.get("/unmarked-module")
+def unmarked_module() -> str:
+    return render(helper)
+
+
 @app.get("/lambda")
 def lambda_() -> str:
     return render(server_action(lambda form: None))

@@ -135,22 +135,6 @@ def create_app(secret: str = "security secret", name: str = __name__,
         later = 1
         return html + str(later)
 
-    @app.get("/unmarked/<kind>")
-    def unmarked(kind: str) -> str:
-        def helper(form: t.Any) -> None:
-            STORE.append(("helper", form["x"]))
-
-        if kind == "twins":
-            def twin(form: t.Any) -> None:
-                "use server"
-        else:
-            def twin(form: t.Any) -> None:
-                "use server"
-
-        choices: dict[str, t.Any] = {"builtin": len, "inline": helper, "twins": twin,
-                                     "module": app_checks.admin_only}
-        return page(choices[kind])
-
     @app.get("/capture/<kind>")
     def capture(kind: str) -> str:
         values: dict[str, t.Any] = {"huge": "x" * 10_000, "deep": [], "fine": "ok"}
