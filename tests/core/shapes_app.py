@@ -1,5 +1,5 @@
 """Actions of several shapes (no form parameter, varargs, class-based views,
-every spelling of the decorator, file uploads) next to unmarked functions."""
+every spelling of the decorator) next to unmarked functions."""
 
 from __future__ import annotations
 
@@ -66,20 +66,6 @@ def create_app() -> Flask:
             STORE.append(("varargs", tuple(bound), form["x"]))
 
         return show(collect, 1, "two")
-
-    @app.get("/upload")
-    def upload() -> str:
-        def attach(form: Form) -> None:
-            "use server"
-            doc = form["doc"]
-            STORE.append(("attach", form["title"], form.getlist("tag"), doc.filename,
-                          doc.read()))
-
-        return render_template_string(
-            '<form method="post" enctype="multipart/form-data">{{ action(attach) }}'
-            '<input name="title"><input type="checkbox" name="tag" value="a" checked>'
-            '<input type="checkbox" name="tag" value="b" checked>'
-            '<input type="file" name="doc"><button>Upload</button></form>', attach=attach)
 
     @app.get("/decorator/<kind>")
     def decorator_spellings(kind: str) -> str:

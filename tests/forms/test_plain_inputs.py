@@ -58,8 +58,8 @@ def _files() -> dict[str, object]:
 
 def test_plain_file_inputs_reach_the_action_as_filestorage(client: FlaskClient) -> None:
     form = Page.get(client, "/plain").form("#plain")
-    assert post(form, name="Cy", **_files()).status_code == 303
-    assert STORE == [("plain", "Cy", [], [], {
+    assert post(form, name="Cy", tags=["red"], **_files()).status_code == 303
+    assert STORE == [("plain", "Cy", ["red"], [], {
         "attachment": [("a.txt", b"one")],
         "photos": [("p1.png", b"p1"), ("p2.png", b"p2")]})]
 

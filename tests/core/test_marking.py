@@ -1,8 +1,7 @@
-"""Actions of every shape rebuild and run as they were rendered."""
+"""What makes a function an action: every spelling of the decorator marks an
+inline action. (Unmarked ones: test_render_errors.py.)"""
 
 from __future__ import annotations
-
-import io
 
 import pytest
 from flask.testing import FlaskClient
@@ -19,13 +18,6 @@ def client() -> FlaskClient:
 
 def submit(client: FlaskClient, url: str, selector: str = "form") -> int:
     return Page.get(client, url).form(selector).submit().status_code
-
-
-def test_the_form_holds_fields_repeated_fields_and_files_together(client: FlaskClient) -> None:
-    form = Page.get(client, "/upload").form()
-    response = form.submit(title="report", files={"doc": (io.BytesIO(b"%PDF"), "r.pdf")})
-    assert response.status_code == 303
-    assert STORE == [("attach", "report", ["a", "b"], "r.pdf", b"%PDF")]
 
 
 @pytest.mark.parametrize(("kind", "name"), [
