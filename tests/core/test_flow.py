@@ -93,20 +93,17 @@ def test_a_returned_response_passes_through(
     assert response.get_data(as_text=True) == body
 
 
-def test_a_returned_value_rerenders_the_page_with_the_state(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/4").form("#edit").submit(title="state")
-    assert response.status_code == 200
+@pytest.mark.parametrize(("title", "status", "selector", "shown"), [
+    ("state", 200, "#state", "{'saved': 4}"),
+    ("taken", 422, ".error", "That title is taken."),
+], ids=["returned-value", "action-error"])
+def test_a_returned_value_or_an_action_error_rerenders_the_page_with_the_input(
+        client: FlaskClient, title: str, status: int, selector: str, shown: str) -> None:
+    response = Page.get(client, "/posts/4").form("#edit").submit(title=title)
+    assert response.status_code == status
     page = Page(client, "/posts/4", response)
-    assert page.text("#state") == "{'saved': 4}"
-    assert page.value("title") == "state"
-
-
-def test_action_error_rerenders_with_message_and_input(client: FlaskClient) -> None:
-    response = Page.get(client, "/posts/4").form("#edit").submit(title="taken")
-    assert response.status_code == 422
-    page = Page(client, "/posts/4", response)
-    assert page.text(".error") == "That title is taken."
-    assert page.value("title") == "taken"
+    assert page.text(selector) == shown
+    assert page.value("title") == title
 
 
 def test_flash_in_an_action_shows_after_the_redirect(client: FlaskClient) -> None:
