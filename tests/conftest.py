@@ -1,3 +1,8 @@
+"""Fixtures for every folder: ``app`` (core_app.py; a folder's conftest.py
+overrides it with the app beside its tests), ``client`` and ``actions`` on
+it, STORE emptied around each test, and ``redis_url``, one real
+redis-server for the session."""
+
 from __future__ import annotations
 
 import shutil
@@ -50,9 +55,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def redis_url() -> t.Iterator[str]:
     """A real redis-server on a free loopback port, for this test session."""
-    if not shutil.which("redis-server") and not shutil.which(REDIS_SERVER):
-        pytest.skip("redis-server is not installed (scripts/setup-env installs it)")
-    redis = pytest.importorskip("redis")
+    if not shutil.which(REDIS_SERVER):
+        pytest.fail("redis-server is not installed: run `bash scripts/setup-env test`"
+                    " (it installs Debian's redis-server package).", pytrace=False)
+    import redis  # the [redis] extra, which scripts/setup-env installs
     port = _free_port()
     server = subprocess.Popen(
         [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
