@@ -58,7 +58,8 @@ OPTION = "call"
 
 def is_json_call() -> bool:
     """Whether the current request calls an action from client code."""
-    return _ENVIRON_KEY in request.environ and request.method == "POST"
+    environ = request.environ  # one proxy lookup: this is asked several times a post
+    return _ENVIRON_KEY in environ and environ.get("REQUEST_METHOD") == "POST"
 
 
 def call_token() -> str:

@@ -391,7 +391,8 @@ def _clicked_buttons_form(ext: ServerActions,
     if calls.is_json_call():
         return []
     form = request.form
-    if not (form.get(BUTTON_FIELD) and form.get(FIELD)):
+    # "in" first: MultiDict.get raises and catches an exception for a missing key.
+    if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
     config = app.config
     binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])

@@ -9,6 +9,7 @@ it.
 
 from __future__ import annotations
 
+import functools
 import json
 import typing as t
 from urllib.parse import unquote
@@ -22,6 +23,14 @@ from .fragments import Fragment
 #: How a redirect returned by an action answers an htmx request.
 REDIRECT_MODES = ("auto", "redirect", "location")
 _LOCATION_HEADERS = ("HX-Redirect", "HX-Location")
+
+
+@functools.lru_cache(maxsize=64)  # called with the class's own few header names
+def _environ_key(header: str) -> str:
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+_LOWERED_LOCATION_HEADERS = frozenset(header.lower() for header in _LOCATION_HEADERS)
 
 
 class HtmxDetails:
@@ -41,11 +50,14 @@ class HtmxDetails:
     """
 
     def _header(self, name: str) -> str | None:
-        value = request.headers.get(name)
+        # From the environ: request.headers.get() raises and catches an
+        # exception for a missing header, and "is it htmx?" is asked often.
+        environ = request.environ
+        value = environ.get(_environ_key(name))
         # htmx 2 percent-encodes values that are not ASCII and says so.
-        if value is not None and request.headers.get(f"{name}-URI-AutoEncoded") == "true":
+        if value is not None and environ.get(_environ_key(f"{name}-URI-AutoEncoded")) == "true":
             value = unquote(value)
-        return value
+        return t.cast("str | None", value)
 
     def __bool__(self) -> bool:
         """``HX-Request: true``: the request was made by htmx (2 and 4)."""
@@ -196,13 +208,20 @@ htmx = HtmxDetails()
 def client_location_of(response: BaseResponse) -> tuple[str, str] | None:
     """The ``HX-Redirect`` or ``HX-Location`` header of ``response``, with the
     URL it leads to."""
+    # One pass over the few headers: a missing key makes Headers.get raise
+    # and catch an exception, and this runs for every answer to an action.
+    found: dict[str, str] = {}
+    for key, value in response.headers.items():
+        lowered = key.lower()
+        if lowered in _LOWERED_LOCATION_HEADERS and lowered not in found:
+            found[lowered] = value
     for header in _LOCATION_HEADERS:
-        value = response.headers.get(header)
-        if value is not None:
-            if header == "HX-Location" and value.startswith("{"):
-                path = json.loads(value).get("path")
-                value = path if isinstance(path, str) else ""
-            return header, value
+        sent = found.get(header.lower())
+        if sent is not None:
+            if header == "HX-Location" and sent.startswith("{"):
+                path = json.loads(sent).get("path")
+                sent = path if isinstance(path, str) else ""
+            return header, sent
     return None
 
 
