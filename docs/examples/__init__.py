@@ -1,1 +1,1 @@
-"""Code samples shown in the docs with ``literalinclude``; tests/test_docs.py runs them."""
+"""Code samples shown in the docs with ``literalinclude``; the tests in tests/docs/ run them."""
