@@ -19,6 +19,7 @@ never skipped silently.
 from __future__ import annotations
 
 import inspect
+import os
 import types
 import typing as t
 
@@ -152,5 +153,6 @@ def _describe(fn: object) -> str:
     if not isinstance(fn, types.FunctionType):
         return f"{type(fn).__module__}.{type(fn).__qualname__}"
     code = fn.__code__
-    name = getattr(code, "co_qualname", code.co_name)  # Python 3.11+
-    return f"{fn.__globals__.get('__name__', '?')}.{name}"
+    name = getattr(code, "co_qualname", code.co_name)  # Python 3.11+; 3.10 says "wrapper"
+    where = f"{os.path.basename(code.co_filename)}:{code.co_firstlineno}"
+    return f"{fn.__globals__.get('__name__', '?')}.{name} ({where})"

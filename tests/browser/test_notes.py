@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 
 from examples.notes.app import create_app
 
+from ..databases import close_databases
+
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
     from playwright.sync_api import Page
@@ -27,6 +29,7 @@ def notes_url(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[str]:
     threading.Thread(target=http.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
+    close_databases(app)
 
 
 @pytest.fixture(params=["no-js", "js"])

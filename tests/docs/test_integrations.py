@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,14 @@ from flask_server_actions import ActionCall
 from flask_server_actions.login import require_login
 from flask_server_actions.testing import ActionClient
 
+from ..databases import close_databases
+
 
 @pytest.fixture
-def app() -> Flask:
-    return create_app()
+def app() -> t.Iterator[Flask]:
+    app = create_app()
+    yield app
+    close_databases(app)
 
 
 def test_require_login_redirects_a_stranger_like_login_required(app: Flask) -> None:

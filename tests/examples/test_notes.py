@@ -3,6 +3,7 @@ the test client for users."""
 
 from __future__ import annotations
 
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,17 @@ from examples.notes.models import db
 from flask_server_actions.testing import ActionClient
 from flask_server_actions.testing import Page
 
+from ..databases import close_databases
+
 
 @pytest.fixture
-def notes_app(tmp_path: Path) -> Flask:
+def notes_app(tmp_path: Path) -> t.Iterator[Flask]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'notes.sqlite'}",
                       "SECRET_KEY": "test", "NOTES_DEMO_USER": ("ann@example.com", "ann pw")})
     with app.app_context():
         add_user("bob@example.com", "bob pw")
-    return app
+    yield app
+    close_databases(app)
 
 
 @pytest.fixture

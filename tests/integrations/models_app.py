@@ -24,6 +24,7 @@ from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
+from ..databases import ENGINES
 from ..store import STORE
 
 PAGE = """{{ action.notice() }}
@@ -148,6 +149,7 @@ def create_plain_sqlalchemy_app() -> Flask:
     actions.use_sqlalchemy(session, Base)
     _routes(app)
     app.extensions["test.database"] = (session, PLAIN_MODELS)
+    app.extensions[ENGINES] = [engine]
     _seed(session, PLAIN_MODELS)
     session.remove()
     return app

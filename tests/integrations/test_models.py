@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.testing import ActionClient
 
+from ..databases import close_databases
 from ..html import Page
 from ..store import STORE
 from .models_app import create_flask_sqlalchemy_app
@@ -20,10 +21,11 @@ from .models_app import create_plain_sqlalchemy_app
 
 
 @pytest.fixture(params=["flask_sqlalchemy", "plain"])
-def app(request: pytest.FixtureRequest) -> Flask:
-    if request.param == "flask_sqlalchemy":
-        return create_flask_sqlalchemy_app()
-    return create_plain_sqlalchemy_app()
+def app(request: pytest.FixtureRequest) -> t.Iterator[Flask]:
+    app = (create_flask_sqlalchemy_app() if request.param == "flask_sqlalchemy"
+           else create_plain_sqlalchemy_app())
+    yield app
+    close_databases(app)
 
 
 def database(app: Flask) -> tuple[t.Any, dict[str, type]]:

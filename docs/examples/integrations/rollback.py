@@ -22,6 +22,13 @@ def get_db() -> sqlite3.Connection:
     return g.db  # type: ignore[no-any-return]
 
 
+@app.teardown_appcontext
+def close_db(error: BaseException | None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
 @actions.before_rerender
 def roll_back() -> None:
     # The page shown after a failed action must not see its writes.

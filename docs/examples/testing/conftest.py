@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask import Flask
 
 from docs.examples.integrations.app import create_app
+from docs.examples.integrations.app import db
 from flask_server_actions.testing import ActionClient
 
 
 @pytest.fixture
-def app() -> Flask:
-    return create_app({"TESTING": True})
+def app() -> Iterator[Flask]:
+    app = create_app({"TESTING": True})
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # close this app's database connections
 
 
 @pytest.fixture
