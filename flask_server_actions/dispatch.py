@@ -115,16 +115,10 @@ def open_submission(ext: ServerActions) -> None:
     :raises PageMismatch: the token belongs to another page.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
-    check_origin(request, config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
-    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
-    tag = binding_tag(binding) if isinstance(binding, str) else None
+    check_origin(request, app.config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
     opened: ActionToken | StaleSubmission
     try:
-        opened = open_token(
-            submitted_token(), ext.keys(app), tag,
-            int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
-            config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+        opened = open_for_session(ext, app, submitted_token(), session)
     except BadActionToken as error:
         signals.refused(app, "", error.reason)
         throttle(ext, app)
@@ -145,6 +139,19 @@ def open_submission(ext: ServerActions) -> None:
     if "csrf" in app.extensions:
         _satisfy_csrf_protect()
     setattr(g, _G_OPENED, opened)
+
+
+def open_for_session(ext: ServerActions, app: Flask, text: str,
+                     session: t.Mapping[str, t.Any]) -> ActionToken:
+    """Open the token ``text`` of ``app`` for the browser session ``session``,
+    with the app's keys and limits (see :func:`~.tokens.open_token` for what
+    it raises)."""
+    config = app.config
+    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+    return open_token(text, ext.keys(app),
+                      binding_tag(binding) if isinstance(binding, str) else None,
+                      int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
+                      config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
 
 
 def _satisfy_csrf_protect() -> None:
@@ -284,10 +291,14 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     """
     allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
     client = client_location_of(response)
-    location = client[1] if client is not None else response.headers.get("Location")
-    if client is None and not (location is not None and 300 <= response.status_code < 400):
+    if client is not None:
+        location: str | None = client[1]
+    elif 300 <= response.status_code < 400:  # a page shown again has no Location to look up
+        location = response.headers.get("Location")
+    else:
         return response
-    assert location is not None
+    if location is None:
+        return response
     if not safe_location(location, allowed):
         logs.warning("Refused an action's redirect to %r", location)
         return app.make_response(app.handle_user_exception(UnsafeRedirect(location)))
@@ -394,13 +405,8 @@ def _clicked_buttons_form(ext: ServerActions,
     # "in" first: MultiDict.get raises and catches an exception for a missing key.
     if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
-    config = app.config
-    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
     try:
-        token = open_token(form[FIELD], ext.keys(app),
-                           binding_tag(binding) if isinstance(binding, str) else None,
-                           int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
-                           config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+        token = open_for_session(ext, app, form[FIELD], session)
         return [(token.ref, tuple(ext.serializer.decode(arg) for arg in token.args))]
     except (BadRequest, UnprocessableEntity, ValueError):
         return []

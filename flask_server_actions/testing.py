@@ -24,7 +24,6 @@ HTML is read with the standard library's :mod:`html.parser`.
 
 from __future__ import annotations
 
-import time
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -37,12 +36,11 @@ from flask import request_finished
 from werkzeug.datastructures import MultiDict
 
 from .calls import HEADER
+from .dispatch import open_for_session
 from .errors import ServerActionError
 from .serialization import read_json
 from .state import ActionState
 from .state import current_state
-from .tokens import binding_tag
-from .tokens import open_token
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -195,14 +193,10 @@ class ActionClient:
         """The ``module:qualname`` of the action a token calls, if this
         client's session may still use it."""
         ext = t.cast("ServerActions", self.app.extensions["server_actions"])
-        config = self.app.config
         with self.client.session_transaction() as session:
-            binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
+            values = dict(session)
         try:
-            opened = open_token(token, ext.keys(self.app),
-                                binding_tag(binding) if isinstance(binding, str) else None,
-                                int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
-                                config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+            opened = open_for_session(ext, self.app, token, values)
         except ServerActionError:
             return None
         return opened.ref

@@ -13,6 +13,7 @@ import typing as t
 from flask import Blueprint
 from flask import Flask
 from flask import abort
+from flask import current_app
 from flask import g
 from flask import redirect
 from flask import render_template_string
@@ -375,6 +376,8 @@ def create_app(**config: t.Any) -> Flask:
                 abort(redirect("https://evil.example/", 307))
             if how == "raised-home":
                 abort(redirect("/items", 302))
+            if how == "not-modified":
+                return current_app.response_class(status=304)
             return None
 
         return page(go)

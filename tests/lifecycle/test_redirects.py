@@ -19,6 +19,12 @@ def test_a_raised_off_site_redirect_is_refused(client: FlaskClient) -> None:
     assert "evil.example" not in response.headers.get("Location", "")
 
 
+def test_a_3xx_answer_without_a_location_passes_through(client: FlaskClient) -> None:
+    response = Page.get(client, "/redirecting/not-modified").form().submit()
+    assert response.status_code == 304
+    assert "Location" not in response.headers
+
+
 def test_a_raised_redirect_on_site_is_answered_303(client: FlaskClient) -> None:
     response = Page.get(client, "/redirecting/raised-home").form().submit()
     assert response.status_code == 303
