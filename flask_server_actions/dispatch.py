@@ -14,6 +14,7 @@ browser must never post the token again) and become htmx headers for htmx.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import time
 import typing as t
 from urllib.parse import urlsplit
@@ -42,7 +43,9 @@ from .closures import resolve
 from .errors import ActionError
 from .errors import ActionNotFound
 from .errors import BadActionToken
+from .errors import ForeignToken
 from .errors import PageMismatch
+from .errors import SessionEnded
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
 from .forms import INVALID_NOTICE
@@ -57,7 +60,10 @@ from .guards import throttle
 from .htmx import client_location_of
 from .htmx import htmx
 from .htmx import redirect_for_htmx
+from .minting import identity_of_request
+from .minting import page_of_request
 from .origin import check_origin
+from .origin import origin_proven
 from .origin import trusted_host
 from .routing import BUTTON_FIELD
 from .routing import FIELD
@@ -103,49 +109,74 @@ def form_data() -> CombinedMultiDict[str, t.Any]:
 
 @calls.answers_errors_in_json
 def open_submission(ext: ServerActions) -> None:
-    """Check an action post before any hook of the app runs: its origin, its
-    token, and that the token was minted by the page it is posted to.
+    """Check an action post before any code of the app runs for it (its URL
+    value preprocessors and ``before_request`` hooks included): its origin,
+    its token, and that the token was minted by this very request: the same
+    host, script root, path, query string and view.
 
-    The opened token (or why it is stale) is kept for :func:`run_action`,
-    which runs after the page's hooks and inside its view's decorators.
+    A token that does not open is refused here, so no code of the app runs
+    for it but its error handlers. The opened token (or why it is stale) is
+    kept for :func:`run_action`, which runs after the page's hooks and inside
+    its view's decorators.
 
     :raises CrossOriginAction: another site sent the post.
-    :raises BadActionToken: the token is forged, tampered with, or of
-        another app.
-    :raises PageMismatch: the token belongs to another page.
+    :raises BadActionToken: the token is forged, tampered with, of another
+        app or of a retired key (:class:`~.errors.RetiredKey`).
+    :raises PageMismatch: the token belongs to another request.
+    :raises ForeignToken: the token is of another browser session and
+        nothing proves the post came from this site.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     check_origin(request, app.config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
     opened: ActionToken | StaleSubmission
+    keys = ext.keys(app)
     try:
         opened = open_for_session(ext, app, submitted_token(), session)
     except BadActionToken as error:
-        signals.refused(app, "", error.reason)
-        throttle(ext, app)
-        logs.warning("Refused an action post to %r: %s", request.path, error.reason)
-        raise
+        _refuse(ext, app, "", error)
     except StaleSubmission as error:
         opened = error
     token = opened.token if isinstance(opened, StaleSubmission) else opened
-    if token is not None:
-        here = request.script_root + request.path
-        page = token.page.partition("?")[0]
-        if page != here:
-            logs.warning("Refused an action post to %r: its token is of the page %r",
-                         here, page)
-            signals.refused(app, token.ref, f"token of the page {page!r}")
-            raise PageMismatch(f"token of {page!r} posted to {here!r}")
-        calls.check_token(token)
+    assert token is not None  # open_token's stale errors carry their token
+    # A token of version 2 (empty binding) is always stale: it never runs.
+    if token.request_tag and not hmac.compare_digest(
+            token.request_tag, keys.request_tag(identity_of_request(request), token.key_id)):
+        logs.warning("Refused an action post to %r: its token was minted by another request"
+                     " (another host, path, query string or view)", _described_request())
+        signals.refused(app, token.ref, "token of another request")
+        raise PageMismatch(f"token of another request posted to {_described_request()!r}")
+    if isinstance(opened, SessionEnded) and not origin_proven(request):
+        # Anyone holds tokens of their own sessions: without a header that
+        # proves the post came from this site, showing the page again with
+        # the posted values could show a victim an attacker's input.
+        _refuse(ext, app, token.ref, ForeignToken(opened.reason))
+    calls.check_token(token)
     if "csrf" in app.extensions:
         _satisfy_csrf_protect()
     setattr(g, _G_OPENED, opened)
+
+
+def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> t.NoReturn:
+    """Refuse a token that does not authenticate for this session: count it
+    against the client's address (:func:`~.guards.throttle`), log it, raise."""
+    signals.refused(app, ref, error.reason)
+    throttle(ext, app)
+    logs.warning("Refused an action post to %r: %s", request.path, error.reason)
+    raise error
+
+
+def _described_request() -> str:
+    """The current request as a token binds it, for the log."""
+    rule = request.url_rule
+    view = rule.endpoint if rule is not None else None
+    return f"{request.host}{request.script_root}{request.full_path.rstrip('?')} (view {view})"
 
 
 def open_for_session(ext: ServerActions, app: Flask, text: str,
                      session: t.Mapping[str, t.Any]) -> ActionToken:
     """Open the token ``text`` of ``app`` for the browser session ``session``,
     with the app's keys and limits (see :func:`~.tokens.open_token` for what
-    it raises)."""
+    it raises; the request binding is the caller's to compare)."""
     config = app.config
     binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
     return open_token(text, ext.keys(app),
@@ -391,7 +422,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             show_error(state.form, error)
         return rerender(app, state, 422)
     signals.finished(app, token.ref, start)
-    return finish(app, result, token.page, state)
+    # The token was minted by this very request: its URL is the page's.
+    return finish(app, result, page_of_request(), state)
 
 
 def _clicked_buttons_form(ext: ServerActions,

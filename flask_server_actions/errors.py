@@ -116,11 +116,46 @@ class BadActionToken(ServerActionError, BadRequest):
 
 
 class PageMismatch(BadActionToken):
-    """An action token was posted to another URL than the page that minted it
-    (400). Nothing runs: the token is only valid at its own page, where the
-    page's hooks and decorators guard it."""
+    """An action token was posted to another request than the one that
+    minted it: another host, script root, path, query string or view (400).
+    Nothing runs: the token is only valid at its own page, where the page's
+    hooks and decorators guard it.
+
+    .. versionchanged:: 0.3.0
+        The host, the query string and the minting view are bound too.
+    """
 
     description = "The form could not be processed: it belongs to another page."
+
+
+class ForeignToken(BadActionToken):
+    """The token was minted for another browser session, and no ``Origin``,
+    ``Referer`` or ``Sec-Fetch-Site`` header proves the post came from this
+    site (400). The page is not shown again with the posted values: they
+    could be another site's, shown to the victim as their own.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = ("The form could not be processed: your session changed since the page"
+                   " was shown. Please reload the page and submit it again.")
+
+
+class RetiredKey(BadActionToken):
+    """The token names a key of this app that is no longer accepted: minted
+    under a secret removed from ``SECRET_KEY_FALLBACKS``, or made up (400).
+
+    It cannot be authenticated, so nothing of it is trusted: no hook, view
+    or check of the app runs and no input is shown again (a forger could
+    write any key id). Keep a retired secret in ``SECRET_KEY_FALLBACKS`` for
+    ``SERVER_ACTIONS_MAX_AGE`` after a rotation, and no open form meets this.
+
+    .. versionchanged:: 0.3.0
+        A 400 that runs nothing, no longer a 422 showing the page again.
+    """
+
+    description = ("The form could not be processed: it is from an earlier version of the"
+                   " site. Please reload the page and submit it again.")
 
 
 class CrossOriginAction(ServerActionError, Forbidden):
@@ -194,8 +229,13 @@ class SessionEnded(StaleSubmission):
               " Your input is kept: please submit again.")
 
 
-class RetiredKey(StaleSubmission):
-    """The token was made with a key no longer in ``SECRET_KEY_FALLBACKS``."""
+class EarlierVersion(StaleSubmission):
+    """The token is of an earlier token format: its page was opened before
+    the library was upgraded. It opened, for this session, so the page is
+    shown again with the input kept; it never runs.
+
+    .. versionadded:: 0.3.0
+    """
 
     notice = ("This form is from an earlier version of the site."
               " Your input is kept: please submit again.")

@@ -35,6 +35,7 @@ from .marking import unmarked_message
 from .serialization import compact_json
 from .tokens import NoncePool
 from .tokens import binding_tag
+from .tokens import request_identity
 from .tokens import seal_body
 from .view_guards import check_view
 
@@ -57,6 +58,17 @@ def page_of_request() -> str:
     path = req.script_root + req.path
     query = req.query_string.decode("latin-1")
     return f"{path}?{query}" if query else path
+
+
+def identity_of_request(req: Request) -> bytes:
+    """What a token minted for ``req`` binds of it (see
+    :func:`~.tokens.request_identity`): host, script root, path, query and
+    the matched rule and endpoint. An action post is routed to its page's
+    rule, so it has the identity of the page's request."""
+    rule = req.url_rule
+    return request_identity(req.host, req.script_root, req.path, req.query_string,
+                            rule.rule if rule is not None else "",
+                            str(rule.endpoint or "") if rule is not None else "")
 
 
 # Actions already checked, by code object: a page with a delete button per
@@ -155,19 +167,15 @@ class _Request:
     """What every token minted while rendering one request shares, worked
     out at its first token: a page of rows pays it once."""
 
-    __slots__ = ("page", "head", "public", "binding", "keys", "budget", "max_depth",
-                 "max_size", "nonces", "view", "view_body", "shapes", "defined", "last_checked")
+    __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
+                 "view_body", "shapes", "defined", "last_checked")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         self.keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
-        self.page = page_of_request()
-        page_json = compact_json(self.page)
-        #: ``,"<page>",``: what follows the ref in every token's JSON.
-        self.head = f",{page_json},"
-        #: Bytes of the page in the plaintext, which the client knows anyway.
-        self.public = len(page_json.encode("utf-8"))
-        self.binding = binding_tag(ext.binding())
+        #: The session's binding tag and this request's, sealed in every token.
+        self.bindings = (binding_tag(ext.binding())
+                         + self.keys.request_tag(identity_of_request(req)))
         config = app.config
         self.budget: int = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
         self.max_depth: int = config["SERVER_ACTIONS_MAX_DEPTH"]
@@ -193,7 +201,7 @@ class _Request:
             options = _options(fn, target, bound)
             if target.function is not None:
                 _module_options[fn, bound] = options
-        shape = _Shape(target, f"[{compact_json(target.ref)}{self.head}", options,
+        shape = _Shape(target, f"[{compact_json(target.ref)},", options,
                        f",{compact_json(options)}]")
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
             self.shapes[fn.__code__, bound] = shape
@@ -293,8 +301,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
     tail = f",{compact_json({**shape.options, **extra})}]" if extra else shape.tail
-    text = seal_body(f"{shape.head}{middle}{tail}", state.public, state.keys,
-                     state.binding, int(time.time()), state.nonces.take())
+    text = seal_body(f"{shape.head}{middle}{tail}", state.keys, state.bindings,
+                     int(time.time()), state.nonces.take())
     if len(text) > state.max_size:
         raise _too_large(fn, target, state, len(text), middle)
     return text
@@ -302,18 +310,14 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
 
 def _too_large(fn: types.FunctionType, target: ActionTarget, state: _Request, size: int,
                middle: str) -> TokenTooLarge:
-    page = len(state.page.encode("utf-8"))
+    # Only the app's code and the values it captures reach this size: the
+    # request (its URL, however long) is bound by a digest of fixed size.
     values = len(middle.encode("utf-8"))
-    shrink = ("the page's URL: open the page with a shorter query string, or move long"
-              " values from the query into the session or a form field"
-              if page >= values else
-              "what the action captures and binds: pass an id and load the rest inside"
-              " the action")
     return TokenTooLarge(
         f"The token of the action {fn.__name__!r} ({target.ref}) would take {size} bytes,"
         f" over SERVER_ACTIONS_MAX_TOKEN_SIZE ({state.max_size}), so its form could never"
-        f" be posted. The page's URL takes {page} bytes of it, the captured values and"
-        f" bound arguments {values}. Shrink {shrink}; or raise"
+        f" be posted. The captured values and bound arguments take {values} bytes of it:"
+        f" pass an id and load the rest inside the action; or raise"
         f" SERVER_ACTIONS_MAX_TOKEN_SIZE.", target.ref, "", None)
 
 

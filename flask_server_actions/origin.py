@@ -76,6 +76,16 @@ def check_origin(request: Request, allowed: t.Sequence[str]) -> None:
         raise CrossOriginAction(source)
 
 
+def origin_proven(request: Request) -> bool:
+    """Whether a post that :func:`check_origin` let through says where it
+    came from: an ``Origin`` or ``Referer`` of this site, or
+    ``Sec-Fetch-Site: same-origin``. A post with none of them may come from
+    another site, through a browser or a proxy that strips them."""
+    headers = request.headers
+    return bool(headers.get("Origin") or headers.get("Referer")
+                or headers.get("Sec-Fetch-Site", "").lower() == "same-origin")
+
+
 def _check_fetch_site(site: str | None, allowed: t.Sequence[str]) -> None:
     # Browsers that strip Origin and Referer still say where a request came
     # from. "same-site" is never this host (that is "same-origin") but

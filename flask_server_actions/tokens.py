@@ -4,13 +4,14 @@ Layout, before base64url (no padding)::
 
     version (1 byte) | key id (4) | issued at (4, seconds) | nonce (12) | ciphertext + tag
 
-The first three fields travel in clear so that a token under a retired key or
-an expired token can be told apart from a forged one; they are authenticated
-as associated data of AES-256-GCM (from ``cryptography``), so changing any of
-them makes the token fail to open. The plaintext is the session binding
-(8 bytes) followed by compact JSON:
-``[ref, page, names, values, args, options]``, then spaces up to a multiple
-of :data:`PAD_BLOCK` bytes (see :func:`padded`).
+The first three fields travel in clear so that an expired token, or one of a
+page opened before an upgrade, can be told apart from a forged one; they are
+authenticated as associated data of AES-256-GCM (from ``cryptography``), so
+changing any of them makes the token fail to open. The plaintext is the
+session binding (8 bytes), the request binding (8 bytes, see
+:meth:`KeyRing.request_tag`), then compact JSON
+``[ref, names, values, args, options]`` and spaces up to a multiple of
+:data:`PAD_BLOCK` bytes (see :func:`padded`).
 
 Keys are derived with HKDF-SHA256 from ``SECRET_KEY`` and each entry of
 ``SECRET_KEY_FALLBACKS``, with the app's identity (:func:`app_identity`)
@@ -41,13 +42,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import BadActionToken
+from .errors import EarlierVersion
 from .errors import ExpiredToken
 from .errors import RetiredKey
 from .errors import SessionEnded
 from .serialization import compact_json
 from .serialization import read_json
 
-VERSION = 2
+VERSION = 3
 #: The plaintext is padded to a multiple of this many bytes (the page part
 #: aside), so that short values of different lengths seal alike.
 PAD_BLOCK = 16
@@ -55,7 +57,10 @@ _HEADER = struct.Struct(">B4sI")
 _NONCE_SIZE = 12
 _TAG_SIZE = 16
 BINDING_SIZE = 8
-#: Smallest possible token, in bytes before base64.
+#: Bytes of the request binding, after the session binding.
+REQUEST_TAG_SIZE = 8
+#: Smallest possible token, in bytes before base64 (a version 2 token,
+#: of a page opened before the upgrade, has no request binding).
 MIN_SIZE = _HEADER.size + _NONCE_SIZE + _TAG_SIZE + BINDING_SIZE
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
@@ -65,16 +70,21 @@ CLOCK_SKEW = 60
 _B64_VALUES = {chr(byte): index for index, byte in enumerate(_ALPHABET)}
 
 
-def derive_key(secret: str | bytes, app_id: str = "") -> bytes:
+def derive_key(secret: str | bytes, app_id: str = "",
+               purpose: bytes = b"action-token/v2") -> bytes:
     """Derive the 32-byte token key of the app ``app_id`` from one of its secrets.
 
     The app's identity is part of the derivation, so two apps sharing a
     secret still have distinct keys and never open each other's tokens.
+
+    :param purpose: what the key is for: the token cipher (the default,
+        unchanged since version 2, so that pages opened before an upgrade
+        still open) or ``b"request-tag/v3"``, the key of request bindings.
     """
     if isinstance(secret, str):
         secret = secret.encode("utf-8")
     hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"flask-server-actions",
-                info=b"action-token/v2\0" + app_id.encode("utf-8"))
+                info=purpose + b"\0" + app_id.encode("utf-8"))
     return hkdf.derive(secret)
 
 
@@ -133,14 +143,41 @@ class KeyRing:
         self.current_id = key_id(app_id, keys[0])
         self.app_tag = self.current_id[:2]
         self._ciphers = {}
-        for key in reversed(keys):  # the current key wins a (harmless) id clash
-            self._ciphers[key_id(app_id, key)] = AESGCM(key)
+        self._tag_keys = {}
+        for secret, key in reversed(list(zip([s for s in secrets if s], keys, strict=True))):
+            # The current key wins a (harmless) id clash.
+            kid = key_id(app_id, key)
+            self._ciphers[kid] = AESGCM(key)
+            self._tag_keys[kid] = derive_key(secret, app_id, b"request-tag/v3")
         #: The cipher tokens are minted with.
         self.current = self._ciphers[self.current_id]
 
     def cipher(self, kid: bytes) -> AESGCM | None:
         """The cipher for a key id, or ``None`` if no known key has it."""
         return self._ciphers.get(kid)
+
+    def request_tag(self, identity: bytes, kid: bytes | None = None) -> bytes:
+        """The request binding of a token under the key ``kid`` (default:
+        the current one): a MAC of the request's ``identity`` (see
+        :func:`request_identity`).
+
+        Keyed with a secret of the app, so nobody can search offline for
+        another request whose binding equals a token's.
+        """
+        key = self._tag_keys[self.current_id if kid is None else kid]
+        return hashlib.blake2b(identity, digest_size=REQUEST_TAG_SIZE, key=key,
+                               person=b"sa-request").digest()
+
+
+def request_identity(host: str, script_root: str, path: str, query: bytes, rule: str,
+                     endpoint: str) -> bytes:
+    """What a token binds of the request that minted it, as bytes: the host
+    (in lower case), the script root and the path as a pair, the query
+    string as sent, and the matched rule and its endpoint (the minting
+    view). A JSON list, so no two requests share one spelling.
+    """
+    return compact_json([host.lower(), script_root, path, query.decode("latin-1"), rule,
+                         endpoint]).encode("utf-8")
 
 
 @dataclass
@@ -154,8 +191,9 @@ class ActionToken:
 
     #: ``module:qualname`` of the action.
     ref: str
-    #: Path and query of the page that rendered the form.
-    page: str
+    #: The binding of the request that minted the token
+    #: (:meth:`KeyRing.request_tag`); empty for a token of version 2.
+    request_tag: bytes
     #: Names of the captured variables, in the code object's order.
     names: list[str]
     #: Encoded captured values (and defaults), one per name.
@@ -170,6 +208,8 @@ class ActionToken:
     #: The token's unique id: its random nonce, in hex. One-time actions
     #: record it so the token cannot be used twice.
     token_id: str = ""
+    #: The id of the key that opened the token.
+    key_id: bytes = b""
 
 
 class NoncePool:
@@ -206,43 +246,36 @@ class NoncePool:
         return data[start:start + _NONCE_SIZE]
 
 
-def padded(body: str, public: int) -> bytes:
-    """``body`` in UTF-8 with spaces after it (JSON ignores them) so that its
-    length, minus the ``public`` bytes the client knows anyway (the page's
-    URL), is a multiple of :data:`PAD_BLOCK`.
+def padded(body: str) -> bytes:
+    """``body`` in UTF-8 with spaces after it (JSON ignores them) up to a
+    multiple of :data:`PAD_BLOCK` bytes.
 
     A ``true`` counts as long as a ``false``: a captured flag never changes
     the token's length, whatever else the token holds.
     """
     data = body.encode("utf-8")
     trues = body.count("true")  # each padded by one byte more, as long as "false"
-    size = len(data) - public + trues
-    return data + b" " * (-size % PAD_BLOCK + trues)
+    return data + b" " * (-(len(data) + trues) % PAD_BLOCK + trues)
 
 
-def seal_body(body: str, public: int, keys: KeyRing, binding: bytes, now: int,
-              nonce: bytes) -> str:
-    """Encrypt a token's JSON for the session whose binding tag is ``binding``.
-
-    :param public: bytes of ``body`` the client knows anyway (see :func:`padded`).
-    """
+def seal_body(body: str, keys: KeyRing, bindings: bytes, now: int, nonce: bytes) -> str:
+    """Encrypt a token's JSON after its ``bindings``: the session's binding
+    tag, then the request's (:meth:`KeyRing.request_tag`)."""
     header = _HEADER.pack(VERSION, keys.current_id, now)
-    sealed = keys.current.encrypt(nonce, binding + padded(body, public), header)
+    sealed = keys.current.encrypt(nonce, bindings + padded(body), header)
     text = binascii.b2a_base64(header + nonce + sealed, newline=False)
     return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
 
 
 def token_body(token: ActionToken) -> str:
-    """The JSON a token's plaintext holds after the session binding."""
-    return compact_json([token.ref, token.page, token.names, token.values, token.args,
-                         token.options])
+    """The JSON a token's plaintext holds after the bindings."""
+    return compact_json([token.ref, token.names, token.values, token.args, token.options])
 
 
 def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
     """Encrypt ``token`` for the session whose binding tag is ``binding``."""
-    body = token_body(token)
-    public = len(compact_json(token.page).encode("utf-8"))
-    return seal_body(body, public, keys, binding, now, os.urandom(_NONCE_SIZE))
+    return seal_body(token_body(token), keys, binding + token.request_tag, now,
+                     os.urandom(_NONCE_SIZE))
 
 
 def _canonical(text: str) -> bool:
@@ -260,10 +293,17 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
 
     :param binding: the binding tag of the posting browser session, or
         ``None`` if its session has no binding value.
-    :raises BadActionToken: malformed, forged or tampered with.
-    :raises RetiredKey: minted with a key that is no longer accepted.
+    The request binding is not compared here: the caller compares
+    :attr:`ActionToken.request_tag` with its request's (see
+    :meth:`KeyRing.request_tag`), for an expired token or one of another
+    session too, which the raised error carries.
+
+    :raises BadActionToken: malformed, forged, tampered with, of another app,
+        or minted with a key that is no longer accepted (:class:`RetiredKey`).
     :raises ExpiredToken: older than ``max_age`` seconds.
     :raises SessionEnded: minted for another browser session.
+    :raises EarlierVersion: a token of version 2, of a page opened before
+        an upgrade (it opened, for this session: the input may be kept).
     """
     if len(text) > max_size:
         raise BadActionToken(f"token of {len(text)} characters is over the {max_size} limit")
@@ -280,9 +320,7 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     if not _canonical(text):
         raise BadActionToken("token is not in canonical base64url")
     version, kid, issued_at = _HEADER.unpack_from(raw)
-    if version != VERSION:
-        if version == VERSION - 1:  # a page shown before the upgrade: keep its input
-            raise RetiredKey(f"token of version {version}, minted before an upgrade")
+    if version != VERSION and version != VERSION - 1:
         raise BadActionToken(f"unknown token version {version}")
     cipher = keys.cipher(kid)
     if cipher is None:
@@ -295,12 +333,17 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         plain = cipher.decrypt(nonce, raw[start + _NONCE_SIZE:], raw[:start])
     except InvalidTag:
         raise BadActionToken("token does not authenticate") from None
+    # Version 2 sealed the page's path in the JSON, and no request binding.
+    start = BINDING_SIZE + REQUEST_TAG_SIZE if version == VERSION else BINDING_SIZE
     try:
-        ref, page, names, values, args, options = read_json(
-            plain[BINDING_SIZE:].rstrip(b" ").decode("utf-8"))
-    except (ValueError, TypeError) as error:  # only a bug of ours can get here
+        fields = read_json(plain[start:].rstrip(b" ").decode("utf-8"))
+        if version != VERSION:
+            del fields[1]
+        ref, names, values, args, options = fields
+    except (ValueError, TypeError, IndexError) as error:  # only a bug of ours gets here
         raise BadActionToken(f"token body is malformed: {error}") from None
-    token = ActionToken(ref, page, names, values, args, options, issued_at, nonce.hex())
+    token = ActionToken(ref, plain[BINDING_SIZE:start], names, values, args, options,
+                        issued_at, nonce.hex(), kid)
     age = now - issued_at
     if age > max_age:
         raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,
@@ -309,4 +352,7 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         raise BadActionToken(f"token was issued {-age} s in the future")
     if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
         raise SessionEnded("token was minted for another browser session", token=token)
+    if version != VERSION:
+        raise EarlierVersion(f"token of version {version}, minted before an upgrade",
+                             token=token)
     return token

@@ -199,9 +199,9 @@ def test_deployment_settings_keep_old_forms_working_during_rotation(
     assert rotated_submit(monkeypatch, tmp_path, fallbacks="old") == 303
 
 
-def test_deployment_settings_retired_key_gives_the_form_back(
+def test_deployment_settings_retired_key_asks_for_a_reload(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert rotated_submit(monkeypatch, tmp_path, fallbacks="") == 422
+    assert rotated_submit(monkeypatch, tmp_path, fallbacks="") == 400
 
 
 # values.rst: what an action can capture and be bound to

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import json
 import typing as t
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from flask_server_actions.tokens import BINDING_SIZE
+from flask_server_actions.tokens import REQUEST_TAG_SIZE
 from flask_server_actions.tokens import ActionToken
 from flask_server_actions.tokens import binding_tag
 from flask_server_actions.tokens import open_token
@@ -91,3 +94,18 @@ def same_browser(browser: FlaskClient, other: Flask) -> FlaskClient:
     assert cookie is not None
     client.set_cookie("session", cookie.value)
     return client
+
+
+def as_version_2(app: Flask, token: str, page: str) -> str:
+    """``token`` sealed as version 2 (0.2) sealed it: the session binding,
+    then JSON with the page's path after the ref, and no request binding.
+    What a page opened before the upgrade posts."""
+    keys = app.extensions["server_actions"].keys(app)
+    raw = decode(token)
+    header = b"\x02" + raw[1:9]
+    nonce = raw[9:21]
+    plain = keys.current.decrypt(nonce, raw[21:], raw[:9])
+    ref, *rest = json.loads(plain[BINDING_SIZE + REQUEST_TAG_SIZE:])
+    body = json.dumps([ref, page, *rest], separators=(",", ":")).encode()
+    return encode(header + nonce + keys.current.encrypt(nonce, plain[:BINDING_SIZE] + body,
+                                                        header))

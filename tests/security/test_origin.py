@@ -11,6 +11,7 @@ import flask_server_actions.dispatch
 from flask_server_actions.errors import SessionEnded
 from flask_server_actions.origin import host_matches
 
+from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
 from .app_secure import create_app
@@ -67,17 +68,37 @@ def test_headerless_post_with_garbage_answers_400(client: FlaskClient) -> None:
 def test_headerless_post_with_another_sessions_token_never_runs(client: FlaskClient) -> None:
     # The forged-form attack when privacy tools strip Origin and Referer: the
     # attacker can only embed a token minted for *their* session.
+    # Nothing proves the post came from this site, so the page is not shown
+    # again with the attacker's values either (issue 18 item 8).
     attacker = create_app().test_client()
     token_of(client)  # the victim has a session of their own
-    response = post(client, token_of(attacker), headers={})
-    assert response.status_code == 422
-    assert Page(client, "/plain", response).text(".action-notice") == SessionEnded.notice
+    response = post(client, token_of(attacker), headers={}, x="the attacker's text")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "the attacker's text" not in text and "reload the page" in text
     assert STORE == []
 
 
 def test_headerless_post_without_any_session_never_runs() -> None:
     token = token_of(create_app().test_client())
-    assert post(create_app().test_client(), token, headers={}).status_code == 422
+    assert post(create_app().test_client(), token, headers={}).status_code == 400
+    assert STORE == []
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": ORIGIN}, {"Referer": ORIGIN + "/plain"}, {"Sec-Fetch-Site": "same-origin"}])
+def test_another_sessions_token_from_this_site_keeps_the_input(
+        client: FlaskClient, headers: dict[str, str]) -> None:
+    # The session changed (signed in elsewhere, cookie expired), and the
+    # browser says the post came from this site: nothing is lost.
+    token = token_of(client)
+    with client.session_transaction() as session:
+        session.clear()
+    response = post(client, token, headers=headers, x="mine")
+    assert response.status_code == 422
+    page = Page(client, "/plain", response)
+    assert page.text(".action-notice") == SessionEnded.notice
+    assert page.value("x") == "mine"
     assert STORE == []
 
 
@@ -102,11 +123,15 @@ def test_forwarded_host_is_the_request_host_behind_proxy_fix() -> None:
         seen.append(request.host)
 
     client = app.test_client()
-    assert post(client, token_of(client), headers=PROXY).status_code == 303
+    forwarded = {"X-Forwarded-Host": "proxy.example"}
+    token = Page(client, "/plain", client.get("/plain", headers=forwarded)).form().token()
+    assert post(client, token, headers=PROXY).status_code == 303
     assert seen[-1] == "proxy.example"
     # ProxyFix changes the host, it does not make every origin welcome.
     evil = {"Origin": "https://evil.example", "X-Forwarded-Host": "proxy.example"}
-    assert post(client, token_of(client), headers=evil).status_code == 403
+    assert post(client, token, headers=evil).status_code == 403
+    # The token is bound to the host it was minted on, here the proxy's.
+    assert post(client, token_of(client), headers=PROXY).status_code == 400
 
 
 @pytest.mark.parametrize(("origin", "status"), [

@@ -8,6 +8,7 @@ import base64
 from flask import Flask
 
 from flask_server_actions.tokens import BINDING_SIZE
+from flask_server_actions.tokens import REQUEST_TAG_SIZE
 from flask_server_actions.tokens import KeyRing
 from flask_server_actions.tokens import app_identity
 
@@ -16,7 +17,7 @@ _NONCE_SIZE = 12
 
 
 def decrypt(token: str, secret: str, app_name: str, padding: bool = False) -> bytes:
-    """The plaintext JSON of ``token`` (without its session binding) of the
+    """The plaintext JSON of ``token`` (without its session and request bindings) of the
     app ``app_name`` with Flask's default settings; with ``padding``, the
     spaces after it too."""
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -25,4 +26,5 @@ def decrypt(token: str, secret: str, app_name: str, padding: bool = False) -> by
     assert cipher is not None, "token of another secret or app"
     nonce = raw[_HEADER_SIZE:_HEADER_SIZE + _NONCE_SIZE]
     plain = cipher.decrypt(nonce, raw[_HEADER_SIZE + _NONCE_SIZE:], raw[:_HEADER_SIZE])
-    return plain[BINDING_SIZE:] if padding else plain[BINDING_SIZE:].rstrip(b" ")
+    body = plain[BINDING_SIZE + REQUEST_TAG_SIZE:]
+    return body if padding else body.rstrip(b" ")

@@ -25,6 +25,7 @@ from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.forms import form_class_of
+from flask_server_actions.minting import identity_of_request
 from flask_server_actions.minting import keep_private
 from flask_server_actions.minting import mint
 from flask_server_actions.serialization import Serializer
@@ -44,8 +45,12 @@ KEYS = KeyRing(["fast path secret"], "tests")
 BINDING = b"12345678"
 
 
-def _sealed(page: str) -> str:
-    return seal(ActionToken("m:f", page, [], [], [], {}), KEYS, BINDING, int(time.time()))
+REQUEST = b"request!"
+
+
+def _sealed(name: str) -> str:
+    return seal(ActionToken(f"m:{name}", REQUEST, [], [], [], {}), KEYS, BINDING,
+                int(time.time()))
 
 
 def _open(text: str) -> ActionToken:
@@ -64,14 +69,19 @@ def test_read_json_refuses_what_is_not_one_json_value(text: str) -> None:
         read_json(text)
 
 
-@pytest.mark.parametrize("page", ["/", "/a", "/ab", "/abc"])  # every length modulo 4
-def test_tokens_of_every_length_open(page: str) -> None:
-    assert _open(_sealed(page)).page == page
+# Bodies of 1, 2 and 3 padding blocks: token lengths of every remainder.
+NAMES = ["f", "f" * 20, "f" * 36, "f" * 52]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tokens_of_every_length_open(name: str) -> None:
+    opened = _open(_sealed(name))
+    assert (opened.ref, opened.request_tag) == (f"m:{name}", REQUEST)
 
 
 @pytest.mark.parametrize("remainder", [2, 3])  # lengths with unused bits
 def test_a_non_canonical_last_character_is_refused(remainder: int) -> None:
-    text = next(text for text in map(_sealed, ["/", "/a", "/ab", "/abc"])
+    text = next(text for text in map(_sealed, NAMES)
                 if len(text) % 4 == remainder)
     # Setting the last character's lowest bit changes no byte: only unused bits.
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -239,13 +249,14 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
     options = dict(fragment or {})
     with app.test_request_context("/pöst/7?tab=%C3%A9"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
+        request_tag = keys.request_tag(identity_of_request(request))
         now = int(time.time())
         for flag in (True, False):
             action = _inline_action(7, flag)
             for label in ("one", "ü" * 3):  # the second one reuses the shape
                 fast = mint(ext, action, (label,), fragment)
                 slow = seal(ActionToken(
-                    f"{__name__}:_inline_action.<locals>.tag", "/pöst/7?tab=%C3%A9",
+                    f"{__name__}:_inline_action.<locals>.tag", request_tag,
                     ["post_id", "*kwdefaults"], [7, {"loud": flag}], [label], options),
                     keys, binding, now)
                 opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
@@ -277,10 +288,11 @@ def test_bound_row_ids_seal_as_encoded_values_do(args: tuple[object, ...]) -> No
     ext = ServerActions(app)
     with app.test_request_context("/rows"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
+        request_tag = keys.request_tag(identity_of_request(request))
         now = int(time.time())
         fast = mint(ext, _row_action, args)
         encoded = encode_values(Serializer(), ["a"] * len(args), args, 4096)
-        slow = seal(ActionToken(f"{__name__}:_row_action", "/rows", [], [], encoded, {}),
+        slow = seal(ActionToken(f"{__name__}:_row_action", request_tag, [], [], encoded, {}),
                     keys, binding, now)
         opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
         assert opened[0].args == opened[1].args == encoded
