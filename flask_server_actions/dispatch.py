@@ -71,6 +71,7 @@ from .state import ActionState
 from .state import set_state
 from .tokens import binding_tag
 from .tokens import open_token
+from .view_guards import without_view_caches
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -223,7 +224,7 @@ def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseRespo
     it builds is not filled from that body.
     """
     assert request.url_rule is not None and request.url_rule.endpoint is not None
-    view = app.view_functions[request.url_rule.endpoint]
+    view = without_view_caches(app.view_functions[request.url_rule.endpoint])
 
     def call_view() -> t.Any:
         return app.ensure_sync(view)(**(request.view_args or {}))
@@ -240,6 +241,8 @@ def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseRespo
                 htmx.reswap(response, "innerHTML")
     if response.status_code == 200:
         response.status_code = status
+    # What a user posted, shown back to them: never stored by any cache.
+    response.cache_control.no_store = True
     return response
 
 

@@ -7,7 +7,9 @@ import typing as t
 
 import click
 from flask import Flask
+from flask import before_render_template
 from flask import current_app
+from flask import g
 from flask import has_app_context
 from flask import request
 from flask import session
@@ -130,9 +132,17 @@ class ServerActions:
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
         app.after_request(self._after_request)
         install_routing(app)
-        # First of all before_request hooks: refuse a cross-site or forged post
-        # before any code of the app runs for it.
-        app.before_request_funcs.setdefault(None, []).insert(0, self._before_request)
+        preprocess = app.preprocess_request
+
+        # Before the app's URL value preprocessors and before_request hooks:
+        # refuse a cross-site or forged post before any code of the app runs
+        # for it.
+        def preprocess_request() -> ResponseReturnValue | None:
+            if is_action_post() and request.routing_exception is None:
+                open_submission(self)
+            return preprocess()
+
+        app.preprocess_request = preprocess_request  # type: ignore[method-assign]
         view_dispatch = app.dispatch_request
 
         # An action post was routed to its page's GET rule, and went through
@@ -148,6 +158,7 @@ class ServerActions:
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
         app.cli.add_command(_cli)
         end_tokens_on_login_change(app)
+        before_render_template.connect(_note_template, app)
 
     @property
     def serializer(self) -> Serializer:
@@ -361,22 +372,30 @@ class ServerActions:
             value = session[key] = secrets.token_urlsafe(16)
         return value
 
-    def _before_request(self) -> None:
-        if is_action_post() and request.routing_exception is None:
-            open_submission(self)
-
     def _after_request(self, response: BaseResponse) -> BaseResponse:
         if is_action_post():
             response = checked_answer(current_app._get_current_object(),  # type: ignore[attr-defined]
                                       response)
-        if response.is_streamed and response.mimetype == "text/html":
+        if (response.is_streamed and response.mimetype == "text/html"
+                and g.get(_G_TEMPLATE, False)):
             # A streamed template mints its tokens after the headers and the
             # session cookie are sent: bind the session now, keep it private.
+            # Not for other streamed HTML (werkzeug's error pages): an
+            # anonymous 404 must not start a session.
             self.binding()
         elif not minted_tokens():
             return response
         keep_private(response)
         return response
+
+
+_G_TEMPLATE = "_server_actions_templated"
+
+
+def _note_template(app: Flask, **extra: t.Any) -> None:
+    """Note that the request renders a template (sent before it renders or
+    streams): only then may a streamed response mint tokens."""
+    setattr(g, _G_TEMPLATE, True)
 
 
 _cli = AppGroup("actions", help="Inspect the app's server actions.")

@@ -79,8 +79,30 @@ def _rebuild(view: View, body: View) -> View:
     wrappers, _ = _chain(view)
     rebuilt = body
     for wrapper in reversed(wrappers):
+        if _is_view_cache(wrapper):
+            continue  # the wrapper above it calls what it wrapped directly
         rebuilt = _replace_inner(wrapper, wrapper.__wrapped__, rebuilt)  # type: ignore[attr-defined]
     return rebuilt
+
+
+def _is_view_cache(wrapper: View) -> bool:
+    # Flask-Caching's @cache.cached marks its layer with the function it
+    # wraps as "uncached". Around an action it would answer with the cached
+    # page instead of running it, or store the action's answer as the page.
+    return getattr(wrapper, "uncached", None) is getattr(wrapper, "__wrapped__", wrapper)
+
+
+def without_view_caches(view: View) -> View:
+    """``view`` without the layers of view caches (Flask-Caching's
+    ``@cache.cached``): for a page shown again with what a user posted,
+    which no cache may store or answer for; ``view`` itself if it has none.
+
+    :raises UnguardedView: another decorator cannot be rebuilt without them.
+    """
+    wrappers, body = _chain(view)
+    if not any(map(_is_view_cache, wrappers)):
+        return view
+    return guarded(view, body)
 
 
 def _replace_inner(wrapper: View, inner: View, new: View) -> View:
