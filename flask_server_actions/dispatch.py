@@ -354,14 +354,12 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state.notice = ActionNotFound.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    except StaleSubmission as error:  # a loaded value is out of date (a changed row)
+        return _refuse_stale(app, state, token, error)
     try:
         answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
-        logs.info("Refused an action post to %r: %s", request.path, error.reason)
-        signals.refused(app, token.ref, error.reason)
-        state.notice = error.notice
-        state.form = _unchecked_form(token)
-        return rerender(app, state, 422)
+        return _refuse_stale(app, state, token, error)
     except HTTPException as error:  # a check aborted
         signals.refused(app, token.ref, f"{error.code} {error.name}")
         raise
@@ -392,6 +390,16 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         return rerender(app, state, 422)
     signals.finished(app, token.ref, start)
     return finish(app, result, token.page, state)
+
+
+def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
+                  error: StaleSubmission) -> ResponseReturnValue:
+    """Show the page again with the input and the notice of ``error``."""
+    logs.info("Refused an action post to %r: %s", request.path, error.reason)
+    signals.refused(app, token.ref, error.reason)
+    state.notice = error.notice
+    state.form = _unchecked_form(token)
+    return rerender(app, state, 422)
 
 
 def _clicked_buttons_form(ext: ServerActions,
