@@ -388,14 +388,12 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state.notice = ActionNotFound.notice
         state.form = _unchecked_form(token)
         return rerender(app, state, 422)
+    except StaleSubmission as error:  # a loaded value is out of date (a changed row)
+        return _refuse_stale(app, state, token, error)
     try:
         answer = guard(ext, app, token, target, fn, args, int(time.time()))
     except StaleSubmission as error:
-        logs.info("Refused an action post to %r: %s", request.path, error.reason)
-        signals.refused(app, token.ref, error.reason)
-        state.notice = error.notice
-        state.form = _unchecked_form(token)
-        return rerender(app, state, 422)
+        return _refuse_stale(app, state, token, error)
     except HTTPException as error:  # a check aborted
         signals.refused(app, token.ref, f"{error.code} {error.name}")
         raise
@@ -427,6 +425,16 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's.
     return finish(app, result, page_of_request(), state)
+
+
+def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
+                  error: StaleSubmission) -> ResponseReturnValue:
+    """Show the page again with the input and the notice of ``error``."""
+    logs.info("Refused an action post to %r: %s", request.path, error.reason)
+    signals.refused(app, token.ref, error.reason)
+    state.notice = error.notice
+    state.form = _unchecked_form(token)
+    return rerender(app, state, 422)
 
 
 def _clicked_buttons_form(ext: ServerActions,

@@ -344,20 +344,23 @@ class BadActionArguments(ServerActionError, BadRequest):
 
 
 class RowNotFound(ServerActionError, NotFound):
-    """A database row a token carries was deleted since the page was shown
-    (404). Raised by the SQLAlchemy integration while the token's values are
-    loaded, before anything runs.
+    """A database row a token carries was deleted since the page was shown,
+    or another row has its key now (404). Raised by the SQLAlchemy
+    integration while the token's values are loaded, before anything runs.
+
+    The client is told the row's class only: a key can be personal (an
+    e-mail address), and captured values never appear in a response.
 
     :param model: the row's class name.
     :param key: its primary key.
     """
 
     def __init__(self, model: str, key: t.Sequence[t.Any]) -> None:
-        shown = key[0] if len(key) == 1 else tuple(key)
-        super().__init__(f"The {model} {shown!r} this form was for no longer exists.")
+        super().__init__(f"The {model} this form was for no longer exists.")
         #: The row's class name.
         self.model = model
-        #: Its primary key, one value per key column.
+        #: Its primary key, one value per key column: for the app's own
+        #: error handler or log, never sent to the client.
         self.key = tuple(key)
 
 

@@ -3,12 +3,15 @@ on a plain SQLAlchemy ``scoped_session``, with the same models and views."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import typing as t
 
 from flask import Flask
 from flask import current_app
 from flask import render_template_string
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import create_engine
@@ -33,6 +36,14 @@ PAGE = """{{ action.notice() }}
 <form id="tag" method="post">{{ action(retag, tag) }}<button>Tag</button></form>
 <form id="create" method="post">{{ action(create_then_fail) }}<input name="title"><button>Add</button></form>
 <div {{ action.data(describe) }}></div>
+"""
+
+# A row of one user, bound to a form and captured by another; the page never
+# shows the row's key, so a test can tell whether an answer does.
+ROW_PAGE = """{{ action.notice() }}
+<p id="row">{{ row.owner }}: {{ "done" if row.done else "open" }}</p>
+<form id="bound" method="post">{{ action(toggle, row) }}<input name="note" value="{{ action.value('note') }}"><button>Toggle</button></form>
+<form id="captured" method="post">{{ action(toggle_captured) }}<input name="note" value="{{ action.value('note') }}"><button>Toggle</button></form>
 """
 
 
@@ -63,7 +74,59 @@ def define_models(base: type) -> dict[str, type]:
         owner: Mapped[str] = mapped_column(String(20), primary_key=True)
         slug: Mapped[str] = mapped_column(String(20), primary_key=True)
 
-    return {"Note": Note, "Checklist": Checklist, "Tag": Tag}
+    # The tables below have a plain INTEGER PRIMARY KEY (or a text one), as
+    # most do: SQLite gives the key of the last row deleted to the next row.
+
+    class Task(base):  # type: ignore[valid-type,misc]
+        """Identified by all its columns but ``touched`` (set on each update)
+        and ``details`` (deferred)."""
+        __tablename__ = "task"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+        touched: Mapped[int] = mapped_column(default=0, onupdate=lambda: next(_CLOCK))
+        details: Mapped[str] = mapped_column(default="", deferred=True)
+
+    class Ticket(base):  # type: ignore[valid-type,misc]
+        """Versioned by SQLAlchemy: the counter starts at 1 for every row."""
+        __tablename__ = "ticket"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+        version: Mapped[int] = mapped_column()
+        __mapper_args__: t.ClassVar[dict[str, t.Any]] = {"version_id_col": version}
+
+    class Card(base):  # type: ignore[valid-type,misc]
+        """Says which columns identify it: its other columns may change."""
+        __tablename__ = "card"
+        __server_actions_identity__ = ("id", "created")
+        id: Mapped[int] = mapped_column(primary_key=True)
+        created: Mapped[dt.datetime] = mapped_column(DateTime)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+
+    class Account(base):  # type: ignore[valid-type,misc]
+        """Keyed by an e-mail address, which no answer may show."""
+        __tablename__ = "account"
+        email: Mapped[str] = mapped_column(String(100), primary_key=True)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+
+    class Misnamed(base):  # type: ignore[valid-type,misc]
+        """Names a column it does not have."""
+        __tablename__ = "misnamed"
+        __server_actions_identity__ = ("id", "colour")
+        id: Mapped[int] = mapped_column(primary_key=True)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+
+    return {"Note": Note, "Checklist": Checklist, "Tag": Tag, "Task": Task,
+            "Ticket": Ticket, "Card": Card, "Account": Account, "Misnamed": Misnamed}
+
+
+_CLOCK = itertools.count(1)
+#: Values a row needs besides its owner.
+CREATED = {"Card": {"created": dt.datetime(2024, 5, 1, 9, 30)}}
 
 
 db = SQLAlchemy()
@@ -80,6 +143,13 @@ def describe(value: t.Any) -> str:
 def database() -> tuple[t.Any, dict[str, type]]:
     """The current app's session and models."""
     return t.cast("tuple[t.Any, dict[str, type]]", current_app.extensions["test.database"])
+
+
+def flip(row: t.Any) -> None:
+    """What the toggles do: flip ``done`` and commit."""
+    row.done = not row.done
+    database()[0].commit()
+    STORE.append(("toggle", row.owner))
 
 
 def _routes(app: Flask) -> None:
@@ -113,11 +183,31 @@ def _routes(app: Flask) -> None:
                                       create_then_fail=create_then_fail, describe=describe,
                                       note=note, tag=tag, notes=notes)
 
+    @app.get("/rows/<model>/<key>")
+    def show_row(model: str, key: str) -> str:
+        session, models = database()
+        row = session.get(models[model], int(key) if key.isdigit() else key)
+
+        def toggle(bound: t.Any, form: t.Any) -> None:
+            "use server"
+            flip(bound)
+
+        def toggle_captured(form: t.Any) -> None:
+            "use server"
+            flip(row)
+
+        return render_template_string(ROW_PAGE, row=row, toggle=toggle,
+                                      toggle_captured=toggle_captured)
+
 
 def _seed(session: t.Any, models: dict[str, type]) -> None:
     session.add_all([models["Note"](id=1, title="First"),
                      models["Checklist"](id=2, title="Groceries", items=3),
-                     models["Tag"](owner="ann", slug="work")])
+                     models["Tag"](owner="ann", slug="work"),
+                     models["Account"](email="ann@example.org", owner="ann"),
+                     models["Misnamed"](id=1, owner="ann")])
+    for name in ("Task", "Ticket", "Card"):
+        session.add(models[name](owner="ann", **CREATED.get(name, {})))
     session.commit()
 
 
