@@ -114,6 +114,22 @@ def check_unwrapped_marks(view: ViewFunc) -> ViewFunc:
     return wrapper
 
 
+#: What :func:`records_identity` saw of the function it wraps, per request.
+IDENTITIES: list[tuple[t.Any, ...]] = []
+
+
+def records_identity(view: ViewFunc) -> ViewFunc:
+    """Records what a decorator can read of the function it wraps."""
+    @functools.wraps(view)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        IDENTITIES.append((view.__name__, view.__qualname__, view.__module__, view.__doc__,
+                           view.__annotations__,
+                           {k: v for k, v in vars(view).items() if k != "__wrapped__"},
+                           hasattr(view, "__wrapped__")))
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def admins_only_no_wraps(view: ViewFunc) -> ViewFunc:
     """A role check that forgot functools.wraps, taking any arguments."""
     def checked(*args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -234,6 +250,19 @@ class LayeredView(MethodView):
         return page(publish)
 
 
+class StaffView(MethodView):
+    """Only class decorators: ``get`` has none."""
+
+    decorators = [role_required("staff")]
+
+    def get(self) -> str:
+        def file(form: Form) -> None:
+            "use server"
+            STORE.append(("staff view", form["title"]))
+
+        return page(file)
+
+
 class CheckingDispatchView(MethodView):
     """A check in an overridden ``dispatch_request``, as Django's ``dispatch``."""
 
@@ -264,6 +293,7 @@ class UnwrappedClassView(MethodView):
 def add_pages(app: Flask) -> None:
     """Register the pages on ``app`` (the lifecycle app)."""
     DEACTIVATED.clear()
+    IDENTITIES.clear()
     login_manager: LoginManager = app.login_manager  # type: ignore[attr-defined]
 
     @login_manager.user_loader
@@ -275,6 +305,7 @@ def add_pages(app: Flask) -> None:
     app.add_url_rule("/class/owner", view_func=OwnerView.as_view("class_owner", "owner"))
     app.add_url_rule("/class/report/<int:year>",
                      view_func=ReportView.as_view("class_report", "auditor"))
+    app.add_url_rule("/class/staff", view_func=StaffView.as_view("class_staff"))
     app.add_url_rule("/class/layered", view_func=LayeredView.as_view("class_layered"))
     app.add_url_rule("/class/checking-dispatch",
                      view_func=CheckingDispatchView.as_view("class_checking_dispatch"))
@@ -355,3 +386,34 @@ def add_pages(app: Flask) -> None:
                      view_func=admins_only_no_args(module_view))
     app.add_url_rule("/hidden/helper", "hidden_helper",
                      view_func=admins_only_no_args(hidden_helper))
+
+    @app.get("/identity")
+    @records_identity
+    @requires_role("user")
+    @records_identity
+    def identity() -> str:
+        """The page whose decorators record what they see."""
+        def touch(form: Form) -> None:
+            "use server"
+            STORE.append(("identity", form["title"]))
+
+        return page(touch)
+
+    def render_notes() -> str:
+        def note(form: Form) -> None:
+            "use server"
+            STORE.append(("notes", form["title"]))
+
+        return page(note)
+
+    @app.get("/notes/beside")
+    def notes_beside() -> str:
+        # Calls a helper defined beside it, which its closure holds.
+        return render_notes()
+
+    def notes_view() -> ViewFunc:
+        def notes_within() -> str:
+            return render_notes()
+        return notes_within
+
+    app.add_url_rule("/notes/within", view_func=notes_view())

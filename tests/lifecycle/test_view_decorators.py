@@ -109,10 +109,31 @@ def test_an_error_page_without_a_route_may_render_tokens(client: FlaskClient) ->
     assert 'name="__action"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("url", "ran"), [
+    ("/labelled", ("labelled", "blue", "x")),  # a varargs view from a factory
+    ("/notes/beside", ("notes", "x")),  # a helper the view's closure holds
+    ("/notes/within", ("notes", "x")),  # the same, defined around the view's factory
+])
 def test_a_view_that_calls_a_helper_defining_the_action_is_not_a_hidden_view(
-        client: FlaskClient) -> None:
-    assert Page.get(client, "/labelled").form().submit(title="x").status_code == 303
-    assert STORE == [("labelled", "blue", "x")]
+        client: FlaskClient, url: str, ran: tuple[str, ...]) -> None:
+    assert Page.get(client, url).form().submit(title="x").status_code == 303
+    assert STORE == [ran]
+
+
+def test_decorators_see_the_same_function_for_the_action_as_for_the_page(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(role="user")
+    page = Page.get(client, "/identity")
+    for_page = list(app_view_guards.IDENTITIES)
+    app_view_guards.IDENTITIES.clear()
+    assert page.form().submit(title="x").status_code == 303
+    assert app_view_guards.IDENTITIES == for_page
+    outer, inner = for_page  # the outer one sees the inner one's wrapper
+    assert inner[:2] == ("identity", "add_pages.<locals>.identity")
+    assert inner[3] == "The page whose decorators record what they see."
+    assert (inner[5], outer[5]) == ({}, {"required_role": "user"})
+    assert (inner[6], outer[6]) == (False, True)
+    assert STORE == [("identity", "x")]
 
 
 ADMIN = {"role": "admin"}
@@ -127,6 +148,7 @@ DEACTIVATED = {"deactivate": "7"}
     ("/class/owner", {"role": "owner"}, USER, 403, ("owner view", "t")),
     ("/class/report/2024", {"role": "auditor"}, USER, 403,
      ("report view", 2024, "auditor", "t")),
+    ("/class/staff", {"role": "staff"}, USER, 403, ("staff view", "t")),
     ("/class/layered", {**SIGNED_IN, **ADMIN}, USER, 403, ("layered view", "t")),
     ("/class/layered", {**SIGNED_IN, **ADMIN}, DEACTIVATED, 303, ("layered view", "t")),
     ("/audit-log", ADMIN, USER, 403, ("audit log", "t")),
