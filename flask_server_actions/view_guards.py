@@ -120,8 +120,9 @@ def _class_view_body(view: View, cls: type[ViewClass], body: View) -> View:
     if getattr(bottom, "__code__", None) not in _AS_VIEW_CODES:
         name = _describe(bottom)
         raise UnguardedView(
-            f"The view class {cls.__qualname__} is wrapped by {name}, which does not use"
-            " functools.wraps, so it cannot be run around the page's server actions."
+            f"The view class {cls.__qualname__} is served by {name}, not by the function"
+            " View.as_view makes: a decorator without functools.wraps (or an as_view of"
+            " its own) hides it, so it cannot be run around the page's server actions."
             " Decorate the wrapper with @functools.wraps(view).", name)
     method = _page_method(cls)
     if not _chain(method)[0]:
