@@ -8,6 +8,7 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions.errors import UnguardedView
@@ -15,6 +16,14 @@ from flask_server_actions.errors import UnguardedView
 from ..html import Page
 from ..store import STORE
 from . import app_lifecycle
+from . import app_view_guards
+
+
+@pytest.fixture
+def app(app: Flask) -> Flask:
+    """The lifecycle app with the pages of app_view_guards.py."""
+    app_view_guards.add_pages(app)
+    return app
 
 
 def test_a_wraps_login_decorator_refuses_an_action_after_sign_out(
@@ -100,7 +109,90 @@ def test_an_error_page_without_a_route_may_render_tokens(client: FlaskClient) ->
     assert 'name="__action"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("url", "ran"), [
+    ("/labelled", ("labelled", "blue", "x")),  # a varargs view from a factory
+    ("/notes/beside", ("notes", "x")),  # a helper the view's closure holds
+    ("/notes/within", ("notes", "x")),  # the same, defined around the view's factory
+])
 def test_a_view_that_calls_a_helper_defining_the_action_is_not_a_hidden_view(
-        client: FlaskClient) -> None:
-    assert Page.get(client, "/labelled").form().submit(title="x").status_code == 303
-    assert STORE == [("labelled", "blue", "x")]
+        client: FlaskClient, url: str, ran: tuple[str, ...]) -> None:
+    assert Page.get(client, url).form().submit(title="x").status_code == 303
+    assert STORE == [ran]
+
+
+def test_decorators_see_the_same_function_for_the_action_as_for_the_page(
+        client: FlaskClient, sign_in: t.Callable[..., None]) -> None:
+    sign_in(role="user")
+    page = Page.get(client, "/identity")
+    for_page = list(app_view_guards.IDENTITIES)
+    app_view_guards.IDENTITIES.clear()
+    assert page.form().submit(title="x").status_code == 303
+    assert app_view_guards.IDENTITIES == for_page
+    outer, inner = for_page  # the outer one sees the inner one's wrapper
+    assert inner[:2] == ("identity", "add_pages.<locals>.identity")
+    assert inner[3] == "The page whose decorators record what they see."
+    assert (inner[5], outer[5]) == ({}, {"required_role": "user"})
+    assert (inner[6], outer[6]) == (False, True)
+    assert STORE == [("identity", "x")]
+
+
+ADMIN = {"role": "admin"}
+USER = {"role": "user"}
+SIGNED_IN = {"login": "7"}
+DEACTIVATED = {"deactivate": "7"}
+
+
+@pytest.mark.parametrize(("url", "allowed", "refused", "status", "ran"), [
+    ("/class/profile", SIGNED_IN, DEACTIVATED, 303, ("method view", "7", "t")),
+    ("/class/admin", ADMIN, USER, 403, ("admin view", "t")),
+    ("/class/owner", {"role": "owner"}, USER, 403, ("owner view", "t")),
+    ("/class/report/2024", {"role": "auditor"}, USER, 403,
+     ("report view", 2024, "auditor", "t")),
+    ("/class/staff", {"role": "staff"}, USER, 403, ("staff view", "t")),
+    ("/class/layered", {**SIGNED_IN, **ADMIN}, USER, 403, ("layered view", "t")),
+    ("/class/layered", {**SIGNED_IN, **ADMIN}, DEACTIVATED, 303, ("layered view", "t")),
+    ("/audit-log", ADMIN, USER, 403, ("audit log", "t")),
+    ("/payroll", {**SIGNED_IN, **ADMIN}, USER, 403, ("payroll", "t")),
+    ("/marked", ADMIN, USER, 403, ("marked", "t")),
+    ("/endpoint-marked", ADMIN, USER, 403, ("endpoint marked", "t")),
+    ("/unwrap-marked", {**SIGNED_IN, **ADMIN}, USER, 403, ("unwrap marked", "t")),
+])
+def test_a_decorator_refuses_the_action_as_it_refuses_the_page(
+        client: FlaskClient, sign_in: t.Callable[..., None], url: str,
+        allowed: dict[str, str], refused: dict[str, str], status: int,
+        ran: tuple[t.Any, ...]) -> None:
+    sign_in(**allowed)
+    page = Page.get(client, url)
+    deactivated = refused.get("deactivate")
+    if deactivated:
+        app_view_guards.DEACTIVATED.add(deactivated)
+    else:
+        sign_in(**refused)
+    # The page's redirect is a 302; the action's is answered 303.
+    assert client.get(url).status_code == (302 if status == 303 else status)
+    assert page.form().submit(title="x").status_code == status
+    assert STORE == []
+    app_view_guards.DEACTIVATED.clear()
+    sign_in(**allowed)
+    assert Page.get(client, url).form().submit(title="t").status_code == 303
+    assert STORE == [ran]
+
+
+@pytest.mark.parametrize(("url", "fix", "culprit"), [
+    ("/class/checking-dispatch", "dispatch_request",
+     "CheckingDispatchView.dispatch_request"),
+    ("/class/unwrapped", "functools.wraps", where(app_lifecycle.unwrapped_decorator)),
+    ("/hidden/any", "functools.wraps", where(app_view_guards.admins_only_no_wraps)),
+    ("/hidden/none", "functools.wraps", where(app_view_guards.admins_only_no_args)),
+    ("/hidden/module", "functools.wraps", where(app_view_guards.admins_only_no_args)),
+    ("/hidden/helper", "functools.wraps", where(app_view_guards.admins_only_no_args)),
+])
+def test_a_view_guard_the_action_would_skip_is_a_render_time_error(
+        client: FlaskClient, sign_in: t.Callable[..., None], url: str, fix: str,
+        culprit: str) -> None:
+    sign_in(**ADMIN)
+    with pytest.raises(UnguardedView) as raised:
+        client.get(url)
+    assert fix in str(raised.value)
+    assert culprit in raised.value.decorator
+    assert raised.value.decorator in str(raised.value)
