@@ -362,10 +362,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice)
-        if opened.token is not None:
-            state.form = _unchecked_form(opened.token)
-            # The token was authentic, only stale: its fragment can be trusted.
-            fragments.remember(opened.token.options)
+        assert opened.token is not None  # the stale errors of open_token carry it
+        state.form = _unchecked_form(opened.token)
+        # The token was authentic, only stale: its fragment can be trusted.
+        fragments.remember(opened.token.options)
         return rerender(app, state, 422)
     token = opened
     state.ref = token.ref
