@@ -10,7 +10,9 @@ fields, encodings and URLs. The properties:
   carries, byte for byte, a token the server minted, from an accepted origin;
 * a JSON call (``X-Server-Action``) with any body, content type and token
   never crashes, answers every 4xx in JSON, runs only with a token minted
-  for calls, and never changes a value the token sealed.
+  for calls, and never changes a value the token sealed;
+* a real token runs only on the request that minted it: posted with another
+  host (or port), script root, path or query string it never runs.
 
 A short run is part of the test suite (``test_fuzz_smoke.py``); a long one
 is ``bash scripts/fuzz [seconds]`` (default 600). Failures are shrunk to a
@@ -240,6 +242,56 @@ def _run(check: t.Callable[[t.Any], None], strategy: st.SearchStrategy[t.Any],
     fuzz()
 
 
+#: Where a token is minted and posted: host, script root, path and query.
+Request = tuple[str, str, str, str]
+_requests: st.SearchStrategy[Request] = st.tuples(
+    st.sampled_from(["localhost", "localhost:8080", "other.example"]),
+    st.sampled_from(["", "/mount", "/mount/plain"]),
+    st.sampled_from(["/plain", "/pay", "/plain/", "/", "/mount/plain"]),
+    st.text(alphabet="ab=&1", max_size=8))
+#: The same request twice (the control), or two requests that may differ
+#: in any part.
+bindings = st.one_of(_requests.map(lambda request: (request, request)),
+                     st.tuples(_requests, _requests))
+
+
+@functools.cache
+def binding_target() -> FlaskClient:
+    """A browser of the attacked app, which forgets no forged post."""
+    app = create_app(SERVER_ACTIONS_THROTTLE=None)
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    return app.test_client()
+
+
+def _at(request: Request) -> dict[str, t.Any]:
+    host, root, path, query = request
+    return {"base_url": f"http://{host}", "path": f"{path}?{query}" if query else path,
+            "environ_overrides": {"SCRIPT_NAME": root}}
+
+
+def check_page_binding(case: tuple[Request, Request]) -> None:
+    """A token runs only where it was minted: the same host, script root,
+    path and query string."""
+    minted, posted = case
+    client = binding_target()
+    response = client.get(**_at(minted))
+    if response.status_code != 200 or b'name="__action"' not in response.data:
+        return  # no page there: nothing minted
+    token = Page(client, minted[2], response).form().token()
+    STORE.clear()
+    response = client.post(**_at(posted), data={"__action": token, "x": "fuzz"},
+                           headers={"Origin": f"http://{posted[0]}"})
+    assert response.status_code < 500, response.status_code
+    if minted == posted:
+        assert response.status_code == 303 and STORE, (response.status_code, STORE)
+    else:
+        assert not STORE, f"a token of {minted} ran at {posted}"
+
+
+def fuzz_page_binding(examples: int) -> None:
+    _run(check_page_binding, bindings, examples)
+
+
 def fuzz_open_token(examples: int) -> None:
     _run(check_open_token, tokens, examples)
 
@@ -262,8 +314,10 @@ def main(argv: list[str]) -> int:
         fuzz_open_token(2000)
         fuzz_dispatch(500)
         fuzz_calls(500)
+        fuzz_page_binding(500)
         rounds += 1
-        print(f"round {rounds}: 2000 tokens, 500 posts, 500 calls, no failure", flush=True)
+        print(f"round {rounds}: 2000 tokens, 500 posts, 500 calls, 500 bindings, no failure",
+              flush=True)
     return 0
 
 

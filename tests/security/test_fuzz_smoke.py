@@ -6,6 +6,7 @@ from __future__ import annotations
 from .fuzz_actions import fuzz_calls
 from .fuzz_actions import fuzz_dispatch
 from .fuzz_actions import fuzz_open_token
+from .fuzz_actions import fuzz_page_binding
 
 
 def test_fuzz_open_token_briefly() -> None:
@@ -18,3 +19,7 @@ def test_fuzz_dispatch_briefly() -> None:
 
 def test_fuzz_calls_briefly() -> None:
     fuzz_calls(150)
+
+
+def test_fuzz_page_binding_briefly() -> None:
+    fuzz_page_binding(150)
