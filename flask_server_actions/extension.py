@@ -308,9 +308,10 @@ class ServerActions:
 
     def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
         """Let rows of the classes mapped on ``base`` (and their subclasses)
-        be captured by actions and bound to them: only the class and the
-        primary key travel, and the row is loaded from ``session`` again on
-        submit. A failed action's writes are rolled back before its page is
+        be captured by actions and bound to them: only the class, the
+        primary key and a digest of the row's identity columns travel, and
+        the row is loaded from ``session`` again on submit (a row that
+        changed or is another row under the same key is never acted on). A failed action's writes are rolled back before its page is
         shown again. See :mod:`flask_server_actions.models` for the rules::
 
             actions.use_sqlalchemy(db.session, db.Model)
