@@ -311,8 +311,9 @@ class ServerActions:
         be captured by actions and bound to them: only the class, the
         primary key and a digest of the row's identity columns travel, and
         the row is loaded from ``session`` again on submit (a row that
-        changed or is another row under the same key is never acted on). A failed action's writes are rolled back before its page is
-        shown again. See :mod:`flask_server_actions.models` for the rules::
+        changed or is another row under the same key is never acted on). A
+        failed action's writes are rolled back before its page is shown
+        again. See :mod:`flask_server_actions.models` for the rules::
 
             actions.use_sqlalchemy(db.session, db.Model)
 
