@@ -137,7 +137,7 @@ def test_a_client_location_off_site_as_htmx_reads_it_is_refused(
                     x=json.dumps(headers))
     assert response.status_code == 400
     assert "another site" in response.get_data(as_text=True)
-    assert not [key for key in response.headers if key.lower().startswith("hx-")]
+    assert not [key for key in response.headers.keys() if key.lower().startswith("hx-")]
     assert "Location" not in response.headers
 
 
