@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import typing as t
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ import pytest
 from flask import Flask
 from flask import request
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from ..html import Page
@@ -57,8 +59,9 @@ def _urlencoded(size: int) -> tuple[bytes, str]:
 
 
 def _multipart(size: int) -> tuple[bytes, str]:
+    pad = FileStorage(io.BytesIO(b"x" * size), filename="pad.txt", content_type="text/plain")
     boundary, body = encode_multipart({"field": "value", "note": "__action in a value",
-                                       "pad": "x" * size})
+                                       "pad": pad})
     return body, f"multipart/form-data; boundary={boundary}"
 
 
