@@ -14,8 +14,11 @@ from flask import Flask
 from flask import request
 from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
+from werkzeug.test import EnvironBuilder
 from werkzeug.test import encode_multipart
+from werkzeug.test import run_wsgi_app
 
+from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
 from .app_lifecycle import WEBHOOK_KEY
@@ -85,3 +88,24 @@ def test_a_post_beside_a_page_reaches_its_view_as_it_came(
 def test_an_action_post_beside_a_webhook_runs_the_action(client: FlaskClient) -> None:
     Page.get(client, "/hooks/signed").form().submit(title="hello")
     assert STORE == [("ping", "hello")]
+
+
+@pytest.mark.parametrize(("terminated", "ran"), [
+    (True, [("ping", "chunked")]),  # a server that ends the body (chunked encoding)
+    (False, []),  # no length and no end: werkzeug reads no body, nor do we
+])
+def test_a_post_without_a_length_is_read_as_werkzeug_reads_it(
+        app: Flask, client: FlaskClient, terminated: bool, ran: list[tuple[str, str]]) -> None:
+    token = Page.get(client, "/hooks/signed").form().token()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    environ = EnvironBuilder(
+        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": "chunked"},
+        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
+                 "X-Signature": ""}).get_environ()
+    del environ["CONTENT_LENGTH"]
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    _, status, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert STORE == ran
+    assert status.startswith("303" if terminated else "200")
