@@ -153,13 +153,25 @@ def test_a_call_body_without_a_length_is_held_to_the_limit(app: Flask) -> None:
     def chunked(raw: bytes) -> TestResponse:
         return client.post("/rows/7", input_stream=io.BytesIO(raw),
                            content_type="application/json",
-                           headers={"Origin": ORIGIN, "X-Server-Action": token},
-                           environ_overrides={"wsgi.input_terminated": True,
-                                              "CONTENT_LENGTH": ""})
+                           headers={"Origin": ORIGIN, "X-Server-Action": token,
+                                    "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
 
     assert chunked(json.dumps(["x" * 2000]).encode()).status_code == 413
     assert chunked(b'["short"]').status_code == 200
     assert STORE == [("rename", 7, "short")]
+
+
+@pytest.mark.parametrize("text", ["[" * 100, '\\"{' * 50 + "[" * 50, "]]]}}}"])
+def test_brackets_in_a_string_are_not_nesting(client: FlaskClient, text: str) -> None:
+    assert call(client, tokens(client)["rename"], [text]).json == {"row": 7, "name": text}
+
+
+def test_a_depth_limit_beyond_pythons_own_still_answers_400() -> None:
+    client = create_app(SERVER_ACTIONS_MAX_DEPTH=10 * NESTED).test_client()
+    message = assert_json_refusal(
+        call(client, tokens(client)["rename"], raw=b"[" * NESTED + b"]" * NESTED), 400)
+    assert "nested too deeply" in message
 
 
 @pytest.mark.parametrize(("token", "headers", "status"), [
