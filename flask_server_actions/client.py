@@ -8,6 +8,8 @@ with ``/`` (relative to the app's root path), or an absolute path string
 naming an existing file (a string starting with ``/`` that names no file is a
 URL), for example
 ``node_modules/htmx.org/dist/htmx.min.js`` after ``npm install htmx.org``.
+Without a file to serve, its URL answers 404 and logs a warning saying what
+to set.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from flask import request
 from flask import send_file
 from flask import url_for
 from markupsafe import Markup
+from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import logs
 from .errors import MissingHtmxSource
 
 #: The ``htmx-config`` that makes htmx 2 swap a 422 answer (a form shown
@@ -65,6 +69,17 @@ def _is_url(source: str | os.PathLike[str]) -> bool:
 
 
 def _htmx_file() -> BaseResponse:
+    try:
+        path = _served_htmx_path()
+    except MissingHtmxSource as error:
+        # Anyone may ask for this URL: a setting the app lacks is a 404 and a
+        # line saying what to set, not a 500 that pages whoever is on call.
+        logs.warning("Answered 404 to %s: %s", request.path, str(error))
+        raise NotFound() from None
+    return send_file(path, mimetype="text/javascript")
+
+
+def _served_htmx_path() -> str:
     source = _htmx_source()
     if _is_url(source):
         raise MissingHtmxSource(
@@ -75,7 +90,7 @@ def _htmx_file() -> BaseResponse:
         raise MissingHtmxSource(
             f"SERVER_ACTIONS_HTMX_SRC names {path!r}, which is not a file. Install htmx"
             " there (`npm install htmx.org` puts it in node_modules/htmx.org/dist/).")
-    return send_file(path, mimetype="text/javascript")
+    return path
 
 
 def htmx_url() -> str:

@@ -326,16 +326,18 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
     client = client_location_of(response)
     if client is not None:
-        location: str | None = client[1]
+        location: str | None = client.location
     elif 300 <= response.status_code < 400:  # a page shown again has no Location to look up
         location = response.headers.get("Location")
     else:
         return response
     if location is None:
         return response
-    if not safe_location(location, allowed):
-        logs.warning("Refused an action's redirect to %r", location)
-        return app.make_response(app.handle_user_exception(UnsafeRedirect(location)))
+    # htmx 2 and htmx 4 may each go somewhere else: every one must be safe.
+    for destination in (location,) if client is None else client.destinations:
+        if not safe_location(destination, allowed):
+            logs.warning("Refused an action's redirect to %r", destination)
+            return app.make_response(app.handle_user_exception(UnsafeRedirect(destination)))
     if client is not None:
         return response if htmx else redirect(location, 303)
     if htmx and not calls.is_json_call():

@@ -296,6 +296,18 @@ class FormTooLarge(ServerActionError, RequestEntityTooLarge):
         self.limit = limit
 
 
+class CallTooLarge(ServerActionError, RequestEntityTooLarge):
+    """A JSON call's body is over ``SERVER_ACTIONS_MAX_CALL_SIZE`` (413),
+    refused before it is read whole or parsed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The call's body is over SERVER_ACTIONS_MAX_CALL_SIZE ({limit} bytes): send"
+            " fewer or smaller arguments, or raise the setting.")
+        #: The limit, in bytes.
+        self.limit = limit
+
+
 class MalformedActionPost(ServerActionError, BadRequest):
     """An action post whose body could not be parsed (400).
 
@@ -399,6 +411,7 @@ __all__: t.Sequence[str] = [
     "AlreadySubmitted",
     "BadActionToken",
     "CrossOriginAction",
+    "CallTooLarge",
     "DuplicateRegistration",
     "ExpiredToken",
     "FragmentNotFound",

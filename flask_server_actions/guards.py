@@ -268,6 +268,9 @@ def _client() -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        # How a dual-stack server sees an IPv4 client: one address, not one /64.
+        return str(ip.ipv4_mapped)
     # One IPv6 client holds a whole /64: count it as one.
     return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import re
 import typing as t
 from urllib.parse import unquote
 
@@ -22,15 +24,11 @@ from .fragments import Fragment
 
 #: How a redirect returned by an action answers an htmx request.
 REDIRECT_MODES = ("auto", "redirect", "location")
-_LOCATION_HEADERS = ("HX-Redirect", "HX-Location")
 
 
 @functools.lru_cache(maxsize=64)  # called with the class's own few header names
 def _environ_key(header: str) -> str:
     return "HTTP_" + header.upper().replace("-", "_")
-
-
-_LOWERED_LOCATION_HEADERS = frozenset(header.lower() for header in _LOCATION_HEADERS)
 
 
 class HtmxDetails:
@@ -205,24 +203,174 @@ class HtmxDetails:
 htmx = HtmxDetails()
 
 
-def client_location_of(response: BaseResponse) -> tuple[str, str] | None:
-    """The ``HX-Redirect`` or ``HX-Location`` header of ``response``, with the
-    URL it leads to."""
-    # One pass over the few headers: a missing key makes Headers.get raise
-    # and catch an exception, and this runs for every answer to an action.
-    found: dict[str, str] = {}
+class ClientLocation(t.NamedTuple):
+    """Where the ``HX-Redirect`` and ``HX-Location`` headers of an answer
+    send the browser, read as htmx reads them."""
+
+    #: ``"HX-Redirect"`` or ``"HX-Location"``: the header htmx 4 follows
+    #: (htmx 2's when htmx 4 follows none).
+    header: str
+    #: The URL that header leads to; a plain form post gets a 303 there.
+    location: str
+    #: Every URL htmx 4 or htmx 2 would load, ``location`` first: the
+    #: versions disagree on which header comes first and on how to read
+    #: ``HX-Location``, and an answer must be safe for both.
+    destinations: tuple[str, ...]
+
+
+def client_location_of(response: BaseResponse) -> ClientLocation | None:
+    """Where the ``HX-Redirect`` or ``HX-Location`` header of ``response``
+    sends htmx 4 and htmx 2, or ``None`` if neither goes anywhere.
+
+    The headers are read as the browser hands them to htmx (names in any
+    case, whitespace around a value trimmed, a repeated header joined with
+    ``", "``), then as each version reads them: htmx 2 follows
+    ``HX-Location`` before ``HX-Redirect``, htmx 4 the other way round;
+    htmx 4 also reads ``HX-Lo-cation``, and an ``HX-Location`` that is not
+    JSON as ``key:value`` pairs, so ``/ path://evil.example`` leads off site.
+
+    :raises ValueError: an ``HX-Location`` that starts with ``{`` is not
+        JSON this module can read (htmx could not read most of them either).
+    """
+    seen = _as_browser_hands_over(response)
+    if seen is None:  # the usual answer: no htmx header at all
+        return None
+    try:
+        htmx4, htmx2 = _htmx4_destination(seen), _htmx2_destination(seen)
+    except RecursionError:
+        # JavaScript's JSON.parse has no depth limit: what htmx would do is unknown.
+        raise ValueError("HX-Location is nested too deeply to check where it leads") from None
+    found = [htmx4] if htmx4 is not None else []
+    if htmx2 is not None and htmx2 not in found:
+        found.append(htmx2)
+    if not found:
+        return None
+    return ClientLocation(found[0][0], found[0][1], tuple(url for _, url in found))
+
+
+# What fetch and XMLHttpRequest strip from a header's value.
+_HTTP_WHITESPACE = " \t\r\n"
+
+
+def _as_browser_hands_over(response: BaseResponse) -> dict[str, str] | None:
+    # Only the hx- headers matter; one pass, as this runs for every answer.
+    seen: dict[str, str] | None = None
     for key, value in response.headers.items():
         lowered = key.lower()
-        if lowered in _LOWERED_LOCATION_HEADERS and lowered not in found:
-            found[lowered] = value
-    for header in _LOCATION_HEADERS:
-        sent = found.get(header.lower())
-        if sent is not None:
-            if header == "HX-Location" and sent.startswith("{"):
-                path = json.loads(sent).get("path")
-                sent = path if isinstance(path, str) else ""
-            return header, sent
-    return None
+        if lowered.startswith("hx-"):
+            seen = {} if seen is None else seen
+            value = value.strip(_HTTP_WHITESPACE)
+            seen[lowered] = f"{seen[lowered]}, {value}" if lowered in seen else value
+    return seen
+
+
+def _htmx2_destination(seen: dict[str, str]) -> tuple[str, str] | None:
+    # htmx 2: getResponseHeader("HX-Location"), which may be "".
+    location = seen.get("hx-location")
+    if location is not None:
+        if not location.startswith("{"):
+            return "HX-Location", location
+        path = _js_json(location).get("path")
+        # htmx 2 splits the path as a string: anything else goes nowhere.
+        return ("HX-Location", path) if isinstance(path, str) else None
+    redirect = seen.get("hx-redirect")
+    return None if redirect is None else ("HX-Redirect", redirect)
+
+
+def _htmx4_destination(seen: dict[str, str]) -> tuple[str, str] | None:
+    # htmx 4 keys the headers by their name without "hx-", dashes and case;
+    # fetch lists them sorted by name, and the last one of a key wins.
+    hx = {name[3:].replace("-", ""): seen[name] for name in sorted(seen)}
+    if hx.get("refresh") == "true":  # a reload, before anything else
+        return None
+    if hx.get("redirect"):
+        return "HX-Redirect", hx["redirect"]
+    location = hx.get("location")
+    if not location:
+        return None
+    options = _htmx4_parse(location)
+    if not location.startswith("{") and options.get("path") is None:
+        return "HX-Location", location
+    return "HX-Location", _js_string(options.get("path", _UNDEFINED))
+
+
+#: htmx 4's reading of a value that is not JSON: ``key:value`` pairs, a value
+#: quoted, wrapped in ``<.../>``, or bare. ``\s`` is JavaScript's.
+_JS_SPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_HTMX4_PAIR = re.compile(
+    rf"""(?:"([^"]+)"|'([^']+)'|([^{_JS_SPACE},:]+))"""
+    rf"""(?:[{_JS_SPACE}]*:[{_JS_SPACE}]*(?:"([^"]*)"|'([^']*)'|<((?:[^/]|/(?!>))+)/>"""
+    rf"""|([^{_JS_SPACE},]+)))?(?=[{_JS_SPACE}]|,|\Z)""")
+_JS_TRIMMED = "".join(
+    chr(code) for code in (9, 10, 11, 12, 13, 32, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                           0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF))
+_UNDEFINED = object()
+
+
+def _htmx4_parse(text: str) -> dict[str, t.Any]:
+    """htmx 4's ``parse``: JSON for a value that starts with ``{``, else
+    ``key:value`` pairs (``a.b:1`` nests), each value JSON if it parses."""
+    if text.startswith("{"):  # an object, or not JSON
+        return t.cast("dict[str, t.Any]", _js_json(text))
+    parsed: dict[str, t.Any] = {}
+    for match in _HTMX4_PAIR.finditer(text):
+        double, single, bare, *values = match.groups()
+        key = double if double is not None else single if single is not None else bare
+        text_value = next((v for v in values if v is not None), "true").strip(_JS_TRIMMED)
+        try:
+            value: t.Any = _js_json(text_value)
+        except ValueError:
+            value = text_value
+        if bare is not None and "." in bare:
+            for part in reversed(bare.split(".")):
+                value = {part: value}
+        else:
+            value = {key: value}
+        _htmx4_merge(value, parsed)
+    return parsed
+
+
+def _htmx4_merge(source: dict[str, t.Any], into: dict[str, t.Any]) -> None:
+    for key, value in source.items():
+        if key in ("__proto__", "constructor", "prototype"):
+            continue
+        if _plain_object(value) and _plain_object(into.get(key)):
+            _htmx4_merge(value, into[key])
+        else:
+            into[key] = value
+
+
+def _plain_object(value: object) -> bool:
+    # JavaScript's value?.constructor === Object: an own "constructor" key hides it.
+    return isinstance(value, dict) and "constructor" not in value
+
+
+def _reject_constant(name: str) -> t.NoReturn:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _js_json(text: str) -> t.Any:
+    # JavaScript's JSON.parse: no NaN or Infinity, integers of any length.
+    return json.loads(text, parse_constant=_reject_constant, parse_int=float)
+
+
+def _js_string(value: object) -> str:
+    """JavaScript's ``String(value)``, which htmx 4 applies to the path."""
+    if isinstance(value, str):
+        return value
+    if value is _UNDEFINED:
+        return "undefined"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, repr(value))
+    if isinstance(value, list):
+        return ",".join("" if item is None else _js_string(item) for item in value)
+    return "[object Object]"
 
 
 def redirect_for_htmx(location: str) -> BaseResponse:

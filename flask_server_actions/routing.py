@@ -12,21 +12,23 @@ view's decorators then run around the action instead of the view's body
 (see :mod:`.view_guards`).
 
 Only posts to a URL that has a ``GET`` rule are looked at, and only bodies
-that name the action field are parsed: any other post (a webhook verifying a
-signature over its raw body) reaches its view as it came, with its own size
-limits. Small bodies are read with ``get_data(cache=True)``, so
-``request.get_data()`` still returns them; a multipart body over 64 KiB
-posted to a page that also has a ``POST`` view is parsed to find out.
+that name the action field are parsed. The body is copied (in memory, or in
+a temporary file when large) and the copy becomes the request's input, so
+any other post (a webhook verifying a signature over its raw body) reaches
+its view as it came, with its own size limits: ``request.stream.read()``,
+``request.get_data()`` and ``request.form`` each see the whole body.
 """
 
 from __future__ import annotations
 
 import functools
+import tempfile
 import typing as t
 
 from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_input_stream
 
 from . import calls
 from . import logs
@@ -47,9 +49,11 @@ ENVIRON_KEY = "flask_server_actions.action_post"
 _FIELD_BYTES = FIELD.encode()
 _CALL_KEY = "HTTP_" + calls.HEADER.upper().replace("-", "_")
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-#: Multipart bodies up to this size are read whole before parsing, so that a
-#: body werkzeug cannot parse can still be recognised as an action post.
-_PEEK_SIZE = 64 * 1024
+#: How much of a posted body is kept in memory while it is looked at; the
+#: rest goes to a temporary file (werkzeug's own threshold for a file).
+_SPOOL_SIZE = 500 * 1024
+_CHUNK_SIZE = 64 * 1024
+_SPOOLED_KEY = "flask_server_actions.spooled_body"
 
 
 def install(app: Flask) -> None:
@@ -63,6 +67,7 @@ def install(app: Flask) -> None:
         return adapter
 
     app.create_url_adapter = create_url_adapter  # type: ignore[method-assign,assignment]
+    app.teardown_request(_close_spooled_body)
 
 
 def is_action_post() -> bool:
@@ -99,6 +104,11 @@ def _match(match: t.Callable[..., t.Any], path_info: str | None = None,
 def _submits_action() -> bool:
     """Whether the posted body carries an action token.
 
+    The body is copied into a file the request reads again (see
+    :func:`_spool_body`), so a post that is not an action post reaches its
+    view as it came: ``request.stream``, ``request.get_data()`` and
+    ``request.form`` all see the whole body.
+
     :raises FormTooLarge: the body is over one of Flask's size limits.
     :raises MalformedActionPost: a multipart body that names the action field
         could not be parsed (werkzeug would silently give an empty form).
@@ -106,15 +116,12 @@ def _submits_action() -> bool:
     req: Request = request._get_current_object()  # type: ignore[attr-defined]
     if calls.is_json_call():
         return True
-    length = req.content_length
-    body: bytes | None = None
-    if req.mimetype != "multipart/form-data" or (length is not None and length <= _PEEK_SIZE):
-        try:
-            body = req.get_data(cache=True)
-        except RequestEntityTooLarge as error:
-            raise _too_large(req) from error
-        if _FIELD_BYTES not in body:
-            return False
+    try:
+        body = _spool_body(req)
+    except RequestEntityTooLarge as error:
+        raise _too_large(req) from error
+    if body is None:  # nothing names the action field
+        return False
     try:
         form = req.form
         files = req.files
@@ -122,9 +129,48 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if FIELD in form or BUTTON_FIELD in form:
         return True
-    if body is not None and not form and not files and req.mimetype == "multipart/form-data":
+    if not form and not files and req.mimetype == "multipart/form-data":
         raise MalformedActionPost()
+    # The field's name was in a value or a file: give the view the body again,
+    # parsed (or not) as it chooses, under its own limits.
+    req.close()  # the files werkzeug parsed
+    for parsed in ("stream", "form", "files"):
+        del req.__dict__[parsed]
+    body.seek(0)
     return False
+
+
+def _spool_body(req: Request) -> t.IO[bytes] | None:
+    """Copy the body into a file that becomes the request's input, so that it
+    can be read again; return it if the action field's name is in it.
+
+    The copy is read within ``MAX_CONTENT_LENGTH``, as werkzeug reads a
+    body, and kept in memory up to :data:`_SPOOL_SIZE`, on disk beyond.
+
+    :raises RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
+    """
+    environ = req.environ
+    if req.content_length is None and "wsgi.input_terminated" not in environ:
+        return None  # werkzeug reads no body without a length: neither do we
+    stream = get_input_stream(environ, max_content_length=req.max_content_length)
+    # Closed when the request ends (_close_spooled_body): the view reads it.
+    body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE)  # noqa: SIM115
+    environ["wsgi.input"] = environ[_SPOOLED_KEY] = body
+    found = False
+    tail = b""
+    while chunk := stream.read(_CHUNK_SIZE):
+        body.write(chunk)
+        # The name may straddle two chunks: look at the end of the last one too.
+        found = found or _FIELD_BYTES in tail + chunk
+        tail = chunk[-len(_FIELD_BYTES) + 1:]
+    body.seek(0)
+    return body if found else None
+
+
+def _close_spooled_body(error: BaseException | None) -> None:
+    body = request.environ.get(_SPOOLED_KEY)
+    if body is not None:
+        body.close()
 
 
 def _too_large(req: Request) -> FormTooLarge:

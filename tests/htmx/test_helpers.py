@@ -4,6 +4,7 @@ plain post and htmx 4 or htmx 2; htmx is served from where the app says."""
 from __future__ import annotations
 
 import json
+import logging
 import pathlib
 import typing as t
 
@@ -128,14 +129,22 @@ def test_htmx_is_never_loaded_from_a_cdn_by_default() -> None:
 
 
 @pytest.mark.parametrize(("source", "message"), [
-    ("/static/htmx.js", "is served from there"),
+    (None, "Set SERVER_ACTIONS_HTMX_SRC"),
+    ("/static/htmx.js", "SERVER_ACTIONS_HTMX_SRC is the URL '/static/htmx.js'"),
     ("missing.js", "which is not a file"),
 ])
-def test_htmx_route_refuses_without_a_file(source: str, message: str) -> None:
+def test_htmx_route_answers_404_and_says_what_to_set_without_a_file(
+        source: str | None, message: str, caplog: pytest.LogCaptureFixture) -> None:
     app = create_app(SERVER_ACTIONS_HTMX_SRC=source)
-    app.testing = True
-    with pytest.raises(MissingHtmxSource, match=message):
-        app.test_client().get("/_server_actions/htmx.js")
+    with caplog.at_level(logging.INFO):
+        response = app.test_client().get("/_server_actions/htmx.js")
+    assert response.status_code == 404
+    warnings = [record for record in caplog.records
+                if (record.name, record.levelno) == ("flask_server_actions", logging.WARNING)]
+    assert len(warnings) == 1
+    assert message in warnings[0].getMessage()
+    assert "SERVER_ACTIONS_HTMX_SRC" in warnings[0].getMessage()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 def test_client_script_tag_points_at_the_served_script() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import typing as t
 
 from flask import Blueprint
@@ -50,6 +51,10 @@ PAGE = """{{ action.notice() }}
 <form id="main" method="post">{{ action(act, *args) }}
 <input name="title" value="{{ action.value('title') }}"><button>Go</button></form>
 <p id="lang">{{ lang }}</p>"""
+
+
+#: The key a webhook's sender signs its body with.
+WEBHOOK_KEY = b"webhook key"
 
 
 def page(act: t.Callable[..., t.Any], *args: object, **context: t.Any) -> str:
@@ -328,6 +333,25 @@ def create_app(**config: t.Any) -> Flask:
     def slack_webhook() -> dict[str, t.Any]:
         body = request.get_data()
         return {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+    @app.route("/hooks/signed", methods=["GET", "POST"])
+    @csrf.exempt
+    def signed_webhook() -> t.Any:
+        # A page with an action, and a webhook checking a signature over
+        # the raw body at the same URL.
+        if request.method == "GET":
+            def ping(form: Form) -> None:
+                "use server"
+                STORE.append(("ping", form.get("title")))
+
+            return page(ping)
+        read = request.args["read"]
+        if read == "form":
+            return {"field": request.form.get("field")}
+        body = request.stream.read() if read == "stream" else request.get_data()
+        expected = hmac.new(WEBHOOK_KEY, body, hashlib.sha256).hexdigest()
+        return {"signed": hmac.compare_digest(expected, request.headers["X-Signature"]),
+                "length": len(body)}
 
     @app.get("/items")
     def items() -> str:

@@ -4,12 +4,24 @@ and their own limits."""
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
+import typing as t
+from urllib.parse import urlencode
 
+import pytest
 from flask import Flask
 from flask import request
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import EnvironBuilder
+from werkzeug.test import encode_multipart
+from werkzeug.test import run_wsgi_app
 
+from ..html import ORIGIN
+from ..html import Page
 from ..store import STORE
+from .app_lifecycle import WEBHOOK_KEY
 
 BODY = b"token=abc&team_id=T1&text=%2Fdeploy+now&__actionable=1"
 
@@ -42,3 +54,58 @@ def test_a_match_asked_for_a_method_is_left_alone(app: Flask) -> None:
         assert adapter is not None
         assert adapter.match("/items", "POST") == ("create_item", {})
         assert adapter.match("/items", "GET") == ("items", {})
+
+
+def _urlencoded(size: int) -> tuple[bytes, str]:
+    return (urlencode({"field": "value", "__actionable": "1", "pad": "x" * size}).encode(),
+            "application/x-www-form-urlencoded")
+
+
+def _multipart(size: int) -> tuple[bytes, str]:
+    pad = FileStorage(io.BytesIO(b"x" * size), filename="pad.txt", content_type="text/plain")
+    boundary, body = encode_multipart({"field": "value", "note": "__action in a value",
+                                       "pad": pad})
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("read", ["stream", "data", "form"])
+@pytest.mark.parametrize(("encode", "size"), [
+    (_urlencoded, 10), (_urlencoded, 100 * 1024), (_urlencoded, 2 * 1024 * 1024),
+    (_multipart, 10), (_multipart, 100 * 1024), (_multipart, 2 * 1024 * 1024),
+], ids=lambda value: getattr(value, "__name__", value))
+def test_a_post_beside_a_page_reaches_its_view_as_it_came(
+        client: FlaskClient, encode: t.Callable[[int], tuple[bytes, str]], size: int,
+        read: str) -> None:
+    body, content_type = encode(size)
+    signature = hmac.new(WEBHOOK_KEY, body, hashlib.sha256).hexdigest()
+    response = client.post(f"/hooks/signed?read={read}", data=body, content_type=content_type,
+                           headers={"X-Signature": signature})
+    assert response.status_code == 200
+    assert response.json == ({"field": "value"} if read == "form"
+                             else {"signed": True, "length": len(body)})
+
+
+def test_an_action_post_beside_a_webhook_runs_the_action(client: FlaskClient) -> None:
+    Page.get(client, "/hooks/signed").form().submit(title="hello")
+    assert STORE == [("ping", "hello")]
+
+
+@pytest.mark.parametrize(("terminated", "ran"), [
+    (True, [("ping", "chunked")]),  # a server that ends the body (chunked encoding)
+    (False, []),  # no length and no end: werkzeug reads no body, nor do we
+])
+def test_a_post_without_a_length_is_read_as_werkzeug_reads_it(
+        app: Flask, client: FlaskClient, terminated: bool, ran: list[tuple[str, str]]) -> None:
+    token = Page.get(client, "/hooks/signed").form().token()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    environ = EnvironBuilder(
+        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": "chunked"},
+        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
+                 "X-Signature": ""}).get_environ()
+    del environ["CONTENT_LENGTH"]
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+    _, status, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert STORE == ran
+    assert status.startswith("303" if terminated else "200")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from flask import Flask
+from flask import Response
 from flask import redirect
 from flask import render_template_string
 from flask import request
@@ -158,6 +160,18 @@ def create_app(secret: str = "security secret", name: str = __name__,
             return redirect(form["x"])
 
         return page(leave)
+
+    @app.get("/hx-headers")
+    def hx_headers() -> str:
+        def answer(form: t.Any) -> Response:
+            "use server"
+            # The answer's headers, as [name, value] pairs in JSON.
+            response = Response()
+            for name, value in json.loads(form["x"]):
+                response.headers.add(name, value)
+            return response
+
+        return page(answer)
 
     @app.get("/cached")
     def cached() -> t.Any:

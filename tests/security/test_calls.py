@@ -3,16 +3,20 @@ minted for, and every malformed call is a 400 answered in JSON."""
 
 from __future__ import annotations
 
+import io
 import json
+import tracemalloc
 import typing as t
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
+from .app_secure import create_app
 
 
 def tokens(client: FlaskClient, row: int = 7) -> dict[str, str]:
@@ -107,6 +111,67 @@ def test_malformed_call_bodies_answer_400_in_json(client: FlaskClient, raw: byte
         raw = b"[]"
     assert_json_refusal(call(client, tokens(client)[name], raw=raw), 400)
     assert STORE == []
+
+
+BIG = 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"[" + b"[]," * (BIG // 3) + b"[]]", id="millions of lists"),
+    pytest.param(b"[" + b"1," * (BIG // 2) + b"1]", id="millions of numbers"),
+    pytest.param(json.dumps(["x" * BIG]).encode(), id="one long string"),
+])
+def test_a_call_body_over_the_size_limit_is_refused_before_it_is_parsed(
+        client: FlaskClient, raw: bytes) -> None:
+    token = tokens(client)["rename"]
+    tracemalloc.start()
+    try:
+        response = call(client, token, raw=raw)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "SERVER_ACTIONS_MAX_CALL_SIZE" in assert_json_refusal(response, 413)
+    assert peak < 3 * len(raw)
+    assert STORE == []
+
+
+@pytest.mark.parametrize(("limit", "size", "status"), [
+    (1024, 1024, 200), (1024, 1025, 413), (None, 2 * 1024 * 1024, 200),
+])
+def test_the_call_size_limit_is_a_setting(limit: int | None, size: int, status: int) -> None:
+    client = create_app(SERVER_ACTIONS_MAX_CALL_SIZE=limit).test_client()
+    raw = json.dumps(["x" * (size - 4)]).encode()
+    assert len(raw) == size
+    assert call(client, tokens(client)["rename"], raw=raw).status_code == status
+
+
+def test_a_call_body_without_a_length_is_held_to_the_limit(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = 1024
+    client = app.test_client()
+    token = tokens(client)["rename"]
+
+    def chunked(raw: bytes) -> TestResponse:
+        return client.post("/rows/7", input_stream=io.BytesIO(raw),
+                           content_type="application/json",
+                           headers={"Origin": ORIGIN, "X-Server-Action": token,
+                                    "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+
+    assert chunked(json.dumps(["x" * 2000]).encode()).status_code == 413
+    assert chunked(b'["short"]').status_code == 200
+    assert STORE == [("rename", 7, "short")]
+
+
+@pytest.mark.parametrize("text", ["[" * 100, '\\"{' * 50 + "[" * 50, "]]]}}}"])
+def test_brackets_in_a_string_are_not_nesting(client: FlaskClient, text: str) -> None:
+    assert call(client, tokens(client)["rename"], [text]).json == {"row": 7, "name": text}
+
+
+def test_a_depth_limit_beyond_pythons_own_still_answers_400() -> None:
+    client = create_app(SERVER_ACTIONS_MAX_DEPTH=10 * NESTED).test_client()
+    message = assert_json_refusal(
+        call(client, tokens(client)["rename"], raw=b"[" * NESTED + b"]" * NESTED), 400)
+    assert "nested too deeply" in message
 
 
 @pytest.mark.parametrize(("token", "headers", "status"), [

@@ -3,6 +3,8 @@ token can send the browser to another site."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -92,3 +94,69 @@ def test_a_page_at_a_tricky_path_redirects_on_site(path: str, location: str) -> 
     app = create_app()
     with app.test_request_context(base_url=ORIGIN):
         assert safe_location(location, ())
+
+
+@pytest.mark.parametrize("headers", [
+    # Whitespace around a value: browsers trim it, and htmx then reads the JSON.
+    [("HX-Location", ' {"path":"//evil.example"}')],
+    [("HX-Location", '\t{"path":"//evil.example","target":"#main"}')],
+    [("HX-Location", ' {"path":"https://evil.example/x"} ')],
+    [("HX-Redirect", " //evil.example")],
+    # JSON, with the path among other fields, or not a string (htmx 4
+    # makes it one: ["//evil.example"] is "//evil.example").
+    [("HX-Location", '{"target":"#main","path":"https://evil.example"}')],
+    [("HX-Location", '{"path":["//evil.example"]}')],
+    [("HX-Location", '{"path":[["//evil.example"]],"swap":"none"}')],
+    [("HX-Location", '{"path":"//evil.example","n":' + "1" * 5000 + "}")],
+    # htmx 4 reads a value that is not JSON as "key:value" pairs.
+    [("HX-Location", "/ path://evil.example")],
+    [("HX-Location", "/ok,path://evil.example")],
+    [("HX-Location", '/ok target:#main path:"//evil.example"')],
+    [("HX-Location", "path:'//evil.example'")],
+    [("HX-Location", 'path:["//evil.example"]')],
+    [("HX-Location", "path:/ok path:https://evil.example")],
+    [("HX-Location", "path.x:1 path:https://evil.example")],
+    # A repeated header reaches htmx as one value, joined with ", ".
+    [("HX-Location", "/ok"), ("HX-Location", "path://evil.example")],
+    [("HX-Redirect", "//evil.example"), ("HX-Redirect", "/ok")],
+    # htmx 2 follows HX-Location first, htmx 4 HX-Redirect: both are checked.
+    [("HX-Redirect", "/ok"), ("HX-Location", "//evil.example")],
+    [("HX-Location", "/ok"), ("HX-Redirect", "//evil.example")],
+    [("HX-Refresh", "true"), ("HX-Location", "//evil.example")],
+    [("HX-Redirect", ""), ("HX-Location", "//evil.example")],
+    # htmx 4 drops the dashes and the case of a header's name.
+    [("HX-Loca-tion", "//evil.example")],
+    [("hx-re-direct", "https://evil.example")],
+    [("HX-Location", "/ok"), ("HX-Location-", "path://evil.example")],
+], ids=lambda headers: "; ".join(f"{name}: {value[:40]}" for name, value in headers))
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_a_client_location_off_site_as_htmx_reads_it_is_refused(
+        client: FlaskClient, headers: list[tuple[str, str]], htmx: bool) -> None:
+    sent = {"Origin": ORIGIN, **({"HX-Request": "true"} if htmx else {})}
+    response = post(client, token_of(client, "/hx-headers"), "/hx-headers", headers=sent,
+                    x=json.dumps(headers))
+    assert response.status_code == 400
+    assert "another site" in response.get_data(as_text=True)
+    assert not [key for key, _ in response.headers.items() if key.lower().startswith("hx-")]
+    assert "Location" not in response.headers
+
+
+@pytest.mark.parametrize(("headers", "location"), [
+    ([("HX-Location", ' {"path":"/posts/1"}')], "/posts/1"),
+    ([("HX-Location", '{"path":"/posts/1","target":"#main"}')], "/posts/1"),
+    ([("HX-Location", "/search?q=a,b")], "/search?q=a,b"),
+    ([("HX-Location", "/search?q=a,path:/b")], "/b"),
+    ([("HX-Location", " /posts/2 ")], "/posts/2"),
+    ([("HX-Redirect", "/x"), ("HX-Refresh", "true")], "/x"),
+    ([("HX-Location", "/a"), ("HX-Location", "/b")], "/a,%20/b"),
+], ids=repr)
+def test_a_client_location_on_site_passes(client: FlaskClient, headers: list[tuple[str, str]],
+                                          location: str) -> None:
+    token = token_of(client, "/hx-headers")
+    response = post(client, token, "/hx-headers", x=json.dumps(headers),
+                    headers={"Origin": ORIGIN, "HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers.getlist(headers[0][0]) == [value for name, value in headers
+                                                       if name == headers[0][0]]
+    plain = post(client, token_of(client, "/hx-headers"), "/hx-headers", x=json.dumps(headers))
+    assert (plain.status_code, plain.headers["Location"]) == (303, location)

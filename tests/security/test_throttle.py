@@ -60,6 +60,27 @@ def test_an_ipv6_client_is_counted_by_its_64_network(app: Flask) -> None:
             *forge_from(app, "2001:db8:1:3::1")] == [400, 400, 400, 429, 400]
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    ("::ffff:203.0.113.5", "::ffff:203.0.113.6"),
+    ("::ffff:203.0.113.5", "::ffff:cb00:7106"),
+    ("::ffff:10.0.0.1", "::ffff:10.0.0.2"),
+])
+def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart(app: Flask, first: str,
+                                                                second: str) -> None:
+    # A dual-stack server sees every IPv4 client as ::ffff:a.b.c.d, all in one /64.
+    assert [*forge_from(app, first, 4), *forge_from(app, second, 3)] == [
+        400, 400, 400, 429, 400, 400, 400]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("::ffff:203.0.113.5", "203.0.113.5"),
+    ("203.0.113.5", "::ffff:203.0.113.5"),
+    ("::ffff:203.0.113.5", "::FFFF:cb00:7105"),
+])
+def test_an_ipv4_client_counts_alike_mapped_or_not(app: Flask, first: str, second: str) -> None:
+    assert [*forge_from(app, first, 2), *forge_from(app, second, 2)] == [400, 400, 400, 429]
+
+
 def test_valid_posts_of_a_throttled_address_still_run(app: Flask) -> None:
     # One forger behind a shared address cannot lock its neighbours out.
     forge_from(app, "203.0.113.5", 5)
