@@ -60,6 +60,7 @@ from .guards import throttle
 from .htmx import client_location_of
 from .htmx import htmx
 from .htmx import redirect_for_htmx
+from .minting import full_ref
 from .minting import identity_of_request
 from .minting import page_of_request
 from .origin import check_origin
@@ -146,6 +147,7 @@ def open_submission(ext: ServerActions) -> None:
                      " (another host, path, query string or view)", _described_request())
         signals.refused(app, token.ref, "token of another request")
         raise PageMismatch(f"token of another request posted to {_described_request()!r}")
+    token.ref = full_ref(token.ref, _page_view(app))
     if isinstance(opened, SessionEnded) and not origin_proven(request):
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
@@ -164,6 +166,12 @@ def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> 
     throttle(ext, app)
     logs.warning("Refused an action post to %r: %s", request.path, error.reason)
     raise error
+
+
+def _page_view(app: Flask) -> t.Callable[..., t.Any] | None:
+    """The view of the page an action post was routed to."""
+    rule = request.url_rule
+    return None if rule is None else app.view_functions.get(rule.endpoint)
 
 
 def _described_request() -> str:
@@ -452,7 +460,8 @@ def _clicked_buttons_form(ext: ServerActions,
         return []
     try:
         token = open_for_session(ext, app, form[FIELD], session)
-        return [(token.ref, tuple(ext.serializer.decode(arg) for arg in token.args))]
+        return [(full_ref(token.ref, _page_view(app)),
+                 tuple(ext.serializer.decode(arg) for arg in token.args))]
     except (BadRequest, UnprocessableEntity, ValueError):
         return []
 

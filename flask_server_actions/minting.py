@@ -34,9 +34,12 @@ from .marking import options_of
 from .marking import unmarked_message
 from .serialization import compact_json
 from .tokens import NoncePool
+from .tokens import ROW_SEPARATOR
 from .tokens import binding_tag
 from .tokens import request_identity
+from .tokens import row_context
 from .tokens import seal_body
+from .tokens import seal_row
 from .view_guards import check_view
 
 if t.TYPE_CHECKING:
@@ -69,6 +72,53 @@ def identity_of_request(req: Request) -> bytes:
     return request_identity(req.host, req.script_root, req.path, req.query_string,
                             rule.rule if rule is not None else "",
                             str(rule.endpoint or "") if rule is not None else "")
+
+
+#: How a token writes the name of an action defined in its page's view
+#: (``~update_post``), and of one in the view's module (``:delete_post``).
+_IN_VIEW = "~"
+_IN_MODULE = ":"
+_LOCALS = ".<locals>."
+
+
+def _view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
+    """The prefixes of the references a token may shorten for ``view``: its
+    function's ``module:qualname.<locals>.`` and ``module:``; empty for a
+    view that is no function (a class-based view's actions keep their
+    whole name)."""
+    while (inner := getattr(view, "__wrapped__", None)) is not None:
+        view = inner
+    if not isinstance(view, types.FunctionType):
+        return "", ""
+    module = f"{view.__module__}:"
+    return f"{module}{view.__qualname__}{_LOCALS}", module
+
+
+def short_ref(ref: str, view: t.Callable[..., t.Any] | None) -> str:
+    """``ref`` as a token of ``view``'s page writes it: relative to the view
+    when the action is defined in it or in its module.
+
+    The request binding seals the view (its endpoint), so a post is routed
+    to the same view that shortened the name, and :func:`full_ref` reads it
+    back as it was."""
+    local, module = _view_names(view)
+    if local and ref.startswith(local):
+        return _IN_VIEW + ref[len(local):]
+    if module and ref.startswith(module):
+        return _IN_MODULE + ref[len(module):]
+    return ref
+
+
+def full_ref(ref: str, view: t.Callable[..., t.Any] | None) -> str:
+    """The whole ``module:qualname`` of a reference a token of ``view``'s
+    page wrote (see :func:`short_ref`)."""
+    if ref[:1] not in (_IN_VIEW, _IN_MODULE):
+        return ref
+    local, module = _view_names(view)
+    prefix = local if ref[0] == _IN_VIEW else module
+    # A view that is no function cannot have shortened it: no action has
+    # such a name, and resolving it fails as for any unknown action.
+    return prefix + ref[1:] if prefix else ref
 
 
 # Actions already checked, by code object: a page with a delete button per
@@ -154,13 +204,25 @@ _module_options: dict[tuple[types.FunctionType, int], dict[str, t.Any]] = {}
 
 class _Shape(t.NamedTuple):
     """What every token of one action with one number of bound arguments
-    shares within a request: its JSON up to the captured names, and after
-    the bound arguments."""
+    shares within a request: its name as the token writes it, in JSON, and
+    its options (alone and in JSON)."""
 
     target: ActionTarget
-    head: str
+    ref: str
     options: dict[str, t.Any]
-    tail: str
+    options_json: str
+
+
+def envelope_body(ref: str, middle: str, bound: int, options: str) -> str:
+    """The JSON of an envelope (as :func:`~.tokens.token_body` writes it)
+    from its parts in JSON: the reference, ``names,values``, and the options."""
+    if options != "{}":
+        return f"[{ref},{middle},{bound},{options}]"
+    if bound:
+        return f"[{ref},{middle},{bound}]"
+    if middle != "[],[]":
+        return f"[{ref},{middle}]"
+    return f"[{ref}]"
 
 
 class _Request:
@@ -168,7 +230,7 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
-                 "view_body", "shapes", "defined", "last_checked")
+                 "view_body", "shapes", "defined", "last_checked", "envelopes")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -189,6 +251,9 @@ class _Request:
         #: Inline actions minted so far, by code and closure cells.
         self.defined: dict[tuple[object, ...], types.FunctionType] = {}
         self.last_checked: types.FunctionType | None = None
+        #: Envelopes sealed so far, by shape, captured values and extra
+        #: options: every row of one action shares one, with its row context.
+        self.envelopes: dict[tuple[object, ...], tuple[str, bytes]] = {}
 
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
@@ -201,8 +266,8 @@ class _Request:
             options = _options(fn, target, bound)
             if target.function is not None:
                 _module_options[fn, bound] = options
-        shape = _Shape(target, f"[{compact_json(target.ref)},", options,
-                       f",{compact_json(options)}]")
+        shape = _Shape(target, compact_json(short_ref(target.ref, self.view)), options,
+                       compact_json(options))
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
             self.shapes[fn.__code__, bound] = shape
         return shape
@@ -280,18 +345,18 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
                 state.check_not_late_bound(fn, target)
             ext.serializer.max_depth = state.max_depth
             encoded = encode_values(ext.serializer, names, values, state.budget)
-            middle = compact_json([names, encoded, []])[1:-3]
+            middle = compact_json([names, encoded])[1:-1]
         else:
-            middle = "[],[],"  # a module-level action captures nothing
+            middle = "[],[]"  # a module-level action captures nothing
         if not args:
-            middle += "[]"
+            row = ""
         elif all(type(value) is int and -_BIG < value < _BIG for value in args) and (
                 20 * bound <= state.budget):
-            middle += compact_json(args)  # row ids, the usual bound arguments, as they are
+            row = compact_json(args)[1:-1]  # row ids, the usual bound arguments, as they are
         else:
             ext.serializer.max_depth = state.max_depth
-            middle += compact_json(encode_values(ext.serializer, _argument_names(bound), args,
-                                                 state.budget))
+            row = compact_json(encode_values(ext.serializer, _argument_names(bound), args,
+                                             state.budget))[1:-1]
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
@@ -300,11 +365,21 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " not a database row or connection), load the rest inside the action, or"
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
-    tail = f",{compact_json({**shape.options, **extra})}]" if extra else shape.tail
-    text = seal_body(f"{shape.head}{middle}{tail}", state.keys, state.bindings,
-                     int(time.time()), state.nonces.take())
+    options = compact_json({**shape.options, **extra}) if extra else shape.options_json
+    # Every row of one action on a page shares its envelope, byte for byte:
+    # only the row part is the row's own.
+    key = (shape.ref, middle, bound, options)
+    sealed = state.envelopes.get(key)
+    if sealed is None:
+        now, nonce = int(time.time()), state.nonces.take()
+        sealed = state.envelopes[key] = (
+            seal_body(envelope_body(shape.ref, middle, bound, options), state.keys,
+                      state.bindings, now, nonce),
+            row_context(state.keys, now, nonce))
+    text = sealed[0] if not args else (
+        f"{sealed[0]}{ROW_SEPARATOR}{seal_row(row, state.keys.current_rows, sealed[1])}")
     if len(text) > state.max_size:
-        raise _too_large(fn, target, state, len(text), middle)
+        raise _too_large(fn, target, state, len(text), middle + row)
     return text
 
 

@@ -32,12 +32,14 @@ from urllib.parse import urlencode
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
+from flask import request
 from flask import request_finished
 from werkzeug.datastructures import MultiDict
 
 from .calls import HEADER
 from .dispatch import open_for_session
 from .errors import ServerActionError
+from .minting import full_ref
 from .serialization import read_json
 from .state import ActionState
 from .state import current_state
@@ -189,9 +191,17 @@ class ActionClient:
         """Open the page at ``url`` (redirects followed)."""
         return self._request("GET", url, **kwargs)
 
-    def action_of(self, token: str) -> str | None:
+    def action_of(self, token: str, url: str | None = None) -> str | None:
         """The ``module:qualname`` of the action a token calls, if this
-        client's session may still use it."""
+        client's session may still use it.
+
+        :param url: the page the token was found on: a token writes the
+            name of an action defined in its page's view relative to the
+            view (``~update_post``), which only the page can complete.
+
+        .. versionchanged:: 0.3.0
+            The ``url`` parameter.
+        """
         ext = t.cast("ServerActions", self.app.extensions["server_actions"])
         with self.client.session_transaction() as session:
             values = dict(session)
@@ -199,7 +209,12 @@ class ActionClient:
             opened = open_for_session(ext, self.app, token, values)
         except ServerActionError:
             return None
-        return opened.ref
+        if url is None:
+            return opened.ref
+        with self.app.test_request_context(url):
+            rule = request.url_rule
+            view = self.app.view_functions.get(rule.endpoint) if rule is not None else None
+        return full_ref(opened.ref, view)
 
 
 def _names(ref: str | None, action: str) -> bool:
@@ -296,7 +311,7 @@ class Page:
                           f" (status {self.status_code}).")
 
     def _ref(self, token: str | None) -> str | None:
-        return self.client.action_of(token) if token else None
+        return self.client.action_of(token, self.url) if token else None
 
     def call(self, action: str, *args: object) -> CallResult:
         """Call ``action`` as client code does, from the element whose

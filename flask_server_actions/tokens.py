@@ -1,6 +1,8 @@
 """The action token: an authenticated, encrypted envelope.
 
-Layout, before base64url (no padding)::
+A token is an *envelope*, and for an action with bound arguments a *row
+part* after a dot: ``envelope.row``, each base64url without padding.
+The envelope, before base64url::
 
     version (1 byte) | key id (4) | issued at (4, seconds) | nonce (12) | ciphertext + tag
 
@@ -10,8 +12,18 @@ authenticated as associated data of AES-256-GCM (from ``cryptography``), so
 changing any of them makes the token fail to open. The plaintext is the
 session binding (8 bytes), the request binding (8 bytes, see
 :meth:`KeyRing.request_tag`), then compact JSON
-``[ref, names, values, args, options]`` and spaces up to a multiple of
-:data:`PAD_BLOCK` bytes (see :func:`padded`).
+``[ref, names, values, args, options]`` (empty trailing fields left out) and
+spaces up to a multiple of :data:`PAD_BLOCK` bytes (see :func:`padded`).
+
+Bound arguments travel in the row part when there are any: ``args`` in the
+envelope is then their number, and the row part is the arguments' JSON
+(without its brackets, padded to :data:`ROW_BLOCK` bytes) sealed with
+AES-SIV under a key of its own, with the envelope's header and nonce as
+associated data. Every row of a page that binds one action to its rows
+shares one envelope, byte for byte (compression takes the repeats away),
+and only the row part, a MAC and a few bytes, is the row's own. AES-SIV is
+deterministic, so the same arguments under the same envelope seal alike;
+under another envelope (another request) they never do.
 
 Keys are derived with HKDF-SHA256 from ``SECRET_KEY`` and each entry of
 ``SECRET_KEY_FALLBACKS``, with the app's identity (:func:`app_identity`)
@@ -39,6 +51,7 @@ from dataclasses import field
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import BadActionToken
@@ -53,6 +66,10 @@ VERSION = 3
 #: The plaintext is padded to a multiple of this many bytes (the page part
 #: aside), so that short values of different lengths seal alike.
 PAD_BLOCK = 16
+#: A row part's arguments are padded to a multiple of this many bytes.
+ROW_BLOCK = 4
+#: The separator of a token's envelope and row part (not base64url).
+ROW_SEPARATOR = "."
 _HEADER = struct.Struct(">B4sI")
 _NONCE_SIZE = 12
 _TAG_SIZE = 16
@@ -71,7 +88,7 @@ _B64_VALUES = {chr(byte): index for index, byte in enumerate(_ALPHABET)}
 
 
 def derive_key(secret: str | bytes, app_id: str = "",
-               purpose: bytes = b"action-token/v2") -> bytes:
+               purpose: bytes = b"action-token/v2", length: int = 32) -> bytes:
     """Derive the 32-byte token key of the app ``app_id`` from one of its secrets.
 
     The app's identity is part of the derivation, so two apps sharing a
@@ -79,11 +96,13 @@ def derive_key(secret: str | bytes, app_id: str = "",
 
     :param purpose: what the key is for: the token cipher (the default,
         unchanged since version 2, so that pages opened before an upgrade
-        still open) or ``b"request-tag/v3"``, the key of request bindings.
+        still open), ``b"request-tag/v3"``, the key of request bindings, or
+        ``b"row/v3"``, the AES-SIV key of row parts.
+    :param length: bytes of key.
     """
     if isinstance(secret, str):
         secret = secret.encode("utf-8")
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"flask-server-actions",
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=length, salt=b"flask-server-actions",
                 info=purpose + b"\0" + app_id.encode("utf-8"))
     return hkdf.derive(secret)
 
@@ -144,17 +163,25 @@ class KeyRing:
         self.app_tag = self.current_id[:2]
         self._ciphers = {}
         self._tag_keys = {}
+        self._row_ciphers = {}
         for secret, key in reversed(list(zip([s for s in secrets if s], keys, strict=True))):
             # The current key wins a (harmless) id clash.
             kid = key_id(app_id, key)
             self._ciphers[kid] = AESGCM(key)
             self._tag_keys[kid] = derive_key(secret, app_id, b"request-tag/v3")
+            self._row_ciphers[kid] = AESSIV(derive_key(secret, app_id, b"row/v3", 64))
         #: The cipher tokens are minted with.
         self.current = self._ciphers[self.current_id]
+        #: The cipher row parts are minted with (AES-256-SIV).
+        self.current_rows = self._row_ciphers[self.current_id]
 
     def cipher(self, kid: bytes) -> AESGCM | None:
         """The cipher for a key id, or ``None`` if no known key has it."""
         return self._ciphers.get(kid)
+
+    def row_cipher(self, kid: bytes) -> AESSIV:
+        """The row parts' cipher of a known key id."""
+        return self._row_ciphers[kid]
 
     def request_tag(self, identity: bytes, kid: bytes | None = None) -> bytes:
         """The request binding of a token under the key ``kid`` (default:
@@ -198,7 +225,7 @@ class ActionToken:
     names: list[str]
     #: Encoded captured values (and defaults), one per name.
     values: list[t.Any]
-    #: Encoded bound arguments.
+    #: Encoded bound arguments (sealed in the row part, when there are any).
     args: list[t.Any]
     #: Options of the action that cannot be found from its code alone, such
     #: as the form class of a decorated inline action (``{"form": ref}``).
@@ -246,36 +273,64 @@ class NoncePool:
         return data[start:start + _NONCE_SIZE]
 
 
-def padded(body: str) -> bytes:
+def padded(body: str, block: int = PAD_BLOCK) -> bytes:
     """``body`` in UTF-8 with spaces after it (JSON ignores them) up to a
-    multiple of :data:`PAD_BLOCK` bytes.
+    multiple of ``block`` bytes.
 
     A ``true`` counts as long as a ``false``: a captured flag never changes
     the token's length, whatever else the token holds.
     """
     data = body.encode("utf-8")
     trues = body.count("true")  # each padded by one byte more, as long as "false"
-    return data + b" " * (-(len(data) + trues) % PAD_BLOCK + trues)
+    return data + b" " * (-(len(data) + trues) % block + trues)
+
+
+def _b64(raw: bytes) -> str:
+    text = binascii.b2a_base64(raw, newline=False)
+    return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
 
 
 def seal_body(body: str, keys: KeyRing, bindings: bytes, now: int, nonce: bytes) -> str:
     """Encrypt a token's JSON after its ``bindings``: the session's binding
-    tag, then the request's (:meth:`KeyRing.request_tag`)."""
+    tag, then the request's (:meth:`KeyRing.request_tag`). The envelope's
+    associated data for its row parts is :func:`row_context`."""
     header = _HEADER.pack(VERSION, keys.current_id, now)
-    sealed = keys.current.encrypt(nonce, bindings + padded(body), header)
-    text = binascii.b2a_base64(header + nonce + sealed, newline=False)
-    return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
+    return _b64(header + nonce + keys.current.encrypt(nonce, bindings + padded(body), header))
+
+
+def row_context(keys: KeyRing, now: int, nonce: bytes) -> bytes:
+    """What a row part is bound to: the header and nonce of its envelope,
+    minted under the current key at ``now`` with ``nonce``."""
+    return _HEADER.pack(VERSION, keys.current_id, now) + nonce
+
+
+def seal_row(args: str, cipher: AESSIV, context: bytes) -> str:
+    """The row part of the envelope whose :func:`row_context` is ``context``:
+    ``args``, the bound arguments' JSON without its brackets, sealed."""
+    return _b64(cipher.encrypt(padded(args, ROW_BLOCK), [context]))
 
 
 def token_body(token: ActionToken) -> str:
-    """The JSON a token's plaintext holds after the bindings."""
-    return compact_json([token.ref, token.names, token.values, token.args, token.options])
+    """The JSON a token's envelope holds after the bindings: ``[ref, names,
+    values, args, options]`` without empty fields at its end; ``args`` is
+    the number of bound arguments, which travel in the row part."""
+    fields: list[t.Any] = [token.ref, token.names, token.values, len(token.args),
+                           token.options]
+    while len(fields) > 1 and not fields[-1]:
+        fields.pop()
+    return compact_json(fields)
 
 
 def seal(token: ActionToken, keys: KeyRing, binding: bytes, now: int) -> str:
-    """Encrypt ``token`` for the session whose binding tag is ``binding``."""
-    return seal_body(token_body(token), keys, binding + token.request_tag, now,
-                     os.urandom(_NONCE_SIZE))
+    """Encrypt ``token`` for the session whose binding tag is ``binding``
+    (the slow path, from scratch, that minting must match)."""
+    nonce = os.urandom(_NONCE_SIZE)
+    envelope = seal_body(token_body(token), keys, binding + token.request_tag, now, nonce)
+    if not token.args:
+        return envelope
+    row = seal_row(compact_json(token.args)[1:-1], keys.current_rows,
+                   row_context(keys, now, nonce))
+    return f"{envelope}{ROW_SEPARATOR}{row}"
 
 
 def _canonical(text: str) -> bool:
@@ -287,12 +342,28 @@ def _canonical(text: str) -> bool:
     return not _B64_VALUES[text[-1]] & ((1 << unused) - 1)
 
 
+def _decoded(text: str, part: str) -> bytes:
+    """The bytes of one base64url part of a token, spelled canonically."""
+    # bytes.translate checks the alphabet several times faster than a regex.
+    data = text.encode("ascii", "replace")
+    if not data or data.translate(None, _ALPHABET):
+        raise BadActionToken(f"token {part} is not base64url")
+    try:
+        raw = binascii.a2b_base64(data.translate(_TO_STANDARD) + b"=" * (-len(data) % 4))
+    except binascii.Error as error:
+        raise BadActionToken(f"token {part} is not base64url: {error}") from None
+    if not _canonical(text):
+        raise BadActionToken(f"token {part} is not in canonical base64url")
+    return raw
+
+
 def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
                max_age: int, max_size: int) -> ActionToken:
     """Decrypt and check a token.
 
     :param binding: the binding tag of the posting browser session, or
         ``None`` if its session has no binding value.
+
     The request binding is not compared here: the caller compares
     :attr:`ActionToken.request_tag` with its request's (see
     :meth:`KeyRing.request_tag`), for an expired token or one of another
@@ -307,20 +378,12 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     """
     if len(text) > max_size:
         raise BadActionToken(f"token of {len(text)} characters is over the {max_size} limit")
-    # bytes.translate checks the alphabet several times faster than a regex.
-    data = text.encode("ascii", "replace")
-    if not data or data.translate(None, _ALPHABET):
-        raise BadActionToken("token is not base64url")
-    try:
-        raw = binascii.a2b_base64(data.translate(_TO_STANDARD) + b"=" * (-len(data) % 4))
-    except binascii.Error as error:
-        raise BadActionToken(f"token is not base64url: {error}") from None
+    envelope, dot, row = text.partition(ROW_SEPARATOR)
+    raw = _decoded(envelope, "envelope")
     if len(raw) < MIN_SIZE:
         raise BadActionToken(f"token of {len(raw)} bytes is too short")
-    if not _canonical(text):
-        raise BadActionToken("token is not in canonical base64url")
     version, kid, issued_at = _HEADER.unpack_from(raw)
-    if version != VERSION and version != VERSION - 1:
+    if version != VERSION and version != 2:
         raise BadActionToken(f"unknown token version {version}")
     cipher = keys.cipher(kid)
     if cipher is None:
@@ -333,17 +396,36 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         plain = cipher.decrypt(nonce, raw[start + _NONCE_SIZE:], raw[:start])
     except InvalidTag:
         raise BadActionToken("token does not authenticate") from None
-    # Version 2 sealed the page's path in the JSON, and no request binding.
+    # Version 2 sealed the page's path in the JSON, no request binding, and
+    # its arguments inline.
     start = BINDING_SIZE + REQUEST_TAG_SIZE if version == VERSION else BINDING_SIZE
     try:
-        fields = read_json(plain[start:].rstrip(b" ").decode("utf-8"))
+        fields: list[t.Any] = read_json(plain[start:].rstrip(b" ").decode("utf-8"))
         if version != VERSION:
             del fields[1]
-        ref, names, values, args, options = fields
+        # The fields left out at the end are empty (fresh objects: a token's
+        # lists are its own).
+        empty: list[t.Any] = ["", [], [], 0, {}]
+        if not 1 <= len(fields) <= len(empty):
+            raise ValueError(f"{len(fields)} fields")
+        ref, names, values, args, options = [*fields, *empty[len(fields):]]
     except (ValueError, TypeError, IndexError) as error:  # only a bug of ours gets here
         raise BadActionToken(f"token body is malformed: {error}") from None
+    token_id = nonce.hex()
+    if type(args) is int and args > 0:  # the arguments travel in the row part
+        if not dot:
+            raise BadActionToken("token has no row part for its bound arguments")
+        args, row_id = _open_row(row, keys.row_cipher(kid), raw[:_HEADER.size + _NONCE_SIZE],
+                                 args)
+        token_id += row_id
+    elif dot:
+        raise BadActionToken("token has a row part but binds no arguments")
+    elif args == 0:
+        args = []
+    elif not isinstance(args, list):  # only a bug of ours gets here
+        raise BadActionToken(f"token body is malformed: arguments {args!r}")
     token = ActionToken(ref, plain[BINDING_SIZE:start], names, values, args, options,
-                        issued_at, nonce.hex(), kid)
+                        issued_at, token_id, kid)
     age = now - issued_at
     if age > max_age:
         raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,
@@ -356,3 +438,20 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
         raise EarlierVersion(f"token of version {version}, minted before an upgrade",
                              token=token)
     return token
+
+
+def _open_row(text: str, cipher: AESSIV, context: bytes, count: int) -> tuple[list[t.Any], str]:
+    """The ``count`` bound arguments a row part seals, and its id."""
+    raw = _decoded(text, "row part")
+    try:
+        plain = cipher.decrypt(raw, [context])
+    except (InvalidTag, ValueError):  # ValueError: shorter than its MAC
+        raise BadActionToken("token row part does not authenticate") from None
+    try:
+        args = read_json(f"[{plain.rstrip(b' ').decode('utf-8')}]")
+    except ValueError as error:  # only a bug of ours gets here
+        raise BadActionToken(f"token row part is malformed: {error}") from None
+    if len(args) != count:
+        raise BadActionToken(f"token row part holds {len(args)} arguments, not {count}")
+    # The MAC starts the row part: rows of one envelope have distinct ids.
+    return args, raw[:8].hex()

@@ -84,7 +84,15 @@ def target() -> Target:
 
 
 def _mutate(token: str, edits: list[tuple[int, int, int]]) -> str:
-    raw = bytearray(decode(token))
+    # The envelope or the row part (of a token with bound arguments).
+    parts = token.split(".")
+    which = edits[0][1] % len(parts)
+    parts[which] = _mutate_bytes(parts[which], edits)
+    return ".".join(parts)
+
+
+def _mutate_bytes(part: str, edits: list[tuple[int, int, int]]) -> str:
+    raw = bytearray(decode(part))
     for kind, where, value in edits:
         position = where % (len(raw) + 1)
         if kind == 0:
