@@ -33,8 +33,8 @@ from .marking import is_marked_function
 from .marking import options_of
 from .marking import unmarked_message
 from .serialization import compact_json
-from .tokens import NoncePool
 from .tokens import ROW_SEPARATOR
+from .tokens import NoncePool
 from .tokens import binding_tag
 from .tokens import request_identity
 from .tokens import row_context

@@ -191,9 +191,9 @@ class ActionClient:
         """Open the page at ``url`` (redirects followed)."""
         return self._request("GET", url, **kwargs)
 
-    def action_of(self, token: str, url: str | None = None) -> str | None:
-        """The ``module:qualname`` of the action a token calls, if this
-        client's session may still use it.
+    def action_of(self, token: str, url: str) -> str | None:
+        """The ``module:qualname`` of the action a token found on the page
+        at ``url`` calls, if this client's session may still use it.
 
         :param url: the page the token was found on: a token writes the
             name of an action defined in its page's view relative to the
@@ -209,8 +209,6 @@ class ActionClient:
             opened = open_for_session(ext, self.app, token, values)
         except ServerActionError:
             return None
-        if url is None:
-            return opened.ref
         with self.app.test_request_context(url):
             rule = request.url_rule
             view = self.app.view_functions.get(rule.endpoint) if rule is not None else None

@@ -98,14 +98,20 @@ def same_browser(browser: FlaskClient, other: Flask) -> FlaskClient:
 
 def as_version_2(app: Flask, token: str, page: str) -> str:
     """``token`` sealed as version 2 (0.2) sealed it: the session binding,
-    then JSON with the page's path after the ref, and no request binding.
-    What a page opened before the upgrade posts."""
+    then JSON with the page's path after the ref and the bound arguments
+    inline, no request binding and no row part. What a page opened before
+    the upgrade posts."""
     keys = app.extensions["server_actions"].keys(app)
-    raw = decode(token)
+    envelope, _, row = token.partition(".")
+    raw = decode(envelope)
     header = b"\x02" + raw[1:9]
     nonce = raw[9:21]
     plain = keys.current.decrypt(nonce, raw[21:], raw[:9])
-    ref, *rest = json.loads(plain[BINDING_SIZE + REQUEST_TAG_SIZE:])
-    body = json.dumps([ref, page, *rest], separators=(",", ":")).encode()
+    fields = json.loads(plain[BINDING_SIZE + REQUEST_TAG_SIZE:])
+    ref, names, values, _, options = [*fields, *["", [], [], 0, {}][len(fields):]]
+    args = json.loads(b"[" + keys.row_cipher(raw[1:5]).decrypt(decode(row), [raw[:21]])
+                      .rstrip(b" ") + b"]") if row else []
+    body = json.dumps([ref, page, names, values, args, options],
+                      separators=(",", ":")).encode()
     return encode(header + nonce + keys.current.encrypt(nonce, plain[:BINDING_SIZE] + body,
                                                         header))

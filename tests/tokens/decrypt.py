@@ -16,15 +16,24 @@ _HEADER_SIZE = 9
 _NONCE_SIZE = 12
 
 
+def _raw(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def decrypt(token: str, secret: str, app_name: str, padding: bool = False) -> bytes:
-    """The plaintext JSON of ``token`` (without its session and request bindings) of the
-    app ``app_name`` with Flask's default settings; with ``padding``, the
-    spaces after it too."""
-    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    """The plaintext JSON of ``token``'s envelope (without its session and
+    request bindings) of the app ``app_name`` with Flask's default settings,
+    then, for a token with a row part, a newline and the row part's plaintext
+    (the bound arguments); with ``padding``, the spaces after each too."""
+    envelope, _, row = token.partition(".")
+    raw = _raw(envelope)
     keys = KeyRing([secret], app_identity(app_name, Flask.default_config))
     cipher = keys.cipher(raw[1:5])
     assert cipher is not None, "token of another secret or app"
     nonce = raw[_HEADER_SIZE:_HEADER_SIZE + _NONCE_SIZE]
     plain = cipher.decrypt(nonce, raw[_HEADER_SIZE + _NONCE_SIZE:], raw[:_HEADER_SIZE])
     body = plain[BINDING_SIZE + REQUEST_TAG_SIZE:]
-    return body if padding else body.rstrip(b" ")
+    if row:
+        context = raw[:_HEADER_SIZE + _NONCE_SIZE]
+        body += b"\n" + keys.row_cipher(raw[1:5]).decrypt(_raw(row), [context])
+    return body if padding else b"\n".join(part.rstrip(b" ") for part in body.split(b"\n"))

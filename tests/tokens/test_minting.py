@@ -27,6 +27,9 @@ ROWS = """{{ action.notice() }}{% for row, fn in rows %}
 BOUND = """{{ action.notice() }}{% for row in rows %}
 <form id="row{{ row }}" method="post">{{ action(fn, row) }}<button>Delete</button></form>
 {% endfor %}"""
+#: Each row asks for a block of its own: a token's envelope apiece.
+DISTINCT = """{% for row in rows %}
+<form method="post">{{ action(fn, row, block="row" ~ row) }}</form>{% endfor %}"""
 _NONCE = slice(9, 21)
 
 
@@ -141,20 +144,33 @@ def test_one_action_bound_per_row_rerenders_after_a_failure(client: t.Any) -> No
     assert STORE == [("delete from rows", 3)]
 
 
-def _nonces(html: str) -> list[bytes]:
+def _tokens(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
-    tokens = [str(tag["value"]) for tag in soup.select('input[name="__action"]')]
-    return [base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))[_NONCE]
-            for token in tokens]
+    return [str(tag["value"]) for tag in soup.select('input[name="__action"]')]
 
 
-def test_every_token_of_a_page_has_its_own_nonce(client: t.Any) -> None:
+def _nonces(html: str) -> list[bytes]:
+    envelopes = [token.partition(".")[0] for token in _tokens(html)]
+    return [base64.urlsafe_b64decode(envelope + "=" * (-len(envelope) % 4))[_NONCE]
+            for envelope in envelopes]
+
+
+def test_rows_of_one_action_share_an_envelope_and_differ_in_their_row_part(
+        client: t.Any) -> None:
+    tokens = _tokens(client.get("/bound").get_data(as_text=True))
+    envelopes = {token.partition(".")[0] for token in tokens}
+    rows = {token.partition(".")[2] for token in tokens}
+    assert len(tokens) == 3 and len(envelopes) == 1 and len(rows) == 3
+
+
+def test_every_envelope_has_its_own_nonce(client: t.Any) -> None:
     html = client.get("/bound").get_data(as_text=True)
     app = create_app()
     with app.test_request_context("/bound"):
-        many = render_template_string(BOUND, fn=_module_action, rows=range(200))
-    nonces = _nonces(html) + _nonces(many)
-    assert len(nonces) == 203 and len(set(nonces)) == 203
+        many = render_template_string(DISTINCT, fn=_module_action, rows=range(200))
+        again = render_template_string(BOUND, fn=_module_action, rows=range(5))
+    nonces = _nonces(html)[:1] + _nonces(many) + _nonces(again)[:1]
+    assert len(nonces) == 202 and len(set(nonces)) == 202
 
 
 def _module_action(row: int, form: t.Any) -> None:
@@ -174,7 +190,7 @@ def test_two_forked_workers_minting_at_once_never_share_a_nonce() -> None:
             os.close(out_read)
             os.read(start_read, 1)  # both start together
             with app.test_request_context("/bound"):
-                html = render_template_string(BOUND, fn=_module_action, rows=range(300))
+                html = render_template_string(DISTINCT, fn=_module_action, rows=range(300))
             os.write(out_write, b"".join(_nonces(html)))
             os._exit(0)
         os.close(out_write)
