@@ -22,10 +22,12 @@ from markupsafe import Markup
 
 from flask_server_actions.closures import encode_values
 from flask_server_actions.minting import _REQUEST_PAGE
+from flask_server_actions.minting import envelope_body
 from flask_server_actions.minting import keep_private
 from flask_server_actions.minting import mint
 from flask_server_actions.serialization import compact_json
 from flask_server_actions.tokens import seal_body
+from flask_server_actions.tokens import seal_row
 
 from .apps import TEMPLATES
 from .apps import create_app
@@ -66,17 +68,19 @@ def measure() -> dict[str, float]:
         state = request.__dict__[_REQUEST_PAGE]
         shape = state.shapes[delete_row.__code__, 1]
         names = ("bound argument 1",)
-        results["mint"] = _per_call(lambda: mint(ext, delete_row, (5,)))
+        results["mint (a further row: its row part)"] = _per_call(
+            lambda: mint(ext, delete_row, (5,)))
         results["  encode a bound argument that is no int"] = _per_call(
             lambda: encode_values(ext.serializer, names, ("5",), 4096))
-        results["  JSON of names, values, arguments"] = _per_call(
-            lambda: compact_json([[], [], [5]]))
+        results["  JSON of the bound arguments"] = _per_call(lambda: compact_json([5]))
+        context = next(iter(state.envelopes.values()))[1]
+        results["  pad, AES-SIV, base64url (the row part)"] = _per_call(
+            lambda: seal_row("5", state.keys.current_rows, context))
         results["  nonce from the pool"] = _per_call(state.nonces.take)
-        body = f"{shape.head}[],[],[5]{shape.tail}"
+        body = envelope_body(shape.ref, 1, "{}", shape.options_json)
         nonce = state.nonces.take()  # the same nonce is fine: nothing is kept
-        results["  pad, AES-GCM, base64url"] = _per_call(
-            lambda: seal_body(body, state.public, state.keys, state.binding,
-                              int(time.time()), nonce))
+        results["  pad, AES-GCM, base64url (an envelope)"] = _per_call(
+            lambda: seal_body(body, state.keys, state.bindings, int(time.time()), nonce))
 
         def first_token() -> str:
             request.__dict__.pop(_REQUEST_PAGE)

@@ -75,10 +75,12 @@ def identity_of_request(req: Request) -> bytes:
 
 
 #: How a token writes the name of an action defined in its page's view
-#: (``~update_post``), and of one in the view's module (``:delete_post``).
+#: (``~update_post``); one in the view's module is its qualified name alone
+#: (``delete_post``), and any other has its module (``blog.actions:publish``).
 _IN_VIEW = "~"
-_IN_MODULE = ":"
 _LOCALS = ".<locals>."
+#: How a token writes ``.<locals>.`` in a name (no name has a slash).
+_LOCALS_SHORT = "/"
 
 
 def _view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
@@ -103,22 +105,26 @@ def short_ref(ref: str, view: t.Callable[..., t.Any] | None) -> str:
     back as it was."""
     local, module = _view_names(view)
     if local and ref.startswith(local):
-        return _IN_VIEW + ref[len(local):]
-    if module and ref.startswith(module):
-        return _IN_MODULE + ref[len(module):]
-    return ref
+        ref = _IN_VIEW + ref[len(local):]
+    elif module and ref.startswith(module):
+        ref = ref[len(module):]
+    return ref.replace(_LOCALS, _LOCALS_SHORT)
 
 
 def full_ref(ref: str, view: t.Callable[..., t.Any] | None) -> str:
     """The whole ``module:qualname`` of a reference a token of ``view``'s
     page wrote (see :func:`short_ref`)."""
-    if ref[:1] not in (_IN_VIEW, _IN_MODULE):
+    ref = ref.replace(_LOCALS_SHORT, _LOCALS)
+    if ":" in ref:
         return ref
     local, module = _view_names(view)
-    prefix = local if ref[0] == _IN_VIEW else module
+    if ref.startswith(_IN_VIEW):
+        ref, prefix = ref[1:], local
+    else:
+        prefix = module
     # A view that is no function cannot have shortened it: no action has
     # such a name, and resolving it fails as for any unknown action.
-    return prefix + ref[1:] if prefix else ref
+    return prefix + ref if prefix else ref
 
 
 # Actions already checked, by code object: a page with a delete button per
@@ -213,15 +219,16 @@ class _Shape(t.NamedTuple):
     options_json: str
 
 
-def envelope_body(ref: str, middle: str, bound: int, options: str) -> str:
+def envelope_body(ref: str, bound: int, captures: str, options: str) -> str:
     """The JSON of an envelope (as :func:`~.tokens.token_body` writes it)
-    from its parts in JSON: the reference, ``names,values``, and the options."""
+    from its parts in JSON: the reference, the captured values (an object)
+    and the options; ``bound`` is the number of bound arguments."""
     if options != "{}":
-        return f"[{ref},{middle},{bound},{options}]"
+        return f"[{ref},{bound},{captures},{options}]"
+    if captures != "{}":
+        return f"[{ref},{bound},{captures}]"
     if bound:
-        return f"[{ref},{middle},{bound}]"
-    if middle != "[],[]":
-        return f"[{ref},{middle}]"
+        return f"[{ref},{bound}]"
     return f"[{ref}]"
 
 
@@ -345,9 +352,9 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
                 state.check_not_late_bound(fn, target)
             ext.serializer.max_depth = state.max_depth
             encoded = encode_values(ext.serializer, names, values, state.budget)
-            middle = compact_json([names, encoded])[1:-1]
+            middle = compact_json(dict(zip(names, encoded, strict=True)))
         else:
-            middle = "[],[]"  # a module-level action captures nothing
+            middle = "{}"  # a module-level action captures nothing
         if not args:
             row = ""
         elif all(type(value) is int and -_BIG < value < _BIG for value in args) and (
@@ -373,7 +380,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     if sealed is None:
         now, nonce = int(time.time()), state.nonces.take()
         sealed = state.envelopes[key] = (
-            seal_body(envelope_body(shape.ref, middle, bound, options), state.keys,
+            seal_body(envelope_body(shape.ref, bound, middle, options), state.keys,
                       state.bindings, now, nonce),
             row_context(state.keys, now, nonce))
     text = sealed[0] if not args else (

@@ -12,11 +12,13 @@ authenticated as associated data of AES-256-GCM (from ``cryptography``), so
 changing any of them makes the token fail to open. The plaintext is the
 session binding (8 bytes), the request binding (8 bytes, see
 :meth:`KeyRing.request_tag`), then compact JSON
-``[ref, names, values, args, options]`` (empty trailing fields left out) and
-spaces up to a multiple of :data:`PAD_BLOCK` bytes (see :func:`padded`).
+``[ref, args, captures, options]`` (``args`` the number of bound arguments,
+``captures`` an object of the captured names and values, empty fields at
+the end left out) and spaces up to a multiple of :data:`PAD_BLOCK` bytes
+(see :func:`padded`).
 
-Bound arguments travel in the row part when there are any: ``args`` in the
-envelope is then their number, and the row part is the arguments' JSON
+Bound arguments travel in the row part when there are any: the row part is
+the arguments' JSON
 (without its brackets, padded to :data:`ROW_BLOCK` bytes) sealed with
 AES-SIV under a key of its own, with the envelope's header and nonce as
 associated data. Every row of a page that binds one action to its rows
@@ -311,11 +313,11 @@ def seal_row(args: str, cipher: AESSIV, context: bytes) -> str:
 
 
 def token_body(token: ActionToken) -> str:
-    """The JSON a token's envelope holds after the bindings: ``[ref, names,
-    values, args, options]`` without empty fields at its end; ``args`` is
-    the number of bound arguments, which travel in the row part."""
-    fields: list[t.Any] = [token.ref, token.names, token.values, len(token.args),
-                           token.options]
+    """The JSON a token's envelope holds after the bindings: ``[ref, args,
+    captures, options]`` without empty fields at its end; ``args`` is the
+    number of bound arguments, which travel in the row part."""
+    fields: list[t.Any] = [token.ref, len(token.args),
+                           dict(zip(token.names, token.values, strict=True)), token.options]
     while len(fields) > 1 and not fields[-1]:
         fields.pop()
     return compact_json(fields)
@@ -401,15 +403,17 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     start = BINDING_SIZE + REQUEST_TAG_SIZE if version == VERSION else BINDING_SIZE
     try:
         fields: list[t.Any] = read_json(plain[start:].rstrip(b" ").decode("utf-8"))
-        if version != VERSION:
-            del fields[1]
-        # The fields left out at the end are empty (fresh objects: a token's
-        # lists are its own).
-        empty: list[t.Any] = ["", [], [], 0, {}]
-        if not 1 <= len(fields) <= len(empty):
-            raise ValueError(f"{len(fields)} fields")
-        ref, names, values, args, options = [*fields, *empty[len(fields):]]
-    except (ValueError, TypeError, IndexError) as error:  # only a bug of ours gets here
+        if version != VERSION:  # [ref, page, names, values, args, options]
+            ref, _, names, values, args, options = fields
+        else:
+            # The fields left out at the end are empty (fresh objects: a
+            # token's lists are its own).
+            empty: list[t.Any] = ["", 0, {}, {}]
+            if not 1 <= len(fields) <= len(empty):
+                raise ValueError(f"{len(fields)} fields")
+            ref, args, captures, options = [*fields, *empty[len(fields):]]
+            names, values = list(captures), list(captures.values())
+    except (ValueError, TypeError, IndexError, AttributeError) as error:  # a bug of ours
         raise BadActionToken(f"token body is malformed: {error}") from None
     token_id = nonce.hex()
     if type(args) is int and args > 0:  # the arguments travel in the row part
