@@ -23,6 +23,7 @@ are reported as ratios to a baseline measured in the same run.
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import timeit
 import typing as t
@@ -139,15 +140,17 @@ def row_timing(number: int = 20_000, repeat: int = 9) -> dict[str, float]:
     engine = create_engine("sqlite://")
     _Base.metadata.create_all(engine)
     session = scoped_session(sessionmaker(engine))
-    session.add(Task(id=7, title="Write the benchmark"))
+    session.add_all(Task(id=row, title=f"Task {row}") for row in range(ROWS))
     session.commit()
-    task = t.cast(Session, session).get(Task, 7)
+    # A page of rows: each token binds another row, as the int ids do.
+    tasks = itertools.cycle(t.cast(Session, session).query(Task).order_by(Task.id).all())
+    ids = itertools.cycle(range(ROWS))
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "bench"
     ext = ServerActions(app)
     ext.use_sqlalchemy(session, _Base)
-    calls = {"int id": lambda: mint(ext, toggle, (7,)),
-             "SQLAlchemy row": lambda: mint(ext, toggle, (task,))}
+    calls = {"int id": lambda: mint(ext, toggle, (next(ids),)),
+             "SQLAlchemy row": lambda: mint(ext, toggle, (next(tasks),))}
     best = dict.fromkeys(calls, float("inf"))
     with app.test_request_context("/tasks"):
         for call in calls.values():

@@ -237,7 +237,7 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
-                 "view_body", "shapes", "defined", "last_checked", "envelopes")
+                 "view_body", "shapes", "defined", "last_checked", "envelopes", "serializer")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -250,6 +250,8 @@ class _Request:
         self.max_depth: int = config["SERVER_ACTIONS_MAX_DEPTH"]
         self.max_size: int = config["SERVER_ACTIONS_MAX_TOKEN_SIZE"]
         self.nonces = NoncePool()
+        #: The app's serializer (looked up once: a property of the extension).
+        self.serializer = ext.serializer
         # A page without a route (an error page) has no view to guard its actions.
         rule = req.url_rule
         self.view = None if rule is None else app.view_functions[rule.endpoint]
@@ -350,8 +352,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             names, values = captured(fn)
             if fn.__closure__ and fn is not state.last_checked:
                 state.check_not_late_bound(fn, target)
-            ext.serializer.max_depth = state.max_depth
-            encoded = encode_values(ext.serializer, names, values, state.budget)
+            state.serializer.max_depth = state.max_depth
+            encoded = encode_values(state.serializer, names, values, state.budget)
             middle = compact_json(dict(zip(names, encoded, strict=True)))
         else:
             middle = "{}"  # a module-level action captures nothing
@@ -361,8 +363,8 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
                 20 * bound <= state.budget):
             row = compact_json(args)[1:-1]  # row ids, the usual bound arguments, as they are
         else:
-            ext.serializer.max_depth = state.max_depth
-            row = compact_json(encode_values(ext.serializer, _argument_names(bound), args,
+            state.serializer.max_depth = state.max_depth
+            row = compact_json(encode_values(state.serializer, _argument_names(bound), args,
                                              state.budget))[1:-1]
     except CaptureError as error:
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"

@@ -54,6 +54,7 @@ import hashlib
 import typing as t
 
 import sqlalchemy
+from sqlalchemy.orm.attributes import instance_state
 
 from .errors import RowNotFound
 from .errors import StaleSubmission
@@ -73,6 +74,10 @@ class _Identity(t.NamedTuple):
     # is then another row: 404) or they are the default (a changed row: 422).
     names: tuple[str, ...]
     declared: bool
+    #: What every digest of the class starts with: its name and the names.
+    prefix: bytes = b""
+    #: The class as a token names it.
+    class_key: str = ""
 
 
 class SQLAlchemyRows:
@@ -99,13 +104,15 @@ class SQLAlchemyRows:
             names an identity column it does not have.
         """
         cls = type(row)
-        identity = sqlalchemy.inspect(row).identity
+        # The mapped instance's state directly: sqlalchemy.inspect() looks
+        # its inspector up first, a row at a time.
+        identity = instance_state(row).identity
         if identity is None:
             raise UnserializableValue(
                 f"{cls.__qualname__} {row!r} has no primary key yet, so it cannot travel in"
                 " a token: add it to the session and flush (or commit) before rendering the"
                 " page.", value_type=cls)
-        return [_class_key(cls), *identity, self._digest(row)]
+        return [self._identity(cls).class_key, *identity, self._digest(row)]
 
     def load(self, data: t.Any) -> object:
         """The row ``data`` names, from the session.
@@ -139,17 +146,24 @@ class SQLAlchemyRows:
     def _digest(self, row: object) -> str:
         # 8 bytes: a collision by chance is out of reach, and the token,
         # which is size-sensitive, grows by 14 bytes a row.
-        cls = type(row)
-        names = self._identity(cls).names
-        values = (_class_key(cls), names, tuple(getattr(row, name) for name in names))
-        raw = hashlib.blake2b(repr(values).encode(), digest_size=8,
+        identity = self._identity(type(row))
+        # The loaded values, from the instance's own dict (an instrumented
+        # attribute costs a descriptor call each); an expired or deferred
+        # one is loaded through its attribute.
+        loaded = row.__dict__
+        values = repr([loaded[name] if name in loaded else getattr(row, name)
+                       for name in identity.names])
+        raw = hashlib.blake2b(identity.prefix + values.encode(), digest_size=8,
                               person=b"server-actions").digest()
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
     def _identity(self, cls: type) -> _Identity:
         identity = self._identities.get(cls)
         if identity is None:
-            identity = self._identities[cls] = _identity_of(cls)
+            found = _identity_of(cls)
+            key = _class_key(cls)
+            identity = self._identities[cls] = found._replace(
+                prefix=repr((key, found.names)).encode() + b"\0", class_key=key)
         return identity
 
     def _class(self, name: str) -> type:
