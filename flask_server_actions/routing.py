@@ -22,6 +22,7 @@ its view as it came, with its own size limits: ``request.stream.read()``,
 from __future__ import annotations
 
 import functools
+import io
 import tempfile
 import typing as t
 
@@ -153,6 +154,12 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     if req.content_length is None and "wsgi.input_terminated" not in environ:
         return None  # werkzeug reads no body without a length: neither do we
     stream = get_input_stream(environ, max_content_length=req.max_content_length)
+    length = req.content_length
+    if length is not None and length <= _SPOOL_SIZE:
+        # The usual form post: one read into memory, cheaper than a spool.
+        data = stream.read()
+        environ["wsgi.input"] = environ[_SPOOLED_KEY] = memory = io.BytesIO(data)
+        return memory if _FIELD_BYTES in data else None
     # Closed when the request ends (_close_spooled_body): the view reads it.
     body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE)  # noqa: SIM115
     environ["wsgi.input"] = environ[_SPOOLED_KEY] = body
