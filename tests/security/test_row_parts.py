@@ -124,10 +124,11 @@ def _hand_sealed(app: Flask, client: FlaskClient, body: str,
 
 
 @pytest.mark.parametrize(("body", "row", "reason"), [
-    ('["m:f",[],[],0,{},"sixth"]', None, "token body is malformed"),
-    ('["m:f",[],[],"two"]', None, "token body is malformed"),
-    ('["m:f",[],[],1]', "[", "token row part is malformed"),
-    ('["m:f",[],[],1]', "1,2", "holds 2 arguments, not 1"),
+    ('["m:f",0,{},{},"fifth"]', None, "token body is malformed"),
+    ('["m:f",0,[]]', None, "token body is malformed"),
+    ('["m:f","two"]', None, "token body is malformed"),
+    ('["m:f",1]', "[", "token row part is malformed"),
+    ('["m:f",1]', "1,2", "holds 2 arguments, not 1"),
 ])
 def test_a_token_only_a_bug_could_seal_is_refused(
         app: Flask, client: FlaskClient, body: str, row: str | None, reason: str) -> None:

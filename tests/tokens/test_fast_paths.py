@@ -28,6 +28,7 @@ from flask_server_actions.forms import form_class_of
 from flask_server_actions.minting import identity_of_request
 from flask_server_actions.minting import keep_private
 from flask_server_actions.minting import mint
+from flask_server_actions.minting import short_ref
 from flask_server_actions.serialization import Serializer
 from flask_server_actions.serialization import compact_json
 from flask_server_actions.serialization import read_json
@@ -256,7 +257,7 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
             for label in ("one", "ü" * 3):  # the second one reuses the shape
                 fast = mint(ext, action, (label,), fragment)
                 slow = seal(ActionToken(
-                    f"{__name__}:_inline_action.<locals>.tag", request_tag,
+                    short_ref(f"{__name__}:_inline_action.<locals>.tag", None), request_tag,
                     ["post_id", "*kwdefaults"], [7, {"loud": flag}], [label], options),
                     keys, binding, now)
                 opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]

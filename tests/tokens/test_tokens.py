@@ -39,11 +39,11 @@ def test_the_token_carries_only_the_name_and_captured_values(client: FlaskClient
     token = Page.get(client, "/posts/1").form("#edit").token()
     # The page is bound by a MAC of fixed size before the JSON (the request
     # binding tests are in tests/security/test_request_binding.py).
-    # The name of an action defined in the page's view is written relative
-    # to the view, which the request binding seals; empty fields at the end
-    # are left out.
+    # [name, number of bound arguments, captures]: the name of an action
+    # defined in the page's view is written relative to the view, which the
+    # request binding seals; empty fields at the end are left out.
     assert json.loads(decrypt(token, "test secret", "tests.core_app")) == [
-        "~update_post", ["post_id"], [1]]
+        "~update_post", 0, {"post_id": 1}]
 
 
 def test_the_session_binding_is_set_once_and_reused_across_pages(
