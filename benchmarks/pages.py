@@ -53,6 +53,8 @@ WTF_ROWS = """<!doctype html><title>Rows</title>
 <form method="post"><input type="hidden" name="csrf_token" value="{{ csrf() }}">
 <button type="submit" name="delete" value="{{ row }}">Delete</button></form></td></tr>
 {% endfor %}</table>"""
+#: Where the seed's update_post writes.
+UPDATED: dict[int, str] = {}
 SEED = """<form method="post">{{ action(update_post) }}<input name="title"></form>"""
 
 
@@ -114,6 +116,7 @@ def _seed_token() -> str:
     def show_post(post_id: int) -> str:
         def update_post(form: t.Any) -> None:
             "use server"
+            UPDATED[post_id] = form["title"]
 
         return render_template_string(SEED, update_post=update_post)
 

@@ -11,10 +11,10 @@ from benchmarks.pages import page_bytes
 from ..html import Page
 
 
-def test_the_seeds_update_post_token_takes_92_characters(client: FlaskClient) -> None:
+def test_the_seeds_update_post_token_takes_114_characters(client: FlaskClient) -> None:
     # show_post(post_id) of the README, capturing post_id: at most 128.
     token = Page.get(client, "/posts/1").form("#edit").token()
-    assert len(token) == 92
+    assert len(token) == 114
 
 
 def test_a_row_token_has_27_characters_of_its_own_and_shares_the_rest() -> None:
