@@ -82,6 +82,15 @@ def create_app(secret: str = "security secret", name: str = __name__,
 
         return page(reveal)
 
+    @app.get("/secret-bound")
+    def secret_bound_page() -> str:
+        # The secret as a bound argument: it travels in the token's row part.
+        def reveal_bound(value: str, form: t.Any) -> None:
+            "use server"
+            STORE.append(("reveal", value))
+
+        return page(reveal_bound, SECRET)
+
     @app.get("/pay")
     def pay() -> str:
         @server_action(once=True)

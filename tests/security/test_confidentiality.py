@@ -37,15 +37,22 @@ def encodings(secret: str) -> dict[str, str]:
     return forms
 
 
-@pytest.fixture
-def html(client: FlaskClient) -> str:
-    return client.get("/secret").get_data(as_text=True)
+#: The secret captured (in the envelope), and bound (in the row part).
+PAGES = ["/secret", "/secret-bound"]
 
 
-def test_the_token_carries_the_secret(app: Flask, client: FlaskClient) -> None:
+@pytest.fixture(params=PAGES)
+def html(client: FlaskClient, request: pytest.FixtureRequest) -> str:
+    return client.get(request.param).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_the_token_carries_the_secret(app: Flask, client: FlaskClient, url: str) -> None:
     # The control: the secret really is in the token, encrypted.
-    token = token_of(client, "/secret")
-    assert SECRET in opener(app, client, int(time.time()))(token).values
+    token = token_of(client, url)
+    opened = opener(app, client, int(time.time()))(token)
+    assert SECRET in [*opened.values, *opened.args]
+    assert ("." in token) is (url == "/secret-bound")
 
 
 @pytest.mark.parametrize(("form", "text"), encodings(SECRET).items())
