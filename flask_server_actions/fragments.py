@@ -27,10 +27,13 @@ from jinja2 import Template
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import rows
 from .errors import FragmentNotFound
+from .state import current_state
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from jinja2 import Environment
 
 _G_KEY = "_server_actions_fragment"
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][^\s/>]*)")
@@ -98,6 +101,19 @@ class FragmentTemplate(Template):
         wanted.done = True
         return _parts(wanted.app, wanted.fragment, self, dict(*args, **kwargs))
 
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: t.MutableMapping[str, t.Any],
+                        globals: t.MutableMapping[str, t.Any]) -> Template:
+        # Watch the template's root and its blocks, so that the rendering of
+        # one row among many can be told apart (see .rows). The compiled
+        # code calls its blocks by name in super(): rename those too.
+        if not environment.is_async:
+            namespace["root"] = rows.watched("partial", namespace["name"], namespace["root"])
+            blocks = namespace["blocks"]
+            for name, render in list(blocks.items()):
+                blocks[name] = namespace[f"block_{name}"] = rows.watched("block", name, render)
+        return super()._from_namespace(environment, namespace, globals)
+
 
 def use_fragment_templates(app: Flask) -> None:
     """Make ``app``'s templates able to render only a fragment."""
@@ -123,13 +139,25 @@ def _parts(app: Flask, fragment: Fragment, template: Template,
            context: dict[str, t.Any]) -> str:
     parts = []
     if fragment.partial:
-        parts.append(Markup(app.jinja_env.get_or_select_template(fragment.partial)
-                            .render(context)))
+        parts.append(_part(app, template, "partial", fragment.partial, context))
     if fragment.block:
-        parts.append(render_block(template, fragment.block, context))
+        parts.append(_part(app, template, "block", fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
     return "".join(parts)
+
+
+def _part(app: Flask, template: Template, kind: rows.Kind, name: str,
+          context: dict[str, t.Any]) -> Markup:
+    """A partial or a block of the page: on its own, or the submitted row
+    if the page renders it in a loop."""
+    place = rows.place_of(template, kind, name)
+    if place is not None and place.in_loop:
+        return rows.render_row(template, kind, name, place, context, current_state(),
+                               render_block)
+    if kind == "partial":
+        return Markup(app.jinja_env.get_or_select_template(name).render(context))
+    return render_block(template, name, context)
 
 
 def render_block(template: Template, name: str, context: dict[str, t.Any]) -> Markup:

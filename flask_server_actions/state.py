@@ -60,6 +60,14 @@ class ActionState:
     #: The actions (``ref``, bound arguments) of the form that was submitted:
     #: the action itself and, when a button's action was clicked, the form's.
     forms: list[tuple[str, tuple[t.Any, ...] | None]] = field(default_factory=list)
+    #: Whether the action ran and returned: the page is shown after a
+    #: success (an htmx request answered with part of the page, or an
+    #: action that returned a value). :attr:`ref` and :attr:`args` then say
+    #: which action ran on which row; the state is falsy unless the action
+    #: returned a value, so forms show fresh values, not the submitted ones.
+    #:
+    #: .. versionadded:: 0.3.0
+    succeeded: bool = False
 
     def __bool__(self) -> bool:
         return self.active
@@ -107,6 +115,13 @@ class ActionState:
 
 
 _EMPTY = ActionState()
+
+
+def after_success(state: ActionState) -> ActionState:
+    """The state a page sees when it is rendered after ``state``'s action
+    succeeded without a value: which action ran, with which arguments,
+    and nothing to refill."""
+    return ActionState(ref=state.ref, args=state.args, forms=state.forms, succeeded=True)
 
 
 def current_state() -> ActionState:

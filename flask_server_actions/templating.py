@@ -18,6 +18,7 @@ from .minting import mint
 from .minting import page_of_request
 from .routing import BUTTON_FIELD
 from .routing import FIELD
+from .rows import saw_action
 from .state import ActionState
 from .state import current_state
 
@@ -75,6 +76,7 @@ class ActionHelper:
                                      target="#rows") }}>Delete</button>
         """
         if not (target or swap or block or partial or oob):  # a page of rows: keep it short
+            saw_action(fn, args)
             return Markup(f'type="submit" name="{BUTTON_FIELD}"'
                           f' value="{mint(self._ext, fn, args)}" formmethod="post"')
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
@@ -151,6 +153,7 @@ class ActionHelper:
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token of a form action, for custom markup (client code
         calls an action with a token of :meth:`data`)."""
+        saw_action(fn, args)
         if block is None and partial is None and not oob:  # most buttons: no Fragment
             return mint(self._ext, fn, args)
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))

@@ -100,7 +100,7 @@ def create_app(**config: t.Any) -> Flask:
                 raise ActionError("Say what needs doing.", field="title")
 
         state = action_state()
-        SEEN.append((state.ref, state.args, getattr(state, "succeeded", False)))
+        SEEN.append((state.ref, state.args, state.succeeded))
         return render_template(template, rows=list(ROWS.values()), rename=rename,
                                toggle=toggle, delete=delete, add=add)
 
