@@ -8,6 +8,7 @@ import typing as t
 
 from flask import Flask
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import render_template
 from jinja2 import DictLoader
@@ -70,8 +71,14 @@ def create_app(**config: t.Any) -> Flask:
     app.config.update({"SECRET_KEY": "row tests", "SERVER_ACTIONS_HTMX_SRC": "/static/htmx.js",
                        **config})
     app.jinja_loader = DictLoader(TEMPLATES)
-    ServerActions(app)
+    actions = ServerActions(app)
     reset()
+
+    with app.app_context():
+        @actions.before_action
+        def read_only(call: t.Any) -> None:
+            if current_app.config.get("ROWS_READ_ONLY"):
+                abort(403)
 
     def page(template: str) -> str:
         def rename(row_id: int, form: Form) -> None:
@@ -94,10 +101,13 @@ def create_app(**config: t.Any) -> Flask:
             del ROWS[_row(row_id)["id"]]
             STORE.append(("delete", row_id))
 
-        def add(form: Form) -> None:
+        def add(form: Form) -> t.Any:
             "use server"
             if not form["title"]:
                 raise ActionError("Say what needs doing.", field="title")
+            if form["title"] == "conflict":  # an answer the action chose
+                return current_app.response_class("<p id='conflict'>Chosen</p>", status=409)
+            return None
 
         state = action_state()
         SEEN.append((state.ref, state.args, state.succeeded))
