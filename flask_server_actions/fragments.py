@@ -27,6 +27,7 @@ from jinja2 import Template
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import notices
 from . import rows
 from .errors import FragmentNotFound
 from .state import current_state
@@ -84,6 +85,8 @@ class _Wanted:
         self.app = app
         self.fragment = fragment
         self.done = False
+        #: The answer is a notice for the page's notice region.
+        self.notice = False
 
 
 _WANTED: contextvars.ContextVar[_Wanted | None] = contextvars.ContextVar(
@@ -99,7 +102,7 @@ class FragmentTemplate(Template):
         if wanted is None or wanted.done:
             return super().render(*args, **kwargs)
         wanted.done = True
-        return _parts(wanted.app, wanted.fragment, self, dict(*args, **kwargs))
+        return _parts(wanted, self, dict(*args, **kwargs))
 
     @classmethod
     def _from_namespace(cls, environment: Environment, namespace: t.MutableMapping[str, t.Any],
@@ -128,35 +131,42 @@ def render(app: Flask, fragment: Fragment,
     A view that answers without rendering a template (a redirect, an
     error page) is answered as it is.
     """
-    reset = _WANTED.set(_Wanted(app, fragment))
+    wanted = _Wanted(app, fragment)
+    reset = _WANTED.set(wanted)
     try:
-        return app.make_response(call_view())
+        response = app.make_response(call_view())
     finally:
         _WANTED.reset(reset)
+    return notices.retarget(response) if wanted.notice else response
 
 
-def _parts(app: Flask, fragment: Fragment, template: Template,
-           context: dict[str, t.Any]) -> str:
+def _parts(wanted: _Wanted, template: Template, context: dict[str, t.Any]) -> str:
+    fragment = wanted.fragment
     parts = []
     if fragment.partial:
-        parts.append(_part(app, template, "partial", fragment.partial, context))
+        parts.append(_part(wanted, template, "partial", fragment.partial, context))
     if fragment.block:
-        parts.append(_part(app, template, "block", fragment.block, context))
+        parts.append(_part(wanted, template, "block", fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
     return "".join(parts)
 
 
-def _part(app: Flask, template: Template, kind: rows.Kind, name: str,
+def _part(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
           context: dict[str, t.Any]) -> Markup:
     """A partial or a block of the page: on its own, or the submitted row
     if the page renders it in a loop."""
     place = rows.place_of(template, kind, name)
     if place is not None and place.in_loop:
-        return rows.render_row(template, kind, name, place, context, current_state(),
-                               render_block)
+        state = current_state()
+        if state.args is None:
+            # A token that could not run (expired, outdated) cannot say which
+            # row it was: leave the rows, and what was typed, as they are.
+            wanted.notice = True
+            return notices.paragraph(state.message or "")
+        return rows.render_row(template, kind, name, place, context, state, render_block)
     if kind == "partial":
-        return Markup(app.jinja_env.get_or_select_template(name).render(context))
+        return Markup(wanted.app.jinja_env.get_or_select_template(name).render(context))
     return render_block(template, name, context)
 
 

@@ -7,8 +7,8 @@ import typing as t
 from flask import current_app
 from flask import g
 from markupsafe import Markup
-from markupsafe import escape
 
+from . import notices
 from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
@@ -237,12 +237,14 @@ class ActionHelper:
         page's layout, the submitted form) it is shown.
         """
         message = _notice_state().message
-        if not message:
-            return Markup("")
-        return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+        if g.get(_G_FORM) is None and not g.get(_G_REGION):
+            setattr(g, _G_REGION, True)  # one region: its id is unique
+            return notices.region(message)
+        return notices.paragraph(message) if message else Markup("")
 
 
 _G_FORM = "_server_actions_form"
+_G_REGION = "_server_actions_region"
 
 
 def _enter_form(fn: t.Callable[..., t.Any], args: tuple[object, ...]) -> None:

@@ -114,3 +114,16 @@ def test_an_error_description_the_app_wrote_is_the_message(app: Flask,
     page = Page.get(client, "/rows")
     response = page.form("#row-1 form").submit(".toggle", headers=HX)
     assert notice_of(response) == "The board is closed for the night."
+
+
+def test_an_error_page_the_app_retargets_itself_is_sent_as_it_is(
+        app: Flask, client: FlaskClient) -> None:
+    def as_page(error: Exception) -> tuple[str, int, dict[str, str]]:
+        return "<h1>Lost?</h1>", 404, {"HX-Retarget": "body"}
+
+    app.register_error_handler(404, as_page)
+    page = Page.get(client, "/rows")
+    del ROWS[2]
+    response = page.form("#row-2 form").submit(".toggle", headers=HX)
+    assert (response.headers["HX-Retarget"], response.get_data(as_text=True)) == (
+        "body", "<h1>Lost?</h1>")
