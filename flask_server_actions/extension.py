@@ -29,6 +29,7 @@ from .listing import list_actions
 from .login import end_tokens_on_login_change
 from .minting import keep_private
 from .minting import minted_tokens
+from .notices import install as install_notices
 from .routing import install as install_routing
 from .routing import is_action_post
 from .serialization import Serializer
@@ -131,6 +132,7 @@ class ServerActions:
         use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
+        install_notices(app)  # before _after_request: it runs after it
         app.after_request(self._after_request)
         install_routing(app)
         preprocess = app.preprocess_request
