@@ -17,6 +17,7 @@ from __future__ import annotations
 import typing as t
 
 from flask import g
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -59,7 +60,7 @@ def install(app: Flask) -> None:
     """
     handle = app.handle_user_exception
 
-    def handle_user_exception(error: Exception) -> t.Any:
+    def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
         if is_action_post():
             setattr(g, _G_ERROR, error)
         return handle(error)
