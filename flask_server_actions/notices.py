@@ -65,7 +65,7 @@ def install(app: Flask) -> None:
             setattr(g, _G_ERROR, error)
         return handle(error)
 
-    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign]
+    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign,assignment]
     app.after_request(_after_request)
 
 
