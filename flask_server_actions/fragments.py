@@ -149,6 +149,15 @@ def _parts(wanted: _Wanted, template: Template, context: dict[str, t.Any]) -> st
         parts.append(_part(wanted, template, "block", fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
+    setting = wanted.app.config["SERVER_ACTIONS_HTMX_OOB"]
+    for name in (setting,) if isinstance(setting, str) else setting:
+        if name in fragment.oob:
+            continue
+        try:
+            html = render_block(template, name, context)
+        except FragmentNotFound:  # a block named for the app: sent by pages that have it
+            continue
+        parts.append(_out_of_band(html, name))
     return "".join(parts)
 
 
