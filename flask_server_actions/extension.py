@@ -56,6 +56,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_HTMX_SRC": None,
     "SERVER_ACTIONS_HTMX_VERSION": 4,
     "SERVER_ACTIONS_HTMX_REDIRECT": "auto",
+    "SERVER_ACTIONS_HTMX_OOB": (),
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
