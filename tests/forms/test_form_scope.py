@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask import render_template
 from flask.testing import FlaskClient
+from jinja2 import DictLoader
+
+from flask_server_actions import ActionError
+from flask_server_actions import ServerActions
 
 from docs.examples.forms import rows
 
@@ -66,3 +71,82 @@ def test_a_button_in_a_form_whose_own_token_is_unreadable_still_runs(
     response = form.submit(".drop", __action="not a token")
     assert response.status_code == 422
     assert Page(client, "/rows", response).text("#page-notice") == "Row 1 cannot be dropped."
+
+
+NOTICE_TEMPLATES = {
+    "layout.html": """<header>{% block header %}<form id="search" method="post">
+{{ action(search) }}<input name="q">{{ action.notice() }}<button>Go</button>
+{{ action.end() }}{% endblock %}</header>
+<div id="layout-notice">{{ action.notice() }}</div>
+{% block content %}{% endblock %}""",
+    "page.html": """{% extends "layout.html" %}
+{% block header %}<form id="sign-out" method="post">{{ action(search) }}<button>Out</button>
+</form>{% endblock %}
+{% block content %}{% for id in [1, 2] %}{% include "_row.html" %}{% endfor %}
+<form id="add" method="post">{{ action(add) }}<input name="title">
+<span class="notice">{{ action.notice() }}</span><button>Add</button></form>
+<div id="after-add">{{ action.notice() }}</div>{% endblock %}""",
+    "_row.html": """<form id="row-{{ id }}" method="post">{{ action(rename, id) }}
+<input name="title"><span class="notice">{{ action.notice() }}</span><button>Save</button>
+</form>""",
+    "ended.html": """{% extends "layout.html" %}
+{% block content %}<form id="add" method="post">{{ action(add) }}<button>Add</button>
+{{ action.end() }}<div id="after-add">{{ action.notice() }}</div>{% endblock %}""",
+}
+
+
+@pytest.fixture
+def notice_client() -> FlaskClient:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "notices"
+    app.jinja_loader = DictLoader(NOTICE_TEMPLATES)
+    ServerActions(app)
+
+    def show(template: str) -> str:
+        def search(form: object) -> None:
+            "use server"
+            raise ActionError("Nothing found.")
+
+        def rename(row_id: int, form: object) -> None:
+            "use server"
+            raise ActionError(f"Row {row_id} cannot be renamed.")
+
+        def add(form: object) -> None:
+            "use server"
+            raise ActionError("Adding is closed.")
+
+        return render_template(template, search=search, rename=rename, add=add)
+
+    app.add_url_rule("/page", "page", lambda: show("page.html"))
+    app.add_url_rule("/ended", "ended", lambda: show("ended.html"))
+    return app.test_client()
+
+
+def notices(page: Page) -> dict[str, str]:
+    return {selector: page.text(selector) for selector in (
+        "#row-1 .notice", "#row-2 .notice", "#add .notice", "#after-add", "#layout-notice")}
+
+
+def test_a_notice_inside_a_form_shows_that_forms_message_only(
+        notice_client: FlaskClient) -> None:
+    response = Page.get(notice_client, "/page").form("#row-2").submit(title="x")
+    assert response.status_code == 422
+    assert notices(Page(notice_client, "/page", response)) == {
+        "#row-1 .notice": "", "#row-2 .notice": "Row 2 cannot be renamed.",
+        "#add .notice": "", "#after-add": "", "#layout-notice": "Row 2 cannot be renamed."}
+
+
+def test_a_form_ends_with_the_block_it_starts_in(notice_client: FlaskClient) -> None:
+    # The layout's notice follows the header block's form: it shows any message.
+    response = Page.get(notice_client, "/page").form("#add").submit(title="x")
+    page = Page(notice_client, "/page", response)
+    assert notices(page)["#add .notice"] == "Adding is closed."
+    assert page.text("#layout-notice") == "Adding is closed."
+    assert page.soup.select_one("#layout-notice #action-notice") is not None
+
+
+def test_action_end_closes_the_form_for_what_follows(notice_client: FlaskClient) -> None:
+    page = Page.get(notice_client, "/ended")
+    assert "</form>" in page.response.get_data(as_text=True)
+    response = page.form("#search").submit(q="x")
+    assert Page(notice_client, "/ended", response).text("#after-add") == "Nothing found."
