@@ -6,6 +6,7 @@ import typing as t
 
 from flask import current_app
 from flask import g
+from flask import has_app_context
 from markupsafe import Markup
 
 from . import notices
@@ -23,6 +24,8 @@ from .state import ActionState
 from .state import current_state
 
 if t.TYPE_CHECKING:
+    from jinja2.runtime import Context
+
     from .extension import ServerActions
 
 
@@ -179,6 +182,20 @@ class ActionHelper:
         args)``, a promise of the action's return value."""
         return client_tag()
 
+    def end(self) -> Markup:
+        """``</form>``, ending the form for what follows it: a notice after
+        it is outside every form again (see :meth:`notice`).
+
+        A form also ends where the ``{% block %}`` or the included template
+        it starts in ends; write ``{{ action.end() }}`` instead of
+        ``</form>`` for a form that does not, such as a header form in a
+        layout followed by the layout's notice.
+
+        .. versionadded:: 0.3.0
+        """
+        setattr(g, _G_FORM, None)
+        return Markup("</form>")
+
     def value(self, name: str, default: object = "") -> str:
         """The value the user submitted for ``name`` when the page is shown
         again after a failed or stateful submission of *this* form, else
@@ -232,11 +249,18 @@ class ActionHelper:
     def notice(self) -> Markup:
         """A ``role="alert"`` paragraph with the submission's message, if any.
 
-        In a list with a form per row, the other rows of the submitted
-        action do not show it (see :meth:`value`); anywhere else (the
-        page's layout, the submitted form) it is shown.
+        Inside a form (after its ``{{ action(...) }}``, before its end, see
+        :meth:`end`) it shows that form's message only: in a list with a
+        form per row, only the row that was submitted shows it. Outside
+        every form it shows any message, and the first such notice of the
+        page is its *notice region*, ``<div id="action-notice">``, written
+        even when empty: under htmx, the message of a refused or failed
+        action is swapped into it instead of into the form's target.
+
+        .. versionchanged:: 0.3.0
+            Inside a form, only that form's message; the notice region.
         """
-        message = _notice_state().message
+        message = _form_state().message
         if g.get(_G_FORM) is None and not g.get(_G_REGION):
             setattr(g, _G_REGION, True)  # one region: its id is unique
             return notices.region(message)
@@ -261,18 +285,22 @@ def _form_state() -> ActionState:
     return _NO_STATE
 
 
-def _notice_state() -> ActionState:
-    """The state of the submission unless the current form is another row
-    of the submitted action."""
-    state = current_state()
-    form = g.get(_G_FORM) if state else None
-    if form is None or not state.ref:
-        return state
-    ref = reference(form[0])
-    submitted = state.forms or [(state.ref, state.args)]
-    if any(ref == form_ref for form_ref, _ in submitted) and not state.is_for(ref, form[1]):
-        return _NO_STATE
-    return state
+def form_scope(render: t.Callable[[Context], t.Iterator[str]],
+               ) -> t.Callable[[Context], t.Iterator[str]]:
+    """``render`` (a block's or a template's), ending at its end the forms
+    that start inside it."""
+
+    def scoped(context: Context) -> t.Iterator[str]:
+        if not has_app_context():
+            yield from render(context)
+            return
+        outer = g.get(_G_FORM)
+        try:
+            yield from render(context)
+        finally:
+            setattr(g, _G_FORM, outer)
+
+    return scoped
 
 
 _NO_STATE = ActionState()

@@ -10,10 +10,9 @@ from flask import render_template
 from flask.testing import FlaskClient
 from jinja2 import DictLoader
 
+from docs.examples.forms import rows
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
-
-from docs.examples.forms import rows
 
 from ..html import Page
 
