@@ -87,6 +87,8 @@ class _Wanted:
         self.done = False
         #: The answer is a notice for the page's notice region.
         self.notice = False
+        #: The row the answer is for is gone: htmx removes it.
+        self.gone = False
 
 
 _WANTED: contextvars.ContextVar[_Wanted | None] = contextvars.ContextVar(
@@ -142,6 +144,8 @@ def render(app: Flask, fragment: Fragment,
         response = app.make_response(call_view())
     finally:
         _WANTED.reset(reset)
+    if wanted.gone:
+        response.headers["HX-Reswap"] = "delete"
     return notices.retarget(response) if wanted.notice else response
 
 
@@ -178,7 +182,9 @@ def _part(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
             # row it was: leave the rows, and what was typed, as they are.
             wanted.notice = True
             return notices.paragraph(state.message or "")
-        return rows.render_row(template, kind, name, place, context, state, render_block)
+        row = rows.render_row(template, kind, name, place, context, state, render_block)
+        wanted.gone = row is None
+        return row or Markup("")
     if kind == "partial":
         return Markup(wanted.app.jinja_env.get_or_select_template(name).render(context))
     return render_block(template, name, context)

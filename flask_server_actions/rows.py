@@ -8,8 +8,8 @@ context alone: its loop variable exists only in the loop. Such a part is a
 template if no block does), each rendering of the part is watched, and the
 answer is the rendering in which the submitted action was put on a form with
 the submitted bound arguments: the row that was acted on. A row the page no
-longer shows (it was deleted) answers with nothing, which htmx swaps in place
-of the row, removing it.
+longer shows (it was deleted) answers with nothing and ``HX-Reswap: delete``,
+which removes the row.
 
 Whether a part is a row is read from the templates' source, once per
 template: a part rendered outside any loop is rendered on its own, as before.
@@ -154,8 +154,10 @@ def saw_action(fn: t.Callable[..., t.Any], args: tuple[t.Any, ...]) -> None:
 
 def render_row(template: Template, kind: Kind, name: str, place: Place,
                context: dict[str, t.Any], state: ActionState,
-               render_block: t.Callable[[Template, str, dict[str, t.Any]], str]) -> Markup:
-    """The rendering of the part that holds the submitted form, or nothing.
+               render_block: t.Callable[[Template, str, dict[str, t.Any]], str],
+               ) -> Markup | None:
+    """The rendering of the part that holds the submitted form, or ``None``
+    if the page no longer shows it.
 
     The rest of what renders is thrown away, and the flashed messages it
     read are put back for the parts that are sent, or the next page.
@@ -173,4 +175,4 @@ def render_row(template: Template, kind: Kind, name: str, place: Place,
         request_ctx.flashes = read
         if flashes is not None:
             session["_flashes"] = flashes
-    return Markup(capture.found[0] if capture.found else "")
+    return Markup(capture.found[0]) if capture.found else None

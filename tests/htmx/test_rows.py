@@ -62,10 +62,10 @@ def test_a_failed_rename_answers_with_the_row_its_input_and_error(client: FlaskC
     assert ROWS[2]["title"] == "Row 2"
 
 
-def test_a_deleted_row_answers_with_nothing(client: FlaskClient) -> None:
+def test_a_deleted_row_answers_with_nothing_and_is_removed(client: FlaskClient) -> None:
     page, form = row_form(client, 1)
     response = page.form(form).submit(".delete", headers=HX)
-    assert response.status_code == 200
+    assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
     assert response.get_data(as_text=True).strip() == ""
     assert 1 not in ROWS
 
