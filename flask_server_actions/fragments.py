@@ -112,16 +112,16 @@ class FragmentTemplate(Template):
         # Watch the template's root and its blocks, so that the rendering of
         # one row among many can be told apart (see .rows). The compiled
         # code calls its blocks by name in super(): rename those too.
-        # A form ends with the block or template it starts in (.templating).
-        from .templating import form_scope  # templating.py imports this module
+        # Where a form ends, for the notices of .templating.
+        from .templating import form_ends  # templating.py imports this module
 
         if not environment.is_async:
             namespace["root"] = rows.watched("partial", namespace["name"],
-                                             form_scope(namespace["root"]))
+                                             form_ends(namespace["root"]))
             blocks = namespace["blocks"]
             for name, render in list(blocks.items()):
                 blocks[name] = namespace[f"block_{name}"] = rows.watched(
-                    "block", name, form_scope(render))
+                    "block", name, form_ends(render))
         return super()._from_namespace(environment, namespace, globals)
 
 

@@ -182,20 +182,6 @@ class ActionHelper:
         args)``, a promise of the action's return value."""
         return client_tag()
 
-    def end(self) -> Markup:
-        """``</form>``, ending the form for what follows it: a notice after
-        it is outside every form again (see :meth:`notice`).
-
-        A form also ends where the ``{% block %}`` or the included template
-        it starts in ends; write ``{{ action.end() }}`` instead of
-        ``</form>`` for a form that does not, such as a header form in a
-        layout followed by the layout's notice.
-
-        .. versionadded:: 0.3.0
-        """
-        setattr(g, _G_FORM, None)
-        return Markup("</form>")
-
     def value(self, name: str, default: object = "") -> str:
         """The value the user submitted for ``name`` when the page is shown
         again after a failed or stateful submission of *this* form, else
@@ -249,8 +235,8 @@ class ActionHelper:
     def notice(self) -> Markup:
         """A ``role="alert"`` paragraph with the submission's message, if any.
 
-        Inside a form (after its ``{{ action(...) }}``, before its end, see
-        :meth:`end`) it shows that form's message only: in a list with a
+        Inside a form (after its ``{{ action(...) }}``, before its
+        ``</form>``) it shows that form's message only: in a list with a
         form per row, only the row that was submitted shows it. Outside
         every form it shows any message, and the first such notice of the
         page is its *notice region*, ``<div id="action-notice">``, written
@@ -285,22 +271,20 @@ def _form_state() -> ActionState:
     return _NO_STATE
 
 
-def form_scope(render: t.Callable[[Context], t.Iterator[str]],
-               ) -> t.Callable[[Context], t.Iterator[str]]:
-    """``render`` (a block's or a template's), ending at its end the forms
-    that start inside it."""
+def form_ends(render: t.Callable[[Context], t.Iterator[str]],
+              ) -> t.Callable[[Context], t.Iterator[str]]:
+    """``render`` (a block's or a template's), noting where a form ends: at
+    the ``</form>`` it writes, after which a notice is outside every form."""
 
-    def scoped(context: Context) -> t.Iterator[str]:
-        if not has_app_context():
-            yield from render(context)
-            return
-        outer = g.get(_G_FORM)
-        try:
-            yield from render(context)
-        finally:
-            setattr(g, _G_FORM, outer)
+    def scanned(context: Context) -> t.Iterator[str]:
+        # Jinja yields literal text and each expression's value apart, each
+        # before the next expression runs: a "</form>" is seen in time.
+        for piece in render(context):
+            if "</" in piece and "</form" in piece.lower() and has_app_context():
+                setattr(g, _G_FORM, None)
+            yield piece
 
-    return scoped
+    return scanned
 
 
 _NO_STATE = ActionState()
