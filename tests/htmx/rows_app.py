@@ -42,6 +42,8 @@ TEMPLATES = {
     <button class="delete" {{ action.button(delete, row.id, partial="_row.html", target="closest li") }}>Delete</button>
   </form>
 </li>""",
+    "flat.html": """<ul id="messages">{% for m in get_flashed_messages() %}<li class="flash">{{ m }}</li>{% endfor %}</ul>
+<ul id="rows">{% for row in rows %}{% include "_row.html" %}{% endfor %}</ul>""",
     "blocks.html": """{% extends "layout.html" %}
 {% block content %}<ul id="rows">{% for row in rows %}{% block row scoped %}<li id="row-{{ row.id }}" class="{{ 'done' if row.done else 'open' }}">
   {{ action.form(toggle, row.id, block="row", target="closest li") }}{{ row.title }}<button>Toggle</button></form>
@@ -121,5 +123,9 @@ def create_app(**config: t.Any) -> Flask:
     @app.get("/blocks")
     def blocks() -> str:
         return page("blocks.html")
+
+    @app.get("/flat")
+    def flat() -> str:
+        return page("flat.html")
 
     return app

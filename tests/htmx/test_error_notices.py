@@ -116,6 +116,23 @@ def test_an_error_description_the_app_wrote_is_the_message(app: Flask,
     assert notice_of(response) == "The board is closed for the night."
 
 
+@pytest.mark.parametrize(("status", "message"), [
+    (418, "This could not be done (418)."),
+    (404, "What this form acts on no longer exists: it may have been deleted."),
+    (500, "Something went wrong on our side. Please try again later."),
+])
+def test_an_error_without_a_message_of_its_own_says_what_its_status_means(
+        app: Flask, client: FlaskClient, status: int, message: str) -> None:
+    @app.before_request
+    def refuse() -> None:
+        if request.method == "POST":
+            abort(status)
+
+    page = Page.get(client, "/rows")
+    response = page.form("#row-1 form").submit(".toggle", headers=HX)
+    assert (response.status_code, notice_of(response)) == (status, message)
+
+
 def test_an_error_page_the_app_retargets_itself_is_sent_as_it_is(
         app: Flask, client: FlaskClient) -> None:
     def as_page(error: Exception) -> tuple[str, int, dict[str, str]]:

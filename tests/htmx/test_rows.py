@@ -111,3 +111,18 @@ def test_a_page_shown_without_a_submission_knows_of_none(client: FlaskClient) ->
     SEEN.clear()
     Page.get(client, "/rows")
     assert SEEN == [("", None, False)]
+
+
+def test_a_row_of_a_template_without_blocks_keeps_the_flashes_it_read(
+        client: FlaskClient) -> None:
+    response = Page.get(client, "/flat").form("#row-2 form").submit(".toggle", headers=HX)
+    assert [li["id"] for li in soup(response).find_all("li")] == ["row-2"]
+    assert Page.get(client, "/flat").text(".flash") == "Toggled Row 2."
+
+
+def test_templates_of_an_async_environment_are_left_as_jinja_makes_them(app: Flask) -> None:
+    import asyncio
+
+    env = app.jinja_env.overlay(enable_async=True)
+    template = env.from_string("{% block b %}async {{ 1 + 1 }}{% endblock %}")
+    assert asyncio.run(template.render_async()) == "async 2"
