@@ -105,12 +105,16 @@ def htmx_url() -> str:
 
 def htmx_tags(config: bool = True) -> Markup:
     """The ``<script>`` loading htmx, and for htmx 2 the ``htmx-config``
-    meta tag that lets a 422 answer be swapped."""
+    meta tag that lets a 422 answer be swapped and the script that lets an
+    error answer be swapped into the notice region."""
     tags = Markup('<script src="{}"></script>').format(htmx_url())
-    if config and current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
-        meta = Markup('<meta name="htmx-config" content="{}">').format(
-            json.dumps(HTMX2_CONFIG, separators=(",", ":")))
-        tags = meta + tags
+    if current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
+        tags += Markup('<script src="{}"></script>').format(
+            url_for("server_actions.static", filename="notices.js"))
+        if config:
+            meta = Markup('<meta name="htmx-config" content="{}">').format(
+                json.dumps(HTMX2_CONFIG, separators=(",", ":")))
+            tags = meta + tags
     return tags
 
 

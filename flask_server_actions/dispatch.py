@@ -69,6 +69,7 @@ from .origin import trusted_host
 from .routing import BUTTON_FIELD
 from .routing import FIELD
 from .state import ActionState
+from .state import after_success
 from .state import set_state
 from .tokens import binding_tag
 from .tokens import open_token
@@ -311,11 +312,13 @@ def finish(app: Flask, result: object, page: str, state: ActionState) -> Respons
         fragment, result = result, None
     if result is None:
         if fragment and htmx:
+            set_state(after_success(state))  # the view and the row see what ran
             return render_page(app, 200, fragment)
         return redirect(page_url(page), 303)
     if isinstance(result, BaseResponse):
         return result
     state.value = result
+    state.succeeded = True
     return rerender(app, state, 200)
 
 

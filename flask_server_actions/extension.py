@@ -29,6 +29,7 @@ from .listing import list_actions
 from .login import end_tokens_on_login_change
 from .minting import keep_private
 from .minting import minted_tokens
+from .notices import install as install_notices
 from .routing import install as install_routing
 from .routing import is_action_post
 from .serialization import Serializer
@@ -55,6 +56,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_HTMX_SRC": None,
     "SERVER_ACTIONS_HTMX_VERSION": 4,
     "SERVER_ACTIONS_HTMX_REDIRECT": "auto",
+    "SERVER_ACTIONS_HTMX_OOB": (),
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
@@ -131,6 +133,7 @@ class ServerActions:
         use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
+        install_notices(app)  # before _after_request: it runs after it
         app.after_request(self._after_request)
         install_routing(app)
         preprocess = app.preprocess_request

@@ -27,10 +27,14 @@ from jinja2 import Template
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import notices
+from . import rows
 from .errors import FragmentNotFound
+from .state import current_state
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from jinja2 import Environment
 
 _G_KEY = "_server_actions_fragment"
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][^\s/>]*)")
@@ -81,6 +85,10 @@ class _Wanted:
         self.app = app
         self.fragment = fragment
         self.done = False
+        #: The answer is a notice for the page's notice region.
+        self.notice = False
+        #: The row the answer is for is gone: htmx removes it.
+        self.gone = False
 
 
 _WANTED: contextvars.ContextVar[_Wanted | None] = contextvars.ContextVar(
@@ -96,7 +104,25 @@ class FragmentTemplate(Template):
         if wanted is None or wanted.done:
             return super().render(*args, **kwargs)
         wanted.done = True
-        return _parts(wanted.app, wanted.fragment, self, dict(*args, **kwargs))
+        return _parts(wanted, self, dict(*args, **kwargs))
+
+    @classmethod
+    def _from_namespace(cls, environment: Environment, namespace: t.MutableMapping[str, t.Any],
+                        globals: t.MutableMapping[str, t.Any]) -> Template:
+        # Watch the template's root and its blocks, so that the rendering of
+        # one row among many can be told apart (see .rows). The compiled
+        # code calls its blocks by name in super(): rename those too.
+        # Where a form ends, for the notices of .templating.
+        from .templating import form_ends  # templating.py imports this module
+
+        if not environment.is_async:
+            namespace["root"] = rows.watched("partial", namespace["name"],
+                                             form_ends(namespace["root"]))
+            blocks = namespace["blocks"]
+            for name, render in list(blocks.items()):
+                blocks[name] = namespace[f"block_{name}"] = rows.watched(
+                    "block", name, form_ends(render))
+        return super()._from_namespace(environment, namespace, globals)
 
 
 def use_fragment_templates(app: Flask) -> None:
@@ -112,24 +138,56 @@ def render(app: Flask, fragment: Fragment,
     A view that answers without rendering a template (a redirect, an
     error page) is answered as it is.
     """
-    reset = _WANTED.set(_Wanted(app, fragment))
+    wanted = _Wanted(app, fragment)
+    reset = _WANTED.set(wanted)
     try:
-        return app.make_response(call_view())
+        response = app.make_response(call_view())
     finally:
         _WANTED.reset(reset)
+    if wanted.gone:
+        response.headers["HX-Reswap"] = "delete"
+    return notices.retarget(response) if wanted.notice else response
 
 
-def _parts(app: Flask, fragment: Fragment, template: Template,
-           context: dict[str, t.Any]) -> str:
+def _parts(wanted: _Wanted, template: Template, context: dict[str, t.Any]) -> str:
+    fragment = wanted.fragment
     parts = []
     if fragment.partial:
-        parts.append(Markup(app.jinja_env.get_or_select_template(fragment.partial)
-                            .render(context)))
+        parts.append(_part(wanted, template, "partial", fragment.partial, context))
     if fragment.block:
-        parts.append(render_block(template, fragment.block, context))
+        parts.append(_part(wanted, template, "block", fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
+    setting = wanted.app.config["SERVER_ACTIONS_HTMX_OOB"]
+    for name in (setting,) if isinstance(setting, str) else setting:
+        if name in fragment.oob:
+            continue
+        try:
+            html = render_block(template, name, context)
+        except FragmentNotFound:  # a block named for the app: sent by pages that have it
+            continue
+        parts.append(_out_of_band(html, name))
     return "".join(parts)
+
+
+def _part(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
+          context: dict[str, t.Any]) -> Markup:
+    """A partial or a block of the page: on its own, or the submitted row
+    if the page renders it in a loop."""
+    place = rows.place_of(template, kind, name)
+    if place is not None and place.in_loop:
+        state = current_state()
+        if state.args is None:
+            # A token that could not run (expired, outdated) cannot say which
+            # row it was: leave the rows, and what was typed, as they are.
+            wanted.notice = True
+            return notices.paragraph(state.message or "")
+        row = rows.render_row(template, kind, name, place, context, state, render_block)
+        wanted.gone = row is None
+        return row or Markup("")
+    if kind == "partial":
+        return Markup(wanted.app.jinja_env.get_or_select_template(name).render(context))
+    return render_block(template, name, context)
 
 
 def render_block(template: Template, name: str, context: dict[str, t.Any]) -> Markup:

@@ -60,6 +60,14 @@ class ActionState:
     #: The actions (``ref``, bound arguments) of the form that was submitted:
     #: the action itself and, when a button's action was clicked, the form's.
     forms: list[tuple[str, tuple[t.Any, ...] | None]] = field(default_factory=list)
+    #: Whether the action ran and returned: the page is shown after a
+    #: success (an htmx request answered with part of the page, or an
+    #: action that returned a value). :attr:`ref` and :attr:`args` then say
+    #: which action ran on which row; the state is falsy unless the action
+    #: returned a value, so forms show fresh values, not the submitted ones.
+    #:
+    #: .. versionadded:: 0.3.0
+    succeeded: bool = False
 
     def __bool__(self) -> bool:
         return self.active
@@ -109,6 +117,13 @@ class ActionState:
 _EMPTY = ActionState()
 
 
+def after_success(state: ActionState) -> ActionState:
+    """The state a page sees when it is rendered after ``state``'s action
+    succeeded without a value: which action ran, with which arguments,
+    and nothing to refill."""
+    return ActionState(ref=state.ref, args=state.args, forms=state.forms, succeeded=True)
+
+
 def current_state() -> ActionState:
     """The state of the submission being handled, or an empty one."""
     return t.cast(ActionState, g.get(_G_KEY, _EMPTY))
@@ -136,6 +151,10 @@ def action_state(fn: t.Callable[..., t.Any] | None = None, *args: t.Any) -> Acti
         action was submitted, for page-wide notices.
     :param args: the arguments bound to ``fn`` in that form; without them,
         any submission of ``fn`` matches.
+    After a success that shows part of the page (htmx), the state names the
+    action and its arguments with :attr:`ActionState.succeeded` set, and
+    stays falsy: the view can tell which row was acted on.
+
     :return: the state, falsy when ``fn`` was not the action submitted. A
         submission whose token could not be read (a retired key) or names
         an action that no longer exists as it was (a redeploy) is given for

@@ -6,9 +6,10 @@ import typing as t
 
 from flask import current_app
 from flask import g
+from flask import has_app_context
 from markupsafe import Markup
-from markupsafe import escape
 
+from . import notices
 from .calls import OPTION as CALL_OPTION
 from .client import client_tag
 from .client import htmx_tags
@@ -18,10 +19,13 @@ from .minting import mint
 from .minting import page_of_request
 from .routing import BUTTON_FIELD
 from .routing import FIELD
+from .rows import saw_action
 from .state import ActionState
 from .state import current_state
 
 if t.TYPE_CHECKING:
+    from jinja2.runtime import Context
+
     from .extension import ServerActions
 
 
@@ -75,6 +79,7 @@ class ActionHelper:
                                      target="#rows") }}>Delete</button>
         """
         if not (target or swap or block or partial or oob):  # a page of rows: keep it short
+            saw_action(fn, args)
             return Markup(f'type="submit" name="{BUTTON_FIELD}"'
                           f' value="{mint(self._ext, fn, args)}" formmethod="post"')
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
@@ -151,6 +156,7 @@ class ActionHelper:
               partial: str | None = None, oob: t.Sequence[str] = ()) -> str:
         """The bare token of a form action, for custom markup (client code
         calls an action with a token of :meth:`data`)."""
+        saw_action(fn, args)
         if block is None and partial is None and not oob:  # most buttons: no Fragment
             return mint(self._ext, fn, args)
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
@@ -229,17 +235,26 @@ class ActionHelper:
     def notice(self) -> Markup:
         """A ``role="alert"`` paragraph with the submission's message, if any.
 
-        In a list with a form per row, the other rows of the submitted
-        action do not show it (see :meth:`value`); anywhere else (the
-        page's layout, the submitted form) it is shown.
+        Inside a form (after its ``{{ action(...) }}``, before its
+        ``</form>``) it shows that form's message only: in a list with a
+        form per row, only the row that was submitted shows it. Outside
+        every form it shows any message, and the first such notice of the
+        page is its *notice region*, ``<div id="action-notice">``, written
+        even when empty: under htmx, the message of a refused or failed
+        action is swapped into it instead of into the form's target.
+
+        .. versionchanged:: 0.3.0
+            Inside a form, only that form's message; the notice region.
         """
-        message = _notice_state().message
-        if not message:
-            return Markup("")
-        return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+        message = _form_state().message
+        if g.get(_G_FORM) is None and not g.get(_G_REGION):
+            setattr(g, _G_REGION, True)  # one region: its id is unique
+            return notices.region(message)
+        return notices.paragraph(message) if message else Markup("")
 
 
 _G_FORM = "_server_actions_form"
+_G_REGION = "_server_actions_region"
 
 
 def _enter_form(fn: t.Callable[..., t.Any], args: tuple[object, ...]) -> None:
@@ -256,18 +271,20 @@ def _form_state() -> ActionState:
     return _NO_STATE
 
 
-def _notice_state() -> ActionState:
-    """The state of the submission unless the current form is another row
-    of the submitted action."""
-    state = current_state()
-    form = g.get(_G_FORM) if state else None
-    if form is None or not state.ref:
-        return state
-    ref = reference(form[0])
-    submitted = state.forms or [(state.ref, state.args)]
-    if any(ref == form_ref for form_ref, _ in submitted) and not state.is_for(ref, form[1]):
-        return _NO_STATE
-    return state
+def form_ends(render: t.Callable[[Context], t.Iterator[str]],
+              ) -> t.Callable[[Context], t.Iterator[str]]:
+    """``render`` (a block's or a template's), noting where a form ends: at
+    the ``</form>`` it writes, after which a notice is outside every form."""
+
+    def scanned(context: Context) -> t.Iterator[str]:
+        # Jinja yields literal text and each expression's value apart, each
+        # before the next expression runs: a "</form>" is seen in time.
+        for piece in render(context):
+            if "</" in piece and "</form" in piece.lower() and has_app_context():
+                setattr(g, _G_FORM, None)
+            yield piece
+
+    return scanned
 
 
 _NO_STATE = ActionState()

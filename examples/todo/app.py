@@ -15,8 +15,10 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from flask_server_actions import ActionCall
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import action_state
@@ -34,8 +36,23 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     os.makedirs(os.path.dirname(app.config["DATABASE"]) or ".", exist_ok=True)
-    ServerActions(app)
+    # With htmx (SERVER_ACTIONS_HTMX_SRC set), every answer carries the
+    # flashed messages out of band.
+    app.config.setdefault("SERVER_ACTIONS_HTMX_OOB", ["messages"])
+    actions = ServerActions(app)
     app.teardown_appcontext(db.close_db)
+
+    with app.app_context():
+        @actions.before_action
+        def writable(call: ActionCall) -> None:
+            if app.config.get("TODO_READ_ONLY"):
+                abort(403, "The list is read-only right now.")
+
+    @app.errorhandler(403)
+    @app.errorhandler(404)
+    def error_page(error: HTTPException) -> tuple[str, int]:
+        # Under htmx, an action's error shows in the notice region instead.
+        return render_template("error.html", error=error), error.code or 500
 
     @app.get("/")
     def index() -> str:
@@ -44,13 +61,21 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
             db.change("INSERT INTO todo (title) VALUES (?)", form.title.data)
             flash(f"Added “{form.title.data}”.")
 
+        @server_action(form=TodoForm)
+        def rename(todo_id: int, form: TodoForm) -> None:
+            title = form.title.data
+            if any(row["title"] == title and row["id"] != todo_id for row in db.todos()):
+                raise ActionError("Another item already says that.", field="title")
+            _changed(db.change("UPDATE todo SET title = ? WHERE id = ?", title, todo_id))
+
         def toggle(todo_id: int) -> None:
             "use server"
-            db.change("UPDATE todo SET done = 1 - done WHERE id = ?", todo_id)
+            _changed(db.change("UPDATE todo SET done = 1 - done WHERE id = ?", todo_id))
 
         def delete(todo_id: int) -> None:
             "use server"
-            db.change("DELETE FROM todo WHERE id = ?", todo_id)
+            _changed(db.change("DELETE FROM todo WHERE id = ?", todo_id))
+            flash("Deleted.")
 
         def finish_all() -> str:
             "use server"
@@ -59,7 +84,7 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
         return render_template(
             "index.html", todos=db.todos(), form=action_state(add).form_for(TodoForm),
-            add=add, toggle=toggle, delete=delete, finish_all=finish_all)
+            add=add, rename=rename, toggle=toggle, delete=delete, finish_all=finish_all)
 
     @app.get("/todos/<int:todo_id>")
     def edit(todo_id: int) -> str:
@@ -80,4 +105,10 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
         return render_template("edit.html", todo=todo, form=form, rename=rename)
 
     return app
+
+
+def _changed(count: int) -> None:
+    """Refuse an action on an item someone deleted since the page was shown."""
+    if count == 0:
+        abort(404, "That item no longer exists: it may have been deleted.")
 

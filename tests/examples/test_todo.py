@@ -7,8 +7,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from examples.todo.app import create_app
 from examples.todo.db import SEED
@@ -55,8 +57,8 @@ def test_invalid_item_is_refused_with_the_input_kept(
     response = Page.get(todo, "/").form("#add").submit(title=title)
     assert response.status_code == 422
     page = Page(todo, "/", response)
-    assert page.text(".error") == error
-    assert page.value("title") == title
+    assert page.text("#add .error") == error
+    assert page.soup.select_one("#add input[name=title]")["value"] == title
     assert _titles(page) == SEED
 
 
@@ -110,3 +112,56 @@ def test_data_lives_in_the_configured_database(todo: FlaskClient, todo_app: Flas
     with closing(sqlite3.connect(todo_app.config["DATABASE"])) as connection:
         titles = [row[0] for row in connection.execute("SELECT title FROM todo")]
     assert titles[-1] == "Persisted"
+
+
+HX = {"HX-Request": "true"}
+
+
+def _soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _rows(response: TestResponse) -> list[str]:
+    return [str(li["id"]) for li in _soup(response).select("li")]
+
+
+def test_under_htmx_a_row_answers_with_itself(todo: FlaskClient) -> None:
+    page = Page.get(todo, "/")
+    response = page.form("#todo-2 form").submit("#todo-2 .toggle", headers=HX)
+    assert (response.status_code, _rows(response)) == (200, ["todo-2"])
+    response = page.form("#todo-3 form").submit(title="Call the plumber", headers=HX)
+    assert _rows(response) == ["todo-3"]
+    assert "Call the plumber" in response.get_data(as_text=True)
+
+
+def test_under_htmx_a_failed_rename_answers_with_its_row_and_error(todo: FlaskClient) -> None:
+    response = Page.get(todo, "/").form("#todo-3 form").submit(title=SEED[0], headers=HX)
+    assert (response.status_code, _rows(response)) == (422, ["todo-3"])
+    assert "Another item already says that." in response.get_data(as_text=True)
+
+
+def test_under_htmx_a_deleted_row_answers_nothing_and_the_message(todo: FlaskClient) -> None:
+    response = Page.get(todo, "/").form("#todo-1 form").submit("#todo-1 .delete", headers=HX)
+    assert _rows(response) == []
+    assert _soup(response).select_one("#messages[hx-swap-oob] .flash").get_text() == "Deleted."
+
+
+def test_under_htmx_an_item_deleted_meanwhile_is_a_notice(todo: FlaskClient,
+                                                        todo_app: Flask) -> None:
+    page = Page.get(todo, "/")
+    with closing(sqlite3.connect(todo_app.config["DATABASE"])) as connection, connection:
+        connection.execute("DELETE FROM todo WHERE id = 2")
+    response = page.form("#todo-2 form").submit("#todo-2 .toggle", headers=HX)
+    assert (response.status_code, response.headers["HX-Retarget"]) == (404, "#action-notice")
+    assert "no longer exists" in response.get_data(as_text=True)
+    plain = page.form("#todo-2 form").submit("#todo-2 .toggle")
+    assert "no longer exists" in Page(todo, "/", plain).text(".error-page")
+
+
+def test_a_read_only_list_refuses_changes(todo: FlaskClient, todo_app: Flask) -> None:
+    page = Page.get(todo, "/")
+    todo_app.config["TODO_READ_ONLY"] = True
+    response = page.form("#todo-2 form").submit("#todo-2 .delete", headers=HX)
+    assert (response.status_code, response.headers["HX-Retarget"]) == (403, "#action-notice")
+    assert "read-only" in response.get_data(as_text=True)
+    assert _titles(Page.get(todo, "/")) == SEED

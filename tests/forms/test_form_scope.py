@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask import render_template
 from flask.testing import FlaskClient
+from jinja2 import DictLoader
 
 from docs.examples.forms import rows
+from flask_server_actions import ActionError
+from flask_server_actions import ServerActions
 
 from ..html import Page
 
@@ -66,3 +70,80 @@ def test_a_button_in_a_form_whose_own_token_is_unreadable_still_runs(
     response = form.submit(".drop", __action="not a token")
     assert response.status_code == 422
     assert Page(client, "/rows", response).text("#page-notice") == "Row 1 cannot be dropped."
+
+
+NOTICE_TEMPLATES = {
+    # A header form, then the layout's notice, in one template: as
+    # examples/notes/templates/layout.html has it.
+    "layout.html": """<header><form id="search" method="post">{{ action(search) }}
+<input name="q">{{ action.notice() }}<button>Go</button></form></header>
+<div id="layout-notice">{{ action.notice() }}</div>
+{% block content %}{% endblock %}""",
+    "page.html": """{% extends "layout.html" %}
+{% block content %}{% for id in [1, 2] %}{% include "_row.html" %}{% endfor %}
+<form id="add" method="post">{{ action(add) }}<input name="title">
+<span class="notice">{{ action.notice() }}</span><button>Add</button></FORM>
+<div id="after-add">{{ action.notice() }}</div>{% endblock %}""",
+    "_row.html": """<form id="row-{{ id }}" method="post">{{ action(rename, id) }}
+<input name="title"><span class="notice">{{ action.notice() }}</span><button>Save</button>
+</form>""",
+}
+
+
+@pytest.fixture
+def notice_client() -> FlaskClient:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "notices"
+    app.jinja_loader = DictLoader(NOTICE_TEMPLATES)
+    ServerActions(app)
+
+    def show(template: str) -> str:
+        def search(form: object) -> None:
+            "use server"
+            raise ActionError("Nothing found.")
+
+        def rename(row_id: int, form: object) -> None:
+            "use server"
+            raise ActionError(f"Row {row_id} cannot be renamed.")
+
+        def add(form: object) -> None:
+            "use server"
+            raise ActionError("Adding is closed.")
+
+        return render_template(template, search=search, rename=rename, add=add)
+
+    app.add_url_rule("/page", "page", lambda: show("page.html"))
+    return app.test_client()
+
+
+def notices(page: Page) -> dict[str, str]:
+    return {selector: page.text(selector) for selector in (
+        "#row-1 .notice", "#row-2 .notice", "#add .notice", "#after-add", "#layout-notice")}
+
+
+def test_a_notice_inside_a_form_shows_that_forms_message_only(
+        notice_client: FlaskClient) -> None:
+    response = Page.get(notice_client, "/page").form("#row-2").submit(title="x")
+    assert response.status_code == 422
+    assert notices(Page(notice_client, "/page", response)) == {
+        "#row-1 .notice": "", "#row-2 .notice": "Row 2 cannot be renamed.",
+        "#add .notice": "", "#after-add": "Row 2 cannot be renamed.",
+        "#layout-notice": "Row 2 cannot be renamed."}
+
+
+def test_a_notice_after_a_forms_end_tag_shows_any_message(
+        notice_client: FlaskClient) -> None:
+    response = Page.get(notice_client, "/page").form("#add").submit(title="x")
+    assert notices(Page(notice_client, "/page", response)) == {
+        "#row-1 .notice": "", "#row-2 .notice": "", "#add .notice": "Adding is closed.",
+        "#after-add": "Adding is closed.", "#layout-notice": "Adding is closed."}
+
+
+def test_the_first_notice_outside_every_form_is_the_notice_region(
+        notice_client: FlaskClient) -> None:
+    page = Page.get(notice_client, "/page")
+    assert [tag.parent.get("id") for tag in page.soup.select("#action-notice")] == [
+        "layout-notice"]
+    response = page.form("#search").submit(q="x")
+    assert Page(notice_client, "/page", response).text("#search .action-notice") == (
+        "Nothing found.")

@@ -196,11 +196,12 @@ FLASH_PAGE = ('{% extends "layout.html" %}{% block main %}<div id="main">'
               '<li class="flash">{{ m }}</li>{% endfor %}</ul>{% endblock %}')
 
 
-def flash_app(oob: list[str]) -> tuple[FlaskClient, list[int]]:
+def flash_app(oob: list[str], **config: t.Any) -> tuple[FlaskClient, list[int]]:
     """A page whose layout shows flashed messages, and an action that
     flashes one; its form asks for the block ``main`` and ``oob``."""
     app = Flask(__name__)
-    app.config.update(SECRET_KEY="flash tests", SERVER_ACTIONS_HTMX_SRC="/static/htmx.js")
+    app.config.update(SECRET_KEY="flash tests", SERVER_ACTIONS_HTMX_SRC="/static/htmx.js",
+                      **config)
     app.jinja_loader = DictLoader({"layout.html": FLASH_LAYOUT, "page.html": FLASH_PAGE})
     ServerActions(app)
     renders: list[int] = []
@@ -234,6 +235,28 @@ def test_a_message_flashed_by_an_action_is_in_the_part_that_shows_it() -> None:
     html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert [li.get_text() for li in html.select("#messages[hx-swap-oob] .flash")] == ["Saved."]
     assert Page.get(client, "/").text(".flash") == ""
+
+
+def test_blocks_named_for_the_whole_app_go_out_of_band_with_every_htmx_answer() -> None:
+    client, _ = flash_app(oob=[], SERVER_ACTIONS_HTMX_OOB=["messages"])
+    response = Page.get(client, "/").form().submit(headers=HX)
+    html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert [li.get_text() for li in html.select("#messages[hx-swap-oob] .flash")] == ["Saved."]
+    assert html.select_one("#main") is not None
+
+
+def test_a_block_named_for_the_app_and_the_form_is_sent_once() -> None:
+    client, _ = flash_app(oob=["messages"], SERVER_ACTIONS_HTMX_OOB=["messages"])
+    response = Page.get(client, "/").form().submit(headers=HX)
+    assert response.get_data(as_text=True).count('id="messages"') == 1
+
+
+def test_a_page_without_a_block_named_for_the_app_answers_without_it(
+        client: FlaskClient) -> None:
+    client.application.config["SERVER_ACTIONS_HTMX_OOB"] = ["messages"]
+    response = Page.get(client, "/posts/1").form("#edit").submit(title="New", headers=HX)
+    assert response.status_code == 200
+    assert soup(response).select_one("article#post h1").get_text() == "New"
 
 
 def test_an_apps_own_template_class_is_kept() -> None:

@@ -1,0 +1,122 @@
+"""Where the user reads what happened to a refused or failed action.
+
+``{{ action.notice() }}`` outside every form writes the page's *notice
+region*, ``<div id="action-notice">``, present before any message so that
+htmx has somewhere to put one. Under htmx, an action post answered with an
+error (a token that does not open, a check or a view decorator that aborts,
+a row deleted meanwhile, the app's own error page, a 500) is answered with
+its message alone, retargeted to that region (``HX-Retarget``,
+``HX-Reswap: innerHTML``) with its status kept: the element the form
+targets, and everything the user typed in it, stays as it was. An error
+response the action itself returned, or one the app's error handler points
+somewhere with ``HX-Retarget``, is the app's choice and is sent as it is.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import g
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from . import calls
+from .errors import ServerActionError
+from .routing import is_action_post
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.wrappers import Response as BaseResponse
+
+#: The ``id`` of the page's notice region.
+REGION_ID = "action-notice"
+_G_ERROR = "_server_actions_error"
+
+#: What the user reads for an error of each status, unless the error says
+#: more (an ``abort(403, "...")`` of the app, an error of this library).
+MESSAGES = {
+    400: "This form could not be processed. Please reload the page and try again.",
+    401: "Please sign in to do this.",
+    403: "You are not allowed to do this.",
+    404: "What this form acts on no longer exists: it may have been deleted.",
+    409: "This was changed in the meantime. Please reload the page and try again.",
+    410: "What this form acts on no longer exists: it may have been deleted.",
+    413: "What you sent is too large.",
+    429: "Too many attempts. Please wait a moment and try again.",
+}
+#: For a status without its own message: a server error, or any other.
+SERVER_ERROR = "Something went wrong on our side. Please try again later."
+OTHER_ERROR = "This could not be done ({status})."
+
+
+def install(app: Flask) -> None:
+    """Answer ``app``'s failed action posts from htmx in the notice region.
+
+    Register it before the after-request hook that checks action answers:
+    Flask calls after-request hooks in reverse order, and a redirect that
+    check refuses is an error too.
+    """
+    handle = app.handle_user_exception
+
+    def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
+        if is_action_post():
+            setattr(g, _G_ERROR, error)
+        return handle(error)
+
+    app.handle_user_exception = handle_user_exception  # type: ignore[method-assign,assignment]
+    app.after_request(_after_request)
+
+
+def _after_request(response: BaseResponse) -> BaseResponse:
+    from .htmx import htmx  # htmx.py imports fragments.py, which imports this
+
+    status = response.status_code
+    if status < 400 or not htmx or not is_action_post() or calls.is_json_call():
+        return response
+    error = g.get(_G_ERROR)
+    if error is None and status < 500:  # an answer the action or a check chose
+        return response
+    if "HX-Retarget" in response.headers:  # an error page the app placed itself
+        return response
+    return in_region(response, message_for(error, status))
+
+
+def message_for(error: BaseException | None, status: int) -> str:
+    """What the user reads about ``error``, answered with ``status``."""
+    if isinstance(error, HTTPException) and error.description and (
+            isinstance(error, ServerActionError)
+            or error.description != type(error).description):
+        return error.description
+    if status in MESSAGES:
+        return MESSAGES[status]
+    return SERVER_ERROR if status >= 500 else OTHER_ERROR.format(status=status)
+
+
+def paragraph(message: str) -> Markup:
+    """A message as the notice shows it."""
+    return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+
+
+def region(message: str | None) -> Markup:
+    """The notice region, with ``message`` if there is one."""
+    inner = paragraph(message) if message else Markup("")
+    return Markup('<div id="{}">{}</div>').format(REGION_ID, inner)
+
+
+def in_region(response: BaseResponse, message: str) -> BaseResponse:
+    """Make ``response`` put ``message`` in the notice region instead of its
+    target, keeping its status and headers."""
+    response.set_data(str(paragraph(message)))
+    response.mimetype = "text/html"
+    retarget(response)
+    return response
+
+
+def retarget(response: BaseResponse) -> BaseResponse:
+    """Point ``response`` at the notice region (``HX-Retarget``,
+    ``HX-Reswap: innerHTML``)."""
+    response.headers["HX-Retarget"] = f"#{REGION_ID}"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response

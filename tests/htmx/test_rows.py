@@ -1,0 +1,128 @@
+"""A row of a list answers an htmx request with itself: a partial included in
+a ``{% for %}`` loop, or a scoped block in one, rendered for the row whose
+form was submitted (issue 19, item 1)."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from ..html import Page
+from ..store import STORE
+from .rows_app import ROWS
+from .rows_app import SEEN
+from .rows_app import create_app
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app()
+
+
+def soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def row_form(client: FlaskClient, row_id: int, url: str = "/rows") -> tuple[Page, str]:
+    return Page.get(client, url), f"#row-{row_id} form"
+
+
+def test_a_toggled_row_answers_with_itself_alone(client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    response = page.form(form).submit(".toggle", headers=HX)
+    assert response.status_code == 200
+    html = soup(response)
+    assert [(li["id"], li["class"]) for li in html.find_all("li")] == [("row-2", ["done"])]
+    assert html.find("ul") is None and html.find("footer") is None
+    assert STORE == [("toggle", 2)]
+
+
+def test_a_renamed_row_answers_with_its_new_html(client: FlaskClient) -> None:
+    page, form = row_form(client, 3)
+    response = page.form(form).submit(title="Renamed", headers=HX)
+    assert response.status_code == 200
+    html = soup(response)
+    assert [li["id"] for li in html.find_all("li")] == ["row-3"]
+    assert html.select_one("input[name=title]")["value"] == "Renamed"
+
+
+def test_a_failed_rename_answers_with_the_row_its_input_and_error(client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    response = page.form(form).submit(title="taken", headers=HX)
+    assert response.status_code == 422
+    html = soup(response)
+    assert [li["id"] for li in html.find_all("li")] == ["row-2"]
+    assert html.select_one("input[name=title]")["value"] == "taken"
+    assert html.select_one(".error").get_text() == "Give it another title."
+    assert ROWS[2]["title"] == "Row 2"
+
+
+def test_a_deleted_row_answers_with_nothing_and_is_removed(client: FlaskClient) -> None:
+    page, form = row_form(client, 1)
+    response = page.form(form).submit(".delete", headers=HX)
+    assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
+    assert response.get_data(as_text=True).strip() == ""
+    assert 1 not in ROWS
+
+
+def test_a_scoped_block_in_a_loop_answers_with_its_row(client: FlaskClient) -> None:
+    response = Page.get(client, "/blocks").form("#row-3 form").submit(headers=HX)
+    assert response.status_code == 200
+    html = soup(response)
+    assert [(li["id"], li["class"]) for li in html.find_all("li")] == [("row-3", ["done"])]
+    assert "Row 3" in html.get_text()
+
+
+def test_a_plain_post_on_a_row_still_redirects(client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    response = page.form(form).submit(".toggle")
+    assert (response.status_code, response.headers["Location"]) == (303, "/rows")
+
+
+def test_a_message_flashed_by_a_row_action_waits_for_the_next_page(client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    page.form(form).submit(".toggle", headers=HX)
+    assert Page.get(client, "/rows").text(".flash") == "Toggled Row 2."
+
+
+def test_the_view_knows_which_action_ran_with_which_arguments_after_success(
+        client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    SEEN.clear()
+    page.form(form).submit(title="Renamed", headers=HX)
+    [(ref, args, succeeded)] = SEEN
+    assert (ref.rpartition(".")[2], args, succeeded) == ("rename", (2,), True)
+
+
+def test_the_view_knows_which_action_failed_with_which_arguments(client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    SEEN.clear()
+    page.form(form).submit(title="taken", headers=HX)
+    [(ref, args, succeeded)] = SEEN
+    assert (ref.rpartition(".")[2], args, succeeded) == ("rename", (2,), False)
+
+
+def test_a_page_shown_without_a_submission_knows_of_none(client: FlaskClient) -> None:
+    SEEN.clear()
+    Page.get(client, "/rows")
+    assert SEEN == [("", None, False)]
+
+
+def test_a_row_of_a_template_without_blocks_keeps_the_flashes_it_read(
+        client: FlaskClient) -> None:
+    response = Page.get(client, "/flat").form("#row-2 form").submit(".toggle", headers=HX)
+    assert [li["id"] for li in soup(response).find_all("li")] == ["row-2"]
+    assert Page.get(client, "/flat").text(".flash") == "Toggled Row 2."
+
+
+def test_templates_of_an_async_environment_are_left_as_jinja_makes_them(app: Flask) -> None:
+    import asyncio
+
+    env = app.jinja_env.overlay(enable_async=True)
+    template = env.from_string("{% block b %}async {{ 1 + 1 }}{% endblock %}")
+    assert asyncio.run(template.render_async()) == "async 2"
