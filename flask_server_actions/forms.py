@@ -26,6 +26,7 @@ from .closures import ResolveError
 from .closures import import_named
 from .errors import UnresolvableAction
 from .marking import options_of
+from .messages import N_
 
 if t.TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -36,7 +37,7 @@ if t.TYPE_CHECKING:
 #: The key of the form class's reference in a token's options.
 OPTION = "form"
 #: The notice shown above a form that did not validate.
-INVALID_NOTICE = "Please correct the marked fields and submit again."
+INVALID_NOTICE = N_("Please correct the marked fields and submit again.")
 
 
 def _is_form_class(obj: object) -> t.TypeGuard[type[Form]]:
