@@ -369,6 +369,8 @@ class BadActionArguments(ServerActionError, BadRequest):
     """A JSON call sent arguments the action cannot take (400)."""
 
     description = N_("The action was called with arguments it cannot take.")
+    #: The description, with what was wrong.
+    called_wrongly = N_("The action cannot be called this way: %(reason)s.")
 
     def __init__(self, reason: str = "") -> None:
         super().__init__()
@@ -376,7 +378,7 @@ class BadActionArguments(ServerActionError, BadRequest):
         self.reason = reason
         # The caller is the app's own script: telling it what is wrong helps
         # and reveals nothing the action's signature does not.
-        self.description = N_("The action cannot be called this way: %(reason)s.")
+        self.description = self.called_wrongly
         self.message_values = {"reason": reason}
 
 
