@@ -256,6 +256,24 @@ class AlreadySubmitted(StaleSubmission):
               " Check the result before submitting a new one.")
 
 
+class RateLimited(StaleSubmission):
+    """An action was posted more often than its ``limit=`` allows in its
+    window (429, with ``Retry-After``). It does not run; the page is shown
+    again with the input and a notice saying when to try again.
+
+    .. versionadded:: 0.3.0
+    """
+
+    code = 429
+
+    def __init__(self, reason: str = "", retry_after: int = 1, *,
+                 token: ActionToken | None = None) -> None:
+        super().__init__(reason, token=token)
+        #: Seconds until the window ends, sent as ``Retry-After``.
+        self.retry_after = retry_after
+        self.notice = f"Too many attempts: please try again in {retry_after} seconds."
+
+
 class ActionError(ServerActionError):
     """Raise inside an action to show the page again with a message (422).
 
@@ -416,6 +434,7 @@ __all__: t.Sequence[str] = [
     "ExpiredToken",
     "FragmentNotFound",
     "MissingHtmxSource",
+    "RateLimited",
     "FormTooLarge",
     "MalformedActionPost",
     "RetiredKey",
