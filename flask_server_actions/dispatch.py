@@ -45,6 +45,7 @@ from .errors import ActionNotFound
 from .errors import BadActionToken
 from .errors import ForeignToken
 from .errors import PageMismatch
+from .errors import RateLimited
 from .errors import SessionEnded
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
@@ -436,7 +437,10 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     signals.refused(app, token.ref, error.reason)
     state.notice = error.notice
     state.form = _unchecked_form(token)
-    return rerender(app, state, 422)
+    response = rerender(app, state, error.code or 422)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _clicked_buttons_form(ext: ServerActions,
