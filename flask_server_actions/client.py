@@ -37,6 +37,7 @@ HTMX2_CONFIG = {"responseHandling": [
     {"code": "204", "swap": False},
     {"code": "[23]..", "swap": True},
     {"code": "422", "swap": True},
+    {"code": "429", "swap": True},  # a rate-limited action's page, with its notice
     {"code": "[45]..", "swap": False, "error": True},
 ]}
 
@@ -105,7 +106,7 @@ def htmx_url() -> str:
 
 def htmx_tags(config: bool = True) -> Markup:
     """The ``<script>`` loading htmx, and for htmx 2 the ``htmx-config``
-    meta tag that lets a 422 answer be swapped."""
+    meta tag that lets a 422 (and a rate limit's 429) answer be swapped."""
     tags = Markup('<script src="{}"></script>').format(htmx_url())
     if config and current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
         meta = Markup('<meta name="htmx-config" content="{}">').format(
