@@ -61,6 +61,7 @@ from .limits import enforce
 from .marking import ActionOptions
 from .marking import decorated_in
 from .tokens import CLOCK_SKEW
+from .uploads import restore
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -255,6 +256,8 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
 
     :return: a response to send instead of running the action, or ``None``.
     :raises RateLimited: the action's ``limit=`` is used up for this key.
+    :raises BadUploadReference: a kept file's reference does not open.
+    :raises UploadExpired: a kept file expired.
     :raises AlreadySubmitted: a one-time token was used before.
     :raises ActionNotFound: the token's ``require=`` check or ``key=``
         function is gone.
@@ -276,6 +279,9 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
                 return answer
     if options.limit is not None:
         enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
+    # Files kept from a failed submission: a reference that does not open
+    # refuses the post before a one-time token is used up.
+    restore(app, target.ref)
     if once:
         ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
         if not ext.store(app).first_use(token.token_id, ttl):
