@@ -65,7 +65,7 @@ def check_key(key: object) -> None:
 
 def _user() -> str | None:
     try:
-        from flask_login import current_user
+        from flask_login import current_user  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - Flask-Login is optional
         return None
     if current_user and current_user.is_authenticated:

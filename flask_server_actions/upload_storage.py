@@ -13,6 +13,7 @@ for one instance; apps on several instances share a
 from __future__ import annotations
 
 import abc
+import contextlib
 import io
 import os
 import re
@@ -103,10 +104,8 @@ class DirectoryStorage(UploadStorage):
 
     def delete(self, upload_id: str) -> None:
         """Remove the file."""
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self._path(upload_id))
-        except FileNotFoundError:
-            pass
 
     def purge(self, max_age: int) -> int:
         """Remove the files last written more than ``max_age`` seconds ago."""

@@ -43,10 +43,10 @@ from flask import after_this_request
 from flask import current_app
 from flask import g
 from flask import request
-from flask import session
 from flask.cli import with_appcontext
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures import MultiDict
 
 from . import calls
@@ -113,7 +113,7 @@ class KeptFile:
     #: The action (``module:qualname``) the reference is bound to.
     ref: str = ""
     #: The sealed reference the page carries.
-    reference: str = field(default="", compare=False)
+    reference: str = ""
 
     def input(self) -> Markup:
         """The ticked checkbox that keeps the file; unticked, it is dropped."""
@@ -250,8 +250,15 @@ def restore(app: Flask, ref: str, strict: bool = True) -> None:
         restored.kept[id(file)] = kept
     # A file input left empty still sends an empty part: drop it where a kept file is.
     fields = {kept.field for kept in restored.kept.values()}
-    restored.files = MultiDict([(name, file) for name, file in sent.items(multi=True)
-                                if file.filename or name not in fields])
+    restored.files = MultiDict()
+    for name, file in sent.items(multi=True):
+        if file.filename or name not in fields:
+            restored.files.add(name, file)
+        else:
+            file.close()
+    # The request's own files from now on: the view's code sees them there,
+    # and the request closes them when it ends.
+    request.__dict__["files"] = ImmutableMultiDict(restored.files.items(multi=True))
     setattr(g, _G_RESTORED, restored)
     if restored.kept:
         after_this_request(_remove_used)
