@@ -39,5 +39,6 @@ def contact() -> str:
         '<form method="post">{{ action(send_message) }}'
         '<textarea name="message">{{ action.value("message") }}</textarea><button>Send</button>'
         "</form>"
-        '<form method="post">{{ action(invite) }}<input name="email"><button>Invite</button></form>',
+        '<form method="post">{{ action(invite) }}<input name="email">'
+        "<button>Invite</button></form>",
         send_message=send_message, invite=invite)

@@ -302,3 +302,48 @@ def test_an_upload_storage_setting_that_is_neither_is_an_error() -> None:
     app = create_app(SERVER_ACTIONS_UPLOAD_STORAGE=42)
     with app.app_context(), pytest.raises(TypeError, match="SERVER_ACTIONS_UPLOAD_STORAGE"):
         uploads.storage(app)
+
+
+def test_a_kept_file_the_storage_lost_asks_for_it_again(app: Flask) -> None:
+    page = failed_with_report(app)
+    for name in stored(app):
+        os.unlink(os.path.join(app.config["SERVER_ACTIONS_UPLOAD_DIR"], name))
+    response = send(page.form("#doc"), title="Fixed")
+    assert response.status_code == 422
+    assert "choose it again" in Page(page.client, "/docs", response).text(".action-notice")
+    assert STORE == []
+
+
+def test_a_page_of_an_action_no_longer_known_keeps_nothing(app: Flask) -> None:
+    data = {"attachment": (io.BytesIO(b"x"), "x.txt")}
+    with app.test_request_context("/docs", method="POST", data=data):
+        uploads.keep(app, "")
+        assert uploads.kept_files("attachment") == []
+    assert not os.path.exists(app.config["SERVER_ACTIONS_UPLOAD_DIR"])
+
+
+@pytest.mark.parametrize("upload_id", ["../../etc/passwd", "a" * 31, "A" * 32, ""])
+def test_storages_take_upload_ids_only(tmp_path: t.Any, upload_id: str) -> None:
+    storage = DirectoryStorage(tmp_path)
+    for method in (storage.open, storage.delete):
+        with pytest.raises(ValueError, match="not an upload id"):
+            method(upload_id)
+
+
+def test_purging_a_directory_never_created_removes_nothing(tmp_path: t.Any) -> None:
+    assert DirectoryStorage(tmp_path / "never").purge(0) == 0
+
+
+def test_a_redis_upload_storage_takes_a_client(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    storage = RedisUploadStorage(client, prefix=f"t-{uuid.uuid4().hex}:")
+    assert storage.client is client
+    upload_id = uuid.uuid4().hex
+    assert storage.save(upload_id, io.BytesIO(b"abc"), 60) == 3
+    opened = storage.open(upload_id)
+    assert opened is not None and opened.read() == b"abc"
+    storage.delete(upload_id)
+    assert storage.open(upload_id) is None
+    client.close()
