@@ -13,16 +13,22 @@ from .state import action_state
 from .stores import ActionStore
 from .stores import MemoryStore
 from .stores import RedisStore
+from .upload_storage import DirectoryStorage
+from .upload_storage import RedisUploadStorage
+from .upload_storage import UploadStorage
 
 __all__ = [
     "ActionCall",
     "ActionError",
     "ActionState",
     "ActionStore",
+    "DirectoryStorage",
     "MemoryStore",
     "RedisStore",
+    "RedisUploadStorage",
     "ServerActionError",
     "ServerActions",
+    "UploadStorage",
     "action_state",
     "htmx",
     "server_action",

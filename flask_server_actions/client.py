@@ -37,6 +37,7 @@ HTMX2_CONFIG = {"responseHandling": [
     {"code": "204", "swap": False},
     {"code": "[23]..", "swap": True},
     {"code": "422", "swap": True},
+    {"code": "429", "swap": True},  # a rate-limited action's page, with its notice
     {"code": "[45]..", "swap": False, "error": True},
 ]}
 
@@ -105,8 +106,8 @@ def htmx_url() -> str:
 
 def htmx_tags(config: bool = True) -> Markup:
     """The ``<script>`` loading htmx, and for htmx 2 the ``htmx-config``
-    meta tag that lets a 422 answer be swapped and the script that lets an
-    error answer be swapped into the notice region."""
+    meta tag that lets a 422 (and a rate limit's 429) answer be swapped and
+    the script that lets an error answer be swapped into the notice region."""
     tags = Markup('<script src="{}"></script>').format(htmx_url())
     if current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
         tags += Markup('<script src="{}"></script>').format(

@@ -36,6 +36,7 @@ from . import calls
 from . import fragments
 from . import logs
 from . import signals
+from . import uploads
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -45,6 +46,7 @@ from .errors import ActionNotFound
 from .errors import BadActionToken
 from .errors import ForeignToken
 from .errors import PageMismatch
+from .errors import RateLimited
 from .errors import SessionEnded
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
@@ -82,7 +84,7 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
     from .tokens import ActionToken
 
-_ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
+_ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD, uploads.FIELD})
 _G_OPENED = "_server_actions_opened"
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
@@ -103,11 +105,12 @@ def submitted_token() -> str:
 
 
 def form_data() -> CombinedMultiDict[str, t.Any]:
-    """The submitted fields (without the action fields) and files, together."""
+    """The submitted fields (without the action fields) and files (with
+    those kept from a failed submission), together."""
     fields = ImmutableMultiDict([
         (key, value) for key, value in request.form.items(multi=True)
         if key not in _ACTION_FIELDS])
-    return CombinedMultiDict([fields, request.files])
+    return CombinedMultiDict([fields, uploads.files()])
 
 
 @calls.answers_errors_in_json
@@ -218,6 +221,8 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
             undo()
     if calls.is_json_call():
         return calls.failure(state, status)
+    if status >= 400:
+        uploads.keep(app, state.ref)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
@@ -447,7 +452,10 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     signals.refused(app, token.ref, error.reason)
     state.notice = error.notice
     state.form = _unchecked_form(token)
-    return rerender(app, state, 422)
+    response = rerender(app, state, error.code or 422)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _clicked_buttons_form(ext: ServerActions,

@@ -40,6 +40,7 @@ from .stores import store_from_setting
 from .templating import ActionHelper
 from .tokens import KeyRing
 from .tokens import app_identity
+from .uploads import purge_command
 from .view_guards import guarded
 
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
@@ -61,6 +62,8 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_UPLOAD_STORAGE": None,
+    "SERVER_ACTIONS_UPLOAD_DIR": None,
 }
 
 #: Keys of an app's own hooks and types in ``app.extensions``.
@@ -405,6 +408,7 @@ def _note_template(app: Flask, **extra: t.Any) -> None:
 
 
 _cli = AppGroup("actions", help="Inspect the app's server actions.")
+_cli.add_command(purge_command)
 
 
 @_cli.command("list")

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 
 from wtforms import Form
 
+from .limits import check_key
+from .limits import parse_limit
+
 MARK = "use server"
 #: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.
 DOCSTRINGS_STRIPPED = sys.flags.optimize >= 2
@@ -48,6 +51,11 @@ class ActionOptions:
     #: before the action runs, like the hooks of
     #: :meth:`~flask_server_actions.ServerActions.before_action`.
     require: t.Callable[..., t.Any] | None = None
+    #: How often the action may be posted, such as ``"5/minute"``.
+    limit: str | None = None
+    #: What posts are counted by for :attr:`limit`: ``"address"``,
+    #: ``"user"`` or a function of the :class:`~flask_server_actions.ActionCall`.
+    key: str | t.Callable[..., t.Any] | None = None
 
 
 def is_mark(doc: str | None) -> bool:
@@ -96,12 +104,14 @@ def server_action(fn: F, /) -> F: ...
 
 @t.overload
 def server_action(*, form: type[Form] | None = None, once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
+                  require: t.Callable[..., t.Any] | None = None, limit: str | None = None,
+                  key: str | t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
-                  once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
+                  once: bool = False, require: t.Callable[..., t.Any] | None = None,
+                  limit: str | None = None,
+                  key: str | t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -124,10 +134,26 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         ``None``/``True`` to let the action run. For an action defined inside
         a view it must be importable (a module-level function), because a
         token names it by ``module:qualname``.
+    :param limit: how often the action may be posted, per ``key``:
+        ``"5/minute"`` (per second, minute, hour or day) or ``"10/30"`` (per
+        30 seconds). The post past it shows the page again with the input
+        and a "try again in N seconds" notice, 429 (see
+        :mod:`flask_server_actions.limits`).
+    :param key: what posts are counted by for ``limit``: ``"address"`` (the
+        default: the client's address), ``"user"`` (Flask-Login's logged-in
+        user, else the address) or a function taking the
+        :class:`~flask_server_actions.ActionCall` and returning a value
+        (importable, as for ``require``).
+
+    .. versionchanged:: 0.3.0
+        ``limit`` and ``key``.
     """
+    if limit is not None:
+        parse_limit(limit)
+    check_key(key)
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
-    options = ActionOptions(form=form, once=once, require=require)
+    options = ActionOptions(form=form, once=once, require=require, limit=limit, key=key)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]
