@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..core_app import create_app
+from .core_app import create_app
 from ..html import Page
 from ..store import STORE
 

@@ -25,14 +25,14 @@ def list_actions(app: Flask) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("row", [
-    ["tests.core_actions:create_user", "module", "tests.core_actions", "-"],
-    ["tests.core_actions:delete_user", "module", "tests.core_actions", "-"],
+    ["tests.core.core_actions:create_user", "module", "tests.core.core_actions", "-"],
+    ["tests.core.core_actions:delete_user", "module", "tests.core.core_actions", "-"],
     ["tests.core.decorated:archive", "module", "tests.core.decorated", "-"],
-    ["tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
+    ["tests.core.core_app:create_app.<locals>.show_post.<locals>.update_post",
      "inline", "view show_post", "-"],
-    ["tests.core_app:create_app.<locals>.show_post.<locals>.delete_post",
+    ["tests.core.core_app:create_app.<locals>.show_post.<locals>.delete_post",
      "inline", "view show_post", "-"],
-    ["tests.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
+    ["tests.core.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
 ])
 def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> None:
     assert row in list_actions(app)

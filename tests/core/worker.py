@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..core_app import create_app
+from .core_app import create_app
 from ..html import ORIGIN
 from ..store import STORE
 

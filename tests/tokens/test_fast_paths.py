@@ -37,7 +37,7 @@ from flask_server_actions.tokens import binding_tag
 from flask_server_actions.tokens import open_token
 from flask_server_actions.tokens import seal
 
-from ..core_app import create_app
+from ..core.core_app import create_app
 from ..html import Page
 from ..store import STORE
 

@@ -28,7 +28,7 @@ def binding(app: Flask, client: FlaskClient) -> object:
 
 
 def test_the_seed_update_post_token_fits_in_220_characters(client: FlaskClient) -> None:
-    # Captures post_id; page /posts/1; ref tests.core_app:create_app.<locals>
+    # Captures post_id; page /posts/1; ref tests.core.core_app:create_app.<locals>
     # .show_post.<locals>.update_post, longer than most apps' would be. The
     # padding to 16-byte blocks adds up to 15 bytes (20 characters).
     token = Page.get(client, "/posts/1").form("#edit").token()
@@ -39,8 +39,8 @@ def test_the_token_carries_only_the_name_and_captured_values(client: FlaskClient
     token = Page.get(client, "/posts/1").form("#edit").token()
     # The page is bound by a MAC of fixed size before the JSON (the request
     # binding tests are in tests/security/test_request_binding.py).
-    assert json.loads(decrypt(token, "test secret", "tests.core_app")) == [
-        "tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
+    assert json.loads(decrypt(token, "test secret", "tests.core.core_app")) == [
+        "tests.core.core_app:create_app.<locals>.show_post.<locals>.update_post",
         ["post_id"], [1], [], {}]
 
 

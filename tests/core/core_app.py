@@ -22,7 +22,7 @@ from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
 from . import core_actions
-from .store import STORE
+from ..store import STORE
 
 Form = MultiDict[str, t.Any]
 
