@@ -19,6 +19,8 @@ README.md's code blocks must be excerpts of sample files
 
 from __future__ import annotations
 
+import ast
+import builtins
 import copy
 import datetime as dt
 import decimal
@@ -80,6 +82,24 @@ def test_readme_code_comes_from_the_samples() -> None:
     for body in code:
         for line in textwrap.dedent(body).splitlines():
             assert line.strip() in sources, f"README line not in docs/examples: {line!r}"
+
+
+def test_readme_python_defines_every_name_it_uses() -> None:
+    # Read top to bottom, as a new user copies them: every name the README's
+    # Python uses is a builtin or defined or imported in one of its blocks.
+    readme = (ROOT / "README.md").read_text()
+    trees = [ast.parse(textwrap.dedent(body))
+             for body in re.findall(r"```python\n(.*?)```", readme, re.S)]
+    nodes = [node for tree in trees for node in ast.walk(tree)]
+    bound = {alias.asname or alias.name.partition(".")[0] for node in nodes
+             if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+    bound |= {node.name for node in nodes if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    bound |= {node.arg for node in nodes if isinstance(node, ast.arg)}
+    bound |= {node.id for node in nodes
+              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    used = {node.id for node in nodes
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    assert sorted(used - bound - set(dir(builtins))) == []
 
 
 # quickstart.rst and index.rst
