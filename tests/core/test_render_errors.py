@@ -128,3 +128,26 @@ def test_an_undefined_action_names_the_template_variable(template: str) -> None:
     with app.test_request_context("/"), pytest.raises(
             UnmarkedFunction, match=r"'typo' is undefined.*render_template\(\.\.\., typo="):
         render_template_string(template)
+
+
+@pytest.mark.parametrize("template", [
+    "{{ action(act, typo) }}", "{{ action(act, 1, typo) }}", "{{ action.button(act, typo) }}",
+])
+def test_an_undefined_bound_argument_names_the_template_variable(template: str) -> None:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x", TESTING=True)
+    ServerActions(app)
+
+    @app.get("/")
+    def page() -> str:
+        def act(*args: object) -> None:
+            "use server"
+
+        return render_template_string(template, act=act)
+
+    with pytest.raises(UnserializableValue) as info:
+        app.test_client().get("/")
+    message = str(info.value)
+    assert "'typo' is undefined" in message
+    assert "render_template(..., typo=typo)" in message
+    assert "jinja2" not in message
