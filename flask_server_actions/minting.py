@@ -293,6 +293,13 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             middle += compact_json(encode_values(ext.serializer, _argument_names(bound), args,
                                                  state.budget))
     except CaptureError as error:
+        if isinstance(error.value, Undefined):  # {{ action(act, typo) }}
+            name = error.value._undefined_name
+            raise UnserializableValue(
+                f"The {error.name} of the action {fn.__name__!r} ({target.ref}) is"
+                f" undefined in the template: {name!r} is undefined. Pass it to the"
+                f" template: render_template(..., {name}={name}).",
+                target.ref, error.name, type(error.value)) from None
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
             f"The {kind} the action {fn.__name__!r} ({target.ref}), {error.name!r}, cannot"
