@@ -77,3 +77,12 @@ def test_a_url_or_no_source_is_not_checked_at_startup(
     with caplog.at_level(logging.INFO):
         package_app(project, source)  # type: ignore[arg-type]
     assert htmx_warnings(caplog) == []
+
+
+def test_an_absolute_path_that_names_no_file_is_reported_at_startup(
+        project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    missing = project.parent / "vendor" / "htmx.js"
+    with caplog.at_level(logging.INFO):
+        package_app(project, missing)  # type: ignore[arg-type]
+    [message] = htmx_warnings(caplog)
+    assert f"SERVER_ACTIONS_HTMX_SRC names {str(missing)!r}: it is not a file" in message
