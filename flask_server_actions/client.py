@@ -49,7 +49,7 @@ def make_blueprint() -> Blueprint:
     """The blueprint serving ``client.js`` and, if configured, htmx."""
     blueprint = Blueprint("server_actions", __name__, static_folder="static")
     blueprint.add_url_rule("/htmx.js", "htmx", _htmx_file)
-    blueprint.record_once(lambda state: check_htmx_source(state.app))
+    blueprint.record_once(lambda state: check_htmx_source(t.cast(Flask, state.app)))
     return blueprint
 
 
