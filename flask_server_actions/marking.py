@@ -48,6 +48,9 @@ class ActionOptions:
     #: before the action runs, like the hooks of
     #: :meth:`~flask_server_actions.ServerActions.before_action`.
     require: t.Callable[..., t.Any] | None = None
+    #: Called with the form (bound to the submission) before it is
+    #: validated, to set it up as the view does at render (choices).
+    setup: t.Callable[[t.Any], t.Any] | None = None
 
 
 def is_mark(doc: str | None) -> bool:
@@ -96,12 +99,14 @@ def server_action(fn: F, /) -> F: ...
 
 @t.overload
 def server_action(*, form: type[Form] | None = None, once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
+                  require: t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None) -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
                   once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
+                  require: t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None) -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -124,10 +129,22 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         ``None``/``True`` to let the action run. For an action defined inside
         a view it must be importable (a module-level function), because a
         token names it by ``module:qualname``.
+    :param setup: a function called with the ``form`` instance, bound to
+        the submission, before it is validated: it sets the form up as the
+        view does at render, for example a ``SelectField``'s ``choices``
+        (see :ref:`form-setup`). Like ``require``, a module-level function.
+
+    .. versionchanged:: 0.3.0
+        The ``setup`` parameter.
     """
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
-    options = ActionOptions(form=form, once=once, require=require)
+    if setup is not None and not callable(setup):
+        raise TypeError(f"server_action(setup=...) takes a function, not {setup!r}.")
+    if setup is not None and form is None:
+        raise TypeError("server_action(setup=...) sets up the form given with form=...:"
+                        " write @server_action(form=TheForm, setup=...).")
+    options = ActionOptions(form=form, once=once, require=require, setup=setup)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]

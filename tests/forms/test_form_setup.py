@@ -5,13 +5,18 @@ a 500."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
 from flask import Flask
 
 from flask_server_actions import server_action
+from flask_server_actions.closures import ResolveError
+from flask_server_actions.closures import resolve
 from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.forms import SETUP_OPTION
+from flask_server_actions.forms import setup_for
 
 from ..html import Page
 from ..store import STORE
@@ -70,10 +75,24 @@ def test_a_setup_defined_in_the_view_is_refused_at_render(app: Flask) -> None:
 
 
 def test_setup_must_be_callable() -> None:
-    with pytest.raises(TypeError, match="setup=... takes a function"):
+    with pytest.raises(TypeError, match=r"setup=\.\.\.\) takes a function"):
         server_action(form=TaskForm, setup="team_choices")  # type: ignore[call-overload]
 
 
 def test_setup_needs_a_form_class() -> None:
-    with pytest.raises(TypeError, match="setup= sets up the form given with form="):
+    with pytest.raises(TypeError, match=r"setup=\.\.\.\) sets up the form given with form="):
         server_action(setup=team_choices)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(("ref", "reason"), [
+    ("tests.forms.app_setup:gone", "cannot be imported"),
+    ("tests.forms.app_setup:TEAMS", "is not callable"),
+])
+def test_a_setup_gone_since_the_page_was_shown_makes_its_token_stale(
+        ref: str, reason: str) -> None:
+    # A ResolveError, which shows the page again with the input (422), as for
+    # a form class gone since the page was shown.
+    target = resolve("tests.forms.app_setup:add_task")
+    inline = dataclasses.replace(target, function=None)
+    with pytest.raises(ResolveError, match=reason):
+        setup_for(inline, {SETUP_OPTION: ref})
