@@ -26,8 +26,10 @@ from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
 from .forms import OPTION as FORM_OPTION
+from .forms import SETUP_OPTION
 from .forms import form_class_of
 from .forms import form_ref
+from .forms import setup_ref
 from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
@@ -138,6 +140,8 @@ def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[s
     form_class = form_class_of(fn, bound)
     if form_class is not None:
         options[FORM_OPTION] = form_ref(form_class, target.ref)
+        if target.function is None and (setup := setup_ref(fn, target.ref)) is not None:
+            options[SETUP_OPTION] = setup
     if not target.takes_form(bound):
         options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
     if target.function is None:
