@@ -48,12 +48,13 @@ from .errors import PageMismatch
 from .errors import SessionEnded
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
-from .forms import INVALID_NOTICE
 from .forms import OPTION as FORM_OPTION
 from .forms import build_form
 from .forms import form_class_for
 from .forms import load_form_class
+from .forms import setup_for
 from .forms import show_error
+from .forms import validate
 from .fragments import Fragment
 from .guards import guard
 from .guards import throttle
@@ -379,6 +380,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         state.args = tuple(args)
         state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
         form_class = form_class_for(target, token.options, len(args))
+        setup = setup_for(target, token.options) if form_class is not None else None
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
@@ -410,9 +412,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         payload: object = data
         if form_class is not None:
             form = state.form = build_form(form_class, data)
-            if not form.validate():
+            notice = validate(form, setup, token.ref)
+            if notice is not None:
                 signals.failed(app, token.ref, start, None)
-                state.notice = INVALID_NOTICE
+                state.notice = notice
                 return rerender(app, state, 422)
             payload = form
         call_args = [*args, payload] if target.takes_form(len(args)) else args
