@@ -102,3 +102,17 @@ def test_flask_wtf_sample_works_under_csrfprotect(
     again = _page(response, "/names", client)
     assert again.form().submit(name="Ada").status_code == 303
     assert module.NAMES == ["Ada"]
+
+
+def test_choices_sample_validates_with_the_choices_of_the_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.choices")
+    client = module.app.test_client()
+    form = Page.get(client, "/teams/1/tasks").form()
+    assert form.submit(title="Plan", owner="grace").status_code == 303
+    response = form.submit(title="Plan", owner="linus")  # of another team
+    assert response.status_code == 422
+    page = _page(response, "/teams/1/tasks", client)
+    assert page.text(".error") == "Not a valid choice."
+    assert page.value("title") == "Plan"
+    assert module.TASKS == [(1, "Plan", "grace")]
