@@ -160,3 +160,19 @@ def test_the_clicked_button_is_public(actions: ActionClient) -> None:
     assert actions.get("/").form(action="discard").clicked == "Discard draft"
     assert actions.get("/").form("compose").clicked == "Send"
     assert actions.get("/").form("compose", button="Send later").clicked == "Send later"
+
+
+def test_a_button_with_its_own_hx_post_is_the_trigger(actions: ActionClient) -> None:
+    actions.get("/notes").form("add").submit(text="Milk")
+    page = actions.get("/notes").form(button="Clear").submit(htmx=True)
+    assert page.html.startswith('<ul id="notes">') and "Milk" not in page
+    headers = page.response.request.headers
+    assert (headers["HX-Target"], headers["HX-Trigger"]) == ("notes", "clear")
+    assert headers["HX-Trigger-Name"] == "__action_button"
+
+
+def test_htmx_without_ids_sends_no_target(actions: ActionClient) -> None:
+    page = actions.get("/one").form().submit(to="back", htmx=True)
+    headers = page.response.request.headers
+    assert headers["HX-Request"] == "true"
+    assert "HX-Target" not in headers and "HX-Trigger" not in headers

@@ -87,6 +87,8 @@ NOTES = {"notes.html": """<h1>Notes</h1>
 {{ action.form(add_note, block="notes", target="#notes", id="add") }}<input name="text">
   <button>Add</button></form>
 <form id="leave" method="post">{{ action(leave) }}<button>Leave</button></form>
+<form method="post"><button id="clear" {{ action.button(clear_notes, block="notes",
+  target="#notes") }}>Clear</button></form>
 """}
 
 
@@ -100,6 +102,11 @@ def upload(form: MultiDict[str, t.Any]) -> None:
 @server_action
 def add_note(form: MultiDict[str, t.Any]) -> None:
     STORE.append(("note", form["text"], request.headers.get("X-Team")))
+
+
+@server_action
+def clear_notes(form: MultiDict[str, t.Any]) -> None:
+    STORE[:] = [entry for entry in STORE if entry[0] != "note"]
 
 
 @server_action
@@ -130,7 +137,8 @@ def create_app() -> Flask:
     @app.get("/notes")
     def notes() -> str:
         notes = [entry[1] for entry in STORE if entry[0] == "note"]
-        return render_template("notes.html", notes=notes, add_note=add_note, leave=leave)
+        return render_template("notes.html", notes=notes, add_note=add_note, leave=leave,
+                               clear_notes=clear_notes)
 
     @app.get("/one")
     def one() -> str:
