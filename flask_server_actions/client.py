@@ -32,6 +32,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import logs
+from .app_actions import not_a_page
 from .errors import MissingHtmxSource
 
 #: The ``htmx-config`` that makes htmx 2 swap a 422 answer (a form shown
@@ -49,6 +50,9 @@ def make_blueprint() -> Blueprint:
     """The blueprint serving ``client.js`` and, if configured, htmx."""
     blueprint = Blueprint("server_actions", __name__, static_folder="static")
     blueprint.add_url_rule("/htmx.js", "htmx", _htmx_file)
+    # Where actions for every page are posted (app_actions.py); a GET rule,
+    # as a page's, so that routing takes their posts as action posts.
+    blueprint.add_url_rule("/run", "run", not_a_page)
     blueprint.record_once(lambda state: check_htmx_source(t.cast(Flask, state.app)))
     return blueprint
 

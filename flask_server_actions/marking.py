@@ -51,6 +51,9 @@ class ActionOptions:
     #: Called with the form (bound to the submission) before it is
     #: validated, to set it up as the view does at render (choices).
     setup: t.Callable[[t.Any], t.Any] | None = None
+    #: ``"page"``: a request of the page that shows it, under its guards;
+    #: ``"app"``: for every page, posted to the extension's URL.
+    scope: t.Literal["page", "app"] = "page"
 
 
 def is_mark(doc: str | None) -> bool:
@@ -100,13 +103,15 @@ def server_action(fn: F, /) -> F: ...
 @t.overload
 def server_action(*, form: type[Form] | None = None, once: bool = False,
                   require: t.Callable[..., t.Any] | None = None,
-                  setup: t.Callable[[t.Any], t.Any] | None = None) -> t.Callable[[F], F]: ...
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
                   once: bool = False,
                   require: t.Callable[..., t.Any] | None = None,
-                  setup: t.Callable[[t.Any], t.Any] | None = None) -> F | t.Callable[[F], F]:
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -134,8 +139,17 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         view does at render, for example a ``SelectField``'s ``choices``
         (see :ref:`form-setup`). Like ``require``, a module-level function.
 
+    :param scope: ``"page"`` (the default): the form posts to the page
+        that shows it, and the action runs as a request of that page,
+        behind its hooks and its view's decorators. ``"app"``: an action
+        for every page (sign out, switch language), whose form posts to
+        ``url_for("server_actions.run")``; it runs behind the app's own
+        ``before_request`` hooks, the ``before_action`` checks and its own
+        ``require=``, never a page's, and goes back to the page it was on
+        (see :ref:`app-actions`). Only a module-level function may be one.
+
     .. versionchanged:: 0.3.0
-        The ``setup`` parameter.
+        The ``setup`` and ``scope`` parameters.
     """
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
@@ -144,7 +158,9 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
     if setup is not None and form is None:
         raise TypeError("server_action(setup=...) sets up the form given with form=...:"
                         " write @server_action(form=TheForm, setup=...).")
-    options = ActionOptions(form=form, once=once, require=require, setup=setup)
+    if scope not in ("page", "app"):
+        raise ValueError(f"server_action(scope=...) is \"page\" or \"app\", not {scope!r}.")
+    options = ActionOptions(form=form, once=once, require=require, setup=setup, scope=scope)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]
