@@ -13,6 +13,11 @@ from flask import g
 from flask import request
 from jinja2 import Undefined
 
+from .app_actions import SCOPE_OPTION
+from .app_actions import page_without_route
+from .app_actions import seal as seal_app_action
+from .app_actions import token_options as app_token_options
+from .app_actions import without_page_error
 from .closures import NO_FORM_OPTION
 from .closures import CaptureError
 from .closures import ResolveError
@@ -148,6 +153,7 @@ def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[s
         live = options_of(fn)
         if live is not None:
             options.update(token_options(live, target.ref))
+    options.update(app_token_options(fn, target))
     return options
 
 
@@ -172,7 +178,7 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
-                 "view_body", "shapes", "defined", "last_checked")
+                 "view_body", "shapes", "defined", "last_checked", "pageless")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -188,6 +194,8 @@ class _Request:
         # A page without a route (an error page) has no view to guard its actions.
         rule = req.url_rule
         self.view = None if rule is None else app.view_functions[rule.endpoint]
+        #: Why this page cannot run page actions (no GET route), if it cannot.
+        self.pageless = page_without_route(req)
         self.view_body = ext.action_view_body
         self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
         #: Inline actions minted so far, by code and closure cells.
@@ -197,14 +205,17 @@ class _Request:
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
         assert isinstance(fn, types.FunctionType)  # _check() made sure
-        if self.view is not None:  # the page's view decorators must be able to guard it
-            check_view(self.view, self.view_body, fn)
         # A module-level action's options never change: worked out once per process.
         options = _module_options.get((fn, bound)) if target.function is not None else None
         if options is None:
             options = _options(fn, target, bound)
             if target.function is not None:
                 _module_options[fn, bound] = options
+        if SCOPE_OPTION not in options:  # a page action: its page must run and guard it
+            if self.pageless is not None:
+                raise without_page_error(fn.__name__, target.ref, self.pageless)
+            assert self.view is not None
+            check_view(self.view, self.view_body, fn)
         shape = _Shape(target, f"[{compact_json(target.ref)},", options,
                        f",{compact_json(options)}]")
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
@@ -311,8 +322,11 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " not a database row or connection), load the rest inside the action, or"
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
+    bindings = state.bindings
+    if SCOPE_OPTION in shape.options:  # bound to the app URL, and the page to go back to
+        bindings, extra = seal_app_action(ext, state.keys, req, page_of_request(), extra)
     tail = f",{compact_json({**shape.options, **extra})}]" if extra else shape.tail
-    text = seal_body(f"{shape.head}{middle}{tail}", state.keys, state.bindings,
+    text = seal_body(f"{shape.head}{middle}{tail}", state.keys, bindings,
                      int(time.time()), state.nonces.take())
     if len(text) > state.max_size:
         raise _too_large(fn, target, state, len(text), middle)
