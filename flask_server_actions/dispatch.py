@@ -36,6 +36,10 @@ from . import calls
 from . import fragments
 from . import logs
 from . import signals
+from .app_actions import back
+from .app_actions import check_scope
+from .app_actions import is_app_post
+from .app_actions import return_page
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
@@ -158,6 +162,14 @@ def open_submission(ext: ServerActions) -> None:
     setattr(g, _G_OPENED, opened)
 
 
+def opened_token() -> ActionToken:
+    """The token of the current action post, as opened (stale or not)."""
+    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
+    token = opened.token if isinstance(opened, StaleSubmission) else opened
+    assert token is not None  # open_token's stale errors carry their token
+    return token
+
+
 def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> t.NoReturn:
     """Refuse a token that does not authenticate for this session: count it
     against the client's address (:func:`~.guards.throttle`), log it, raise."""
@@ -198,6 +210,8 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
             undo()
     if calls.is_json_call():
         return calls.failure(state, status)
+    if is_app_post():  # an action for every page has no page to show again
+        return back(state)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
@@ -363,6 +377,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     fragments.remember(token.options)
     try:
         target = resolve(token.ref)
+        check_scope(target)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
         state.args = tuple(args)
@@ -416,8 +431,9 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             show_error(state.form, error)
         return rerender(app, state, 422)
     signals.finished(app, token.ref, start)
-    # The token was minted by this very request: its URL is the page's.
-    return finish(app, result, page_of_request(), state)
+    # The token was minted by this very request: its URL is the page's (an
+    # action for every page goes back to the page sealed in its token).
+    return finish(app, result, return_page(page_of_request), state)
 
 
 def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
