@@ -116,3 +116,30 @@ def test_choices_sample_validates_with_the_choices_of_the_page(
     assert page.text(".error") == "Not a valid choice."
     assert page.value("title") == "Plan"
     assert module.TASKS == [(1, "Plan", "grace")]
+
+
+def test_app_action_sample_signs_out_a_demoted_admin(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session.update(user="ann", role="admin")
+    form = Page.get(client, "/admin").form("#sign-out")
+    with client.session_transaction() as session:
+        session["role"] = "member"  # demoted while the page was open
+    response = form.submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/admin")
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
+def test_app_action_sample_works_on_the_404_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session["user"] = "ann"
+    response = client.get("/missing")
+    assert response.status_code == 404
+    assert _page(response, "/missing", client).form("#sign-out").submit().status_code == 303
+    assert "Signed out." in client.get("/missing").get_data(as_text=True)

@@ -146,6 +146,12 @@ def test_tokens_minted_in_two_requests_of_one_app_context_keep_their_pages() -> 
     assert response.headers["Location"] == "/posts/2"
 
 
+def _page(app: Flask, path: str) -> None:
+    """Give ``app`` a GET route at ``path``: only a page with one may mint
+    page actions (ActionWithoutPage)."""
+    app.add_url_rule(path, "page", lambda **kwargs: "")
+
+
 def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     source = 'def act(form):\n    "use server"\n'
     old = types.ModuleType("fast_path_actions")
@@ -154,6 +160,7 @@ def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> 
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
+    _page(app, "/")
     with app.test_request_context("/"):
         assert mint(ext, old.act, ())
         new = types.ModuleType("fast_path_actions")
@@ -247,6 +254,7 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
     options = dict(fragment or {})
+    _page(app, "/pöst/<int:post_id>")
     with app.test_request_context("/pöst/7?tab=%C3%A9"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
         request_tag = keys.request_tag(identity_of_request(request))
@@ -286,6 +294,7 @@ def test_bound_row_ids_seal_as_encoded_values_do(args: tuple[object, ...]) -> No
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
+    _page(app, "/rows")
     with app.test_request_context("/rows"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
         request_tag = keys.request_tag(identity_of_request(request))
@@ -306,6 +315,7 @@ def test_bound_row_ids_keep_to_the_capture_budget(budget: int, fits: bool) -> No
     app = Flask(__name__)
     app.config.update(SECRET_KEY="s", SERVER_ACTIONS_MAX_CAPTURE_BYTES=budget)
     ext = ServerActions(app)
+    _page(app, "/rows")
     with app.test_request_context("/rows"):
         if fits:
             assert mint(ext, _row_action, (10**15,))
