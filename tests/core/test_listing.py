@@ -75,7 +75,7 @@ def test_leaves_out_what_is_not_marked(app: Flask, name: str) -> None:
 
 def test_prints_a_header_and_rows_sorted(app: Flask) -> None:
     lines = list_actions(app)
-    assert lines[0] == ["Action", "Kind", "Where", "Options"]
+    assert lines[0] == ["Action", "Kind", "Where", "Options", "Guards"]
     assert set("".join(lines[1])) == {"-"}
     assert lines[2:] == sorted(lines[2:])
 
@@ -88,3 +88,21 @@ def test_says_so_when_there_is_no_action(monkeypatch: pytest.MonkeyPatch) -> Non
     ServerActions(app)
     app.view_functions["odd"] = object()  # type: ignore[assignment]
     assert list_actions(app) == [["No server actions found."]]
+
+
+@pytest.mark.parametrize("row", [
+    # As they run: the app's hooks, the blueprints' (outer first), the view's
+    # decorators, the before_action checks.
+    ["tests.core.listing_app:create_app.<locals>.board.<locals>.archive", "inline",
+     "view admin.staff.board", "form=NoteForm",
+     "app:maintenance, admin:admins_only, admin.staff:staff_only, @login_required,"
+     " before_action:audit"],
+    # A module-level page action is guarded by the page that shows it.
+    ["tests.core.listing_app:annotated", "module", "tests.core.listing_app", "form=NoteForm",
+     "app:maintenance, (the page's hooks and decorators), before_action:audit"],
+    # An action for every page: the app's hooks and checks only.
+    ["tests.core.listing_app:sign_out", "module", "tests.core.listing_app", "scope=app",
+     "app:maintenance, before_action:audit"],
+])
+def test_shows_the_guards_in_front_of_each_action_and_annotated_forms(row: list[str]) -> None:
+    assert row in list_actions(create_listing_app())
