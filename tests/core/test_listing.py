@@ -24,6 +24,11 @@ def list_actions(app: Flask) -> list[list[str]]:
             for line in result.output.splitlines()]
 
 
+def first_cells(app: Flask) -> list[list[str]]:
+    """The rows without their guards (test_shows_the_guards... checks those)."""
+    return [line[:4] for line in list_actions(app)]
+
+
 @pytest.mark.parametrize("row", [
     ["tests.core.core_actions:create_user", "module", "tests.core.core_actions", "-"],
     ["tests.core.core_actions:delete_user", "module", "tests.core.core_actions", "-"],
@@ -35,7 +40,7 @@ def list_actions(app: Flask) -> list[list[str]]:
     ["tests.core.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
 ])
 def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> None:
-    assert row in list_actions(app)
+    assert row in first_cells(app)
 
 
 @pytest.mark.parametrize("row", [
@@ -44,7 +49,7 @@ def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> No
      "inline", "view local_thing", "-"],
 ])
 def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
-    assert row in list_actions(create_kinds_app())
+    assert row in first_cells(create_kinds_app())
 
 
 @pytest.mark.parametrize("row", [
@@ -58,12 +63,12 @@ def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
      "-"],
 ])
 def test_shows_each_actions_form_once_and_require(row: list[str]) -> None:
-    assert row in list_actions(create_listing_app())
+    assert row in first_cells(create_listing_app())
 
 
 def test_options_of_an_inline_action_without_source_are_unknown() -> None:
     assert ["tests.core.listing_app:generated.<locals>.act", "inline", "view generated",
-            "?"] in list_actions(create_listing_app())
+            "?"] in first_cells(create_listing_app())
 
 
 @pytest.mark.parametrize("name", ["_helper", "helper", "create_app", "show_post"])
