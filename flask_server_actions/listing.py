@@ -60,9 +60,9 @@ def _decorator_name(wrapper: t.Any) -> str:
     if code is None:  # a callable object
         return str(type(wrapper).__qualname__)
     for value in list(getattr(wrapper, "__globals__", {}).values()):
-        outer = getattr(value, "__code__", None)
-        if isinstance(outer, types.CodeType) and code in outer.co_consts:
-            return str(value.__name__)
+        # Functions only: a module's proxies (current_user) raise outside a request.
+        if isinstance(value, types.FunctionType) and code in value.__code__.co_consts:
+            return value.__name__
     return str(code.co_name)
 
 
