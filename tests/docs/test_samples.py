@@ -32,9 +32,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
+from docs.examples.deployment import prefix
 from docs.examples.quickstart import db as quickstart_db
 from docs.examples.quickstart.app import app as quickstart_app
 from flask_server_actions.errors import UnserializableValue
@@ -273,3 +275,39 @@ def test_values_an_unregistered_object_fails_at_render_naming_it(
         values.app.test_client().get("/invoices/7")
     assert (caught.value.name, caught.value.value_type) == ("invoice", values.Invoice)
     assert "register_type" in str(caught.value)
+
+
+# deployment.rst: URL prefixes
+
+PROXIED = {"X-Forwarded-Prefix": "/board", "X-Forwarded-Host": "example.com",
+           "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+
+
+def _prefixed_submit(headers: dict[str, str], environ: dict[str, str],
+                     post_headers: dict[str, str] | None = None) -> t.Any:
+    prefix.CARDS.clear()
+    client = prefix.app.test_client()
+    html = client.get("/cards", headers=headers, environ_overrides=environ)
+    token = BeautifulSoup(html.get_data(as_text=True), "html.parser").select_one(
+        'input[name="__action"]')["value"]  # type: ignore[index]
+    sent = post_headers if post_headers is not None else headers
+    return client.post("/cards", data={"__action": token, "title": "Ship"},
+                       headers={"Origin": "https://example.com", **sent},
+                       environ_overrides=environ)
+
+
+def test_behind_a_proxy_with_a_prefix_actions_stay_under_it() -> None:
+    response = _prefixed_submit(PROXIED, {})
+    assert (response.status_code, response.headers["Location"]) == (303, "/board/cards")
+    assert prefix.CARDS == ["Ship"]
+
+
+def test_under_script_name_actions_stay_under_it() -> None:
+    environ = {"SCRIPT_NAME": "/board", "wsgi.url_scheme": "https", "HTTP_HOST": "example.com"}
+    response = _prefixed_submit({}, environ)
+    assert (response.status_code, response.headers["Location"]) == (303, "/board/cards")
+
+
+def test_a_token_of_one_prefix_does_not_run_under_another() -> None:
+    response = _prefixed_submit(PROXIED, {}, {**PROXIED, "X-Forwarded-Prefix": "/other"})
+    assert response.status_code == 400
