@@ -41,6 +41,7 @@ from docs.examples.quickstart import db as quickstart_db
 from docs.examples.quickstart.app import app as quickstart_app
 from flask_server_actions.errors import UnserializableValue
 
+from ..databases import close_databases
 from ..html import Page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -311,3 +312,18 @@ def test_under_script_name_actions_stay_under_it() -> None:
 def test_a_token_of_one_prefix_does_not_run_under_another() -> None:
     response = _prefixed_submit(PROXIED, {}, {**PROXIED, "X-Forwarded-Prefix": "/other"})
     assert response.status_code == 400
+
+
+def test_a_factory_with_sqlalchemy_serves_each_app_its_own_rows() -> None:
+    from docs.examples.quickstart import factory_sqlalchemy as sample
+
+    apps = [sample.create_app(), sample.create_app()]  # one database each
+    try:
+        first = apps[0].test_client()
+        response = Page.get(first, "/notes/1").form().submit(text="renamed")
+        assert response.status_code == 303
+        assert Page.get(first, "/notes/1").text("#text") == "renamed"
+        assert Page.get(apps[1].test_client(), "/notes/1").text("#text") == "first"
+    finally:
+        for app in apps:
+            close_databases(app)
