@@ -111,3 +111,19 @@ def test_says_so_when_there_is_no_action(monkeypatch: pytest.MonkeyPatch) -> Non
 ])
 def test_shows_the_guards_in_front_of_each_action_and_annotated_forms(row: list[str]) -> None:
     assert row in list_actions(create_listing_app())
+
+
+class _Guard:
+    """A decorator's wrapper that is an object, not a function."""
+
+    def __call__(self) -> str:
+        return ""
+
+
+def test_a_decorator_is_named_by_what_made_its_wrapper() -> None:
+    assert listing._decorator_name(_Guard()) == "_Guard"
+    # A wrapper whose maker is not among its module's functions: its own name.
+    namespace: dict[str, object] = {}
+    exec("def make():\n    def wrapper():\n        pass\n    return wrapper", namespace)
+    wrapper = namespace.pop("make")()  # type: ignore[operator]
+    assert listing._decorator_name(wrapper) == "wrapper"

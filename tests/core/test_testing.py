@@ -109,7 +109,7 @@ def test_a_form_without_a_button_is_submitted_as_enter_would(actions: ActionClie
 
 def test_files_are_uploaded_as_tuples_or_file_storages(actions: ActionClient) -> None:
     page = actions.get("/uploads").form("upload").submit(
-        doc=(io.BytesIO(b"%PDF"), "report.pdf", "application/pdf"),
+        doc=(b"%PDF", "report.pdf", "application/pdf"),  # bytes or a stream
         more=[(io.BytesIO(b"a"), "a.txt"),
               FileStorage(io.BytesIO(b"b"), "b.txt", content_type="text/plain")])
     assert page.redirects == [303]

@@ -32,6 +32,8 @@ LAYOUT = """<h1>{{ title }}</h1>
   {{ action(set_language) }}<input name="lang"><button>Set</button></form>
 {% if page_action %}<form id="rename" method="post">{{ action(page_action) }}
   <input name="name"><button>Rename</button></form>{% endif %}
+<form id="dismiss" method="post" action="{{ url_for('server_actions.run') }}">
+  {{ action(dismiss) }}<button>Dismiss</button></form>
 <form id="misplaced" method="post">{{ action(sign_out) }}<button>Sign out here</button></form>
 <div {{ action.data(sign_out) }}></div>
 """
@@ -57,13 +59,19 @@ def set_language(form: Form) -> None:
     STORE.append(("language", form["lang"]))
 
 
+@server_action(scope="app")
+def dismiss(form: Form) -> str:
+    STORE.append(("dismissed",))
+    return "dismissed"  # a value: an app action has no page to show it on
+
+
 @server_action
 def rename(form: Form) -> None:
     STORE.append(("rename", form["name"]))
 
 
 def page(title: str, page_action: t.Callable[..., t.Any] | None = None) -> str:
-    return render_template_string(LAYOUT, title=title, sign_out=sign_out,
+    return render_template_string(LAYOUT, title=title, sign_out=sign_out, dismiss=dismiss,
                                   set_language=set_language, page_action=page_action)
 
 

@@ -197,3 +197,10 @@ def test_an_app_action_is_defined_at_module_level(app: Flask) -> None:
 def test_scope_is_page_or_app() -> None:
     with pytest.raises(ValueError, match="scope="):
         server_action(scope="site")  # type: ignore[call-overload]
+
+
+def test_a_value_returned_goes_back_without_a_message(client: FlaskClient) -> None:
+    response = Page.get(client, "/?banner=1").form("#dismiss").submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/?banner=1")
+    assert Page.get(client, "/").text(".flash") == ""
+    assert STORE == [("dismissed",)]
