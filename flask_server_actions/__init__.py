@@ -33,3 +33,6 @@ __all__ = [
     "htmx",
     "server_action",
 ]
+
+#: The version of this package (``setup.cfg`` and the docs read it here).
+__version__ = "0.3.0"

@@ -76,6 +76,19 @@ class UnresolvableAction(ServerActionError, TypeError):
     """
 
 
+class ActionWithoutPage(ServerActionError, TypeError):
+    """A page action was rendered on a page that cannot run it: a page
+    without a route (an error page) or a view without ``GET``. Its form
+    would post back to a URL where no ``GET`` view answers, and the token
+    could never run.
+
+    Render the form on a page with a ``GET`` route, or declare the action
+    for the whole app, ``@server_action(scope="app")``.
+
+    .. versionadded:: 0.3.0
+    """
+
+
 class DuplicateRegistration(ServerActionError, ValueError):
     """A hook or type for every app was registered again, as an app factory
     does each time it runs: register it inside ``with app.app_context():``

@@ -25,6 +25,7 @@ from .errors import DuplicateRegistration
 from .fragments import use_fragment_templates
 from .guards import ActionCall
 from .htmx import htmx
+from .listing import HEADERS as LIST_HEADERS
 from .listing import list_actions
 from .login import end_tokens_on_login_change
 from .minting import keep_private
@@ -418,7 +419,7 @@ def _list_command() -> None:
     if not rows:
         click.echo("No server actions found.")
         return
-    headers = ("Action", "Kind", "Where", "Options")
+    headers = LIST_HEADERS
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))

@@ -56,6 +56,12 @@ class ActionOptions:
     #: What posts are counted by for :attr:`limit`: ``"address"``,
     #: ``"user"`` or a function of the :class:`~flask_server_actions.ActionCall`.
     key: str | t.Callable[..., t.Any] | None = None
+    #: Called with the form (bound to the submission) before it is
+    #: validated, to set it up as the view does at render (choices).
+    setup: t.Callable[[t.Any], t.Any] | None = None
+    #: ``"page"``: a request of the page that shows it, under its guards;
+    #: ``"app"``: for every page, posted to the extension's URL.
+    scope: t.Literal["page", "app"] = "page"
 
 
 def is_mark(doc: str | None) -> bool:
@@ -105,13 +111,17 @@ def server_action(fn: F, /) -> F: ...
 @t.overload
 def server_action(*, form: type[Form] | None = None, once: bool = False,
                   require: t.Callable[..., t.Any] | None = None, limit: str | None = None,
-                  key: str | t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
+                  key: str | t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
                   once: bool = False, require: t.Callable[..., t.Any] | None = None,
                   limit: str | None = None,
-                  key: str | t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
+                  key: str | t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -145,15 +155,37 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         :class:`~flask_server_actions.ActionCall` and returning a value
         (importable, as for ``require``).
 
+    :param setup: a function called with the ``form`` instance, bound to
+        the submission, before it is validated: it sets the form up as the
+        view does at render, for example a ``SelectField``'s ``choices``
+        (see :ref:`form-setup`). Like ``require``, a module-level function.
+
+    :param scope: ``"page"`` (the default): the form posts to the page
+        that shows it, and the action runs as a request of that page,
+        behind its hooks and its view's decorators. ``"app"``: an action
+        for every page (sign out, switch language), whose form posts to
+        ``url_for("server_actions.run")``; it runs behind the app's own
+        ``before_request`` hooks, the ``before_action`` checks and its own
+        ``require=``, never a page's, and goes back to the page it was on
+        (see :ref:`app-actions`). Only a module-level function may be one.
+
     .. versionchanged:: 0.3.0
-        ``limit`` and ``key``.
+        The ``limit``, ``key``, ``setup`` and ``scope`` parameters.
     """
     if limit is not None:
         parse_limit(limit)
     check_key(key)
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
-    options = ActionOptions(form=form, once=once, require=require, limit=limit, key=key)
+    if setup is not None and not callable(setup):
+        raise TypeError(f"server_action(setup=...) takes a function, not {setup!r}.")
+    if setup is not None and form is None:
+        raise TypeError("server_action(setup=...) sets up the form given with form=...:"
+                        " write @server_action(form=TheForm, setup=...).")
+    if scope not in ("page", "app"):
+        raise ValueError(f"server_action(scope=...) is \"page\" or \"app\", not {scope!r}.")
+    options = ActionOptions(form=form, once=once, require=require, limit=limit, key=key,
+                            setup=setup, scope=scope)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]
