@@ -97,6 +97,19 @@ class UnresolvableAction(ServerActionError, TypeError):
     """
 
 
+class ActionWithoutPage(ServerActionError, TypeError):
+    """A page action was rendered on a page that cannot run it: a page
+    without a route (an error page) or a view without ``GET``. Its form
+    would post back to a URL where no ``GET`` view answers, and the token
+    could never run.
+
+    Render the form on a page with a ``GET`` route, or declare the action
+    for the whole app, ``@server_action(scope="app")``.
+
+    .. versionadded:: 0.3.0
+    """
+
+
 class DuplicateRegistration(ServerActionError, ValueError):
     """A hook or type for every app was registered again, as an app factory
     does each time it runs: register it inside ``with app.app_context():``
@@ -177,6 +190,18 @@ class RetiredKey(BadActionToken):
 
     description = N_("The form could not be processed: it is from an earlier version of the"
                    " site. Please reload the page and submit it again.")
+
+
+class BadUploadReference(BadActionToken):
+    """A kept file's reference does not open: forged, of another browser
+    session or another action, or naming no upload (400). Nothing is read
+    from the upload storage and nothing runs.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = ("The form could not be processed: a file it kept is not valid."
+                   " Please reload the page and choose the file again.")
 
 
 class CrossOriginAction(ServerActionError, Forbidden):
@@ -275,6 +300,36 @@ class AlreadySubmitted(StaleSubmission):
 
     notice = N_("This form was already submitted, so it was not sent again."
               " Check the result before submitting a new one.")
+
+
+class UploadExpired(StaleSubmission):
+    """A file kept from an earlier submission is no longer kept: its
+    reference is older than ``SERVER_ACTIONS_MAX_AGE``, or the storage lost
+    it. Nothing is read; the page is shown again with the rest of the input.
+
+    .. versionadded:: 0.3.0
+    """
+
+    notice = ("A file you chose earlier is no longer kept: please choose it again."
+              " The rest of your input is kept.")
+
+
+class RateLimited(StaleSubmission):
+    """An action was posted more often than its ``limit=`` allows in its
+    window (429, with ``Retry-After``). It does not run; the page is shown
+    again with the input and a notice saying when to try again.
+
+    .. versionadded:: 0.3.0
+    """
+
+    code = 429
+
+    def __init__(self, reason: str = "", retry_after: int = 1, *,
+                 token: ActionToken | None = None) -> None:
+        super().__init__(reason, token=token)
+        #: Seconds until the window ends, sent as ``Retry-After``.
+        self.retry_after = retry_after
+        self.notice = f"Too many attempts: please try again in {retry_after} seconds."
 
 
 class ActionError(ServerActionError):
@@ -440,12 +495,14 @@ __all__: t.Sequence[str] = [
     "BadActionArguments",
     "AlreadySubmitted",
     "BadActionToken",
+    "BadUploadReference",
     "CrossOriginAction",
     "CallTooLarge",
     "DuplicateRegistration",
     "ExpiredToken",
     "FragmentNotFound",
     "MissingHtmxSource",
+    "RateLimited",
     "FormTooLarge",
     "MalformedActionPost",
     "RetiredKey",
@@ -458,5 +515,6 @@ __all__: t.Sequence[str] = [
     "UnmarkedFunction",
     "UnresolvableAction",
     "UnsafeRedirect",
+    "UploadExpired",
     "UnserializableValue",
 ]

@@ -162,6 +162,7 @@ def action_state(fn: t.Callable[..., t.Any] | None = None, *args: t.Any) -> Acti
         action was submitted, for page-wide notices.
     :param args: the arguments bound to ``fn`` in that form; without them,
         any submission of ``fn`` matches.
+
     After a success that shows part of the page (htmx), the state names the
     action and its arguments with :attr:`ActionState.succeeded` set, and
     stays falsy: the view can tell which row was acted on.

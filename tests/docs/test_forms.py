@@ -102,3 +102,44 @@ def test_flask_wtf_sample_works_under_csrfprotect(
     again = _page(response, "/names", client)
     assert again.form().submit(name="Ada").status_code == 303
     assert module.NAMES == ["Ada"]
+
+
+def test_choices_sample_validates_with_the_choices_of_the_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.choices")
+    client = module.app.test_client()
+    form = Page.get(client, "/teams/1/tasks").form()
+    assert form.submit(title="Plan", owner="grace").status_code == 303
+    response = form.submit(title="Plan", owner="linus")  # of another team
+    assert response.status_code == 422
+    page = _page(response, "/teams/1/tasks", client)
+    assert page.text(".error") == "Not a valid choice."
+    assert page.value("title") == "Plan"
+    assert module.TASKS == [(1, "Plan", "grace")]
+
+
+def test_app_action_sample_signs_out_a_demoted_admin(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session.update(user="ann", role="admin")
+    form = Page.get(client, "/admin").form("#sign-out")
+    with client.session_transaction() as session:
+        session["role"] = "member"  # demoted while the page was open
+    response = form.submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/admin")
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
+def test_app_action_sample_works_on_the_404_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session["user"] = "ann"
+    response = client.get("/missing")
+    assert response.status_code == 404
+    assert _page(response, "/missing", client).form("#sign-out").submit().status_code == 303
+    assert "Signed out." in client.get("/missing").get_data(as_text=True)
