@@ -150,7 +150,7 @@ def back(state: ActionState) -> BaseResponse:
     flash its failure's message, if any, and go back to its page."""
     from .dispatch import page_url
 
-    message = state.error.message if state.error is not None else state.notice
+    message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")
     return redirect(page_url(return_page(lambda: "/")), 303)

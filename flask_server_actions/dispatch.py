@@ -382,7 +382,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     if isinstance(opened, StaleSubmission):
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
-        state = ActionState(ref=opened.ref, notice=opened.notice)
+        state = ActionState(ref=opened.ref, notice=opened.notice,
+                            notice_values=dict(opened.notice_values))
         assert opened.token is not None  # the stale errors of open_token carry it
         state.form = _unchecked_form(opened.token)
         # The token was authentic, only stale: its fragment can be trusted.
@@ -458,6 +459,7 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     logs.info("Refused an action post to %r: %s", request.path, error.reason)
     signals.refused(app, token.ref, error.reason)
     state.notice = error.notice
+    state.notice_values = dict(error.notice_values)
     state.form = _unchecked_form(token)
     response = rerender(app, state, error.code or 422)
     if isinstance(error, RateLimited):

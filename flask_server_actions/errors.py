@@ -200,8 +200,8 @@ class BadUploadReference(BadActionToken):
     .. versionadded:: 0.3.0
     """
 
-    description = ("The form could not be processed: a file it kept is not valid."
-                   " Please reload the page and choose the file again.")
+    description = N_("The form could not be processed: a file it kept is not valid."
+                     " Please reload the page and choose the file again.")
 
 
 class CrossOriginAction(ServerActionError, Forbidden):
@@ -239,8 +239,11 @@ class StaleSubmission(ServerActionError, UnprocessableEntity):
     The page is rendered again with the user's input and :attr:`notice`.
     """
 
-    #: What the user is told on the re-rendered page.
+    #: What the user is told on the re-rendered page, in English (shown
+    #: translated, see :mod:`~flask_server_actions.messages`).
     notice = N_("This form was out of date. Please check your input and submit again.")
+    #: Values the notice is formatted with (``%(seconds)s``), once translated.
+    notice_values: t.Mapping[str, object] = {}
 
     def __init__(self, reason: str = "", *, token: ActionToken | None = None) -> None:
         super().__init__()
@@ -310,8 +313,8 @@ class UploadExpired(StaleSubmission):
     .. versionadded:: 0.3.0
     """
 
-    notice = ("A file you chose earlier is no longer kept: please choose it again."
-              " The rest of your input is kept.")
+    notice = N_("A file you chose earlier is no longer kept: please choose it again."
+                " The rest of your input is kept.")
 
 
 class RateLimited(StaleSubmission):
@@ -323,13 +326,14 @@ class RateLimited(StaleSubmission):
     """
 
     code = 429
+    notice = N_("Too many attempts: please try again in %(seconds)s seconds.")
 
     def __init__(self, reason: str = "", retry_after: int = 1, *,
                  token: ActionToken | None = None) -> None:
         super().__init__(reason, token=token)
         #: Seconds until the window ends, sent as ``Retry-After``.
         self.retry_after = retry_after
-        self.notice = f"Too many attempts: please try again in {retry_after} seconds."
+        self.notice_values = {"seconds": retry_after}
 
 
 class ActionError(ServerActionError):

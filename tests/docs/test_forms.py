@@ -143,3 +143,25 @@ def test_app_action_sample_works_on_the_404_page(
     assert response.status_code == 404
     assert _page(response, "/missing", client).form("#sign-out").submit().status_code == 303
     assert "Signed out." in client.get("/missing").get_data(as_text=True)
+
+
+def test_languages_sample_speaks_german_and_its_own_english(
+        sample: t.Callable[[str], types.ModuleType], monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    module = sample("forms.languages")
+    client = module.app.test_client()
+    forms = [Page.get(client, "/notes").form() for _ in range(2)]
+    later = time.time() + module.app.config["SERVER_ACTIONS_MAX_AGE"] + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    english = forms[0].submit(text="hello", headers={"Accept-Language": "en"})
+    assert "This form expired." in english.get_data(as_text=True)
+    german = forms[1].submit(text="hallo", headers={"Accept-Language": "de-DE,de"})
+    assert german.status_code == 422
+    assert "Dieses Formular ist abgelaufen." in german.get_data(as_text=True)
+    assert module.NOTES == []
+    from flask_server_actions.errors import AlreadySubmitted
+    from flask_server_actions.messages import translate
+
+    with module.app.test_request_context(headers={"Accept-Language": "de"}):
+        assert translate(AlreadySubmitted.notice) == "Got it already: no need to send it twice."
