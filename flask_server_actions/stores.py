@@ -190,11 +190,16 @@ class RedisStore(ActionStore):
         return int(count), max(0, int(ttl)) / 1000
 
 
+def is_redis_url(value: object) -> t.TypeGuard[str]:
+    """Whether a setting names a Redis server by URL."""
+    return isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://"))
+
+
 def store_from_setting(value: ActionStore | str) -> ActionStore:
     """The store ``SERVER_ACTIONS_STORE`` names: a store, or a Redis URL."""
     if isinstance(value, ActionStore):
         return value
-    if isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://")):
+    if is_redis_url(value):
         return RedisStore(value)
     raise TypeError(
         f"SERVER_ACTIONS_STORE is {value!r}. Set it to an ActionStore (such as"

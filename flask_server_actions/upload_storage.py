@@ -21,6 +21,8 @@ import shutil
 import time
 import typing as t
 
+from .stores import is_redis_url
+
 if t.TYPE_CHECKING:
     import redis
 
@@ -171,7 +173,7 @@ def storage_from_setting(value: object, directory: str) -> UploadStorage:
         return DirectoryStorage(directory)
     if isinstance(value, UploadStorage):
         return value
-    if isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://")):
+    if is_redis_url(value):
         return RedisUploadStorage(value)
     raise TypeError(
         f"SERVER_ACTIONS_UPLOAD_STORAGE is {value!r}. Set it to an UploadStorage (such as"
