@@ -178,6 +178,7 @@ def test_a_failed_upload_answers_422_with_the_file_kept(notes: Notes, big_file: 
         notes.page.click("#add button")
     notes.page.wait_for_selector("#add .error")
     assert posted.value.status == 422
+    assert notes.page.url == notes.url + "/notes"
     assert "scan.bin" in (notes.page.text_content("#add .action-kept-file") or "")
     if notes.mode != "no-js":
         assert notes.page.evaluate("window.sameDocument === true")
@@ -203,6 +204,7 @@ def test_an_aborted_upload_sends_nothing_and_the_form_works_again(
     notes.page.evaluate("htmx.trigger(document.querySelector('#add'), 'htmx:abort')")
     notes.page.wait_for_function("""() => document.querySelector(
         "#add progress[data-server-action-progress]").hidden""")
+    assert notes.page.locator("#notes li", has_text=title).count() == 0
     notes.throttle(-1)
     notes.page.click("#add button")  # the same form, sent again in full
     item = notes.page.locator("#notes li", has_text=title)
