@@ -40,3 +40,11 @@ def test_progress_script_is_served() -> None:
         assert response.mimetype == "text/javascript"
         assert b"data-server-action-progress" in response.data
 
+
+
+@pytest.mark.parametrize("source", [
+    "{{ action.htmx_script() }}{{ action.client_script() }}",
+    "{{ action.client_script() }}{{ action.htmx_script() }}",
+])
+def test_a_page_with_both_tags_loads_progress_once(source: str) -> None:
+    assert scripts(source).count(PROGRESS) == 1
