@@ -20,6 +20,7 @@ import typing as t
 
 from flask import Blueprint
 from flask import current_app
+from flask import g
 from flask import request
 from flask import send_file
 from flask import url_for
@@ -117,13 +118,20 @@ def htmx_tags(config: bool = True) -> Markup:
             meta = Markup('<meta name="htmx-config" content="{}">').format(
                 json.dumps(HTMX2_CONFIG, separators=(",", ":")))
             tags = meta + tags
-    return tags + Markup('<script src="{}"></script>').format(
-        url_for("server_actions.static", filename="progress.js"))
+    return tags + _progress_tag("")
 
 
 def client_tag() -> Markup:
     """The ``<script>`` loading ``serverActions.call``, and ``progress.js``
     for a page that loads htmx itself (both deferred)."""
-    return Markup('<script src="{}" defer></script><script src="{}" defer></script>').format(
-        url_for("server_actions.static", filename="client.js"),
-        url_for("server_actions.static", filename="progress.js"))
+    return Markup('<script src="{}" defer></script>').format(
+        url_for("server_actions.static", filename="client.js")) + _progress_tag(" defer")
+
+
+def _progress_tag(defer: str) -> Markup:
+    # Once a page, after whichever of the two tags comes first.
+    if g.get("_server_actions_progress"):
+        return Markup("")
+    g._server_actions_progress = True
+    return Markup('<script src="{}"{}></script>').format(
+        url_for("server_actions.static", filename="progress.js"), Markup(defer))
