@@ -24,6 +24,7 @@ import typing as t
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
+from flask import g
 from flask import request
 from flask import send_file
 from flask import url_for
@@ -142,7 +143,8 @@ def htmx_url() -> str:
 def htmx_tags(config: bool = True) -> Markup:
     """The ``<script>`` loading htmx, and for htmx 2 the ``htmx-config``
     meta tag that lets a 422 (and a rate limit's 429) answer be swapped and
-    the script that lets an error answer be swapped into the notice region."""
+    the script that lets an error answer be swapped into the notice region;
+    then ``progress.js`` (upload progress)."""
     tags = Markup('<script src="{}"></script>').format(htmx_url())
     if current_app.config["SERVER_ACTIONS_HTMX_VERSION"] == 2:
         tags += Markup('<script src="{}"></script>').format(
@@ -151,10 +153,20 @@ def htmx_tags(config: bool = True) -> Markup:
             meta = Markup('<meta name="htmx-config" content="{}">').format(
                 json.dumps(HTMX2_CONFIG, separators=(",", ":")))
             tags = meta + tags
-    return tags
+    return tags + _progress_tag("")
 
 
 def client_tag() -> Markup:
-    """The ``<script>`` loading ``serverActions.call`` (deferred)."""
+    """The ``<script>`` loading ``serverActions.call``, and ``progress.js``
+    for a page that loads htmx itself (both deferred)."""
     return Markup('<script src="{}" defer></script>').format(
-        url_for("server_actions.static", filename="client.js"))
+        url_for("server_actions.static", filename="client.js")) + _progress_tag(" defer")
+
+
+def _progress_tag(defer: str) -> Markup:
+    # Once a page, after whichever of the two tags comes first.
+    if g.get("_server_actions_progress"):
+        return Markup("")
+    g._server_actions_progress = True
+    return Markup('<script src="{}"{}></script>').format(
+        url_for("server_actions.static", filename="progress.js"), Markup(defer))

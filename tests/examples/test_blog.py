@@ -248,7 +248,8 @@ def test_htmx_is_included_only_when_configured(database: Path, tmp_path: Path) -
     client = blog.test_client()
     page = Page.get(client, "/")
     assert [tag["src"] for tag in page.soup.select("script[src]")] == [
-        "/_server_actions/htmx.js", "/_server_actions/static/client.js"]
+        "/_server_actions/htmx.js", "/_server_actions/static/progress.js",
+        "/_server_actions/static/client.js"]
     with client.get("/_server_actions/htmx.js") as response:
         assert response.get_data(as_text=True) == "/* htmx */"
 
