@@ -23,6 +23,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from . import calls
+from . import precognition
 from .errors import ServerActionError
 from .routing import is_action_post
 
@@ -56,8 +57,10 @@ def install(app: Flask) -> None:
 
     Register it before the after-request hook that checks action answers:
     Flask calls after-request hooks in reverse order, and a redirect that
-    check refuses is an error too.
+    check refuses is an error too. Validate requests (:mod:`.precognition`)
+    get their errors in JSON, after both.
     """
+    precognition.install(app)
     handle = app.handle_user_exception
 
     def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
@@ -81,6 +84,12 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     if "HX-Retarget" in response.headers:  # an error page the app placed itself
         return response
     return in_region(response, message_for(error, status))
+
+
+def error_of_request(status: int) -> str:
+    """What the user reads about the error the current action post was
+    answered with, ``status``."""
+    return message_for(g.get(_G_ERROR), status)
 
 
 def message_for(error: BaseException | None, status: int) -> str:

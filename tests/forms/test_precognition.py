@@ -9,6 +9,7 @@ import typing as t
 
 import pytest
 from flask import Flask
+from flask import flash
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -101,11 +102,24 @@ def test_once_action_still_runs_once_after_validation(client: FlaskClient) -> No
     assert form.submit(**VALID).status_code == 422  # already submitted
 
 
-def test_no_flash_is_added_or_consumed(client: FlaskClient) -> None:
+def test_no_flash_is_consumed(client: FlaskClient) -> None:
+    form = Page.get(client, "/signup").form("#signup")
     client.get("/flash")
-    validate(client, **VALID)
+    assert form.submit(headers={"Precognition": "true"}, **VALID).status_code == 204
     with client.session_transaction() as session:
         assert [message for _, message in session["_flashes"]] == ["Saved earlier"]
+
+
+@pytest.mark.parametrize("values", [VALID, {"name": "", "email": ""}])
+def test_no_flash_is_added(app: Flask, client: FlaskClient, values: dict[str, str]) -> None:
+    @app.before_request
+    def flashing() -> None:
+        flash("From a hook")
+
+    form = Page.get(client, "/signup").form("#signup")
+    form.submit(headers={"Precognition": "true"}, **values)
+    with client.session_transaction() as session:
+        assert "_flashes" not in session
 
 
 def test_action_without_form_answers_204_after_the_checks(client: FlaskClient) -> None:
