@@ -227,9 +227,12 @@ def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue 
 
 def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarget,
           fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
-          now: int) -> ResponseReturnValue | None:
+          now: int, record: bool = True) -> ResponseReturnValue | None:
     """Run the checks for an action about to be called and, if it is a
     one-time action, record its token.
+
+    :param record: record a one-time token; ``False`` for a validate
+        request (:mod:`.precognition`), which never runs the action.
 
     :return: a response to send instead of running the action, or ``None``.
     :raises AlreadySubmitted: a one-time token was used before.
@@ -245,7 +248,7 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
             answer = _verdict(app, check, call)
             if answer is not None:
                 return answer
-    if once:
+    if once and record:
         ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
         if not ext.store(app).first_use(token.token_id, ttl):
             raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
