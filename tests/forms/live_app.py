@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Regexp
 
+from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import action_state
 from flask_server_actions import server_action
@@ -57,16 +58,28 @@ def not_banned(call: ActionCall) -> bool:
     return not session.get("banned")
 
 
-PAGE = """
+PAGE = """<!doctype html>
+<html lang="en"><head><title>{{ action.title("Sign up") }}</title></head>
+<body><main>
 {{ action.notice() }}
 {% for message in get_flashed_messages() %}<p class="flash">{{ message }}</p>{% endfor %}
 <form id="signup" method="post">
   {{ action(signup) }}
-  <input name="name" value="{{ action.value('name') }}">
-  <input name="email" value="{{ action.value('email') }}">
+  {{ action.error_summary() }}
+  {{ action.notice() }}
+  <label for="name">Name</label>
+  <input {{ action.field('name', live=True) }} value="{{ action.value('name') }}">
+  {{ action.field_error('name') }}
+  <label for="signup-email">E-mail</label>
+  <input type="email" {{ action.field('email', live=True, id='signup-email') }}
+         value="{{ action.value('email') }}">
+  {{ action.field_error('email', id='signup-email') }}
   <button>Sign up</button>
 </form>
-<form id="ping" method="post">{{ action(ping) }}<button>Ping</button></form>
+<form id="ping" method="post">{{ action(ping) }}{{ action.error_summary() }}{{ action.notice() }}
+  <label for="note">Note</label><input {{ action.field('note') }}>{{ action.field_error('note') }}
+  <button>Ping</button></form>
+</main></body></html>
 """
 
 
@@ -108,6 +121,8 @@ def create_app(**config: t.Any) -> Flask:
         @server_action(form=SignupForm, once=True, require=not_banned)
         def signup(form: SignupForm) -> None:
             STORE.append(("signup", form.name.data, form.email.data))
+            if form.name.data == "taken":
+                raise ActionError("That name is taken.", field="name")
             flash("Welcome!")
 
         def ping(form: MultiDict[str, t.Any]) -> None:
