@@ -109,9 +109,18 @@ def paragraph(message: str) -> Markup:
 
 
 def region(message: str | None) -> Markup:
-    """The notice region, with ``message`` if there is one."""
+    """The notice region, a live region with ``message`` if there is one."""
     inner = paragraph(message) if message else Markup("")
-    return Markup('<div id="{}">{}</div>').format(REGION_ID, inner)
+    return Markup('<div id="{}" {}>{}</div>').format(REGION_ID, _LIVE, inner)
+
+
+def live(message: str | None) -> Markup:
+    """A form's notice: a live region with ``message`` if there is one."""
+    inner = paragraph(message) if message else Markup("")
+    return Markup('<div class="action-notice-live" {}>{}</div>').format(_LIVE, inner)
+
+
+_LIVE = Markup('role="status" aria-live="polite"')
 
 
 def in_region(response: BaseResponse, message: str) -> BaseResponse:

@@ -65,7 +65,7 @@ PAGE = """<!doctype html>
 {% for message in get_flashed_messages() %}<p class="flash">{{ message }}</p>{% endfor %}
 <form id="signup" method="post">
   {{ action(signup) }}
-  {{ action.error_summary() }}
+  {{ action.error_summary(ids={'email': 'signup-email'}) }}
   {{ action.notice() }}
   <label for="name">Name</label>
   <input {{ action.field('name', live=True) }} value="{{ action.value('name') }}">
@@ -73,7 +73,7 @@ PAGE = """<!doctype html>
   <label for="signup-email">E-mail</label>
   <input type="email" {{ action.field('email', live=True, id='signup-email') }}
          value="{{ action.value('email') }}">
-  {{ action.field_error('email', id='signup-email') }}
+  {{ action.field_error('email') }}
   <button>Sign up</button>
 </form>
 <form id="ping" method="post">{{ action(ping) }}{{ action.error_summary() }}{{ action.notice() }}

@@ -72,7 +72,8 @@ def test_error_summary_links_to_each_invalid_field(client: FlaskClient) -> None:
     links = [(str(link["href"]), link.get_text(strip=True)) for link in summary.select("a")]
     assert links == [("#name", "This field is required."),
                      ("#signup-email", "Enter an e-mail address.")]
-    assert summary["aria-labelledby"] == tag(summary, "h2")["id"]
+    heading = summary.find("h2")
+    assert isinstance(heading, Tag) and summary["aria-labelledby"] == heading["id"]
 
 
 def test_no_summary_before_a_failure_nor_for_another_form(client: FlaskClient) -> None:
