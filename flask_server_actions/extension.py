@@ -61,6 +61,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
 }
 
 #: Keys of an app's own hooks and types in ``app.extensions``.
