@@ -102,3 +102,22 @@ def test_flask_wtf_sample_works_under_csrfprotect(
     again = _page(response, "/names", client)
     assert again.form().submit(name="Ada").status_code == 303
     assert module.NAMES == ["Ada"]
+
+
+def test_signup_sample_validates_live_and_marks_errors(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.signup")
+    client = module.app.test_client()
+    form = Page.get(client, "/signup").form()
+    live = form.submit(headers={"Precognition": "true",
+                                "Precognition-Validate-Only": "username"}, username="ada")
+    assert live.status_code == 422
+    assert live.get_json()["errors"] == {"username": ["This username is taken."]}
+    assert module.USERS == {"ada"}
+    page = _page(form.submit(username=""), "/signup", client)
+    assert page.text("title") == "Error: Sign up"
+    assert page.soup.select_one("#username")["aria-invalid"] == "true"
+    assert page.text("#username-error") == "This field is required."
+    assert page.soup.select_one(".action-error-summary a")["href"] == "#username"
+    assert form.submit(username="grace").status_code == 303
+    assert module.USERS == {"ada", "grace"}
