@@ -327,11 +327,7 @@ _G_FIELD_IDS = "_server_actions_field_ids"
 
 def _field_ids() -> dict[str, str]:
     """The ``id`` :meth:`ActionHelper.field` gave each field of the current form."""
-    ids: dict[str, str] | None = g.get(_G_FIELD_IDS)
-    if ids is None:
-        ids = {}
-        setattr(g, _G_FIELD_IDS, ids)
-    return ids
+    return t.cast("dict[str, str]", g.setdefault(_G_FIELD_IDS, {}))
 
 
 def _enter_form(fn: t.Callable[..., t.Any], args: tuple[object, ...]) -> None:

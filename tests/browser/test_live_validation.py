@@ -13,7 +13,7 @@ from .test_todo import todo_apps  # noqa: F401
 ADD = "#add #new-title"
 
 
-def validate_requests(todo: Todo) -> list[str]:
+def validate_requests(todo: Todo) -> list[str]:  # noqa: F811
     """The validate requests the page sends, as they are sent."""
     sent: list[str] = []
     todo.page.on("request", lambda request: sent.append(request.url)
@@ -21,7 +21,7 @@ def validate_requests(todo: Todo) -> list[str]:
     return sent
 
 
-def test_typing_an_invalid_value_shows_its_error_without_submitting(todo: Todo) -> None:
+def test_typing_an_invalid_value_shows_its_error_without_submitting(todo: Todo) -> None:  # noqa: F811
     todo.open()
     sent = validate_requests(todo)
     field = todo.page.locator(ADD)
@@ -42,7 +42,7 @@ def test_typing_an_invalid_value_shows_its_error_without_submitting(todo: Todo) 
     todo.swapped_in_place()
 
 
-def test_leaving_a_field_after_a_pause_sends_nothing_new(todo: Todo) -> None:
+def test_leaving_a_field_after_a_pause_sends_nothing_new(todo: Todo) -> None:  # noqa: F811
     if not todo.javascript:
         return
     todo.open()
@@ -54,7 +54,7 @@ def test_leaving_a_field_after_a_pause_sends_nothing_new(todo: Todo) -> None:
     assert len(sent) == 1
 
 
-def test_untouched_fields_show_no_error(todo: Todo) -> None:
+def test_untouched_fields_show_no_error(todo: Todo) -> None:  # noqa: F811
     todo.open()
     todo.page.focus(ADD)
     todo.page.locator(ADD).blur()
@@ -63,7 +63,7 @@ def test_untouched_fields_show_no_error(todo: Todo) -> None:
     assert todo.page.text_content("#new-title-error") == ""
 
 
-def test_failed_submit_marks_the_field_and_focuses_the_summary(todo: Todo) -> None:
+def test_failed_submit_marks_the_field_and_focuses_the_summary(todo: Todo) -> None:  # noqa: F811
     todo.open()
     before = todo.titles()
     todo.page.click("#add button")

@@ -7,7 +7,11 @@ from __future__ import annotations
 import pytest
 from bs4 import Tag
 from flask import Flask
+from flask import render_template_string
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from flask_server_actions import ActionError
 
 from ..html import Page
 from .live_app import create_app
@@ -114,3 +118,23 @@ def test_notice_region_holds_the_message_after_a_failure(client: FlaskClient) ->
     live = tag(page, "#signup .action-notice-live")
     assert live.get_text(strip=True) == "Please correct the marked fields and submit again."
     assert tag(page, "#ping .action-notice-live").get_text(strip=True) == ""
+
+
+def test_action_error_marks_a_raw_form_field_and_the_summary(app: Flask) -> None:
+    @app.get("/raw")
+    def raw() -> str:
+        def save(form: MultiDict[str, str]) -> None:
+            "use server"
+            raise ActionError("That slug is taken.", field="slug")
+
+        return render_template_string(
+            '<form method="post">{{ action(save) }}{{ action.error_summary() }}'
+            '{{ action.field_error("slug") }}<input {{ action.field("slug") }}>'
+            '<button>Go</button></form>', save=save)
+
+    client = app.test_client()
+    response = Page.get(client, "/raw").form().submit(slug="x")
+    page = Page(client, "/raw", response)
+    assert tag(page, "#slug")["aria-invalid"] == "true"
+    assert tag(page, "#slug-error").get_text() == "That slug is taken."
+    assert tag(page, ".action-error-summary a")["href"] == "#slug"

@@ -207,3 +207,15 @@ def test_precognition_false_is_a_plain_post(client: FlaskClient) -> None:
     response = page.form("#signup").submit(headers={"Precognition": "false"}, **VALID)
     assert response.status_code == 303
     assert ("signup", "Ada", "ada@example.com") in STORE
+
+
+def test_flash_added_by_a_hook_is_taken_back(app: Flask, client: FlaskClient) -> None:
+    @app.before_request
+    def flashing() -> None:
+        flash("From a hook")
+
+    form = Page.get(client, "/signup").form("#signup")
+    client.get("/flash")
+    form.submit(headers={"Precognition": "true"}, **VALID)
+    with client.session_transaction() as session:
+        assert [message for _, message in session["_flashes"]] == ["From a hook", "Saved earlier"]
