@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import flask_server_actions
+
 project = "flask-server-actions"
 copyright = "2026, the flask-server-actions developers"
-release = "0.1.0.dev0"
+release = flask_server_actions.__version__
 
 extensions = [
     "sphinx.ext.autodoc",

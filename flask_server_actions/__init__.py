@@ -13,17 +13,26 @@ from .state import action_state
 from .stores import ActionStore
 from .stores import MemoryStore
 from .stores import RedisStore
+from .upload_storage import DirectoryStorage
+from .upload_storage import RedisUploadStorage
+from .upload_storage import UploadStorage
 
 __all__ = [
     "ActionCall",
     "ActionError",
     "ActionState",
     "ActionStore",
+    "DirectoryStorage",
     "MemoryStore",
     "RedisStore",
+    "RedisUploadStorage",
     "ServerActionError",
     "ServerActions",
+    "UploadStorage",
     "action_state",
     "htmx",
     "server_action",
 ]
+
+#: The version of this package (``setup.cfg`` and the docs read it here).
+__version__ = "0.3.0"

@@ -40,6 +40,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .errors import BadActionArguments
 from .errors import CallTooLarge
+from .errors import ServerActionError
 from .errors import UnserializableValue
 from .serialization import NotSerializable
 from .serialization import TooDeep
@@ -98,7 +99,9 @@ def answers_errors_in_json(run: F) -> F:
         except HTTPException as error:
             if (is_json_call() and error.response is None and error.code is not None
                     and 400 <= error.code < 500):
-                error.response = BaseResponse(json.dumps({"error": error.description}),
+                message = (error.user_message() if isinstance(error, ServerActionError)
+                           else error.description)
+                error.response = BaseResponse(json.dumps({"error": message}),
                                               error.code, mimetype="application/json")
             raise
 

@@ -37,24 +37,32 @@ from . import fragments
 from . import logs
 from . import precognition
 from . import signals
+from . import uploads
+from .app_actions import back
+from .app_actions import check_scope
+from .app_actions import is_app_post
+from .app_actions import return_page
 from .closures import ResolveError
 from .closures import check_call
 from .closures import rebuild
 from .closures import resolve
+from .csrf import vouch_for_action_post
 from .errors import ActionError
 from .errors import ActionNotFound
 from .errors import BadActionToken
 from .errors import ForeignToken
 from .errors import PageMismatch
+from .errors import RateLimited
 from .errors import SessionEnded
 from .errors import StaleSubmission
 from .errors import UnsafeRedirect
-from .forms import INVALID_NOTICE
 from .forms import OPTION as FORM_OPTION
 from .forms import build_form
 from .forms import form_class_for
 from .forms import load_form_class
+from .forms import setup_for
 from .forms import show_error
+from .forms import validate
 from .fragments import Fragment
 from .guards import guard
 from .guards import throttle
@@ -83,7 +91,7 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
     from .tokens import ActionToken
 
-_ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD})
+_ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD, uploads.FIELD})
 _G_OPENED = "_server_actions_opened"
 _DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
 _STRIPPED = "".join(map(chr, range(0x21)))
@@ -104,11 +112,12 @@ def submitted_token() -> str:
 
 
 def form_data() -> CombinedMultiDict[str, t.Any]:
-    """The submitted fields (without the action fields) and files, together."""
+    """The submitted fields (without the action fields) and files (with
+    those kept from a failed submission), together."""
     fields = ImmutableMultiDict([
         (key, value) for key, value in request.form.items(multi=True)
         if key not in _ACTION_FIELDS])
-    return CombinedMultiDict([fields, request.files])
+    return CombinedMultiDict([fields, uploads.files()])
 
 
 @calls.answers_errors_in_json
@@ -156,9 +165,16 @@ def open_submission(ext: ServerActions) -> None:
         # the posted values could show a victim an attacker's input.
         _refuse(ext, app, token.ref, ForeignToken(opened.reason))
     calls.check_token(token)
-    if "csrf" in app.extensions:
-        _satisfy_csrf_protect()
+    vouch_for_action_post(app)
     setattr(g, _G_OPENED, opened)
+
+
+def opened_token() -> ActionToken:
+    """The token of the current action post, as opened (stale or not)."""
+    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
+    token = opened.token if isinstance(opened, StaleSubmission) else opened
+    assert token is not None  # open_token's stale errors carry their token
+    return token
 
 
 def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> t.NoReturn:
@@ -196,18 +212,6 @@ def open_for_session(ext: ServerActions, app: Flask, text: str,
                       config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
 
 
-def _satisfy_csrf_protect() -> None:
-    # Flask-WTF's CSRFProtect checks every POST to a routed view, and an action
-    # post is one now. Its authenticated, session-bound, origin-checked token
-    # is the stronger CSRF proof: hand CSRFProtect a valid token of its own in
-    # the header it reads when the form has no csrf_token field.
-    from flask_wtf.csrf import generate_csrf  # type: ignore[import-untyped]
-
-    headers = current_app.config.get("WTF_CSRF_HEADERS") or ["X-CSRFToken"]
-    key = "HTTP_" + str(headers[0]).upper().replace("-", "_")
-    request.environ[key] = generate_csrf()
-
-
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     """Call the page's view again, within this request, with ``state``.
 
@@ -221,6 +225,10 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
         return precognition.refused(state, status)
     if calls.is_json_call():
         return calls.failure(state, status)
+    if is_app_post():  # an action for every page has no page to show again
+        return back(state)
+    if status >= 400:
+        uploads.keep(app, state.ref)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
@@ -377,7 +385,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     if isinstance(opened, StaleSubmission):
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
-        state = ActionState(ref=opened.ref, notice=opened.notice)
+        state = ActionState(ref=opened.ref, notice=opened.notice,
+                            notice_values=dict(opened.notice_values))
         assert opened.token is not None  # the stale errors of open_token carry it
         state.form = _unchecked_form(opened.token)
         # The token was authentic, only stale: its fragment can be trusted.
@@ -388,11 +397,13 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     fragments.remember(token.options)
     try:
         target = resolve(token.ref)
+        check_scope(target)
         fn = rebuild(target, token.names, token.values, ext.serializer)
         args = [ext.serializer.decode(arg) for arg in token.args]
         state.args = tuple(args)
         state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
         form_class = form_class_for(target, token.options, len(args))
+        setup = setup_for(target, token.options) if form_class is not None else None
         if form_class is not None or not calls.is_json_call():  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
@@ -418,7 +429,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         signals.refused(app, token.ref, "a check answered instead")
         return answer
     if precognition.is_precognitive():  # live validation: the action never runs
-        return precognition.answer(ext, app, form_class, form_data())
+        return precognition.answer(ext, app, form_class, setup, token.ref, form_data())
     start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
@@ -427,9 +438,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         payload: object = data
         if form_class is not None:
             form = state.form = build_form(form_class, data)
-            if not form.validate():
+            notice = validate(form, setup, token.ref)
+            if notice is not None:
                 signals.failed(app, token.ref, start, None)
-                state.notice = INVALID_NOTICE
+                state.notice = notice
                 return rerender(app, state, 422)
             payload = form
         call_args = [*args, payload] if target.takes_form(len(args)) else args
@@ -442,8 +454,9 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             show_error(state.form, error)
         return rerender(app, state, 422)
     signals.finished(app, token.ref, start)
-    # The token was minted by this very request: its URL is the page's.
-    return finish(app, result, page_of_request(), state)
+    # The token was minted by this very request: its URL is the page's (an
+    # action for every page goes back to the page sealed in its token).
+    return finish(app, result, return_page(page_of_request), state)
 
 
 def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
@@ -452,8 +465,12 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     logs.info("Refused an action post to %r: %s", request.path, error.reason)
     signals.refused(app, token.ref, error.reason)
     state.notice = error.notice
+    state.notice_values = dict(error.notice_values)
     state.form = _unchecked_form(token)
-    return rerender(app, state, 422)
+    response = rerender(app, state, error.code or 422)
+    if isinstance(error, RateLimited):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _clicked_buttons_form(ext: ServerActions,

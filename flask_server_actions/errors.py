@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import typing as t
 
+from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
 from werkzeug.exceptions import NotFound
@@ -30,12 +31,32 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.exceptions import UnprocessableEntity
 
+from .messages import N_
+from .messages import translate
+
 if t.TYPE_CHECKING:
     from .tokens import ActionToken
 
 
 class ServerActionError(Exception):
     """Base class of every exception raised by this library."""
+
+    #: Values the description is formatted with (``%(name)s``), once translated.
+    message_values: t.Mapping[str, object] = {}
+
+    def user_message(self) -> str:
+        """What a user reads about this error, in their language (see
+        :func:`~flask_server_actions.messages.translate`): its ``description``,
+        for the HTTP errors a client can cause; empty for the others.
+
+        .. versionadded:: 0.3.0
+        """
+        description = getattr(self, "description", None)
+        return translate(description, **self.message_values) if description else ""
+
+    def get_description(self, environ: t.Any = None, scope: t.Any = None) -> str:
+        """The error page's text (werkzeug's hook), in the user's language."""
+        return f"<p>{escape(self.user_message())}</p>"
 
 
 class UnmarkedFunction(ServerActionError, TypeError):
@@ -76,6 +97,19 @@ class UnresolvableAction(ServerActionError, TypeError):
     """
 
 
+class ActionWithoutPage(ServerActionError, TypeError):
+    """A page action was rendered on a page that cannot run it: a page
+    without a route (an error page) or a view without ``GET``. Its form
+    would post back to a URL where no ``GET`` view answers, and the token
+    could never run.
+
+    Render the form on a page with a ``GET`` route, or declare the action
+    for the whole app, ``@server_action(scope="app")``.
+
+    .. versionadded:: 0.3.0
+    """
+
+
 class DuplicateRegistration(ServerActionError, ValueError):
     """A hook or type for every app was registered again, as an app factory
     does each time it runs: register it inside ``with app.app_context():``
@@ -107,7 +141,7 @@ class BadActionToken(ServerActionError, BadRequest):
     The client sees a short message; the reason is logged.
     """
 
-    description = "The form could not be processed: its action token is invalid."
+    description = N_("The form could not be processed: its action token is invalid.")
 
     def __init__(self, reason: str = "") -> None:
         super().__init__()
@@ -125,7 +159,7 @@ class PageMismatch(BadActionToken):
         The host, the query string and the minting view are bound too.
     """
 
-    description = "The form could not be processed: it belongs to another page."
+    description = N_("The form could not be processed: it belongs to another page.")
 
 
 class ForeignToken(BadActionToken):
@@ -137,7 +171,7 @@ class ForeignToken(BadActionToken):
     .. versionadded:: 0.3.0
     """
 
-    description = ("The form could not be processed: your session changed since the page"
+    description = N_("The form could not be processed: your session changed since the page"
                    " was shown. Please reload the page and submit it again.")
 
 
@@ -154,14 +188,26 @@ class RetiredKey(BadActionToken):
         A 400 that runs nothing, no longer a 422 showing the page again.
     """
 
-    description = ("The form could not be processed: it is from an earlier version of the"
+    description = N_("The form could not be processed: it is from an earlier version of the"
                    " site. Please reload the page and submit it again.")
+
+
+class BadUploadReference(BadActionToken):
+    """A kept file's reference does not open: forged, of another browser
+    session or another action, or naming no upload (400). Nothing is read
+    from the upload storage and nothing runs.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = N_("The form could not be processed: a file it kept is not valid."
+                     " Please reload the page and choose the file again.")
 
 
 class CrossOriginAction(ServerActionError, Forbidden):
     """The post came from another origin than the app's own (403)."""
 
-    description = "Cross-origin form submissions are not allowed."
+    description = N_("Cross-origin form submissions are not allowed.")
 
     def __init__(self, origin: str = "") -> None:
         super().__init__()
@@ -177,7 +223,7 @@ class TooManyRefusals(ServerActionError, TooManyRequests):
     its valid posts still run.
     """
 
-    description = "Too many invalid form submissions. Please wait and try again later."
+    description = N_("Too many invalid form submissions. Please wait and try again later.")
 
     def __init__(self, client: str = "", window: int = 0) -> None:
         super().__init__(retry_after=window or None)
@@ -193,8 +239,11 @@ class StaleSubmission(ServerActionError, UnprocessableEntity):
     The page is rendered again with the user's input and :attr:`notice`.
     """
 
-    #: What the user is told on the re-rendered page.
-    notice = "This form was out of date. Please check your input and submit again."
+    #: What the user is told on the re-rendered page, in English (shown
+    #: translated, see :mod:`~flask_server_actions.messages`).
+    notice = N_("This form was out of date. Please check your input and submit again.")
+    #: Values the notice is formatted with (``%(seconds)s``), once translated.
+    notice_values: t.Mapping[str, object] = {}
 
     def __init__(self, reason: str = "", *, token: ActionToken | None = None) -> None:
         super().__init__()
@@ -213,7 +262,7 @@ class StaleSubmission(ServerActionError, UnprocessableEntity):
 class ExpiredToken(StaleSubmission):
     """The token is older than ``SERVER_ACTIONS_MAX_AGE``."""
 
-    notice = "This form expired. Your input is kept: please submit again."
+    notice = N_("This form expired. Your input is kept: please submit again.")
 
     def __init__(self, reason: str = "", issued_at: int = 0, *,
                  token: ActionToken | None = None) -> None:
@@ -225,7 +274,7 @@ class ExpiredToken(StaleSubmission):
 class SessionEnded(StaleSubmission):
     """The token was minted for another browser session."""
 
-    notice = ("Your session changed since this form was shown."
+    notice = N_("Your session changed since this form was shown."
               " Your input is kept: please submit again.")
 
 
@@ -237,14 +286,14 @@ class EarlierVersion(StaleSubmission):
     .. versionadded:: 0.3.0
     """
 
-    notice = ("This form is from an earlier version of the site."
+    notice = N_("This form is from an earlier version of the site."
               " Your input is kept: please submit again.")
 
 
 class ActionNotFound(StaleSubmission):
     """The token names an action that no longer exists or changed shape."""
 
-    notice = ("This form is from an earlier version of the site."
+    notice = N_("This form is from an earlier version of the site."
               " Your input is kept: please submit again.")
 
 
@@ -252,8 +301,39 @@ class AlreadySubmitted(StaleSubmission):
     """A one-time action's form was submitted again (double click, back
     button, replay). It ran the first time; it does not run again."""
 
-    notice = ("This form was already submitted, so it was not sent again."
+    notice = N_("This form was already submitted, so it was not sent again."
               " Check the result before submitting a new one.")
+
+
+class UploadExpired(StaleSubmission):
+    """A file kept from an earlier submission is no longer kept: its
+    reference is older than ``SERVER_ACTIONS_MAX_AGE``, or the storage lost
+    it. Nothing is read; the page is shown again with the rest of the input.
+
+    .. versionadded:: 0.3.0
+    """
+
+    notice = N_("A file you chose earlier is no longer kept: please choose it again."
+                " The rest of your input is kept.")
+
+
+class RateLimited(StaleSubmission):
+    """An action was posted more often than its ``limit=`` allows in its
+    window (429, with ``Retry-After``). It does not run; the page is shown
+    again with the input and a notice saying when to try again.
+
+    .. versionadded:: 0.3.0
+    """
+
+    code = 429
+    notice = N_("Too many attempts: please try again in %(seconds)s seconds.")
+
+    def __init__(self, reason: str = "", retry_after: int = 1, *,
+                 token: ActionToken | None = None) -> None:
+        super().__init__(reason, token=token)
+        #: Seconds until the window ends, sent as ``Retry-After``.
+        self.retry_after = retry_after
+        self.notice_values = {"seconds": retry_after}
 
 
 class ActionError(ServerActionError):
@@ -287,7 +367,7 @@ class FormTooLarge(ServerActionError, RequestEntityTooLarge):
     Raise the limit in the app's config if such forms are expected.
     """
 
-    description = ("The form is too large for this site: send smaller or fewer files,"
+    description = N_("The form is too large for this site: send smaller or fewer files,"
                    " or shorter text.")
 
     def __init__(self, limit: str = "") -> None:
@@ -300,12 +380,14 @@ class CallTooLarge(ServerActionError, RequestEntityTooLarge):
     """A JSON call's body is over ``SERVER_ACTIONS_MAX_CALL_SIZE`` (413),
     refused before it is read whole or parsed."""
 
+    description = N_("The call's body is over SERVER_ACTIONS_MAX_CALL_SIZE (%(limit)s bytes):"
+                     " send fewer or smaller arguments, or raise the setting.")
+
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"The call's body is over SERVER_ACTIONS_MAX_CALL_SIZE ({limit} bytes): send"
-            " fewer or smaller arguments, or raise the setting.")
+        super().__init__()
         #: The limit, in bytes.
         self.limit = limit
+        self.message_values = {"limit": limit}
 
 
 class MalformedActionPost(ServerActionError, BadRequest):
@@ -314,7 +396,7 @@ class MalformedActionPost(ServerActionError, BadRequest):
     Typically a multipart upload cut short; nothing runs.
     """
 
-    description = "The form could not be processed: its data arrived incomplete."
+    description = N_("The form could not be processed: its data arrived incomplete.")
 
 
 class UnsafeRedirect(ServerActionError, BadRequest):
@@ -324,7 +406,7 @@ class UnsafeRedirect(ServerActionError, BadRequest):
     intended.
     """
 
-    description = "The form's action tried to redirect to another site."
+    description = N_("The form's action tried to redirect to another site.")
 
     def __init__(self, location: str = "") -> None:
         super().__init__()
@@ -345,14 +427,18 @@ class MissingHtmxSource(ServerActionError, RuntimeError):
 class BadActionArguments(ServerActionError, BadRequest):
     """A JSON call sent arguments the action cannot take (400)."""
 
-    description = "The action was called with arguments it cannot take."
+    description = N_("The action was called with arguments it cannot take.")
+    #: The description, with what was wrong.
+    called_wrongly = N_("The action cannot be called this way: %(reason)s.")
 
     def __init__(self, reason: str = "") -> None:
-        # The caller is the app's own script: telling it what is wrong helps
-        # and reveals nothing the action's signature does not.
-        super().__init__(f"The action cannot be called this way: {reason}.")
+        super().__init__()
         #: What was wrong with the arguments.
         self.reason = reason
+        # The caller is the app's own script: telling it what is wrong helps
+        # and reveals nothing the action's signature does not.
+        self.description = self.called_wrongly
+        self.message_values = {"reason": reason}
 
 
 class RowNotFound(ServerActionError, NotFound):
@@ -367,8 +453,11 @@ class RowNotFound(ServerActionError, NotFound):
     :param key: its primary key.
     """
 
+    description = N_("The %(model)s this form was for no longer exists.")
+
     def __init__(self, model: str, key: t.Sequence[t.Any]) -> None:
-        super().__init__(f"The {model} this form was for no longer exists.")
+        super().__init__()
+        self.message_values = {"model": model}
         #: The row's class name.
         self.model = model
         #: Its primary key, one value per key column: for the app's own
@@ -410,12 +499,14 @@ __all__: t.Sequence[str] = [
     "BadActionArguments",
     "AlreadySubmitted",
     "BadActionToken",
+    "BadUploadReference",
     "CrossOriginAction",
     "CallTooLarge",
     "DuplicateRegistration",
     "ExpiredToken",
     "FragmentNotFound",
     "MissingHtmxSource",
+    "RateLimited",
     "FormTooLarge",
     "MalformedActionPost",
     "RetiredKey",
@@ -428,5 +519,6 @@ __all__: t.Sequence[str] = [
     "UnmarkedFunction",
     "UnresolvableAction",
     "UnsafeRedirect",
+    "UploadExpired",
     "UnserializableValue",
 ]

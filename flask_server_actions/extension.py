@@ -25,6 +25,7 @@ from .errors import DuplicateRegistration
 from .fragments import use_fragment_templates
 from .guards import ActionCall
 from .htmx import htmx
+from .listing import HEADERS as LIST_HEADERS
 from .listing import list_actions
 from .login import end_tokens_on_login_change
 from .minting import keep_private
@@ -40,6 +41,7 @@ from .stores import store_from_setting
 from .templating import ActionHelper
 from .tokens import KeyRing
 from .tokens import app_identity
+from .uploads import purge_command
 from .view_guards import guarded
 
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
@@ -57,10 +59,13 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_HTMX_VERSION": 4,
     "SERVER_ACTIONS_HTMX_REDIRECT": "auto",
     "SERVER_ACTIONS_HTMX_OOB": (),
+    "SERVER_ACTIONS_MESSAGES": None,
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_UPLOAD_STORAGE": None,
+    "SERVER_ACTIONS_UPLOAD_DIR": None,
     "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
 }
 
@@ -406,6 +411,7 @@ def _note_template(app: Flask, **extra: t.Any) -> None:
 
 
 _cli = AppGroup("actions", help="Inspect the app's server actions.")
+_cli.add_command(purge_command)
 
 
 @_cli.command("list")
@@ -415,7 +421,7 @@ def _list_command() -> None:
     if not rows:
         click.echo("No server actions found.")
         return
-    headers = ("Action", "Kind", "Where", "Options")
+    headers = LIST_HEADERS
     widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
     for row in [headers, tuple("-" * w for w in widths), *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))

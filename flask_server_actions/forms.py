@@ -8,6 +8,13 @@ annotations) and written into the token as ``module:qualname``, because a
 worker that never ran the view only has the code object. For a module-level
 action the live function is read at submit time.
 
+A form the view sets up at render (a ``SelectField``'s ``choices``) is set
+up the same way at submit by the ``setup=`` function given to
+:func:`~flask_server_actions.server_action`, before it is validated; for an
+inline action it travels by name like the form class. A form that still
+cannot validate (WTForms raises) is logged with the fix, and the page is
+shown again with the input.
+
 The form is built with WTForms' own CSRF check switched off: the action
 token already proves that the post comes from a page this app rendered for
 this browser session, so a second token would only add a way to fail.
@@ -17,15 +24,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import types
 import typing as t
 
 from wtforms import Form
 
+from . import logs
 from .closures import ResolveError
 from .closures import import_named
+from .closures import reference
 from .errors import UnresolvableAction
 from .marking import options_of
+from .messages import N_
 
 if t.TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -35,8 +46,15 @@ if t.TYPE_CHECKING:
 
 #: The key of the form class's reference in a token's options.
 OPTION = "form"
+#: The key of the ``setup=`` function's reference in a token's options.
+SETUP_OPTION = "form_setup"
 #: The notice shown above a form that did not validate.
-INVALID_NOTICE = "Please correct the marked fields and submit again."
+INVALID_NOTICE = N_("Please correct the marked fields and submit again.")
+#: The notice shown above a form that could not be validated (a bug of the
+#: app, logged with its fix): the user keeps the input and may try again.
+BROKEN_NOTICE = N_("This form could not be checked. Please try again later.")
+
+Setup = t.Callable[[t.Any], t.Any]
 
 
 def _is_form_class(obj: object) -> t.TypeGuard[type[Form]]:
@@ -129,6 +147,72 @@ def form_class_for(target: ActionTarget, options: t.Mapping[str, t.Any],
         return form_class_of(target.function, bound)
     ref = options.get(OPTION)
     return load_form_class(ref) if isinstance(ref, str) else None
+
+
+def setup_ref(fn: t.Callable[..., t.Any], action: str) -> str | None:
+    """How a token names the ``setup=`` function of the inline action ``fn``,
+    or ``None`` without one.
+
+    :raises UnresolvableAction: the function cannot be imported by name.
+    """
+    options = options_of(fn)
+    setup = options.setup if options is not None else None
+    if setup is None:
+        return None
+    ref = reference(setup)
+    try:
+        found = import_named(ref, "the setup= function")[1]
+    except ResolveError:
+        found = None
+    if found is not setup:
+        raise UnresolvableAction(
+            f"The setup= function {setup!r} of the action {action} cannot be imported as"
+            f" {ref}. An action defined inside a view is rebuilt from its token in any"
+            " worker, so its form's setup travels by name: define it with `def` at module"
+            " level (it may read the page's request.view_args).")
+    return ref
+
+
+def setup_for(target: ActionTarget, options: t.Mapping[str, t.Any]) -> Setup | None:
+    """The ``setup=`` function of a resolved action, at submit time.
+
+    :raises ResolveError: the token names a function that is gone.
+    """
+    if target.function is not None:
+        live = options_of(target.function)
+        return live.setup if live is not None else None
+    ref = options.get(SETUP_OPTION)
+    if not isinstance(ref, str):
+        return None
+    setup = import_named(ref, "the setup= function")[1]
+    if not callable(setup):
+        raise ResolveError(f"the setup= function {ref} is not callable")
+    return t.cast(Setup, setup)
+
+
+def validate(form: Form, setup: Setup | None, action: str) -> str | None:
+    """Set ``form`` up with ``setup`` and validate it.
+
+    :return: ``None`` if it is valid, else the notice to show: a form with
+        errors, or one that could not be validated at all (WTForms raised:
+        logged as an error naming the fix).
+    """
+    try:
+        if setup is not None:
+            setup(form)
+        if form.validate():
+            return None
+    except (TypeError, ValueError, AttributeError) as error:
+        name = type(form).__name__
+        logs.log(
+            logging.ERROR,
+            "The form %s of the action %s could not be validated: %s: %s. A form the view"
+            " sets up at render (a SelectField's choices) must be set up at submit too:"
+            " @server_action(form=%s, setup=...) with a module-level function that does"
+            " what the view does (see 'Forms the view sets up' in docs/forms.rst).",
+            name, action, type(error).__name__, error, name)
+        return BROKEN_NOTICE
+    return INVALID_NOTICE
 
 
 def build_form(cls: type[Form], formdata: MultiDict[str, t.Any], /, **kwargs: t.Any) -> Form:

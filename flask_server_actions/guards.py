@@ -11,7 +11,9 @@ called:
    token id is recorded in the store; a token seen before is refused with
    :class:`~flask_server_actions.errors.AlreadySubmitted`.
 
-Checks run first so that a refused request does not use up the token. The
+Then an action with ``limit=`` is counted (:mod:`.limits`): past its
+limit it does not run. Checks and the limit come first so that a refused
+request does not use up the token. The
 store is consulted for one-time actions only, so other actions never pay a
 round trip to it.
 
@@ -53,9 +55,13 @@ from .errors import ActionNotFound
 from .errors import AlreadySubmitted
 from .errors import TooManyRefusals
 from .errors import UnresolvableAction
+from .limits import KEYS
+from .limits import KeyFunction
+from .limits import enforce
 from .marking import ActionOptions
 from .marking import decorated_in
 from .tokens import CLOCK_SKEW
+from .uploads import restore
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -94,9 +100,9 @@ class ActionCall:
     once: bool = False
 
 
-def check_ref(check: t.Callable[..., t.Any], action: str) -> str:
-    """The ``module:qualname`` a token carries for the ``require=`` check of
-    an action defined in a view.
+def check_ref(check: t.Callable[..., t.Any], action: str, option: str = "require") -> str:
+    """The ``module:qualname`` a token carries for the ``require=`` check
+    (or the ``key=`` function, ``option="key"``) of an action defined in a view.
 
     :raises UnresolvableAction: the check cannot be imported by that name.
     """
@@ -107,7 +113,7 @@ def check_ref(check: t.Callable[..., t.Any], action: str) -> str:
         found = None
     if found is not check:
         raise UnresolvableAction(
-            f"The require= check {check!r} of the action {action} cannot be imported as"
+            f"The {option}= check {check!r} of the action {action} cannot be imported as"
             f" {ref}. An action defined inside a view is rebuilt from its token in"
             " any worker, so its check travels by name: define the check with `def` at"
             " module level (not a lambda, a partial or a function inside the view).")
@@ -186,22 +192,39 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
         options["once"] = True
     if live.require is not None:
         options["require"] = check_ref(live.require, action)
+    if live.limit is not None:
+        options["limit"] = live.limit
+        if live.key is not None:
+            options["key"] = check_ref(live.key, action, "key") if callable(live.key) else live.key
     return options
 
 
-def _options(target: ActionTarget, token: ActionToken) -> tuple[bool, Check | None]:
+@dataclass(frozen=True)
+class _Options:
+    once: bool = False
+    require: Check | None = None
+    limit: str | None = None
+    key: str | KeyFunction | None = None
+
+
+def _options(target: ActionTarget, token: ActionToken) -> _Options:
     if target.function is not None:
         live = target_options(target)
-        return (live is not None and live.once), (live.require if live else None)
+        if live is None:
+            return _Options()
+        return _Options(live.once, live.require, live.limit, live.key)
     if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
         raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
-    ref = token.options.get("require")
+    options = token.options
     try:
-        require = load_check(ref) if isinstance(ref, str) else None
+        # Fail closed: a check or key function the page was rendered with is gone.
+        require = load_check(options["require"]) if "require" in options else None
+        key = options.get("key")
+        if key is not None and key not in KEYS:
+            key = load_check(key)
     except ResolveError as error:
-        # Fail closed: the check the page was rendered with is gone.
         raise ActionNotFound(str(error)) from None
-    return bool(token.options.get("once")), require
+    return _Options(bool(options.get("once")), require, options.get("limit"), key)
 
 
 def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
@@ -235,19 +258,33 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
         request (:mod:`.precognition`), which never runs the action.
 
     :return: a response to send instead of running the action, or ``None``.
+    :raises RateLimited: the action's ``limit=`` is used up for this key.
+    :raises BadUploadReference: a kept file's reference does not open.
+    :raises UploadExpired: a kept file expired.
     :raises AlreadySubmitted: a one-time token was used before.
-    :raises ActionNotFound: the token's ``require=`` check is gone.
+    :raises ActionNotFound: the token's ``require=`` check or ``key=``
+        function is gone.
     """
-    once, require = _options(target, token)
+    options = _options(target, token)
     config = app.config
-    once = once or bool(config["SERVER_ACTIONS_ONCE"])
+    once = options.once or bool(config["SERVER_ACTIONS_ONCE"])
+    require = options.require
     checks = [*ext.checks(app), *([require] if require is not None else [])]
+
+    def call() -> ActionCall:
+        return ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
+
     if checks:
-        call = ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
+        described = call()
         for check in checks:
-            answer = _verdict(app, check, call)
+            answer = _verdict(app, check, described)
             if answer is not None:
                 return answer
+    if options.limit is not None:
+        enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
+    # Files kept from a failed submission: a reference that does not open
+    # refuses the post before a one-time token is used up.
+    restore(app, target.ref)
     if once and record:
         ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
         if not ext.store(app).first_use(token.token_id, ttl):

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 
 from wtforms import Form
 
+from .limits import check_key
+from .limits import parse_limit
+
 MARK = "use server"
 #: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.
 DOCSTRINGS_STRIPPED = sys.flags.optimize >= 2
@@ -48,6 +51,17 @@ class ActionOptions:
     #: before the action runs, like the hooks of
     #: :meth:`~flask_server_actions.ServerActions.before_action`.
     require: t.Callable[..., t.Any] | None = None
+    #: How often the action may be posted, such as ``"5/minute"``.
+    limit: str | None = None
+    #: What posts are counted by for :attr:`limit`: ``"address"``,
+    #: ``"user"`` or a function of the :class:`~flask_server_actions.ActionCall`.
+    key: str | t.Callable[..., t.Any] | None = None
+    #: Called with the form (bound to the submission) before it is
+    #: validated, to set it up as the view does at render (choices).
+    setup: t.Callable[[t.Any], t.Any] | None = None
+    #: ``"page"``: a request of the page that shows it, under its guards;
+    #: ``"app"``: for every page, posted to the extension's URL.
+    scope: t.Literal["page", "app"] = "page"
 
 
 def is_mark(doc: str | None) -> bool:
@@ -96,12 +110,18 @@ def server_action(fn: F, /) -> F: ...
 
 @t.overload
 def server_action(*, form: type[Form] | None = None, once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> t.Callable[[F], F]: ...
+                  require: t.Callable[..., t.Any] | None = None, limit: str | None = None,
+                  key: str | t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
-                  once: bool = False,
-                  require: t.Callable[..., t.Any] | None = None) -> F | t.Callable[[F], F]:
+                  once: bool = False, require: t.Callable[..., t.Any] | None = None,
+                  limit: str | None = None,
+                  key: str | t.Callable[..., t.Any] | None = None,
+                  setup: t.Callable[[t.Any], t.Any] | None = None,
+                  scope: t.Literal["page", "app"] = "page") -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -124,10 +144,48 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         ``None``/``True`` to let the action run. For an action defined inside
         a view it must be importable (a module-level function), because a
         token names it by ``module:qualname``.
+    :param limit: how often the action may be posted, per ``key``:
+        ``"5/minute"`` (per second, minute, hour or day) or ``"10/30"`` (per
+        30 seconds). The post past it shows the page again with the input
+        and a "try again in N seconds" notice, 429 (see
+        :mod:`flask_server_actions.limits`).
+    :param key: what posts are counted by for ``limit``: ``"address"`` (the
+        default: the client's address), ``"user"`` (Flask-Login's logged-in
+        user, else the address) or a function taking the
+        :class:`~flask_server_actions.ActionCall` and returning a value
+        (importable, as for ``require``).
+
+    :param setup: a function called with the ``form`` instance, bound to
+        the submission, before it is validated: it sets the form up as the
+        view does at render, for example a ``SelectField``'s ``choices``
+        (see :ref:`form-setup`). Like ``require``, a module-level function.
+
+    :param scope: ``"page"`` (the default): the form posts to the page
+        that shows it, and the action runs as a request of that page,
+        behind its hooks and its view's decorators. ``"app"``: an action
+        for every page (sign out, switch language), whose form posts to
+        ``url_for("server_actions.run")``; it runs behind the app's own
+        ``before_request`` hooks, the ``before_action`` checks and its own
+        ``require=``, never a page's, and goes back to the page it was on
+        (see :ref:`app-actions`). Only a module-level function may be one.
+
+    .. versionchanged:: 0.3.0
+        The ``limit``, ``key``, ``setup`` and ``scope`` parameters.
     """
+    if limit is not None:
+        parse_limit(limit)
+    check_key(key)
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
-    options = ActionOptions(form=form, once=once, require=require)
+    if setup is not None and not callable(setup):
+        raise TypeError(f"server_action(setup=...) takes a function, not {setup!r}.")
+    if setup is not None and form is None:
+        raise TypeError("server_action(setup=...) sets up the form given with form=...:"
+                        " write @server_action(form=TheForm, setup=...).")
+    if scope not in ("page", "app"):
+        raise ValueError(f"server_action(scope=...) is \"page\" or \"app\", not {scope!r}.")
+    options = ActionOptions(form=form, once=once, require=require, limit=limit, key=key,
+                            setup=setup, scope=scope)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]

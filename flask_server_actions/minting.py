@@ -13,6 +13,11 @@ from flask import g
 from flask import request
 from jinja2 import Undefined
 
+from .app_actions import SCOPE_OPTION
+from .app_actions import page_without_route
+from .app_actions import seal as seal_app_action
+from .app_actions import token_options as app_token_options
+from .app_actions import without_page_error
 from .closures import NO_FORM_OPTION
 from .closures import CaptureError
 from .closures import ResolveError
@@ -26,8 +31,10 @@ from .errors import UnmarkedFunction
 from .errors import UnresolvableAction
 from .errors import UnserializableValue
 from .forms import OPTION as FORM_OPTION
+from .forms import SETUP_OPTION
 from .forms import form_class_of
 from .forms import form_ref
+from .forms import setup_ref
 from .guards import token_options
 from .marking import is_marked_function
 from .marking import options_of
@@ -194,12 +201,15 @@ def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[s
     form_class = form_class_of(fn, bound)
     if form_class is not None:
         options[FORM_OPTION] = form_ref(form_class, target.ref)
+        if target.function is None and (setup := setup_ref(fn, target.ref)) is not None:
+            options[SETUP_OPTION] = setup
     if not target.takes_form(bound):
         options[NO_FORM_OPTION] = 1  # so a redeploy that adds a form parameter is seen
     if target.function is None:
         live = options_of(fn)
         if live is not None:
             options.update(token_options(live, target.ref))
+    options.update(app_token_options(fn, target))
     return options
 
 
@@ -237,7 +247,8 @@ class _Request:
     out at its first token: a page of rows pays it once."""
 
     __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
-                 "view_body", "shapes", "defined", "last_checked", "envelopes", "serializer")
+                 "view_body", "shapes", "defined", "last_checked", "envelopes", "serializer",
+                 "pageless")
 
     def __init__(self, ext: ServerActions, req: Request) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -255,6 +266,8 @@ class _Request:
         # A page without a route (an error page) has no view to guard its actions.
         rule = req.url_rule
         self.view = None if rule is None else app.view_functions[rule.endpoint]
+        #: Why this page cannot run page actions (no GET route), if it cannot.
+        self.pageless = page_without_route(req)
         self.view_body = ext.action_view_body
         self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
         #: Inline actions minted so far, by code and closure cells.
@@ -267,16 +280,21 @@ class _Request:
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
         assert isinstance(fn, types.FunctionType)  # _check() made sure
-        if self.view is not None:  # the page's view decorators must be able to guard it
-            check_view(self.view, self.view_body, fn)
         # A module-level action's options never change: worked out once per process.
         options = _module_options.get((fn, bound)) if target.function is not None else None
         if options is None:
             options = _options(fn, target, bound)
             if target.function is not None:
                 _module_options[fn, bound] = options
-        shape = _Shape(target, compact_json(short_ref(target.ref, self.view)), options,
-                       compact_json(options))
+        if SCOPE_OPTION not in options:  # a page action: its page must run and guard it
+            if self.pageless is not None:
+                raise without_page_error(fn.__name__, target.ref, self.pageless)
+            assert self.view is not None
+            check_view(self.view, self.view_body, fn)
+            ref = short_ref(target.ref, self.view)
+        else:  # opened under the extension's URL: written out whole
+            ref = short_ref(target.ref, None)
+        shape = _Shape(target, compact_json(ref), options, compact_json(options))
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
             self.shapes[fn.__code__, bound] = shape
         return shape
@@ -367,6 +385,13 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             row = compact_json(encode_values(state.serializer, _argument_names(bound), args,
                                              state.budget))[1:-1]
     except CaptureError as error:
+        if isinstance(error.value, Undefined):  # {{ action(act, typo) }}
+            name = error.value._undefined_name
+            raise UnserializableValue(
+                f"The {error.name} of the action {fn.__name__!r} ({target.ref}) is"
+                f" undefined in the template: {name!r} is undefined. Pass it to the"
+                f" template: render_template(..., {name}={name}).",
+                target.ref, error.name, type(error.value)) from None
         kind = "argument bound to" if error.name.startswith("bound") else "variable captured by"
         raise UnserializableValue(
             f"The {kind} the action {fn.__name__!r} ({target.ref}), {error.name!r}, cannot"
@@ -374,16 +399,19 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             " not a database row or connection), load the rest inside the action, or"
             " register the type with ServerActions.register_type().",
             target.ref, error.name, type(error.value)) from None
+    bindings = state.bindings
+    if SCOPE_OPTION in shape.options:  # bound to the app URL, and the page to go back to
+        bindings, extra = seal_app_action(ext, state.keys, req, page_of_request(), extra)
     options = compact_json({**shape.options, **extra}) if extra else shape.options_json
     # Every row of one action on a page shares its envelope, byte for byte:
     # only the row part is the row's own.
-    key = (shape.ref, middle, bound, options)
+    key = (shape.ref, middle, bound, options, bindings)
     sealed = state.envelopes.get(key)
     if sealed is None:
         now, nonce = int(time.time()), state.nonces.take()
         sealed = state.envelopes[key] = (
             seal_body(envelope_body(shape.ref, bound, middle, options), state.keys,
-                      state.bindings, now, nonce),
+                      bindings, now, nonce),
             row_context(state.keys, now, nonce))
     text = sealed[0] if not args else (
         f"{sealed[0]}{ROW_SEPARATOR}{seal_row(row, state.keys.current_rows, sealed[1])}")

@@ -25,6 +25,8 @@ from werkzeug.exceptions import HTTPException
 from . import calls
 from . import precognition
 from .errors import ServerActionError
+from .messages import N_
+from .messages import translate
 from .routing import is_action_post
 
 if t.TYPE_CHECKING:
@@ -38,18 +40,18 @@ _G_ERROR = "_server_actions_error"
 #: What the user reads for an error of each status, unless the error says
 #: more (an ``abort(403, "...")`` of the app, an error of this library).
 MESSAGES = {
-    400: "This form could not be processed. Please reload the page and try again.",
-    401: "Please sign in to do this.",
-    403: "You are not allowed to do this.",
-    404: "What this form acts on no longer exists: it may have been deleted.",
-    409: "This was changed in the meantime. Please reload the page and try again.",
-    410: "What this form acts on no longer exists: it may have been deleted.",
-    413: "What you sent is too large.",
-    429: "Too many attempts. Please wait a moment and try again.",
+    400: N_("This form could not be processed. Please reload the page and try again."),
+    401: N_("Please sign in to do this."),
+    403: N_("You are not allowed to do this."),
+    404: N_("What this form acts on no longer exists: it may have been deleted."),
+    409: N_("This was changed in the meantime. Please reload the page and try again."),
+    410: N_("What this form acts on no longer exists: it may have been deleted."),
+    413: N_("What you sent is too large."),
+    429: N_("Too many attempts. Please wait a moment and try again."),
 }
 #: For a status without its own message: a server error, or any other.
-SERVER_ERROR = "Something went wrong on our side. Please try again later."
-OTHER_ERROR = "This could not be done ({status})."
+SERVER_ERROR = N_("Something went wrong on our side. Please try again later.")
+OTHER_ERROR = N_("This could not be done (%(status)s).")
 
 
 def install(app: Flask) -> None:
@@ -94,13 +96,14 @@ def error_of_request(status: int) -> str:
 
 def message_for(error: BaseException | None, status: int) -> str:
     """What the user reads about ``error``, answered with ``status``."""
+    if isinstance(error, ServerActionError) and error.user_message():
+        return error.user_message()
     if isinstance(error, HTTPException) and error.description and (
-            isinstance(error, ServerActionError)
-            or error.description != type(error).description):
-        return error.description
+            error.description != type(error).description):
+        return error.description  # the app's own words
     if status in MESSAGES:
-        return MESSAGES[status]
-    return SERVER_ERROR if status >= 500 else OTHER_ERROR.format(status=status)
+        return translate(MESSAGES[status])
+    return translate(SERVER_ERROR) if status >= 500 else translate(OTHER_ERROR, status=status)
 
 
 def paragraph(message: str) -> Markup:

@@ -38,8 +38,8 @@ from flask import request
 from flask import session
 from werkzeug.wrappers import Response as BaseResponse
 
-from .forms import INVALID_NOTICE
 from .forms import build_form
+from .forms import validate
 from .routing import is_action_post
 
 if t.TYPE_CHECKING:
@@ -48,6 +48,7 @@ if t.TYPE_CHECKING:
     from wtforms import Form
 
     from .extension import ServerActions
+    from .forms import Setup
     from .state import ActionState
 
 #: The request header that makes an action post a validate request.
@@ -82,18 +83,22 @@ def errors_of(form: Form, only: frozenset[str] | None) -> dict[str, list[str]]:
 
 
 def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
-           formdata: MultiDict[str, t.Any]) -> BaseResponse:
-    """Answer a validate request that every check let through: validate the
-    action's form (if it takes one) and undo whatever that did."""
-    errors: dict[str, list[str]] = {}
+           setup: Setup | None, action: str, formdata: MultiDict[str, t.Any]) -> BaseResponse:
+    """Answer a validate request that every check let through: set up and
+    validate the action's form (if it takes one) as the real post would,
+    and undo whatever that did."""
+    response: BaseResponse | None = None
     if form_class is not None:
         form = build_form(form_class, formdata)
-        if not form.validate():
-            errors = errors_of(form, fields_to_validate())
+        notice = validate(form, setup, action)
+        only = fields_to_validate()
+        errors = errors_of(form, only)
+        if notice is not None and (errors or only is None):
+            response = invalid(notice, errors, 422)
     for undo in ext.rerender_hooks(app):  # a validator's queries leave nothing behind
         undo()
-    if errors:
-        return invalid(INVALID_NOTICE, errors, 422)
+    if response is not None:
+        return response
     response = BaseResponse(status=204)
     response.headers["Precognition-Success"] = "true"
     return response

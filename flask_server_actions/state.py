@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from .closures import reference
 from .forms import build_form
+from .messages import translate
 
 if t.TYPE_CHECKING:
     from wtforms import Form
@@ -47,6 +48,10 @@ class ActionState:
     #: A message for the user when the submission could not run (expired,
     #: another session, an outdated page).
     notice: str | None = None
+    #: Values the notice is formatted with (``%(seconds)s``), once translated.
+    #:
+    #: .. versionadded:: 0.3.0
+    notice_values: dict[str, t.Any] = field(default_factory=dict)
     #: The validated or invalid WTForms form, for actions that take one.
     form: t.Any = None
     #: The submitted fields, to fill the form in again.
@@ -74,9 +79,15 @@ class ActionState:
 
     @property
     def message(self) -> str | None:
-        """The message to show above the form: the notice or the error."""
+        """The message to show above the form: the notice, in the user's
+        language (see :mod:`~flask_server_actions.messages`), or the
+        error's message, as the action wrote it.
+
+        .. versionchanged:: 0.3.0
+            The notice is translated.
+        """
         if self.notice:
-            return self.notice
+            return translate(self.notice, **self.notice_values)
         return self.error.message if self.error is not None else None
 
     def form_for(self, form_class: type[FormT], **kwargs: t.Any) -> FormT:
@@ -151,6 +162,7 @@ def action_state(fn: t.Callable[..., t.Any] | None = None, *args: t.Any) -> Acti
         action was submitted, for page-wide notices.
     :param args: the arguments bound to ``fn`` in that form; without them,
         any submission of ``fn`` matches.
+
     After a success that shows part of the page (htmx), the state names the
     action and its arguments with :attr:`ActionState.succeeded` set, and
     stays falsy: the view can tell which row was acted on.

@@ -10,7 +10,8 @@ anyway, so each record expires with its token.
 
 A store also keeps counters that expire (:meth:`ActionStore.count`): how
 many tokens that do not open each client sent lately, for
-``SERVER_ACTIONS_THROTTLE``. Keeping them in the same store means Redis
+``SERVER_ACTIONS_THROTTLE``, and how often each action was posted, for its
+``limit=`` (:meth:`ActionStore.hit`). Keeping them in the same store means Redis
 shares them across instances, as it shares one-time records.
 
 The default :class:`MemoryStore` serves one process. Apps running several
@@ -64,6 +65,17 @@ class ActionStore(abc.ABC):
         .. versionadded:: 0.2.0
         """
 
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        """Count like :meth:`count`, and say in how many seconds the counter
+        ends, for a ``Retry-After`` (the rate limits of actions).
+
+        Override it where the store knows; this default says ``window``,
+        which is never too early.
+
+        .. versionadded:: 0.3.0
+        """
+        return self.count(key, window), float(window)
+
 
 class MemoryStore(ActionStore):
     """Records in this process's memory: the default.
@@ -104,6 +116,10 @@ class MemoryStore(ActionStore):
 
     def count(self, key: str, window: int) -> int:
         """Count in memory; the counter is forgotten ``window`` seconds after it started."""
+        return self.hit(key, window)[0]
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        """Count in memory; also the seconds until the counter is forgotten."""
         with self._lock:
             now = self._clock()
             self._prune(now)
@@ -114,7 +130,7 @@ class MemoryStore(ActionStore):
                 counter = self._counters[key] = [0, now + window]
                 heapq.heappush(self._counter_queue, (now + window, key))
             counter[0] += 1
-            return int(counter[0])
+            return int(counter[0]), counter[1] - now
 
     def _prune(self, now: float) -> None:
         while self._queue and self._queue[0][0] <= now:
@@ -160,18 +176,30 @@ class RedisStore(ActionStore):
         """Count in Redis under ``prefix + "count:" + key``: ``SET NX EX``
         starts the counter with its expiry, ``INCR`` adds one, both in one
         ``MULTI`` transaction."""
+        return self.hit(key, window)[0]
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        """Count in Redis as :meth:`count` does; ``PTTL``, in the same
+        transaction, says when the counter ends."""
         name = f"{self.prefix}count:{key}"
         pipe = self.client.pipeline()
         pipe.set(name, 0, nx=True, ex=max(1, window))
         pipe.incr(name)
-        return int(pipe.execute()[1])
+        pipe.pttl(name)
+        _, count, ttl = pipe.execute()
+        return int(count), max(0, int(ttl)) / 1000
+
+
+def is_redis_url(value: object) -> t.TypeGuard[str]:
+    """Whether a setting names a Redis server by URL."""
+    return isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://"))
 
 
 def store_from_setting(value: ActionStore | str) -> ActionStore:
     """The store ``SERVER_ACTIONS_STORE`` names: a store, or a Redis URL."""
     if isinstance(value, ActionStore):
         return value
-    if isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://")):
+    if is_redis_url(value):
         return RedisStore(value)
     raise TypeError(
         f"SERVER_ACTIONS_STORE is {value!r}. Set it to an ActionStore (such as"

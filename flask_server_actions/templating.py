@@ -23,6 +23,8 @@ from .routing import FIELD
 from .rows import saw_action
 from .state import ActionState
 from .state import current_state
+from .uploads import KeptFiles
+from .uploads import kept_files
 
 _TITLE_PREFIX = "SERVER_ACTIONS_ERROR_TITLE_PREFIX"
 
@@ -234,6 +236,17 @@ class ActionHelper:
         if state:
             return str(value) in state.submitted.getlist(name)
         return default
+
+    def kept_files(self, name: str) -> KeptFiles:
+        """The files of the field ``name`` kept from this form's failed
+        submission: ``{{ action.kept_files("attachment") }}`` shows a ticked
+        "Keep report.pdf" checkbox for each (unticked, the file is dropped);
+        iterate for a layout of your own (``kept.filename``, ``kept.size``,
+        ``kept.content_type``, ``kept.input()``). See :mod:`.uploads`.
+
+        .. versionadded:: 0.3.0
+        """
+        return kept_files(name) if _form_state() else KeptFiles()
 
     def notice(self) -> Markup:
         """The live region (``role="status"``, ``aria-live="polite"``) with

@@ -17,13 +17,24 @@ calls an action as client code does (a JSON call with ``X-Server-Action``,
 from an element's ``data-server-action``). :attr:`Page.state` is the
 :class:`~flask_server_actions.ActionState` the page was rendered with.
 
+``submit(htmx=True)`` sends the form as htmx does (its ``hx-post``, the
+``HX-*`` request headers); the page is then the fragment htmx would swap,
+with the answer's ``HX-*`` headers in :attr:`Page.htmx_headers`. Files are
+given as ``(stream or bytes, filename[, content_type])`` tuples or
+:class:`~werkzeug.datastructures.FileStorage` objects; ``headers=`` adds
+request headers.
+
 HTML is read with the standard library's :mod:`html.parser`.
 
 .. versionadded:: 0.2.0
+
+.. versionchanged:: 0.3.0
+    Files, htmx submissions, extra headers, :attr:`Form.clicked`.
 """
 
 from __future__ import annotations
 
+import io
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -34,6 +45,7 @@ from urllib.parse import urlsplit
 
 from flask import request
 from flask import request_finished
+from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 
 from .calls import HEADER
@@ -52,6 +64,24 @@ if t.TYPE_CHECKING:
     from .extension import ServerActions
 
 _UNSENT_INPUTS = frozenset({"submit", "button", "reset", "image", "file"})
+
+#: A file to upload: ``(stream or bytes, filename)``, with a content type
+#: as a third item if wanted, or a :class:`~werkzeug.datastructures.FileStorage`.
+Upload = tuple[t.Any, ...] | FileStorage
+#: What :meth:`Form.fill` takes for one field.
+FieldValue = str | bool | t.Sequence[str] | Upload | t.Sequence[Upload]
+
+
+def _is_upload(value: object) -> bool:
+    return isinstance(value, FileStorage) or (
+        isinstance(value, tuple) and 2 <= len(value) <= 3 and not isinstance(value[0], str))
+
+
+def _upload(value: Upload) -> Upload:
+    # Bytes are what a test usually has at hand: werkzeug wants a stream.
+    if isinstance(value, tuple) and isinstance(value[0], bytes):
+        return (io.BytesIO(value[0]), *value[1:])
+    return value
 
 
 @dataclass
@@ -182,6 +212,8 @@ class ActionClient:
         self._states.append(current_state())
 
     def _request(self, method: str, url: str, **kwargs: t.Any) -> Page:
+        """Open ``url``, redirects followed; the page records the state of
+        the first request (the action post, not the page redirected to)."""
         self._states.clear()
         response = self.client.open(url, method=method, follow_redirects=True, **kwargs)
         state = self._states[0] if self._states else ActionState()
@@ -254,6 +286,13 @@ class Page:
     def redirects(self) -> list[int]:
         """The statuses of the redirects followed to get here, e.g. ``[303]``."""
         return [response.status_code for response in self.response.history]
+
+    @property
+    def htmx_headers(self) -> dict[str, str]:
+        """The answer's ``HX-*`` headers (``HX-Redirect``, ``HX-Retarget``,
+        ...), as htmx reads them after :meth:`Form.submit` with ``htmx=True``."""
+        return {name: value for name, value in self.response.headers.items()
+                if name.lower().startswith("hx-")}
 
     @property
     def notices(self) -> list[str]:
@@ -337,6 +376,19 @@ class Form:
         self._node = node
         self._clicked = clicked
         self._filled: dict[str, list[str]] = {}
+        self._files: dict[str, list[Upload]] = {}
+
+    @property
+    def clicked(self) -> str | None:
+        """The label of the button :meth:`submit` clicks unless told another:
+        the one the form was found by, else its first submit button."""
+        button = self._default_button()
+        return button.label if button is not None else None
+
+    def _default_button(self) -> _Control | None:
+        if self._clicked is not None:
+            return self._clicked
+        return next((control for control in self._node.controls if control.is_button), None)
 
     @property
     def fields(self) -> MultiDict[str, str]:
@@ -355,53 +407,104 @@ class Form:
                 data.add(name, value)
         return data
 
-    def fill(self, **values: str | bool | t.Sequence[str]) -> Form:
+    def fill(self, **values: FieldValue) -> Form:
         """Set fields by name: text, ``True``/``False`` to tick or untick a
-        checkbox, a list for several values.
+        checkbox, a list for several values; for a file input, a file (see
+        :data:`Upload`) or a list of them.
 
         :raises LookupError: the form has no field of that name.
+        :raises ValueError: a file for a field that is not a file input.
         """
-        names = {control.name for control in self._node.controls
-                 if control.name and not control.is_button}
+        controls = {control.name: control for control in reversed(self._node.controls)
+                    if control.name and not control.is_button}
         for name, value in values.items():
-            if name not in names:
+            if name not in controls:
                 raise LookupError(f"The form has no field {name!r}; its fields:"
-                                  f" {', '.join(sorted(names))}.")
-            if value is True:
-                checkbox = next(control for control in self._node.controls
-                                if control.name == name)
-                self._filled[name] = [checkbox.attrs.get("value", "on")]
+                                  f" {', '.join(sorted(controls))}.")
+            control = controls[name]
+            uploads = [value] if _is_upload(value) else (
+                list(value) if isinstance(value, list) and value
+                and all(map(_is_upload, value)) else None)
+            if uploads is not None:
+                if control.attrs.get("type") != "file":
+                    raise ValueError(f"The field {name!r} is not a file input: give it text.")
+                self._files[name] = [_upload(t.cast(Upload, item)) for item in uploads]
+            elif value is True:
+                self._filled[name] = [control.attrs.get("value", "on")]
             elif value is False:
                 self._filled[name] = []
             else:
-                self._filled[name] = [value] if isinstance(value, str) else list(value)
+                self._filled[name] = ([value] if isinstance(value, str)
+                                      else list(t.cast("t.Sequence[str]", value)))
         return self
 
-    def submit(self, button: str | None = None, **values: str | bool | t.Sequence[str]) -> Page:
-        """Fill ``values``, click ``button`` (by label; default the button
-        the form was found by, else its first submit button) and follow the
-        answer's redirects.
+    def submit(self, button: str | None = None, *, htmx: bool = False,
+               headers: t.Mapping[str, str] | None = None, **values: FieldValue) -> Page:
+        """Fill ``values``, click ``button`` (by label; default
+        :attr:`clicked`) and follow the answer's redirects.
+
+        A field named ``button``, ``htmx`` or ``headers`` is set with
+        :meth:`fill` first.
+
+        :param htmx: send the form as htmx does: to its (or the clicked
+            button's) ``hx-post``, with ``HX-Request``, ``HX-Current-URL``,
+            ``HX-Request-Type: partial``, ``HX-Target`` and ``HX-Trigger``.
+            The page is then the fragment htmx swaps; its
+            :attr:`~Page.htmx_headers` are the answer's ``HX-*`` headers.
+        :param headers: more request headers, for example
+            ``{"Accept-Language": "fr"}``.
+        :raises ValueError: files for a form without
+            ``enctype="multipart/form-data"`` (a browser would send only
+            their names).
         """
         self.fill(**values)
         buttons = [control for control in self._node.controls if control.is_button]
-        clicked = self._clicked if button is None else next(
-            (control for control in buttons
-             if control.label == button), None)
+        clicked = self._default_button() if button is None else next(
+            (control for control in buttons if control.label == button), None)
         if button is not None and clicked is None:
             raise LookupError(f"The form has no button labelled {button!r}.")
-        if clicked is None and buttons:
-            clicked = buttons[0]
-        data = self.fields
+        data: MultiDict[str, t.Any] = MultiDict(self.fields)
         attrs = clicked.attrs if clicked is not None else {}
         if clicked is not None and clicked.name:
             data.add(clicked.name, clicked.attrs.get("value", ""))
-        url = urljoin(self.page.url, attrs.get("formaction") or self._node.attrs.get("action")
-                      or self.page.url)
-        method = (attrs.get("formmethod") or self._node.attrs.get("method") or "get").upper()
+        form = self._node.attrs
+        enctype = form.get("enctype", "application/x-www-form-urlencoded")
+        if self._files and enctype != "multipart/form-data":
+            raise ValueError(
+                f"The form {form.get('id') or ''!r} has no enctype=\"multipart/form-data\":"
+                " a browser would send only the files' names. Add it to the <form>.")
+        for name, files in self._files.items():
+            for file in files:
+                data.add(name, file)
+        target = (attrs.get("hx-post") if htmx else None) or attrs.get("formaction") or (
+            form.get("hx-post") if htmx else None) or form.get("action") or self.page.url
+        url = urljoin(self.page.url, target)
+        method = (attrs.get("formmethod") or form.get("method") or "get").upper()
         client = self.page.client
+        sent = {"Origin": client.origin, **(self._htmx_headers(attrs) if htmx else {}),
+                **(headers or {})}
         if method == "GET":
-            return client.get(f"{url.partition('?')[0]}?{urlencode(list(data.items(multi=True)))}")
-        return client._request("POST", url, data=data, headers={"Origin": client.origin})
+            return client.get(f"{url.partition('?')[0]}?{urlencode(list(data.items(multi=True)))}",
+                              headers=sent)
+        kwargs: dict[str, t.Any] = {"content_type": enctype} if self._files else {}
+        return client._request("POST", url, data=data, headers=sent, **kwargs)
+
+    def _htmx_headers(self, button: t.Mapping[str, str]) -> dict[str, str]:
+        """The headers htmx 4 and 2 send with this form (or ``button`` when
+        it makes the request itself with its own ``hx-post``)."""
+        source = button if "hx-post" in button else self._node.attrs
+        target = source.get("hx-target") or self._node.attrs.get("hx-target") or ""
+        own_id = source.get("id", "")
+        found = own_id if target in ("", "this") else target.lstrip("#")
+        headers = {"HX-Request": "true", "HX-Request-Type": "partial",
+                   "HX-Current-URL": self.page.client.origin + self.page.url}
+        if found:
+            headers["HX-Target"] = found
+        if own_id:
+            headers["HX-Trigger"] = own_id
+        if source.get("name"):
+            headers["HX-Trigger-Name"] = source["name"]
+        return headers
 
 
 class CallResult:

@@ -1,4 +1,4 @@
-"""Fixtures for every folder: ``app`` (core_app.py; a folder's conftest.py
+"""Fixtures for every folder: ``app`` (core/core_app.py; a folder's conftest.py
 overrides it with the app beside its tests), ``client`` and ``actions`` on
 it, STORE emptied around each test, and ``redis_url``, one real
 redis-server for the session."""
@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from flask_server_actions.testing import ActionClient
 
-from .core_app import create_app
+from .core.core_app import create_app
 from .store import STORE
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

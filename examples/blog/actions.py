@@ -28,6 +28,7 @@ def sign_in(form: Form) -> None:
     flash(f"Signed in as {user['name']}.")
 
 
+@server_action(scope="app")  # for every page: its layout shows it everywhere
 def sign_out() -> None:
     # Clearing the session also ends every action token minted for it.
     session.clear()

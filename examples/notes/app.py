@@ -75,8 +75,12 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
         @server_action(form=NoteForm)
         def add(form: NoteForm) -> None:
+            # Kept across a failed save: the same FileStorage comes back.
+            file = form.attachment.data
             db.session.add(Note(owner_id=owner.id, title=form.title.data,
-                                body=form.body.data or ""))
+                                body=form.body.data or "",
+                                attachment_name=file.filename if file else None,
+                                attachment=file.read() if file else None))
             db.session.commit()
             flash(f"Added “{form.title.data}”.")
 

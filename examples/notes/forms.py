@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -18,3 +19,4 @@ class SignInForm(FlaskForm):
 class NoteForm(FlaskForm):
     title = StringField("Title", [DataRequired(), Length(max=80)])
     body = TextAreaField("Note")
+    attachment = FileField("Attachment")

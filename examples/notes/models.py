@@ -31,6 +31,8 @@ class Note(db.Model):  # type: ignore[name-defined,misc]
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     title: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(default="")
+    attachment_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    attachment: Mapped[bytes | None] = mapped_column(default=None)
 
 
 def add_user(email: str, password: str) -> User:

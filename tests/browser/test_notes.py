@@ -68,3 +68,23 @@ def test_sign_in_write_rename_and_delete_a_note(page: Page, notes_url: str) -> N
     assert page.locator(f"button:has-text('Delete {title}')").count() == 1
     page.click("#sign-out button")
     assert page.url.startswith(notes_url + "/sign-in")
+
+
+def test_an_attachment_survives_a_failed_save(page: Page, notes_url: str,
+                                             tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_bytes(b"quarterly numbers")
+    page.goto(notes_url + "/sign-in")
+    page.fill("#sign-in input[name=email]", "ann@example.com")
+    page.fill("#sign-in input[name=password]", "pw")
+    page.click("#sign-in button")
+    page.set_input_files("#add input[name=attachment]", str(report))
+    page.click("#add button")  # no title: refused, the file is kept
+    assert page.text_content("#add .error") == "This field is required."
+    assert "report.txt" in (page.text_content("#add .action-kept-file") or "")
+    title = f"Report {uuid.uuid4().hex[:6]}"
+    page.fill("#add input[name=title]", title)  # the file is not chosen again
+    page.click("#add button")
+    assert page.text_content(".flash") == f"Added “{title}”."
+    item = page.locator("#notes li", has_text=title)
+    assert item.locator(".attachment").text_content() == "report.txt (17 bytes)"

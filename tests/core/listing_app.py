@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
+from flask import Blueprint
 from flask import Flask
 from flask import render_template_string
 from wtforms import Form
@@ -27,6 +29,24 @@ def create_note(form: NoteForm) -> None:
     pass
 
 
+@server_action
+def annotated(form: NoteForm) -> None:
+    """A form given by annotation only."""
+
+
+@server_action(scope="app")
+def sign_out(form: t.Any) -> None:
+    pass
+
+
+def login_required(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    @functools.wraps(view)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 # A view whose source cannot be read (as in a .pyc-only install): its
 # inline actions' options are known only when it runs.
 exec(compile("""
@@ -41,7 +61,7 @@ def generated():
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "listing secret"
-    ServerActions(app)
+    ext = ServerActions(app)
 
     @app.get("/notes")
     def notes() -> str:
@@ -58,5 +78,34 @@ def create_app() -> Flask:
 
         return render_template_string("", rename=rename, plain=plain, marked=marked)
 
+    @app.before_request
+    def maintenance() -> None:
+        pass
+
+    @ext.before_action
+    def audit(call: ActionCall) -> None:
+        pass
+
+    admin = Blueprint("admin", __name__, url_prefix="/admin")
+    staff = Blueprint("staff", __name__, url_prefix="/staff")
+
+    @admin.before_request
+    def admins_only() -> None:
+        pass
+
+    @staff.before_request
+    def staff_only() -> None:
+        pass
+
+    @staff.get("/")
+    @login_required
+    def board() -> str:
+        def archive(form: NoteForm) -> None:
+            "use server"
+
+        return render_template_string("", archive=archive)
+
+    admin.register_blueprint(staff)
+    app.register_blueprint(admin)
     app.add_url_rule("/generated", view_func=generated)  # type: ignore[name-defined]  # noqa: F821
     return app

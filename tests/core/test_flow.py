@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ..core_app import create_app
 from ..html import Page
 from ..store import STORE
+from .core_app import create_app
 
 
 def test_inline_action_gets_captured_values_and_form(client: FlaskClient) -> None:

@@ -24,18 +24,23 @@ def list_actions(app: Flask) -> list[list[str]]:
             for line in result.output.splitlines()]
 
 
+def first_cells(app: Flask) -> list[list[str]]:
+    """The rows without their guards (test_shows_the_guards... checks those)."""
+    return [line[:4] for line in list_actions(app)]
+
+
 @pytest.mark.parametrize("row", [
-    ["tests.core_actions:create_user", "module", "tests.core_actions", "-"],
-    ["tests.core_actions:delete_user", "module", "tests.core_actions", "-"],
+    ["tests.core.core_actions:create_user", "module", "tests.core.core_actions", "-"],
+    ["tests.core.core_actions:delete_user", "module", "tests.core.core_actions", "-"],
     ["tests.core.decorated:archive", "module", "tests.core.decorated", "-"],
-    ["tests.core_app:create_app.<locals>.show_post.<locals>.update_post",
+    ["tests.core.core_app:create_app.<locals>.show_post.<locals>.update_post",
      "inline", "view show_post", "-"],
-    ["tests.core_app:create_app.<locals>.show_post.<locals>.delete_post",
+    ["tests.core.core_app:create_app.<locals>.show_post.<locals>.delete_post",
      "inline", "view show_post", "-"],
-    ["tests.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
+    ["tests.core.core_app:members_home.<locals>.join", "inline", "view members.members_home", "-"],
 ])
 def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> None:
-    assert row in list_actions(app)
+    assert row in first_cells(app)
 
 
 @pytest.mark.parametrize("row", [
@@ -44,7 +49,7 @@ def test_lists_module_level_and_inline_actions(app: Flask, row: list[str]) -> No
      "inline", "view local_thing", "-"],
 ])
 def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
-    assert row in list_actions(create_kinds_app())
+    assert row in first_cells(create_kinds_app())
 
 
 @pytest.mark.parametrize("row", [
@@ -58,12 +63,12 @@ def test_lists_the_actions_of_class_based_views(row: list[str]) -> None:
      "-"],
 ])
 def test_shows_each_actions_form_once_and_require(row: list[str]) -> None:
-    assert row in list_actions(create_listing_app())
+    assert row in first_cells(create_listing_app())
 
 
 def test_options_of_an_inline_action_without_source_are_unknown() -> None:
     assert ["tests.core.listing_app:generated.<locals>.act", "inline", "view generated",
-            "?"] in list_actions(create_listing_app())
+            "?"] in first_cells(create_listing_app())
 
 
 @pytest.mark.parametrize("name", ["_helper", "helper", "create_app", "show_post"])
@@ -75,7 +80,7 @@ def test_leaves_out_what_is_not_marked(app: Flask, name: str) -> None:
 
 def test_prints_a_header_and_rows_sorted(app: Flask) -> None:
     lines = list_actions(app)
-    assert lines[0] == ["Action", "Kind", "Where", "Options"]
+    assert lines[0] == ["Action", "Kind", "Where", "Options", "Guards"]
     assert set("".join(lines[1])) == {"-"}
     assert lines[2:] == sorted(lines[2:])
 
@@ -88,3 +93,37 @@ def test_says_so_when_there_is_no_action(monkeypatch: pytest.MonkeyPatch) -> Non
     ServerActions(app)
     app.view_functions["odd"] = object()  # type: ignore[assignment]
     assert list_actions(app) == [["No server actions found."]]
+
+
+@pytest.mark.parametrize("row", [
+    # As they run: the app's hooks, the blueprints' (outer first), the view's
+    # decorators, the before_action checks.
+    ["tests.core.listing_app:create_app.<locals>.board.<locals>.archive", "inline",
+     "view admin.staff.board", "form=NoteForm",
+     "app:maintenance, admin:admins_only, admin.staff:staff_only, @login_required,"
+     " before_action:audit"],
+    # A module-level page action is guarded by the page that shows it.
+    ["tests.core.listing_app:annotated", "module", "tests.core.listing_app", "form=NoteForm",
+     "app:maintenance, (the page's hooks and decorators), before_action:audit"],
+    # An action for every page: the app's hooks and checks only.
+    ["tests.core.listing_app:sign_out", "module", "tests.core.listing_app", "scope=app",
+     "app:maintenance, before_action:audit"],
+])
+def test_shows_the_guards_in_front_of_each_action_and_annotated_forms(row: list[str]) -> None:
+    assert row in list_actions(create_listing_app())
+
+
+class _Guard:
+    """A decorator's wrapper that is an object, not a function."""
+
+    def __call__(self) -> str:
+        return ""
+
+
+def test_a_decorator_is_named_by_what_made_its_wrapper() -> None:
+    assert listing._decorator_name(_Guard()) == "_Guard"
+    # A wrapper whose maker is not among its module's functions: its own name.
+    namespace: dict[str, object] = {}
+    exec("def make():\n    def wrapper():\n        pass\n    return wrapper", namespace)
+    wrapper = namespace.pop("make")()  # type: ignore[operator]
+    assert listing._decorator_name(wrapper) == "wrapper"

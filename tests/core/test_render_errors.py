@@ -10,6 +10,7 @@ from flask import render_template_string
 
 from flask_server_actions import ServerActionError
 from flask_server_actions import ServerActions
+from flask_server_actions.errors import ActionWithoutPage
 from flask_server_actions.errors import UnmarkedFunction
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.errors import UnserializableValue
@@ -128,3 +129,60 @@ def test_an_undefined_action_names_the_template_variable(template: str) -> None:
     with app.test_request_context("/"), pytest.raises(
             UnmarkedFunction, match=r"'typo' is undefined.*render_template\(\.\.\., typo="):
         render_template_string(template)
+
+
+@pytest.mark.parametrize("template", [
+    "{{ action(act, typo) }}", "{{ action(act, 1, typo) }}", "{{ action.button(act, typo) }}",
+])
+def test_an_undefined_bound_argument_names_the_template_variable(template: str) -> None:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x", TESTING=True)
+    ServerActions(app)
+
+    @app.get("/")
+    def page() -> str:
+        def act(*args: object) -> None:
+            "use server"
+
+        return render_template_string(template, act=act)
+
+    with pytest.raises(UnserializableValue) as info:
+        app.test_client().get("/")
+    message = str(info.value)
+    assert "'typo' is undefined" in message
+    assert "render_template(..., typo=typo)" in message
+    assert "jinja2" not in message
+
+
+def _app_with(route: str, methods: list[str]) -> Flask:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="x", TESTING=True)
+    ServerActions(app)
+
+    def act(form: object) -> None:
+        "use server"
+
+    def view() -> str:
+        return render_template_string("{{ action(act) }}", act=act)
+
+    if route:
+        app.add_url_rule(route, "submit_only", view, methods=methods)
+    app.register_error_handler(404, lambda error: (view(), 404))
+    return app
+
+
+def test_a_page_action_on_a_page_without_a_route_names_the_page_and_the_fix() -> None:
+    with pytest.raises(ActionWithoutPage) as info:
+        _app_with("", []).test_client().get("/nowhere")
+    message = str(info.value)
+    assert "'act'" in message and "/nowhere" in message
+    assert "no route" in message
+    assert '@server_action(scope="app")' in message
+
+
+def test_a_page_action_on_a_view_without_get_names_the_view_and_the_fix() -> None:
+    with pytest.raises(ActionWithoutPage) as info:
+        _app_with("/submit", ["POST"]).test_client().post("/submit", data={"x": "1"})
+    message = str(info.value)
+    assert "view 'submit_only'" in message and "/submit" in message
+    assert "add GET to its methods" in message

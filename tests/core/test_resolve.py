@@ -15,7 +15,7 @@ from . import decorated
 from . import shapes_app
 
 SHAPES = "tests.core.shapes_app"
-UPDATE_POST = "tests.core_app:create_app.<locals>.show_post.<locals>.update_post"
+UPDATE_POST = "tests.core.core_app:create_app.<locals>.show_post.<locals>.update_post"
 
 
 @pytest.mark.parametrize(("ref", "reason"), [
@@ -33,7 +33,7 @@ UPDATE_POST = "tests.core_app:create_app.<locals>.show_post.<locals>.update_post
     (f"{SHAPES}:ONE_FORM.<locals>.save", "is not a function"),
     (f"{SHAPES}:not_an_action", f"{SHAPES}:not_an_action is not marked as a server action"),
     # A helper of a "use server" module is not an action because of its module.
-    ("tests.core_actions:_helper", "tests.core_actions:_helper is not marked"),
+    ("tests.core.core_actions:_helper", "tests.core.core_actions:_helper is not marked"),
     (f"{SHAPES}:create_empty_app.<locals>.index.<locals>.helper",
      "is not marked in its code"),
 ])

@@ -3,10 +3,12 @@ browser does, actions called as client code does."""
 
 from __future__ import annotations
 
+import io
 import typing as t
 
 import pytest
 from flask import Flask
+from werkzeug.datastructures import FileStorage
 
 from flask_server_actions.testing import ActionClient
 
@@ -103,3 +105,74 @@ def test_what_is_not_on_the_page_is_named(actions: ActionClient, find: t.Any,
 def test_a_form_without_a_button_is_submitted_as_enter_would(actions: ActionClient) -> None:
     assert actions.get("/").form("bare").submit(to="eve").redirects == [303]
     assert STORE == [("send", [("to", "eve")])]
+
+
+def test_files_are_uploaded_as_tuples_or_file_storages(actions: ActionClient) -> None:
+    page = actions.get("/uploads").form("upload").submit(
+        doc=(b"%PDF", "report.pdf", "application/pdf"),  # bytes or a stream
+        more=[(io.BytesIO(b"a"), "a.txt"),
+              FileStorage(io.BytesIO(b"b"), "b.txt", content_type="text/plain")])
+    assert page.redirects == [303]
+    assert STORE == [("upload", "Report", [
+        ("doc", "report.pdf", "application/pdf", b"%PDF"),
+        ("more", "a.txt", "text/plain", b"a"),
+        ("more", "b.txt", "text/plain", b"b")])]
+
+
+def test_a_file_for_a_form_that_cannot_send_files_is_an_error(actions: ActionClient) -> None:
+    form = actions.get("/uploads").form("urlencoded")
+    with pytest.raises(ValueError, match='enctype="multipart/form-data"'):
+        form.submit(doc=(io.BytesIO(b"x"), "x.txt"))
+    with pytest.raises(LookupError, match="no field 'title'"):
+        actions.get("/uploads").form("urlencoded").submit(title=(io.BytesIO(b"x"), "x.txt"))
+
+
+def test_a_file_is_only_for_a_file_input(actions: ActionClient) -> None:
+    with pytest.raises(ValueError, match="'title' is not a file input"):
+        actions.get("/uploads").form("upload").submit(title=(io.BytesIO(b"x"), "x.txt"))
+
+
+def test_htmx_submits_as_htmx_does_and_gets_the_fragment(actions: ActionClient) -> None:
+    page = actions.get("/notes").form("add").submit(text="Milk", htmx=True)
+    assert page.status_code == 200 and page.redirects == []
+    assert page.html.startswith('<ul id="notes">') and "<h1>" not in page
+    assert "Milk" in page
+    request = page.response.request
+    assert request.headers["HX-Request"] == "true"
+    assert request.headers["HX-Current-URL"] == "http://localhost/notes"
+    assert request.headers["HX-Target"] == "notes"
+    assert request.headers["HX-Trigger"] == "add"
+    assert request.headers["HX-Request-Type"] == "partial"
+
+
+def test_htmx_answers_show_their_hx_headers(actions: ActionClient) -> None:
+    page = actions.get("/notes").form("leave").submit(htmx=True)
+    assert page.status_code == 200 and page.redirects == []
+    assert page.htmx_headers == {"HX-Redirect": "/uploads"}
+
+
+def test_extra_headers_are_sent(actions: ActionClient) -> None:
+    actions.get("/notes").form("add").submit(text="Tea", headers={"X-Team": "blue"})
+    assert STORE == [("note", "Tea", "blue")]
+
+
+def test_the_clicked_button_is_public(actions: ActionClient) -> None:
+    assert actions.get("/").form(action="discard").clicked == "Discard draft"
+    assert actions.get("/").form("compose").clicked == "Send"
+    assert actions.get("/").form("compose", button="Send later").clicked == "Send later"
+
+
+def test_a_button_with_its_own_hx_post_is_the_trigger(actions: ActionClient) -> None:
+    actions.get("/notes").form("add").submit(text="Milk")
+    page = actions.get("/notes").form(button="Clear").submit(htmx=True)
+    assert page.html.startswith('<ul id="notes">') and "Milk" not in page
+    headers = page.response.request.headers
+    assert (headers["HX-Target"], headers["HX-Trigger"]) == ("notes", "clear")
+    assert headers["HX-Trigger-Name"] == "__action_button"
+
+
+def test_htmx_without_ids_sends_no_target(actions: ActionClient) -> None:
+    page = actions.get("/one").form().submit(to="back", htmx=True)
+    headers = page.response.request.headers
+    assert headers["HX-Request"] == "true"
+    assert "HX-Target" not in headers and "HX-Trigger" not in headers

@@ -6,8 +6,10 @@ import typing as t
 
 from flask import Flask
 from flask import redirect
+from flask import render_template
 from flask import render_template_string
 from flask import request
+from jinja2 import DictLoader
 from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ActionError
@@ -71,9 +73,51 @@ def refuse() -> None:
     raise ActionError("No.")
 
 
+UPLOADS = """<form id="upload" method="post" enctype="multipart/form-data">{{ action(upload) }}
+  <input name="title" value="Report"><input type="file" name="doc">
+  <input type="file" name="more" multiple><button>Upload</button>
+</form>
+<form id="urlencoded" method="post">{{ action(upload) }}<input type="file" name="doc">
+  <button>Upload</button></form>
+"""
+
+NOTES = {"notes.html": """<h1>Notes</h1>
+{% block notes %}<ul id="notes">{% for note in notes %}<li>{{ note }}</li>{% endfor %}</ul>
+{% endblock %}
+{{ action.form(add_note, block="notes", target="#notes", id="add") }}<input name="text">
+  <button>Add</button></form>
+<form id="leave" method="post">{{ action(leave) }}<button>Leave</button></form>
+<form method="post"><button id="clear" {{ action.button(clear_notes, block="notes",
+  target="#notes") }}>Clear</button></form>
+"""}
+
+
+@server_action
+def upload(form: MultiDict[str, t.Any]) -> None:
+    files = [(name, file.filename, file.content_type, file.read())
+             for name, file in form.items(multi=True) if hasattr(file, "filename")]
+    STORE.append(("upload", form.get("title"), files))
+
+
+@server_action
+def add_note(form: MultiDict[str, t.Any]) -> None:
+    STORE.append(("note", form["text"], request.headers.get("X-Team")))
+
+
+@server_action
+def clear_notes(form: MultiDict[str, t.Any]) -> None:
+    STORE[:] = [entry for entry in STORE if entry[0] != "note"]
+
+
+@server_action
+def leave(form: MultiDict[str, t.Any]) -> t.Any:
+    return redirect("/uploads")
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "testing secret"
+    app.jinja_loader = DictLoader(NOTES)
     ServerActions(app)
 
     @app.route("/")
@@ -85,6 +129,16 @@ def create_app() -> Flask:
     @app.get("/search")
     def search() -> str:
         return f"found {request.args.get('q')} old={request.args.get('old')}"
+
+    @app.get("/uploads")
+    def uploads() -> str:
+        return render_template_string(UPLOADS, upload=upload)
+
+    @app.get("/notes")
+    def notes() -> str:
+        notes = [entry[1] for entry in STORE if entry[0] == "note"]
+        return render_template("notes.html", notes=notes, add_note=add_note, leave=leave,
+                               clear_notes=clear_notes)
 
     @app.get("/one")
     def one() -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import sys
 
-from ..core_app import create_app
 from ..html import ORIGIN
 from ..store import STORE
+from .core_app import create_app
 
 
 def main() -> None:

@@ -104,6 +104,69 @@ def test_flask_wtf_sample_works_under_csrfprotect(
     assert module.NAMES == ["Ada"]
 
 
+def test_choices_sample_validates_with_the_choices_of_the_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.choices")
+    client = module.app.test_client()
+    form = Page.get(client, "/teams/1/tasks").form()
+    assert form.submit(title="Plan", owner="grace").status_code == 303
+    response = form.submit(title="Plan", owner="linus")  # of another team
+    assert response.status_code == 422
+    page = _page(response, "/teams/1/tasks", client)
+    assert page.text(".error") == "Not a valid choice."
+    assert page.value("title") == "Plan"
+    assert module.TASKS == [(1, "Plan", "grace")]
+
+
+def test_app_action_sample_signs_out_a_demoted_admin(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session.update(user="ann", role="admin")
+    form = Page.get(client, "/admin").form("#sign-out")
+    with client.session_transaction() as session:
+        session["role"] = "member"  # demoted while the page was open
+    response = form.submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/admin")
+    with client.session_transaction() as session:
+        assert "user" not in session
+
+
+def test_app_action_sample_works_on_the_404_page(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.everywhere")
+    client = module.app.test_client()
+    with client.session_transaction() as session:
+        session["user"] = "ann"
+    response = client.get("/missing")
+    assert response.status_code == 404
+    assert _page(response, "/missing", client).form("#sign-out").submit().status_code == 303
+    assert "Signed out." in client.get("/missing").get_data(as_text=True)
+
+
+def test_languages_sample_speaks_german_and_its_own_english(
+        sample: t.Callable[[str], types.ModuleType], monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    module = sample("forms.languages")
+    client = module.app.test_client()
+    forms = [Page.get(client, "/notes").form() for _ in range(2)]
+    later = time.time() + module.app.config["SERVER_ACTIONS_MAX_AGE"] + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    english = forms[0].submit(text="hello", headers={"Accept-Language": "en"})
+    assert "This form expired." in english.get_data(as_text=True)
+    german = forms[1].submit(text="hallo", headers={"Accept-Language": "de-DE,de"})
+    assert german.status_code == 422
+    assert "Dieses Formular ist abgelaufen." in german.get_data(as_text=True)
+    assert module.NOTES == []
+    from flask_server_actions.errors import AlreadySubmitted
+    from flask_server_actions.messages import translate
+
+    with module.app.test_request_context(headers={"Accept-Language": "de"}):
+        assert translate(AlreadySubmitted.notice) == "Got it already: no need to send it twice."
+
+
 def test_signup_sample_validates_live_and_marks_errors(
         sample: t.Callable[[str], types.ModuleType]) -> None:
     module = sample("forms.signup")
@@ -121,3 +184,16 @@ def test_signup_sample_validates_live_and_marks_errors(
     assert page.soup.select_one(".action-error-summary a")["href"] == "#username"
     assert form.submit(username="grace").status_code == 303
     assert module.USERS == {"ada", "grace"}
+
+
+def test_choices_sample_validates_live_with_its_setup(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.choices")
+    client = module.app.test_client()
+    form = Page.get(client, "/teams/1/tasks").form()
+    live = {"Precognition": "true"}
+    assert form.submit(title="Plan", owner="grace", headers=live).status_code == 204
+    response = form.submit(title="Plan", owner="linus", headers=live)  # of another team
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"owner": ["Not a valid choice."]}
+    assert module.TASKS == []

@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from docs.examples.htmx import app as sample
+from docs.examples.htmx import feed
+from flask_server_actions.testing import ActionClient
 
 from ..html import ORIGIN
 from ..html import Page
@@ -84,3 +86,24 @@ def test_documented_htmx2_config_is_what_the_helper_writes() -> None:
     meta = written.select_one("meta")
     assert documented is not None and meta is not None
     assert json.loads(str(documented["content"])) == json.loads(str(meta["content"]))
+
+
+def test_load_more_answers_htmx_with_the_next_rows() -> None:
+    actions = ActionClient(feed.app)
+    page = actions.get("/feed")
+    assert page.html.count("<li>Item") == 10
+    more = page.form(button="Load more").submit(htmx=True)
+    assert more.status_code == 200
+    assert more.html.count("<li>Item") == 10 and "<li>Item 11</li>" in more
+    assert "<ul" not in more  # the partial only, swapped over the button's row
+    last = more.form(button="Load more").submit(htmx=True)
+    assert last.html.count("<li>Item") == 3 and "Load more" not in last
+
+
+def test_load_more_without_javascript_shows_the_page_with_every_row() -> None:
+    actions = ActionClient(feed.app)
+    page = actions.get("/feed").form(button="Load more").submit()
+    assert page.status_code == 200
+    assert page.html.count("<li>Item") == 20 and "<ul" in page
+    page = page.form(button="Load more").submit()
+    assert page.html.count("<li>Item") == 23 and "Load more" not in page

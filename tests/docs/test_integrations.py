@@ -70,6 +70,6 @@ def test_the_listing_shown_is_the_real_one(app: Flask) -> None:
     output = app.test_cli_runner().invoke(args=["actions", "list"]).output.splitlines()
     # Column widths depend on every action imported: compare the cells.
     rows = [line.split() for line in shown]
-    assert rows[0] == output[0].split() == ["Action", "Kind", "Where", "Options"]
+    assert rows[0] == output[0].split() == ["Action", "Kind", "Where", "Options", "Guards"]
     assert len(rows[2:]) == 4
     assert all(row in [line.split() for line in output] for row in rows[2:])

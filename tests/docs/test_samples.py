@@ -19,6 +19,8 @@ README.md's code blocks must be excerpts of sample files
 
 from __future__ import annotations
 
+import ast
+import builtins
 import copy
 import datetime as dt
 import decimal
@@ -30,13 +32,16 @@ import uuid
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 
+from docs.examples.deployment import prefix
 from docs.examples.quickstart import db as quickstart_db
 from docs.examples.quickstart.app import app as quickstart_app
 from flask_server_actions.errors import UnserializableValue
 
+from ..databases import close_databases
 from ..html import Page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +85,24 @@ def test_readme_code_comes_from_the_samples() -> None:
     for body in code:
         for line in textwrap.dedent(body).splitlines():
             assert line.strip() in sources, f"README line not in docs/examples: {line!r}"
+
+
+def test_readme_python_defines_every_name_it_uses() -> None:
+    # Read top to bottom, as a new user copies them: every name the README's
+    # Python uses is a builtin or defined or imported in one of its blocks.
+    readme = (ROOT / "README.md").read_text()
+    trees = [ast.parse(textwrap.dedent(body))
+             for body in re.findall(r"```python\n(.*?)```", readme, re.S)]
+    nodes = [node for tree in trees for node in ast.walk(tree)]
+    bound = {alias.asname or alias.name.partition(".")[0] for node in nodes
+             if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names}
+    bound |= {node.name for node in nodes if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    bound |= {node.arg for node in nodes if isinstance(node, ast.arg)}
+    bound |= {node.id for node in nodes
+              if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    used = {node.id for node in nodes
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    assert sorted(used - bound - set(dir(builtins))) == []
 
 
 # quickstart.rst and index.rst
@@ -253,3 +276,54 @@ def test_values_an_unregistered_object_fails_at_render_naming_it(
         values.app.test_client().get("/invoices/7")
     assert (caught.value.name, caught.value.value_type) == ("invoice", values.Invoice)
     assert "register_type" in str(caught.value)
+
+
+# deployment.rst: URL prefixes
+
+PROXIED = {"X-Forwarded-Prefix": "/board", "X-Forwarded-Host": "example.com",
+           "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+
+
+def _prefixed_submit(headers: dict[str, str], environ: dict[str, str],
+                     post_headers: dict[str, str] | None = None) -> t.Any:
+    prefix.CARDS.clear()
+    client = prefix.app.test_client()
+    html = client.get("/cards", headers=headers, environ_overrides=environ)
+    token = BeautifulSoup(html.get_data(as_text=True), "html.parser").select_one(
+        'input[name="__action"]')["value"]  # type: ignore[index]
+    sent = post_headers if post_headers is not None else headers
+    return client.post("/cards", data={"__action": token, "title": "Ship"},
+                       headers={"Origin": "https://example.com", **sent},
+                       environ_overrides=environ)
+
+
+def test_behind_a_proxy_with_a_prefix_actions_stay_under_it() -> None:
+    response = _prefixed_submit(PROXIED, {})
+    assert (response.status_code, response.headers["Location"]) == (303, "/board/cards")
+    assert prefix.CARDS == ["Ship"]
+
+
+def test_under_script_name_actions_stay_under_it() -> None:
+    environ = {"SCRIPT_NAME": "/board", "wsgi.url_scheme": "https", "HTTP_HOST": "example.com"}
+    response = _prefixed_submit({}, environ)
+    assert (response.status_code, response.headers["Location"]) == (303, "/board/cards")
+
+
+def test_a_token_of_one_prefix_does_not_run_under_another() -> None:
+    response = _prefixed_submit(PROXIED, {}, {**PROXIED, "X-Forwarded-Prefix": "/other"})
+    assert response.status_code == 400
+
+
+def test_a_factory_with_sqlalchemy_serves_each_app_its_own_rows() -> None:
+    from docs.examples.quickstart import factory_sqlalchemy as sample
+
+    apps = [sample.create_app(), sample.create_app()]  # one database each
+    try:
+        first = apps[0].test_client()
+        response = Page.get(first, "/notes/1").form().submit(text="renamed")
+        assert response.status_code == 303
+        assert Page.get(first, "/notes/1").text("#text") == "renamed"
+        assert Page.get(apps[1].test_client(), "/notes/1").text("#text") == "first"
+    finally:
+        for app in apps:
+            close_databases(app)

@@ -248,7 +248,8 @@ def test_htmx_is_included_only_when_configured(database: Path, tmp_path: Path) -
     client = blog.test_client()
     page = Page.get(client, "/")
     assert [tag["src"] for tag in page.soup.select("script[src]")] == [
-        "/_server_actions/htmx.js", "/_server_actions/static/client.js"]
+        "/_server_actions/htmx.js", "/_server_actions/static/progress.js",
+        "/_server_actions/static/client.js"]
     with client.get("/_server_actions/htmx.js") as response:
         assert response.get_data(as_text=True) == "/* htmx */"
 
@@ -369,3 +370,15 @@ def test_publishing_the_same_form_twice_publishes_once(client: FlaskClient,
     assert "already" in page.text(".action-notice")
     assert page.value("title") == "Once"
     assert query(database, "SELECT COUNT(*) FROM posts WHERE title = 'Once'") == [(1,)]
+
+
+def test_a_page_without_a_route_shows_the_layout_and_signs_out(client: FlaskClient) -> None:
+    # The layout's sign-out is an action for every page: it runs from the
+    # 404 page (no route), where a page action could not.
+    assert client.get("/no/such/page").status_code == 404
+    sign_in(client, "ada")
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    response = Page(client, "/no/such/page", response).form("#sign-out").submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/no/such/page")
+    assert Page.get(client, "/").text(".flash") == "Signed out."

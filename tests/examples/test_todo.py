@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 
 from examples.todo.app import create_app
 from examples.todo.db import SEED
+from flask_server_actions.testing import ActionClient
 
 from ..html import Page
 
@@ -165,3 +166,38 @@ def test_a_read_only_list_refuses_changes(todo: FlaskClient, todo_app: Flask) ->
     assert (response.status_code, response.headers["HX-Retarget"]) == (403, "#action-notice")
     assert "read-only" in response.get_data(as_text=True)
     assert _titles(Page.get(todo, "/")) == SEED
+
+
+# The same rows through the users' test client (flask_server_actions.testing),
+# in its htmx mode: what an app's own tests would write.
+
+
+@pytest.fixture
+def todo_actions(todo_app: Flask) -> ActionClient:
+    return ActionClient(todo_app)
+
+
+def test_the_test_client_renames_a_row_as_htmx_and_gets_that_row_alone(
+        todo_actions: ActionClient) -> None:
+    page = todo_actions.get("/")
+    row = page.form(action="rename")
+    answer = row.submit(htmx=True, title="Renamed by the test client")
+    assert answer.status_code == 200
+    assert answer.html.count("<li") == 1 and "Renamed by the test client" in answer
+    assert answer.htmx_headers.get("HX-Reswap") is None  # swapped where the form targets
+
+
+def test_the_test_client_sees_a_failed_rename_in_its_row(todo_actions: ActionClient) -> None:
+    row = todo_actions.get("/").form(action="rename")
+    answer = row.submit(htmx=True, title="x" * 81)
+    assert answer.status_code == 422
+    assert answer.html.count("<li") == 1
+    assert "Field cannot be longer than 80 characters." in answer
+
+
+def test_the_test_client_deletes_a_row_as_htmx(todo_actions: ActionClient) -> None:
+    row = todo_actions.get("/").form(action="rename")
+    answer = row.submit("Delete", htmx=True)
+    assert answer.status_code == 200
+    assert answer.htmx_headers["HX-Reswap"] == "delete"
+    assert len(todo_actions.get("/").html.split('<li id="todo-')) - 1 == len(SEED) - 1

@@ -131,11 +131,12 @@ def test_htmx_is_never_loaded_from_a_cdn_by_default() -> None:
 @pytest.mark.parametrize(("source", "message"), [
     (None, "Set SERVER_ACTIONS_HTMX_SRC"),
     ("/static/htmx.js", "SERVER_ACTIONS_HTMX_SRC is the URL '/static/htmx.js'"),
-    ("missing.js", "which is not a file"),
+    ("missing.js", "it is not a file"),
 ])
 def test_htmx_route_answers_404_and_says_what_to_set_without_a_file(
         source: str | None, message: str, caplog: pytest.LogCaptureFixture) -> None:
     app = create_app(SERVER_ACTIONS_HTMX_SRC=source)
+    caplog.clear()  # what setting up the app logged (test_htmx_source.py)
     with caplog.at_level(logging.INFO):
         response = app.test_client().get("/_server_actions/htmx.js")
     assert response.status_code == 404

@@ -90,21 +90,15 @@ def test_a_message_flashed_by_a_row_action_waits_for_the_next_page(client: Flask
     assert Page.get(client, "/rows").text(".flash") == "Toggled Row 2."
 
 
-def test_the_view_knows_which_action_ran_with_which_arguments_after_success(
-        client: FlaskClient) -> None:
+@pytest.mark.parametrize(("title", "succeeded"), [("Renamed", True), ("taken", False)])
+def test_the_view_knows_which_action_ran_with_which_arguments(
+        client: FlaskClient, title: str, succeeded: bool) -> None:
+    # After a success as well as after a failure.
     page, form = row_form(client, 2)
     SEEN.clear()
-    page.form(form).submit(title="Renamed", headers=HX)
-    [(ref, args, succeeded)] = SEEN
-    assert (ref.rpartition(".")[2], args, succeeded) == ("rename", (2,), True)
-
-
-def test_the_view_knows_which_action_failed_with_which_arguments(client: FlaskClient) -> None:
-    page, form = row_form(client, 2)
-    SEEN.clear()
-    page.form(form).submit(title="taken", headers=HX)
-    [(ref, args, succeeded)] = SEEN
-    assert (ref.rpartition(".")[2], args, succeeded) == ("rename", (2,), False)
+    page.form(form).submit(title=title, headers=HX)
+    [(ref, args, seen_succeeded)] = SEEN
+    assert (ref.rpartition(".")[2], args, seen_succeeded) == ("rename", (2,), succeeded)
 
 
 def test_a_page_shown_without_a_submission_knows_of_none(client: FlaskClient) -> None:

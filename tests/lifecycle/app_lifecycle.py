@@ -37,6 +37,7 @@ from wtforms.validators import DataRequired
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import htmx
+from flask_server_actions import server_action
 
 from ..store import STORE
 from . import team_actions
@@ -55,6 +56,11 @@ PAGE = """{{ action.notice() }}
 
 #: The key a webhook's sender signs its body with.
 WEBHOOK_KEY = b"webhook key"
+
+
+@server_action(scope="app")
+def search(form: Form) -> None:
+    STORE.append(("search", form.get("title")))
 
 
 def page(act: t.Callable[..., t.Any], *args: object, **context: t.Any) -> str:
@@ -315,9 +321,7 @@ def create_app(**config: t.Any) -> Flask:
 
     @app.errorhandler(404)
     def not_found(error: Exception) -> tuple[str, int]:
-        def search(form: Form) -> None:
-            "use server"
-
+        # No route, so no page action: an action for every page.
         return page(search), 404
 
     @app.get("/async-decorated")

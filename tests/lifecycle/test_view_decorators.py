@@ -103,7 +103,8 @@ def test_a_wrapper_with_an_empty_cell_still_guards_the_action(client: FlaskClien
     assert STORE == [("unassigned", "x")]
 
 
-def test_an_error_page_without_a_route_may_render_tokens(client: FlaskClient) -> None:
+def test_an_error_page_without_a_route_may_render_actions_for_every_page(
+        client: FlaskClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert 'name="__action"' in response.get_data(as_text=True)

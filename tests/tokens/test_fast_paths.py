@@ -38,7 +38,7 @@ from flask_server_actions.tokens import binding_tag
 from flask_server_actions.tokens import open_token
 from flask_server_actions.tokens import seal
 
-from ..core_app import create_app
+from ..core.core_app import create_app
 from ..html import Page
 from ..store import STORE
 
@@ -147,6 +147,12 @@ def test_tokens_minted_in_two_requests_of_one_app_context_keep_their_pages() -> 
     assert response.headers["Location"] == "/posts/2"
 
 
+def _page(app: Flask, path: str) -> None:
+    """Give ``app`` a GET route at ``path``: only a page with one may mint
+    page actions (ActionWithoutPage)."""
+    app.add_url_rule(path, "page", lambda **kwargs: "")
+
+
 def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
     source = 'def act(form):\n    "use server"\n'
     old = types.ModuleType("fast_path_actions")
@@ -155,6 +161,7 @@ def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> 
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
+    _page(app, "/")
     with app.test_request_context("/"):
         assert mint(ext, old.act, ())
         new = types.ModuleType("fast_path_actions")
@@ -248,6 +255,7 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
     options = dict(fragment or {})
+    _page(app, "/pöst/<int:post_id>")
     with app.test_request_context("/pöst/7?tab=%C3%A9"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
         request_tag = keys.request_tag(identity_of_request(request))
@@ -257,7 +265,8 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
             for label in ("one", "ü" * 3):  # the second one reuses the shape
                 fast = mint(ext, action, (label,), fragment)
                 slow = seal(ActionToken(
-                    short_ref(f"{__name__}:_inline_action.<locals>.tag", None), request_tag,
+                    short_ref(f"{__name__}:_inline_action.<locals>.tag",
+                              app.view_functions["page"]), request_tag,
                     ["post_id", "*kwdefaults"], [7, {"loud": flag}], [label], options),
                     keys, binding, now)
                 opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
@@ -287,13 +296,14 @@ def test_bound_row_ids_seal_as_encoded_values_do(args: tuple[object, ...]) -> No
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     ext = ServerActions(app)
+    _page(app, "/rows")
     with app.test_request_context("/rows"):
         keys, binding = ext.keys(app), binding_tag(ext.binding())
         request_tag = keys.request_tag(identity_of_request(request))
         now = int(time.time())
         fast = mint(ext, _row_action, args)
         encoded = encode_values(Serializer(), ["a"] * len(args), args, 4096)
-        slow = seal(ActionToken(f"{__name__}:_row_action", request_tag, [], [], encoded, {}),
+        slow = seal(ActionToken(short_ref(f"{__name__}:_row_action", app.view_functions["page"]), request_tag, [], [], encoded, {}),
                     keys, binding, now)
         opened = [open_token(text, keys, binding, now, 60, 8192) for text in (fast, slow)]
         assert opened[0].args == opened[1].args == encoded
@@ -307,6 +317,7 @@ def test_bound_row_ids_keep_to_the_capture_budget(budget: int, fits: bool) -> No
     app = Flask(__name__)
     app.config.update(SECRET_KEY="s", SERVER_ACTIONS_MAX_CAPTURE_BYTES=budget)
     ext = ServerActions(app)
+    _page(app, "/rows")
     with app.test_request_context("/rows"):
         if fits:
             assert mint(ext, _row_action, (10**15,))

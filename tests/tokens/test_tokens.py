@@ -28,7 +28,7 @@ def binding(app: Flask, client: FlaskClient) -> object:
 
 
 def test_the_seed_update_post_token_fits_in_220_characters(client: FlaskClient) -> None:
-    # Captures post_id; page /posts/1; ref tests.core_app:create_app.<locals>
+    # Captures post_id; page /posts/1; ref tests.core.core_app:create_app.<locals>
     # .show_post.<locals>.update_post, longer than most apps' would be. The
     # padding to 16-byte blocks adds up to 15 bytes (20 characters).
     token = Page.get(client, "/posts/1").form("#edit").token()
@@ -42,7 +42,7 @@ def test_the_token_carries_only_the_name_and_captured_values(client: FlaskClient
     # [name, number of bound arguments, captures]: the name of an action
     # defined in the page's view is written relative to the view, which the
     # request binding seals; empty fields at the end are left out.
-    assert json.loads(decrypt(token, "test secret", "tests.core_app")) == [
+    assert json.loads(decrypt(token, "test secret", "tests.core.core_app")) == [
         "~update_post", 0, {"post_id": 1}]
 
 

@@ -21,8 +21,8 @@ from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
+from ..store import STORE
 from . import core_actions
-from .store import STORE
 
 Form = MultiDict[str, t.Any]
 

@@ -8,7 +8,7 @@ import typing as t
 
 from werkzeug.datastructures import MultiDict
 
-from .store import STORE
+from ..store import STORE
 
 
 def create_user(form: MultiDict[str, t.Any]) -> None:
