@@ -36,6 +36,7 @@ import typing as t
 from flask import g
 from flask import request
 from flask import session
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from .forms import build_form
@@ -124,13 +125,18 @@ def install(app: Flask) -> None:
     Call it before the after-request hooks whose answers it turns into
     JSON: Flask calls after-request hooks in reverse order.
     """
-    app.before_request_funcs.setdefault(None, []).insert(0, _note_flashes)
+    preprocess = app.preprocess_request
+
+    # Before the app's hooks, which may flash; not one of them, so that the
+    # listing of an action's guards does not show it.
+    def preprocess_request() -> ResponseReturnValue | None:
+        if is_precognitive():
+            setattr(g, _G_FLASHES,
+                    list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
+        return preprocess()
+
+    app.preprocess_request = preprocess_request  # type: ignore[method-assign]
     app.after_request(_after_request)
-
-
-def _note_flashes() -> None:
-    if is_precognitive():
-        setattr(g, _G_FLASHES, list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
