@@ -35,6 +35,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from . import calls
 from . import fragments
 from . import logs
+from . import precognition
 from . import signals
 from . import uploads
 from .app_actions import back
@@ -220,6 +221,8 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     if status >= 400:  # a failed action: let the app undo its writes
         for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
             undo()
+    if precognition.is_precognitive():
+        return precognition.refused(state, status)
     if calls.is_json_call():
         return calls.failure(state, status)
     if is_app_post():  # an action for every page has no page to show again
@@ -415,7 +418,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     except StaleSubmission as error:  # a loaded value is out of date (a changed row)
         return _refuse_stale(app, state, token, error)
     try:
-        answer = guard(ext, app, token, target, fn, args, int(time.time()))
+        answer = guard(ext, app, token, target, fn, args, int(time.time()),
+                       record=not precognition.is_precognitive())
     except StaleSubmission as error:
         return _refuse_stale(app, state, token, error)
     except HTTPException as error:  # a check aborted
@@ -424,6 +428,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     if answer is not None:
         signals.refused(app, token.ref, "a check answered instead")
         return answer
+    if precognition.is_precognitive():  # live validation: the action never runs
+        return precognition.answer(ext, app, form_class, setup, token.ref, form_data())
     start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)

@@ -66,6 +66,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_THROTTLE": "20/60",
     "SERVER_ACTIONS_UPLOAD_STORAGE": None,
     "SERVER_ACTIONS_UPLOAD_DIR": None,
+    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
 }
 
 #: Keys of an app's own hooks and types in ``app.extensions``.

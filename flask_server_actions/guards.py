@@ -250,9 +250,12 @@ def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue 
 
 def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarget,
           fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
-          now: int) -> ResponseReturnValue | None:
+          now: int, record: bool = True) -> ResponseReturnValue | None:
     """Run the checks for an action about to be called and, if it is a
     one-time action, record its token.
+
+    :param record: record a one-time token; ``False`` for a validate
+        request (:mod:`.precognition`), which never runs the action.
 
     :return: a response to send instead of running the action, or ``None``.
     :raises RateLimited: the action's ``limit=`` is used up for this key.
@@ -282,7 +285,7 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     # Files kept from a failed submission: a reference that does not open
     # refuses the post before a one-time token is used up.
     restore(app, target.ref)
-    if once:
+    if once and record:
         ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
         if not ext.store(app).first_use(token.token_id, ttl):
             raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")

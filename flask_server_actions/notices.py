@@ -23,6 +23,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from . import calls
+from . import precognition
 from .errors import ServerActionError
 from .messages import N_
 from .messages import translate
@@ -58,8 +59,10 @@ def install(app: Flask) -> None:
 
     Register it before the after-request hook that checks action answers:
     Flask calls after-request hooks in reverse order, and a redirect that
-    check refuses is an error too.
+    check refuses is an error too. Validate requests (:mod:`.precognition`)
+    get their errors in JSON, after both.
     """
+    precognition.install(app)
     handle = app.handle_user_exception
 
     def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
@@ -85,6 +88,12 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     return in_region(response, message_for(error, status))
 
 
+def error_of_request(status: int) -> str:
+    """What the user reads about the error the current action post was
+    answered with, ``status``."""
+    return message_for(g.get(_G_ERROR), status)
+
+
 def message_for(error: BaseException | None, status: int) -> str:
     """What the user reads about ``error``, answered with ``status``."""
     if isinstance(error, ServerActionError) and error.user_message():
@@ -103,9 +112,18 @@ def paragraph(message: str) -> Markup:
 
 
 def region(message: str | None) -> Markup:
-    """The notice region, with ``message`` if there is one."""
+    """The notice region, a live region with ``message`` if there is one."""
     inner = paragraph(message) if message else Markup("")
-    return Markup('<div id="{}">{}</div>').format(REGION_ID, inner)
+    return Markup('<div id="{}" {}>{}</div>').format(REGION_ID, _LIVE, inner)
+
+
+def live(message: str | None) -> Markup:
+    """A form's notice: a live region with ``message`` if there is one."""
+    inner = paragraph(message) if message else Markup("")
+    return Markup('<div class="action-notice-live" {}>{}</div>').format(_LIVE, inner)
+
+
+_LIVE = Markup('role="status" aria-live="polite"')
 
 
 def in_region(response: BaseResponse, message: str) -> BaseResponse:

@@ -9,6 +9,7 @@ from flask import g
 from flask import has_app_context
 from markupsafe import Markup
 
+from . import accessible
 from . import notices
 from .calls import OPTION as CALL_OPTION
 from .client import client_tag
@@ -24,6 +25,8 @@ from .state import ActionState
 from .state import current_state
 from .uploads import KeptFiles
 from .uploads import kept_files
+
+_TITLE_PREFIX = "SERVER_ACTIONS_ERROR_TITLE_PREFIX"
 
 if t.TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -246,33 +249,104 @@ class ActionHelper:
         return kept_files(name) if _form_state() else KeptFiles()
 
     def notice(self) -> Markup:
-        """A ``role="alert"`` paragraph with the submission's message, if any.
+        """The live region (``role="status"``, ``aria-live="polite"``) with
+        the submission's message, if any; written even when empty, so that
+        a message put in it later is announced.
 
         Inside a form (after its ``{{ action(...) }}``, before its
         ``</form>``) it shows that form's message only: in a list with a
         form per row, only the row that was submitted shows it. Outside
         every form it shows any message, and the first such notice of the
-        page is its *notice region*, ``<div id="action-notice">``, written
-        even when empty: under htmx, the message of a refused or failed
-        action is swapped into it instead of into the form's target.
+        page is its *notice region*, ``<div id="action-notice">``: under
+        htmx, the message of a refused or failed action is swapped into it
+        instead of into the form's target.
 
         .. versionchanged:: 0.3.0
-            Inside a form, only that form's message; the notice region.
+            Inside a form, only that form's message; the notice region;
+            always a live region.
         """
         message = _form_state().message
         if g.get(_G_FORM) is None and not g.get(_G_REGION):
             setattr(g, _G_REGION, True)  # one region: its id is unique
             return notices.region(message)
-        return notices.paragraph(message) if message else Markup("")
+        return notices.live(message)
+
+    def field(self, name: str, id: str | None = None, live: bool = False) -> Markup:
+        """The ``name`` and ``id`` attributes of the current form's field
+        ``name``, and, when the submission shown failed on it,
+        ``aria-invalid="true"`` and ``aria-describedby`` naming its
+        :meth:`field_error` element:
+
+        .. code-block:: html+jinja
+
+            <label for="title">Title</label>
+            <input {{ action.field('title', live=True) }}
+                   value="{{ action.value('title', post.title) }}">
+            {{ action.field_error('title') }}
+
+        :param id: the field's ``id``; default its name.
+        :param live: validate the field while the user types (see
+            :mod:`.precognition`); the page loads
+            :meth:`client_script`.
+
+        .. versionadded:: 0.3.0
+        """
+        field_id = name if id is None else id
+        _field_ids()[name] = field_id
+        return accessible.field_attributes(_form_state(), name, field_id, live)
+
+    def field_error(self, name: str) -> Markup:
+        """The element holding the error of the field ``name`` (written
+        after :meth:`field`, whose ``id`` it follows): ``<p
+        id="title-error" class="action-field-error">``, empty when the field
+        has no error.
+
+        .. versionadded:: 0.3.0
+        """
+        field_id = _field_ids().get(name, name)
+        return accessible.field_error(_form_state(), name, field_id)
+
+    def error_summary(self, ids: t.Mapping[str, str] | None = None) -> Markup:
+        """The current form's error summary after a failed submission: a
+        focusable ``role="alert"`` list of the errors, each a link to its
+        field (``href="#title"``), as the GOV.UK design system has it;
+        nothing when no field has an error. Put it first in the form.
+
+        :param ids: the ``id`` of each field given another ``id`` than its
+            name with :meth:`field` (the summary comes before the fields).
+
+        .. versionadded:: 0.3.0
+        """
+        return accessible.error_summary(_form_state(), ids or {})
+
+    def title(self, text: str) -> str:
+        """``text`` for the page's ``<title>``, after
+        ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` (``"Error: "``) when the page
+        is shown again for a failed submission:
+        ``<title>{{ action.title("Edit post") }}</title>``.
+
+        .. versionadded:: 0.3.0
+        """
+        state = current_state()
+        if state.active and not state.succeeded:
+            return f"{current_app.config[_TITLE_PREFIX]}{text}"
+        return text
 
 
 _G_FORM = "_server_actions_form"
 _G_REGION = "_server_actions_region"
+_G_FIELD_IDS = "_server_actions_field_ids"
+
+
+def _field_ids() -> dict[str, str]:
+    """The ``id`` :meth:`ActionHelper.field` gave each field of the current form."""
+    return t.cast("dict[str, str]", g.setdefault(_G_FIELD_IDS, {}))
 
 
 def _enter_form(fn: t.Callable[..., t.Any], args: tuple[object, ...]) -> None:
     # What value(), values(), checked() and notice() refer to until the next form.
     setattr(g, _G_FORM, (fn, args))
+    setattr(g, _G_FIELD_IDS, {})
 
 
 def _form_state() -> ActionState:

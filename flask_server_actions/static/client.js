@@ -8,6 +8,18 @@
  * data-server-action-url) attributes, or a bare token (then the call goes to
  * this page's URL). The promise resolves with the action's return value and
  * rejects with an Error carrying .status, .field and .body. No build step.
+ *
+ *   serverActions.validate(form, ["email"]).then(function (result) { ... })
+ *
+ * validates the form's fields on the server without running its action
+ * (Laravel Precognition's protocol): the promise resolves with {message,
+ * errors} (errors empty when valid) and rejects with an Error carrying
+ * .status and .body when the post is refused. Fields written with
+ * action.field(name, live=True) are validated as the user types (after a
+ * pause) and when they leave a field they typed in. Under htmx, a form is
+ * aria-busy while its post is in flight, its clicked button shows its
+ * data-action-submitting label, and after a 422 focus moves to the error
+ * summary (or the first invalid field).
  */
 (function () {
   "use strict";
@@ -63,5 +75,139 @@
     });
   }
 
-  window.serverActions = {call: call, decode: decode};
+  function validate(form, fields) {
+    var headers = {"Precognition": "true", "Accept": "application/json"};
+    if (fields && fields.length) headers["Precognition-Validate-Only"] = fields.join(",");
+    var data = new FormData(form);
+    var multipart = (form.getAttribute("enctype") || "").toLowerCase() === "multipart/form-data";
+    return fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: headers,
+      body: multipart ? data : new URLSearchParams(data)
+    }).then(function (response) {
+      if (response.status === 204) return {message: "", errors: {}};
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = JSON.parse(text); } catch (ignored) { body = null; }
+        if (response.status === 422 && body && body.errors) return body;
+        var error = new Error((body && body.message) || response.statusText || "refused");
+        error.status = response.status;
+        error.body = body;
+        throw error;
+      });
+    });
+  }
+
+  // Live fields: which ones the user typed in, per form; the pending pause;
+  // what was last sent (leaving a field after a pause sends nothing new).
+  var DELAY = 500, touched = new WeakMap(), timers = new WeakMap(),
+      sent = new WeakMap(), latest = new WeakMap();
+
+  function liveField(target) {
+    return target && target.form && target.hasAttribute &&
+      target.hasAttribute("data-action-live") ? target : null;
+  }
+
+  function show(form, name, messages) {
+    var field = form.elements[name];
+    if (!field || !field.id) return;
+    var error = document.getElementById(field.id + "-error");
+    if (error) error.textContent = messages.join(" ");
+    if (messages.length) {
+      field.setAttribute("aria-invalid", "true");
+      if (error) field.setAttribute("aria-describedby", error.id);
+    } else {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    }
+  }
+
+  function check(form) {
+    clearTimeout(timers.get(form));
+    var names = Array.from(touched.get(form) || []);
+    var key = names.join(",") + "?" + new URLSearchParams(new FormData(form)).toString();
+    if (!names.length || sent.get(form) === key) return;
+    sent.set(form, key);
+    var mine = (latest.get(form) || 0) + 1;
+    latest.set(form, mine);
+    validate(form, names).then(function (result) {
+      if (latest.get(form) !== mine) return;  // an answer overtaken by a newer one
+      names.forEach(function (name) { show(form, name, result.errors[name] || []); });
+    }, function () { sent.delete(form); });
+  }
+
+  document.addEventListener("input", function (event) {
+    var field = liveField(event.target);
+    if (!field) return;
+    var form = field.form, names = touched.get(form);
+    if (!names) touched.set(form, names = new Set());
+    names.add(field.name);
+    clearTimeout(timers.get(form));
+    timers.set(form, setTimeout(function () { check(form); }, DELAY));
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var field = liveField(event.target);
+    var names = field && touched.get(field.form);
+    if (names && names.has(field.name)) check(field.form);
+  });
+
+  // htmx 2 and htmx 4 name their events differently.
+  var submitters = new WeakMap();
+  document.addEventListener("submit", function (event) {
+    if (event.submitter) submitters.set(event.target, event.submitter);
+  }, true);
+
+  function formOf(event) {
+    var detail = event.detail || {};
+    var element = detail.elt || (detail.ctx && detail.ctx.sourceElement) || event.target;
+    return element && element.closest ? element.closest("form") : null;
+  }
+
+  function busy(event) {
+    var form = formOf(event);
+    if (!form) return;
+    form.setAttribute("aria-busy", "true");
+    var button = submitters.get(form);
+    var label = button && button.getAttribute("data-action-submitting");
+    if (label && !button.hasAttribute("data-action-label")) {
+      button.setAttribute("data-action-label", button.textContent);
+      button.textContent = label;
+    }
+  }
+
+  function done(event) {
+    var form = formOf(event);
+    if (!form) return;
+    form.removeAttribute("aria-busy");
+    var button = submitters.get(form);
+    if (button && button.hasAttribute("data-action-label")) {
+      button.textContent = button.getAttribute("data-action-label");
+      button.removeAttribute("data-action-label");
+    }
+  }
+
+  function swapped(event) {
+    var detail = event.detail || {};
+    var status = detail.xhr ? detail.xhr.status :
+      (detail.ctx && detail.ctx.response && detail.ctx.response.status);
+    if (status !== 422) return;
+    var target = document.querySelector(".action-error-summary") ||
+      document.querySelector("[aria-invalid=true]");
+    if (target) target.focus();
+  }
+
+  ["htmx:beforeRequest", "htmx:before:request"].forEach(function (name) {
+    document.addEventListener(name, busy);
+  });
+  ["htmx:afterRequest", "htmx:finally:request"].forEach(function (name) {
+    document.addEventListener(name, done);
+  });
+  ["htmx:afterSettle", "htmx:after:swap"].forEach(function (name) {
+    document.addEventListener(name, swapped);
+  });
+
+  window.serverActions = {call: call, decode: decode, validate: validate};
 })();

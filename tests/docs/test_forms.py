@@ -165,3 +165,35 @@ def test_languages_sample_speaks_german_and_its_own_english(
 
     with module.app.test_request_context(headers={"Accept-Language": "de"}):
         assert translate(AlreadySubmitted.notice) == "Got it already: no need to send it twice."
+
+
+def test_signup_sample_validates_live_and_marks_errors(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.signup")
+    client = module.app.test_client()
+    form = Page.get(client, "/signup").form()
+    live = form.submit(headers={"Precognition": "true",
+                                "Precognition-Validate-Only": "username"}, username="ada")
+    assert live.status_code == 422
+    assert live.get_json()["errors"] == {"username": ["This username is taken."]}
+    assert module.USERS == {"ada"}
+    page = _page(form.submit(username=""), "/signup", client)
+    assert page.text("title") == "Error: Sign up"
+    assert page.soup.select_one("#username")["aria-invalid"] == "true"
+    assert page.text("#username-error") == "This field is required."
+    assert page.soup.select_one(".action-error-summary a")["href"] == "#username"
+    assert form.submit(username="grace").status_code == 303
+    assert module.USERS == {"ada", "grace"}
+
+
+def test_choices_sample_validates_live_with_its_setup(
+        sample: t.Callable[[str], types.ModuleType]) -> None:
+    module = sample("forms.choices")
+    client = module.app.test_client()
+    form = Page.get(client, "/teams/1/tasks").form()
+    live = {"Precognition": "true"}
+    assert form.submit(title="Plan", owner="grace", headers=live).status_code == 204
+    response = form.submit(title="Plan", owner="linus", headers=live)  # of another team
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"owner": ["Not a valid choice."]}
+    assert module.TASKS == []

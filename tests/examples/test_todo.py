@@ -58,7 +58,7 @@ def test_invalid_item_is_refused_with_the_input_kept(
     response = Page.get(todo, "/").form("#add").submit(title=title)
     assert response.status_code == 422
     page = Page(todo, "/", response)
-    assert page.text("#add .error") == error
+    assert page.text("#add .action-field-error") == error
     assert page.soup.select_one("#add input[name=title]")["value"] == title
     assert _titles(page) == SEED
 

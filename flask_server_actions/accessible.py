@@ -1,0 +1,84 @@
+"""Errors a screen reader announces: what the field helpers of the ``action``
+template global write.
+
+A field written with ``action.field(name)`` gets ``aria-invalid="true"`` and
+``aria-describedby`` naming its error element (``action.field_error(name)``,
+``id="<field id>-error"``) when the submission shown failed on it, and
+neither otherwise; the error element is written even when empty, so that
+live validation has a place to put a message. ``action.error_summary()``
+is the GOV.UK design system's error summary: a focusable list of the
+errors at the top of the form, each a link to its field.
+
+.. versionadded:: 0.3.0
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from markupsafe import Markup
+
+if t.TYPE_CHECKING:
+    from .state import ActionState
+
+#: The heading of the error summary.
+SUMMARY_HEADING = "There is a problem"
+#: The ``id`` of the error summary's heading (one form fails at a time).
+SUMMARY_HEADING_ID = "action-error-summary-title"
+
+
+def error_id(field_id: str) -> str:
+    """The ``id`` of the element holding the error of the field ``field_id``."""
+    return f"{field_id}-error"
+
+
+def field_messages(state: ActionState, name: str) -> list[str]:
+    """The error messages of the field ``name`` in ``state``: its WTForms
+    field's errors and the :class:`~.errors.ActionError` about it."""
+    form = state.form
+    messages = [str(message) for message in form[name].errors] if (
+        form is not None and name in form) else []
+    error = state.field_error(name)
+    if error is not None and error not in messages:
+        messages.append(error)
+    return messages
+
+
+def all_messages(state: ActionState) -> list[tuple[str, str]]:
+    """Every ``(field name, message)`` of ``state``, in the form's order."""
+    names = [field.name for field in state.form] if state.form is not None else []
+    if state.error is not None and state.error.field and state.error.field not in names:
+        names.append(state.error.field)
+    return [(name, message) for name in names for message in field_messages(state, name)]
+
+
+def field_attributes(state: ActionState, name: str, field_id: str, live: bool) -> Markup:
+    """``name`` and ``id``, and the ARIA attributes of an invalid field."""
+    attributes = Markup('name="{}" id="{}"').format(name, field_id)
+    if field_messages(state, name):
+        attributes += Markup(' aria-invalid="true" aria-describedby="{}"').format(
+            error_id(field_id))
+    return attributes + Markup(" data-action-live") if live else attributes
+
+
+def field_error(state: ActionState, name: str, field_id: str) -> Markup:
+    """The element holding the field's error text, empty when it has none."""
+    return Markup('<p id="{}" class="action-field-error">{}</p>').format(
+        error_id(field_id), " ".join(field_messages(state, name)))
+
+
+def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
+    """The error summary of ``state``, or nothing when it has no field error.
+
+    :param ids: the ``id`` of each field whose ``id`` is not its name.
+    """
+    errors = all_messages(state)
+    if not errors:
+        return Markup("")
+    items = Markup("").join(
+        Markup('<li><a href="#{}">{}</a></li>').format(ids.get(name, name), message)
+        for name, message in errors)
+    return Markup(
+        '<div class="action-error-summary" role="alert" tabindex="-1" aria-labelledby="{0}">'
+        '<h2 id="{0}">{1}</h2><ul>{2}</ul></div>').format(SUMMARY_HEADING_ID, SUMMARY_HEADING,
+                                                         items)

@@ -1,0 +1,161 @@
+"""Live validation, with Laravel Precognition's wire protocol.
+
+A *validate request* is the action post itself (the same URL, token and
+fields) sent by script with the header ``Precognition: true``, and
+optionally ``Precognition-Validate-Only: title,email``. It goes through
+every check the real post goes through, in the same order (origin, token,
+request binding, the app's and blueprint's hooks, the view's decorators,
+``before_action`` hooks, ``require=``), then builds the action's WTForms
+form from the fields and validates it, inline validators such as
+``validate_email`` (the place for rules that need the database) included.
+It never runs the action: no one-time token is recorded, no
+``action_started`` or ``action_succeeded`` signal is sent, the
+:meth:`~flask_server_actions.ServerActions.before_rerender` hooks roll the
+session back, and the flashed messages are left as they were.
+
+The answers:
+
+- valid (or an action without a form): ``204`` with ``Precognition: true``
+  and ``Precognition-Success: true``;
+- invalid: ``422`` with ``Precognition: true`` and the JSON
+  ``{"message": ..., "errors": {"field": ["...", ...]}}``, limited to the
+  fields ``Precognition-Validate-Only`` names (a 204 if those are valid);
+- refused: the status the real post would get (400, 403, 422 for a stale
+  token, 429, a redirect), with ``{"message": ..., "errors": {}}``.
+
+Every answer to an action post carries ``Vary: Precognition``.
+
+.. versionadded:: 0.3.0
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from flask import g
+from flask import request
+from flask import session
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from .forms import build_form
+from .forms import validate
+from .routing import is_action_post
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form
+
+    from .extension import ServerActions
+    from .forms import Setup
+    from .state import ActionState
+
+#: The request header that makes an action post a validate request.
+HEADER = "Precognition"
+#: The request header naming the fields to validate, comma-separated.
+ONLY_HEADER = "Precognition-Validate-Only"
+_ENVIRON_KEY = "HTTP_PRECOGNITION"
+_ONLY_KEY = "HTTP_PRECOGNITION_VALIDATE_ONLY"
+_FLASHES = "_flashes"
+_G_FLASHES = "_server_actions_flashes"
+_NO_FLASHES = object()
+
+
+def is_precognitive() -> bool:
+    """Whether the current request is a validate request for an action."""
+    return (request.environ.get(_ENVIRON_KEY, "").strip().lower() == "true"
+            and is_action_post())
+
+
+def fields_to_validate() -> frozenset[str] | None:
+    """The fields ``Precognition-Validate-Only`` names, or ``None`` for all."""
+    only = request.environ.get(_ONLY_KEY)
+    if only is None:
+        return None
+    return frozenset(name.strip() for name in only.split(",") if name.strip())
+
+
+def errors_of(form: Form, only: frozenset[str] | None) -> dict[str, list[str]]:
+    """The error messages of ``form``'s fields, of the ``only`` ones if given."""
+    return {field.name: [str(message) for message in field.errors]
+            for field in form if field.errors and (only is None or field.name in only)}
+
+
+def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
+           setup: Setup | None, action: str, formdata: MultiDict[str, t.Any]) -> BaseResponse:
+    """Answer a validate request that every check let through: set up and
+    validate the action's form (if it takes one) as the real post would,
+    and undo whatever that did."""
+    response: BaseResponse | None = None
+    if form_class is not None:
+        form = build_form(form_class, formdata)
+        notice = validate(form, setup, action)
+        only = fields_to_validate()
+        errors = errors_of(form, only)
+        if notice is not None and (errors or only is None):
+            response = invalid(notice, errors, 422)
+    for undo in ext.rerender_hooks(app):  # a validator's queries leave nothing behind
+        undo()
+    if response is not None:
+        return response
+    response = BaseResponse(status=204)
+    response.headers["Precognition-Success"] = "true"
+    return response
+
+
+def invalid(message: str | None, errors: t.Mapping[str, list[str]],
+            status: int) -> BaseResponse:
+    """The JSON answer ``{"message": ..., "errors": {...}}`` with ``status``."""
+    body = json.dumps({"message": message or "", "errors": errors})
+    return BaseResponse(body, status, mimetype="application/json")
+
+
+def refused(state: ActionState, status: int) -> BaseResponse:
+    """The answer to a validate request whose token could not run (stale,
+    expired, of an outdated page): its notice, no field errors."""
+    return invalid(state.message, {}, status)
+
+
+def install(app: Flask) -> None:
+    """Keep the flashed messages of ``app``'s validate requests as they were,
+    and mark every answer to an action post as varying on ``Precognition``.
+
+    Call it before the after-request hooks whose answers it turns into
+    JSON: Flask calls after-request hooks in reverse order.
+    """
+    preprocess = app.preprocess_request
+
+    # Before the app's hooks, which may flash; not one of them, so that the
+    # listing of an action's guards does not show it.
+    def preprocess_request() -> ResponseReturnValue | None:
+        if is_precognitive():
+            setattr(g, _G_FLASHES,
+                    list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
+        return preprocess()
+
+    app.preprocess_request = preprocess_request  # type: ignore[method-assign]
+    app.after_request(_after_request)
+
+
+def _after_request(response: BaseResponse) -> BaseResponse:
+    from .notices import error_of_request  # notices.py installs this module
+
+    if not is_action_post():
+        return response
+    response.vary.add(HEADER)
+    if not is_precognitive():
+        return response
+    response.headers[HEADER] = "true"
+    if response.status_code >= 400 and response.mimetype != "application/json":
+        # The error page the real post would get, as the message of its JSON.
+        message = error_of_request(response.status_code)
+        response.set_data(json.dumps({"message": message, "errors": {}}))
+        response.mimetype = "application/json"
+    noted = g.get(_G_FLASHES, _NO_FLASHES)
+    if noted is _NO_FLASHES:
+        session.pop(_FLASHES, None)
+    elif session.get(_FLASHES) != noted:
+        session[_FLASHES] = noted
+    return response

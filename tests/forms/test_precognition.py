@@ -1,0 +1,221 @@
+"""Live validation with Laravel Precognition's protocol: the action post
+itself, sent with ``Precognition: true``, runs every check and validates the
+form, and never runs the action."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+import pytest
+from flask import Flask
+from flask import flash
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from ..html import Page
+from ..store import STORE
+from .live_app import create_app
+from .live_app import record_signals
+
+VALID = {"name": "Ada", "email": "ada@example.com"}
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app()
+
+
+def validate(client: FlaskClient, url: str = "/signup", only: str | None = None,
+             selector: str = "#signup", **values: str) -> TestResponse:
+    headers = {"Precognition": "true"}
+    if only is not None:
+        headers["Precognition-Validate-Only"] = only
+    page = Page.get(client, url)
+    STORE.clear()
+    return page.form(selector).submit(headers=headers, **values)
+
+
+def test_valid_form_answers_204_with_success_headers(client: FlaskClient) -> None:
+    response = validate(client, **VALID)
+    assert response.status_code == 204
+    assert response.headers["Precognition"] == "true"
+    assert response.headers["Precognition-Success"] == "true"
+    assert "Precognition" in response.headers["Vary"]
+    assert response.get_data() == b""
+
+
+def test_validate_request_never_runs_the_action(app: Flask, client: FlaskClient) -> None:
+    seen = record_signals(app)
+    validate(client, **VALID)
+    assert not [entry for entry in STORE if entry[0] == "signup"]
+    assert seen == []
+
+
+def test_validate_request_runs_every_check_in_order(client: FlaskClient) -> None:
+    validate(client, **VALID)
+    assert [entry[0] for entry in STORE] == ["before_request", "before_action", "require",
+                                             "lookup", "rollback"]
+
+
+def test_invalid_form_answers_422_with_json_errors(client: FlaskClient) -> None:
+    response = validate(client, name="", email="not an e-mail")
+    assert response.status_code == 422
+    assert response.headers["Precognition"] == "true"
+    assert "Precognition-Success" not in response.headers
+    assert "Precognition" in response.headers["Vary"]
+    body = response.get_json()
+    assert body["message"] == "Please correct the marked fields and submit again."
+    assert set(body["errors"]) == {"name", "email"}
+    assert body["errors"]["name"] == ["This field is required."]
+    assert all(isinstance(message, str) for message in body["errors"]["email"])
+
+
+def test_rule_that_needs_the_database_runs(client: FlaskClient) -> None:
+    response = validate(client, name="Ada", email="taken@example.com")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "email": ["This e-mail address is already registered."]}
+
+
+def test_validate_only_limits_errors_to_named_fields(client: FlaskClient) -> None:
+    response = validate(client, only="email", name="", email="nope")
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"email"}
+
+
+def test_valid_named_field_with_invalid_untouched_one_is_204(client: FlaskClient) -> None:
+    response = validate(client, only="name, email ", name="", email="ada@example.com")
+    assert response.status_code == 422
+    response = validate(client, only="email", name="", email="ada@example.com")
+    assert response.status_code == 204
+    assert response.headers["Precognition-Success"] == "true"
+
+
+def test_once_action_still_runs_once_after_validation(client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    form = page.form("#signup")
+    assert form.submit(headers={"Precognition": "true"}, **VALID).status_code == 204
+    assert form.submit(headers={"Precognition": "true"}, **VALID).status_code == 204
+    assert form.submit(**VALID).status_code == 303
+    assert ("signup", "Ada", "ada@example.com") in STORE
+    assert form.submit(**VALID).status_code == 422  # already submitted
+
+
+def test_no_flash_is_consumed(client: FlaskClient) -> None:
+    form = Page.get(client, "/signup").form("#signup")
+    client.get("/flash")
+    assert form.submit(headers={"Precognition": "true"}, **VALID).status_code == 204
+    with client.session_transaction() as session:
+        assert [message for _, message in session["_flashes"]] == ["Saved earlier"]
+
+
+@pytest.mark.parametrize("values", [VALID, {"name": "", "email": ""}])
+def test_no_flash_is_added(app: Flask, client: FlaskClient, values: dict[str, str]) -> None:
+    @app.before_request
+    def flashing() -> None:
+        flash("From a hook")
+
+    form = Page.get(client, "/signup").form("#signup")
+    form.submit(headers={"Precognition": "true"}, **values)
+    with client.session_transaction() as session:
+        assert "_flashes" not in session
+
+
+def test_action_without_form_answers_204_after_the_checks(client: FlaskClient) -> None:
+    response = validate(client, selector="#ping")
+    assert response.status_code == 204
+    assert response.headers["Precognition-Success"] == "true"
+    assert ("before_action", "ping") in STORE
+    assert ("ping",) not in STORE
+
+
+def refused_json(response: TestResponse, status: int) -> dict[str, t.Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    assert response.headers["Precognition"] == "true"
+    assert "Precognition" in response.headers["Vary"]
+    body: dict[str, t.Any] = json.loads(response.get_data())
+    assert isinstance(body["message"], str) and body["message"]
+    return body
+
+
+def test_require_check_refusal_is_403_in_json(client: FlaskClient) -> None:
+    client.get("/ban")
+    body = refused_json(validate(client, **VALID), 403)
+    assert body["errors"] == {}
+    assert ("lookup", "ada@example.com") not in STORE
+
+
+def test_forged_token_is_400_in_json(client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    response = page.form("#signup").submit(headers={"Precognition": "true"},
+                                           __action="forged", **VALID)
+    refused_json(response, 400)
+
+
+def test_other_origin_is_403_in_json(client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    response = page.form("#signup").submit(
+        headers={"Precognition": "true", "Origin": "https://evil.example"}, **VALID)
+    refused_json(response, 403)
+
+
+def test_expired_token_is_422_with_its_notice(app: Flask, client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1000
+    body = refused_json(page.form("#signup").submit(headers={"Precognition": "true"},
+                                                    **VALID), 422)
+    assert body["errors"] == {}
+    assert not [entry for entry in STORE if entry[0] == "signup"]
+
+
+def test_view_decorator_runs_and_its_redirect_is_kept(client: FlaskClient) -> None:
+    client.get("/login")
+    page = Page.get(client, "/private")
+    with client.session_transaction() as session:
+        del session["user"]
+    STORE.clear()
+    response = page.form("#signup").submit(headers={"Precognition": "true"}, **VALID)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login"
+    assert response.headers["Precognition"] == "true"
+    assert ("decorator", "private_page") in STORE
+    assert ("private signup",) not in STORE
+
+
+def test_throttled_client_gets_429_in_json(app: Flask, client: FlaskClient) -> None:
+    app.config["SERVER_ACTIONS_THROTTLE"] = "1/60"
+    page = Page.get(client, "/signup")
+    form = page.form("#signup")
+    form.submit(__action="forged", **VALID)
+    refused_json(form.submit(headers={"Precognition": "true"}, __action="forged", **VALID),
+                 429)
+
+
+def test_plain_post_is_unchanged_and_varies_on_precognition(client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    response = page.form("#signup").submit(name="", email="")
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    assert "Precognition" not in response.headers
+    assert "Precognition" in response.headers["Vary"]
+
+
+def test_precognition_false_is_a_plain_post(client: FlaskClient) -> None:
+    page = Page.get(client, "/signup")
+    response = page.form("#signup").submit(headers={"Precognition": "false"}, **VALID)
+    assert response.status_code == 303
+    assert ("signup", "Ada", "ada@example.com") in STORE
+
+
+def test_flash_added_by_a_hook_is_taken_back(app: Flask, client: FlaskClient) -> None:
+    @app.before_request
+    def flashing() -> None:
+        flash("From a hook")
+
+    form = Page.get(client, "/signup").form("#signup")
+    client.get("/flash")
+    form.submit(headers={"Precognition": "true"}, **VALID)
+    with client.session_transaction() as session:
+        assert [message for _, message in session["_flashes"]] == ["From a hook", "Saved earlier"]
