@@ -18,11 +18,14 @@ import typing as t
 
 from markupsafe import Markup
 
+from .messages import N_
+from .messages import translate
+
 if t.TYPE_CHECKING:
     from .state import ActionState
 
 #: The heading of the error summary.
-SUMMARY_HEADING = "There is a problem"
+SUMMARY_HEADING = N_("There is a problem")
 #: The ``id`` of the error summary's heading (one form fails at a time).
 SUMMARY_HEADING_ID = "action-error-summary-title"
 
@@ -80,5 +83,5 @@ def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
         for name, message in errors)
     return Markup(
         '<div class="action-error-summary" role="alert" tabindex="-1" aria-labelledby="{0}">'
-        '<h2 id="{0}">{1}</h2><ul>{2}</ul></div>').format(SUMMARY_HEADING_ID, SUMMARY_HEADING,
-                                                         items)
+        '<h2 id="{0}">{1}</h2><ul>{2}</ul></div>').format(SUMMARY_HEADING_ID,
+                                                         translate(SUMMARY_HEADING), items)

@@ -41,6 +41,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .forms import build_form
 from .forms import validate
+from .messages import translate
 from .routing import is_action_post
 
 if t.TYPE_CHECKING:
@@ -95,7 +96,7 @@ def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
         only = fields_to_validate()
         errors = errors_of(form, only)
         if notice is not None and (errors or only is None):
-            response = invalid(notice, errors, 422)
+            response = invalid(translate(notice), errors, 422)
     for undo in ext.rerender_hooks(app):  # a validator's queries leave nothing behind
         undo()
     if response is not None:

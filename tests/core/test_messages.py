@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import flask_server_actions
+from flask_server_actions import accessible
 from flask_server_actions import errors
 from flask_server_actions import forms
 from flask_server_actions import notices
@@ -83,7 +84,7 @@ def _shown_strings() -> list[str]:
              for name in ("notice", "description", "called_wrongly")
              if isinstance(value := cls.__dict__.get(name), str)]
     return [*shown, forms.INVALID_NOTICE, forms.BROKEN_NOTICE, *notices.MESSAGES.values(),
-            notices.SERVER_ERROR, notices.OTHER_ERROR]
+            notices.SERVER_ERROR, notices.OTHER_ERROR, accessible.SUMMARY_HEADING]
 
 
 def test_every_text_a_user_reads_is_a_message_of_the_catalog() -> None:
@@ -186,3 +187,17 @@ def test_a_message_with_values_is_formatted_after_it_is_translated(
     description = t.cast(str, error.description)
     assert shown == _catalog("fr", "po")[description] % dict(error.message_values)
     assert not _values(shown)
+
+
+def test_live_validation_and_the_error_summary_speak_german(client: FlaskClient) -> None:
+    _import_every_module()
+    form = Page.get(client, "/validated").form("#form")
+    german = {"Accept-Language": "de"}
+    live = form.submit(title="", headers={**german, "Precognition": "true"})
+    assert live.status_code == 422
+    catalog = _catalog("de", "po")
+    assert live.json == {"message": catalog[forms.INVALID_NOTICE],
+                         "errors": {"title": ["Dieses Feld wird benötigt."]}}
+    page = form.submit(title="", headers=german).get_data(as_text=True)
+    assert catalog[accessible.SUMMARY_HEADING] in page
+    assert not [message for message in MESSAGES if message in page]
