@@ -28,11 +28,14 @@ from .conftest import HTMX
 from .conftest import MODES
 from .conftest import ROOT
 from .conftest import Server
+from .test_todo import Todo
+from .test_todo import todo  # noqa: F401  (the fixture)
 from .test_todo import todo_apps  # noqa: F401  (the fixture)
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
     from playwright.sync_api import Page
+    from playwright.sync_api import Route
 
 AXE = ROOT / ".artifacts" / "axe" / "axe.min.js"
 SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.DOTALL | re.IGNORECASE)
@@ -181,3 +184,43 @@ def test_axe_finds_no_violation(name: str, state: str, mode: str, browser: Brows
     finally:
         context.close()
     assert not found, f"axe on {name} ({state}, {mode}):\n{report(found)}"
+
+
+def hold_the_post(todo: Todo) -> list[Route]:  # noqa: F811
+    """Hold the Add form's post (not its live validation) until released."""
+    held: list[Route] = []
+    todo.page.route("**/*", lambda route: held.append(route) if (
+        route.request.method == "POST" and "precognition" not in route.request.headers)
+        else route.continue_())
+    return held
+
+
+@pytest.mark.parametrize("todo", ["htmx4", "htmx2"], indirect=True)
+def test_a_form_in_flight_is_busy_and_its_button_says_so(todo: Todo) -> None:  # noqa: F811
+    todo.open()
+    held = hold_the_post(todo)
+    todo.page.fill("#new-title", "Water the plants")
+    todo.page.click("#add button")
+    todo.page.wait_for_function("document.querySelector('#add').ariaBusy === 'true'")
+    assert todo.page.text_content("#add button") == "Adding…"
+    assert len(held) == 1
+    held[0].continue_()
+    todo.page.wait_for_function("document.querySelector('#add').ariaBusy === null")
+    assert todo.page.text_content("#add button") == "Add"
+    assert "Water the plants" in todo.titles()
+    todo.swapped_in_place()
+
+
+@pytest.mark.parametrize("todo", ["htmx4", "htmx2"], indirect=True)
+def test_a_failed_request_gives_the_button_its_label_back(todo: Todo) -> None:  # noqa: F811
+    """No answer swaps the form in: the same button gets its label back."""
+    todo.open()
+    held = hold_the_post(todo)
+    todo.page.evaluate("window.addButton = document.querySelector('#add button')")
+    todo.page.click("#add button")
+    todo.page.wait_for_function("document.querySelector('#add').ariaBusy === 'true'")
+    assert todo.page.evaluate("window.addButton.textContent") == "Adding…"
+    held[0].abort()
+    todo.page.wait_for_function("document.querySelector('#add').ariaBusy === null")
+    assert todo.page.evaluate("document.querySelector('#add button') === window.addButton")
+    assert todo.page.evaluate("window.addButton.textContent") == "Add"
