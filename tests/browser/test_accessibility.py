@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import typing as t
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,11 +49,12 @@ SETTLED = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settlin
 
 @dataclass
 class Example:
-    """A page of an example app: where it is, how to get there, and how to
-    make its form fail (a value the server refuses), then what shows it."""
+    """A page of an example app: where it is (``None``: where ``sign_in``
+    leaves the browser), how to get there, and how to make its form fail (a
+    value the server refuses), then what shows it."""
 
     app: str
-    path: str
+    path: str | None
     sign_in: t.Callable[[Page, str], None] | None
     fail: t.Callable[[Page], None]
     failed: str
@@ -73,6 +75,16 @@ def notes_sign_in(page: Page, url: str) -> None:
     page.wait_for_selector("#who")
 
 
+def notes_note(page: Page, url: str) -> None:
+    """Sign in and write a note: its page is where the test starts."""
+    notes_sign_in(page, url)
+    page.goto(url + "/notes")
+    page.fill("#add [name=title]", f"Note {uuid.uuid4().hex[:6]}")  # the database is shared
+    page.click("#add button:not([name])")
+    page.locator("#notes li a").last.click()
+    page.wait_for_selector("#edit")
+
+
 def submit(form: str, values: dict[str, str]) -> t.Callable[[Page], None]:
     """Fill ``form``'s fields with ``values`` and click its button. A blank
     (a space) passes the browser's ``required`` check; the server refuses it."""
@@ -86,6 +98,8 @@ def submit(form: str, values: dict[str, str]) -> t.Callable[[Page], None]:
 EXAMPLES = {
     "blog-users": Example("blog", "/", blog_sign_in,
                           submit("#create-user", {"name": " "}), "#create-user [aria-invalid=true]"),
+    "blog-posts": Example("blog", "/posts", blog_sign_in,
+                          submit("#create-post", {"title": " "}), "#create-post [aria-invalid=true]"),
     "blog-post": Example("blog", "/posts/1", blog_sign_in,
                          submit("#edit-post", {"title": " "}), "#edit-post [aria-invalid=true]"),
     "todo-list": Example("todo", "/", None, submit("#add", {"title": " "}),
@@ -94,6 +108,8 @@ EXAMPLES = {
                          "#rename [aria-invalid=true]"),
     "notes-list": Example("notes", "/notes", notes_sign_in, submit("#add", {"title": " "}),
                           "#add [aria-invalid=true]"),
+    "notes-note": Example("notes", None, notes_note, submit("#edit", {"title": " "}),
+                          "#edit [aria-invalid=true]"),
     "notes-sign-in": Example("notes", "/sign-in", None,
                              submit("#sign-in", {"email": " ", "password": "pw"}),
                              "#sign-in [aria-invalid=true]"),
@@ -176,7 +192,8 @@ def test_axe_finds_no_violation(name: str, state: str, mode: str, browser: Brows
     try:
         if example.sign_in:
             example.sign_in(page, url)
-        page.goto(url + example.path)
+        if example.path is not None:
+            page.goto(url + example.path)
         if state == "failed":
             example.fail(page)
             page.wait_for_selector(example.failed)
