@@ -58,7 +58,7 @@ def test_sign_in_write_rename_and_delete_a_note(page: Page, notes_url: str) -> N
     page.fill("#edit input[name=title]", title)  # taken: refused, nothing saved
     page.click("#edit button")
     assert page.text_content(".action-notice") == "You have another note with that title."
-    assert page.text_content(".error") == "You have another note with that title."
+    assert page.text_content("#title-error") == "You have another note with that title."
     assert page.text_content("h1") == f"{title} bis"
     assert page.input_value("#edit input[name=title]") == title  # the input is kept
     page.goto(notes_url + "/notes")
@@ -80,7 +80,7 @@ def test_an_attachment_survives_a_failed_save(page: Page, notes_url: str,
     page.click("#sign-in button")
     page.set_input_files("#add input[name=attachment]", str(report))
     page.click("#add button")  # no title: refused, the file is kept
-    assert page.text_content("#add .error") == "This field is required."
+    assert page.text_content("#add #title-error") == "This field is required."
     assert "report.txt" in (page.text_content("#add .action-kept-file") or "")
     title = f"Report {uuid.uuid4().hex[:6]}"
     page.fill("#add input[name=title]", title)  # the file is not chosen again

@@ -176,7 +176,7 @@ def test_a_failed_upload_answers_422_with_the_file_kept(notes: Notes, big_file: 
     notes.choose(big_file, "")  # no title: refused, the file is kept
     with notes.page.expect_response(lambda answer: answer.request.method == "POST") as posted:
         notes.page.click("#add button")
-    notes.page.wait_for_selector("#add .error")
+    notes.page.wait_for_selector("#add #title-error:not(:empty)")
     assert posted.value.status == 422
     assert notes.page.url == notes.url + "/notes"
     assert "scan.bin" in (notes.page.text_content("#add .action-kept-file") or "")

@@ -100,7 +100,7 @@ def test_rename_refused_keeps_the_input(todo: FlaskClient, title: str, error: st
     response = Page.get(todo, "/todos/1").form("#rename").submit(title=title)
     assert response.status_code == 422
     page = Page(todo, "/todos/1", response)
-    assert page.text(".error") == error
+    assert page.text("#title-error") == error
     assert page.value("title") == title
 
 
