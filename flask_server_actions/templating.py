@@ -329,7 +329,9 @@ class ActionHelper:
         """
         state = current_state()
         if state.active and not state.succeeded:
-            return f"{current_app.config[_TITLE_PREFIX]}{text}"
+            # Markup + text escapes plain text once and keeps markup (a
+            # {% set %} block) as it is; an f-string would escape it twice.
+            return Markup.escape(current_app.config[_TITLE_PREFIX]) + text
         return text
 
 

@@ -138,3 +138,32 @@ def test_action_error_marks_a_raw_form_field_and_the_summary(app: Flask) -> None
     assert tag(page, "#slug")["aria-invalid"] == "true"
     assert tag(page, "#slug-error").get_text() == "That slug is taken."
     assert tag(page, ".action-error-summary a")["href"] == "#slug"
+
+
+def test_title_escapes_its_text_once_after_a_failure() -> None:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="title secret", SERVER_ACTIONS_ERROR_TITLE_PREFIX="Oops & ")
+    from flask_server_actions import ServerActions
+
+    ServerActions(app)
+
+    @app.get("/fish")
+    def fish() -> str:
+        def order(form: MultiDict[str, str]) -> None:
+            "use server"
+            raise ActionError("Sold out.")
+
+        return render_template_string(
+            '<title>{% set t %}Fish & {{ "chips & peas" }}{% endset %}{{ action.title(t) }}'
+            '|{{ action.title("Salt & vinegar") }}</title>'
+            '<form id="f" method="post">{{ action(order) }}<button>Go</button></form>',
+            order=order)
+
+    client = app.test_client()
+    # The block is markup (its literal "&" as written), the string is text.
+    assert "Fish & chips &amp; peas|Salt &amp; vinegar" in client.get("/fish").get_data(
+        as_text=True)
+    response = Page.get(client, "/fish").form("#f").submit()
+    assert response.status_code == 422
+    assert ("Oops &amp; Fish & chips &amp; peas|Oops &amp; Salt &amp; vinegar"
+            in response.get_data(as_text=True))
