@@ -149,15 +149,15 @@ def open_submission(ext: ServerActions) -> None:
         _refuse(ext, app, "", error)
     except StaleSubmission as error:
         opened = error
-    token = opened.token if isinstance(opened, StaleSubmission) else opened
-    assert token is not None  # open_token's stale errors carry their token
+    token = _token_of(opened)
     # A token of version 2 (empty binding) is always stale: it never runs.
     if token.request_tag and not hmac.compare_digest(
             token.request_tag, keys.request_tag(identity_of_request(request), token.key_id)):
+        here = _described_request()
         logs.warning("Refused an action post to %r: its token was minted by another request"
-                     " (another host, path, query string or view)", _described_request())
+                     " (another host, path, query string or view)", here)
         signals.refused(app, token.ref, "token of another request")
-        raise PageMismatch(f"token of another request posted to {_described_request()!r}")
+        raise PageMismatch(f"token of another request posted to {here!r}")
     token.ref = full_ref(token.ref, _page_view(app))
     if isinstance(opened, SessionEnded) and not origin_proven(request):
         # Anyone holds tokens of their own sessions: without a header that
@@ -171,7 +171,10 @@ def open_submission(ext: ServerActions) -> None:
 
 def opened_token() -> ActionToken:
     """The token of the current action post, as opened (stale or not)."""
-    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
+    return _token_of(t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED)))
+
+
+def _token_of(opened: ActionToken | StaleSubmission) -> ActionToken:
     token = opened.token if isinstance(opened, StaleSubmission) else opened
     assert token is not None  # open_token's stale errors carry their token
     return token
