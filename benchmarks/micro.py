@@ -21,10 +21,10 @@ from itsdangerous import URLSafeTimedSerializer
 
 from flask_server_actions.closures import rebuild
 from flask_server_actions.closures import resolve
-from flask_server_actions.minting import full_ref
-from flask_server_actions.minting import mint
-from flask_server_actions.tokens import binding_tag
-from flask_server_actions.tokens import open_token
+from flask_server_actions.page.minting import full_ref
+from flask_server_actions.page.minting import mint
+from flask_server_actions.token.envelope import binding_tag
+from flask_server_actions.token.envelope import open_token
 
 from .apps import create_app
 from .apps import show_post

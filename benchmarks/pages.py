@@ -41,7 +41,7 @@ from sqlalchemy.orm import scoped_session
 from sqlalchemy.orm import sessionmaker
 
 from flask_server_actions import ServerActions
-from flask_server_actions.minting import mint
+from flask_server_actions.page.minting import mint
 
 from .apps import create_app
 

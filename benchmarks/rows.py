@@ -21,13 +21,13 @@ from flask import request
 from markupsafe import Markup
 
 from flask_server_actions.closures import encode_values
-from flask_server_actions.minting import _REQUEST_PAGE
-from flask_server_actions.minting import envelope_body
-from flask_server_actions.minting import keep_private
-from flask_server_actions.minting import mint
-from flask_server_actions.serialization import compact_json
-from flask_server_actions.tokens import seal_body
-from flask_server_actions.tokens import seal_row
+from flask_server_actions.page.minting import _REQUEST_PAGE
+from flask_server_actions.page.minting import envelope_body
+from flask_server_actions.page.minting import keep_private
+from flask_server_actions.page.minting import mint
+from flask_server_actions.token.envelope import seal_body
+from flask_server_actions.token.envelope import seal_row
+from flask_server_actions.token.serialization import compact_json
 
 from .apps import TEMPLATES
 from .apps import create_app

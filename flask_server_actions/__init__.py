@@ -5,17 +5,17 @@ from __future__ import annotations
 from .errors import ActionError
 from .errors import ServerActionError
 from .extension import ServerActions
-from .guards import ActionCall
 from .htmx import htmx
+from .integrations.stores import ActionStore
+from .integrations.stores import MemoryStore
+from .integrations.stores import RedisStore
+from .integrations.upload_storage import DirectoryStorage
+from .integrations.upload_storage import RedisUploadStorage
+from .integrations.upload_storage import UploadStorage
 from .marking import server_action
-from .state import ActionState
-from .state import action_state
-from .stores import ActionStore
-from .stores import MemoryStore
-from .stores import RedisStore
-from .upload_storage import DirectoryStorage
-from .upload_storage import RedisUploadStorage
-from .upload_storage import UploadStorage
+from .page.state import ActionState
+from .page.state import action_state
+from .post.guards import ActionCall
 
 __all__ = [
     "ActionCall",

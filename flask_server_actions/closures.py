@@ -23,10 +23,10 @@ from .marking import ActionOptions
 from .marking import is_marked_code
 from .marking import is_marked_function
 from .marking import options_of
-from .serialization import NotSerializable
-from .serialization import Serializer
-from .serialization import TooDeep
-from .serialization import compact_json
+from .token.serialization import NotSerializable
+from .token.serialization import Serializer
+from .token.serialization import TooDeep
+from .token.serialization import compact_json
 
 _LOCALS = "<locals>"
 _DEFAULTS = "*defaults"

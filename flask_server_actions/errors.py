@@ -35,7 +35,7 @@ from .messages import N_
 from .messages import translate
 
 if t.TYPE_CHECKING:
-    from .tokens import ActionToken
+    from .token.envelope import ActionToken
 
 
 class ServerActionError(Exception):

@@ -17,32 +17,32 @@ from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from .client import make_blueprint
-from .dispatch import checked_answer
-from .dispatch import open_submission
-from .dispatch import run_action
 from .errors import DuplicateRegistration
-from .fragments import use_fragment_templates
-from .guards import ActionCall
 from .htmx import htmx
+from .integrations.login import end_tokens_on_login_change
+from .integrations.stores import ActionStore
+from .integrations.stores import MemoryStore
+from .integrations.stores import store_from_setting
 from .listing import HEADERS as LIST_HEADERS
 from .listing import list_actions
-from .login import end_tokens_on_login_change
-from .minting import keep_private
-from .minting import minted_tokens
-from .notices import install as install_notices
-from .routing import install as install_routing
-from .routing import is_action_post
-from .serialization import Serializer
-from .state import action_state
-from .stores import ActionStore
-from .stores import MemoryStore
-from .stores import store_from_setting
-from .templating import ActionHelper
-from .tokens import KeyRing
-from .tokens import app_identity
-from .uploads import purge_command
-from .view_guards import guarded
+from .page.client import make_blueprint
+from .page.fragments import use_fragment_templates
+from .page.minting import keep_private
+from .page.minting import minted_tokens
+from .page.notices import install as install_notices
+from .page.state import action_state
+from .page.templating import ActionHelper
+from .post.dispatch import checked_answer
+from .post.dispatch import open_submission
+from .post.dispatch import run_action
+from .post.guards import ActionCall
+from .post.routing import install as install_routing
+from .post.routing import is_action_post
+from .post.uploads import purge_command
+from .post.view_guards import guarded
+from .token.envelope import KeyRing
+from .token.envelope import app_identity
+from .token.serialization import Serializer
 
 #: Every setting with its default. ``docs/configuration.rst`` explains each.
 DEFAULTS: dict[str, t.Any] = {
@@ -335,7 +335,7 @@ class ServerActions:
 
         .. versionadded:: 0.2.0
         """
-        from .models import SQLAlchemyRows  # SQLAlchemy is an optional extra
+        from .integrations.models import SQLAlchemyRows  # SQLAlchemy is an optional extra
 
         rows = SQLAlchemyRows(session, base)
         # Per app in an app context; else for every app, again for each app a

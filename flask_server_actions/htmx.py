@@ -20,7 +20,7 @@ from flask import current_app
 from flask import request
 from werkzeug.wrappers import Response as BaseResponse
 
-from .fragments import Fragment
+from .page.fragments import Fragment
 
 #: How a redirect returned by an action answers an htmx request.
 REDIRECT_MODES = ("auto", "redirect", "location")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from wtforms import Form
 
-from .limits import check_key
-from .limits import parse_limit
+from .post.limits import check_key
+from .post.limits import parse_limit
 
 MARK = "use server"
 #: ``True`` under ``python -OO``, where docstrings and so ``"use server"`` vanish.

@@ -48,13 +48,13 @@ from flask import request_finished
 from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 
-from .calls import HEADER
-from .dispatch import open_for_session
 from .errors import ServerActionError
-from .minting import full_ref
-from .serialization import read_json
-from .state import ActionState
-from .state import current_state
+from .page.minting import full_ref
+from .page.state import ActionState
+from .page.state import current_state
+from .post.calls import HEADER
+from .post.dispatch import open_for_session
+from .token.serialization import read_json
 
 if t.TYPE_CHECKING:
     from flask import Flask

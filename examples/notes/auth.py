@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from flask_server_actions import ActionError
 from flask_server_actions import server_action
-from flask_server_actions.login import require_login
+from flask_server_actions.integrations.login import require_login
 
 from .forms import SignInForm
 from .models import User

@@ -20,13 +20,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import flask_server_actions
-from flask_server_actions import accessible
 from flask_server_actions import errors
 from flask_server_actions import forms
-from flask_server_actions import notices
 from flask_server_actions.messages import MESSAGES
 from flask_server_actions.messages import TRANSLATIONS
 from flask_server_actions.messages import translate
+from flask_server_actions.page import accessible
+from flask_server_actions.page import notices
 
 from ..html import ORIGIN
 from ..html import Page

@@ -9,7 +9,7 @@ import pytest
 from flask_server_actions.closures import ResolveError
 from flask_server_actions.closures import rebuild
 from flask_server_actions.closures import resolve
-from flask_server_actions.serialization import Serializer
+from flask_server_actions.token.serialization import Serializer
 
 from . import decorated
 from . import shapes_app

@@ -15,7 +15,7 @@ from docs.examples.integrations import observability
 from docs.examples.integrations import rollback
 from docs.examples.integrations.app import create_app
 from flask_server_actions import ActionCall
-from flask_server_actions.login import require_login
+from flask_server_actions.integrations.login import require_login
 from flask_server_actions.testing import ActionClient
 
 from ..databases import close_databases

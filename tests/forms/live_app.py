@@ -29,7 +29,7 @@ from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import action_state
 from flask_server_actions import server_action
-from flask_server_actions.guards import ActionCall
+from flask_server_actions.post.guards import ActionCall
 from flask_server_actions.signals import action_finished
 from flask_server_actions.signals import action_started
 

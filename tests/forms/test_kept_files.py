@@ -16,13 +16,13 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from flask_server_actions import uploads
 from flask_server_actions.errors import FormTooLarge
-from flask_server_actions.tokens import binding_tag
-from flask_server_actions.uploads import FIELD
-from flask_server_actions.uploads import DirectoryStorage
-from flask_server_actions.uploads import KeptFile
-from flask_server_actions.uploads import RedisUploadStorage
+from flask_server_actions.post import uploads
+from flask_server_actions.post.uploads import FIELD
+from flask_server_actions.post.uploads import DirectoryStorage
+from flask_server_actions.post.uploads import KeptFile
+from flask_server_actions.post.uploads import RedisUploadStorage
+from flask_server_actions.token.envelope import binding_tag
 
 from ..html import Form
 from ..html import Page

@@ -110,7 +110,7 @@ def test_form_class_defined_in_a_view_is_a_render_time_error(client: FlaskClient
 def test_token_naming_what_is_no_form_class_runs_nothing(
         client: FlaskClient, monkeypatch: pytest.MonkeyPatch, ref: str) -> None:
     # A token can only name what the app wrote into it; make it name a non-form.
-    monkeypatch.setattr("flask_server_actions.minting.form_ref", lambda cls, action: ref)
+    monkeypatch.setattr("flask_server_actions.page.minting.form_ref", lambda cls, action: ref)
     form = Page.get(client, "/annotated").form("#edit")
     monkeypatch.undo()
     response = form.submit(title="kept")
@@ -129,8 +129,8 @@ def test_annotation_that_is_no_form_class_gives_the_raw_form_data(
 
 def test_state_of_another_action_is_empty(client: FlaskClient) -> None:
     from flask_server_actions import action_state
-    from flask_server_actions.state import ActionState
-    from flask_server_actions.state import set_state
+    from flask_server_actions.page.state import ActionState
+    from flask_server_actions.page.state import set_state
 
     with client.application.test_request_context():
         set_state(ActionState(ref="tests:some_other", active=True))

@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 
 from flask_server_actions import ActionCall
 from flask_server_actions import ActionState
-from flask_server_actions import calls
 from flask_server_actions.errors import UnserializableValue
+from flask_server_actions.post import calls
 
 from ..html import ORIGIN
 from ..html import Page

@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from flask_server_actions import ServerActions
 from flask_server_actions.errors import FragmentNotFound
-from flask_server_actions.fragments import render_block
+from flask_server_actions.page.fragments import render_block
 
 from ..html import Page
 from ..store import STORE
@@ -262,7 +262,7 @@ def test_a_page_without_a_block_named_for_the_app_answers_without_it(
 def test_an_apps_own_template_class_is_kept() -> None:
     from jinja2 import Template
 
-    from flask_server_actions.fragments import FragmentTemplate
+    from flask_server_actions.page.fragments import FragmentTemplate
 
     class Custom(Template):
         pass

@@ -16,8 +16,8 @@ from flask import render_template_string
 
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
-from flask_server_actions.client import HTMX2_CONFIG
 from flask_server_actions.errors import MissingHtmxSource
+from flask_server_actions.page.client import HTMX2_CONFIG
 
 from .htmx_app import create_app
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
-from flask_server_actions.login import require_login
+from flask_server_actions.integrations.login import require_login
 
 from ..store import STORE
 

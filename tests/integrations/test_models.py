@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions.errors import UnserializableValue
-from flask_server_actions.models import SQLAlchemyRows
+from flask_server_actions.integrations.models import SQLAlchemyRows
 from flask_server_actions.testing import ActionClient
 
 from ..databases import close_databases

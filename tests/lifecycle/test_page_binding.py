@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions import closures
-from flask_server_actions import guards
-from flask_server_actions import minting
-from flask_server_actions import tokens
-from flask_server_actions import view_guards
+from flask_server_actions.page import minting
+from flask_server_actions.post import guards
+from flask_server_actions.post import view_guards
+from flask_server_actions.token import envelope as tokens
 
 from ..html import ORIGIN
 from ..html import Page

@@ -68,7 +68,7 @@ def test_flask_logins_login_required_refuses_an_action_after_logout_user(
     assert response.headers["Location"].startswith("/sign-in?next=")
     assert STORE == []
     sign_in(login="7")
-    # Logging in ended the tokens minted before (flask_server_actions.login).
+    # Logging in ended the tokens minted before (flask_server_actions.integrations.login).
     assert page.form().submit(title="stale").status_code == 422
     assert Page.get(client, "/profile").form().submit(title="Grace").status_code == 303
     assert STORE == [("profile", "7", "Grace")]

@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_server_actions import ActionCall
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
-from flask_server_actions.stores import ActionStore
+from flask_server_actions.integrations.stores import ActionStore
 
 from ..store import STORE
 

@@ -10,11 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from flask_server_actions.tokens import BINDING_SIZE
-from flask_server_actions.tokens import REQUEST_TAG_SIZE
-from flask_server_actions.tokens import ActionToken
-from flask_server_actions.tokens import binding_tag
-from flask_server_actions.tokens import open_token
+from flask_server_actions.token.envelope import BINDING_SIZE
+from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
+from flask_server_actions.token.envelope import ActionToken
+from flask_server_actions.token.envelope import binding_tag
+from flask_server_actions.token.envelope import open_token
 
 from ..html import ORIGIN
 from ..html import Page

@@ -11,7 +11,7 @@ from flask import Flask
 from flask import abort
 from flask.testing import FlaskClient
 
-import flask_server_actions.guards
+import flask_server_actions.post.guards
 from flask_server_actions import ActionCall
 from flask_server_actions.errors import ActionNotFound
 from flask_server_actions.errors import UnresolvableAction
@@ -144,7 +144,7 @@ def test_a_require_check_gone_since_rendering_fails_closed(
     monkeypatch.setattr(app_secure, "app_checks",
                         types.SimpleNamespace(admin_only=app_checks.renamed_admin_only))
     monkeypatch.delattr(app_checks, "admin_only")
-    monkeypatch.setattr(flask_server_actions.guards, "_checks", {})
+    monkeypatch.setattr(flask_server_actions.post.guards, "_checks", {})
     response = post(client, token, "/admin/4")
     assert response.status_code == 422
     assert Page(client, "/admin/4", response).text(".action-notice") == ActionNotFound.notice
@@ -154,4 +154,4 @@ def test_a_require_check_gone_since_rendering_fails_closed(
 @pytest.mark.parametrize("ref", ["tests.security.nowhere:check", "tests.security.app_checks:STORE"])
 def test_load_check_refuses_what_is_not_an_importable_callable(ref: str) -> None:
     with pytest.raises(LookupError):
-        flask_server_actions.guards.load_check(ref)
+        flask_server_actions.post.guards.load_check(ref)

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-import flask_server_actions.minting
+import flask_server_actions.page.minting
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import RetiredKey
 from flask_server_actions.errors import ServerActionError
@@ -198,7 +198,7 @@ def test_key_id_of_another_app_answers_400(client: FlaskClient, token: str) -> N
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The minting clock, set by the test."""
     now = [int(time.time())]
-    monkeypatch.setattr(flask_server_actions.minting, "time",
+    monkeypatch.setattr(flask_server_actions.page.minting, "time",
                         types.SimpleNamespace(time=lambda: now[0]))
     return now
 

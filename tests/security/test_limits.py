@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions.errors import UnserializableValue
-from flask_server_actions.tokens import KeyRing
+from flask_server_actions.token.envelope import KeyRing
 
 from ..html import ORIGIN
 from ..store import STORE

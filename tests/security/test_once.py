@@ -16,7 +16,7 @@ from flask_server_actions import ActionStore
 from flask_server_actions import MemoryStore
 from flask_server_actions import RedisStore
 from flask_server_actions.errors import AlreadySubmitted
-from flask_server_actions.stores import store_from_setting
+from flask_server_actions.integrations.stores import store_from_setting
 
 from ..html import Page
 from ..store import STORE

@@ -7,9 +7,9 @@ import pytest
 from flask import request
 from flask.testing import FlaskClient
 
-import flask_server_actions.dispatch
+import flask_server_actions.post.dispatch
 from flask_server_actions.errors import SessionEnded
-from flask_server_actions.origin import host_matches
+from flask_server_actions.post.origin import host_matches
 
 from ..html import ORIGIN
 from ..html import Page
@@ -42,7 +42,7 @@ def test_cross_site_post_answers_403_and_nothing_runs(
 def test_cross_site_post_is_refused_before_the_token_is_decoded(
         client: FlaskClient, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(flask_server_actions.dispatch, "open_token",
+    monkeypatch.setattr(flask_server_actions.post.dispatch, "open_token",
                         lambda text, *args: opened.append(text))
     # Garbage gets 403, not the 400 a decoded garbage token gets.
     assert post(client, "garbage!", headers=headers).status_code == 403
@@ -172,7 +172,7 @@ def test_headerless_post_the_browser_calls_cross_site_is_refused_before_decoding
     # The attack: no Origin, no Referer, a made-up token that would look like
     # a retired key's and so re-render the victim's page with the attacker's values.
     opened: list[str] = []
-    monkeypatch.setattr(flask_server_actions.dispatch, "open_token",
+    monkeypatch.setattr(flask_server_actions.post.dispatch, "open_token",
                         lambda text, *args: opened.append(text))
     token_of(client)
     response = post(client, "made-up", headers={"Sec-Fetch-Site": site}, x="attacker's")

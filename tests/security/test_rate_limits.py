@@ -183,7 +183,7 @@ def test_a_limit_that_cannot_be_read_is_an_error_naming_the_forms(limit: t.Any) 
     ("10/30", 10, 30),
 ])
 def test_limits_are_read_in_their_units(limit: str, count: int, window: int) -> None:
-    from flask_server_actions.limits import parse_limit
+    from flask_server_actions.post.limits import parse_limit
 
     assert parse_limit(limit) == (count, window)
 

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from flask_server_actions.dispatch import safe_location
+from flask_server_actions.post.dispatch import safe_location
 
 from ..html import ORIGIN
 from ..html import Page

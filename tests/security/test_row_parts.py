@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import EarlierVersion
-from flask_server_actions.tokens import row_context
-from flask_server_actions.tokens import seal_body
-from flask_server_actions.tokens import seal_row
+from flask_server_actions.token.envelope import row_context
+from flask_server_actions.token.envelope import seal_body
+from flask_server_actions.token.envelope import seal_row
 
 from ..html import Page
 from ..store import STORE

@@ -9,11 +9,11 @@ import types
 import pytest
 from flask.testing import FlaskClient
 
-import flask_server_actions.dispatch
-import flask_server_actions.minting
+import flask_server_actions.page.minting
+import flask_server_actions.post.dispatch
 from flask_server_actions.errors import ExpiredToken
 from flask_server_actions.errors import SessionEnded
-from flask_server_actions.tokens import CLOCK_SKEW
+from flask_server_actions.token.envelope import CLOCK_SKEW
 
 from ..html import Page
 from ..store import STORE
@@ -57,9 +57,9 @@ def test_the_session_value_is_cheap_and_opaque(client: FlaskClient) -> None:
 def clocks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Set ``mint`` and ``post`` to move the two clocks apart."""
     now = {"mint": 1_800_000_000, "post": 1_800_000_000}
-    monkeypatch.setattr(flask_server_actions.minting, "time",
+    monkeypatch.setattr(flask_server_actions.page.minting, "time",
                         types.SimpleNamespace(time=lambda: now["mint"]))
-    monkeypatch.setattr(flask_server_actions.dispatch, "time",
+    monkeypatch.setattr(flask_server_actions.post.dispatch, "time",
                         types.SimpleNamespace(time=lambda: now["post"]))
     return now
 

@@ -15,9 +15,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.local import LocalProxy
 
-from flask_server_actions.serialization import NotSerializable
-from flask_server_actions.serialization import Serializer
-from flask_server_actions.serialization import TooDeep
+from flask_server_actions.token.serialization import NotSerializable
+from flask_server_actions.token.serialization import Serializer
+from flask_server_actions.token.serialization import TooDeep
 
 from .compare import same
 

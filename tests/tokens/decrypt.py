@@ -7,10 +7,10 @@ import base64
 
 from flask import Flask
 
-from flask_server_actions.tokens import BINDING_SIZE
-from flask_server_actions.tokens import REQUEST_TAG_SIZE
-from flask_server_actions.tokens import KeyRing
-from flask_server_actions.tokens import app_identity
+from flask_server_actions.token.envelope import BINDING_SIZE
+from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
+from flask_server_actions.token.envelope import KeyRing
+from flask_server_actions.token.envelope import app_identity
 
 _HEADER_SIZE = 9
 _NONCE_SIZE = 12

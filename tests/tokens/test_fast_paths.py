@@ -16,7 +16,6 @@ from flask import request
 from wtforms import Form
 
 from flask_server_actions import ServerActions
-from flask_server_actions import calls
 from flask_server_actions.closures import CaptureError
 from flask_server_actions.closures import encode_values
 from flask_server_actions.closures import rebuild
@@ -25,18 +24,19 @@ from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.forms import form_class_of
-from flask_server_actions.minting import identity_of_request
-from flask_server_actions.minting import keep_private
-from flask_server_actions.minting import mint
-from flask_server_actions.minting import short_ref
-from flask_server_actions.serialization import Serializer
-from flask_server_actions.serialization import compact_json
-from flask_server_actions.serialization import read_json
-from flask_server_actions.tokens import ActionToken
-from flask_server_actions.tokens import KeyRing
-from flask_server_actions.tokens import binding_tag
-from flask_server_actions.tokens import open_token
-from flask_server_actions.tokens import seal
+from flask_server_actions.page.minting import identity_of_request
+from flask_server_actions.page.minting import keep_private
+from flask_server_actions.page.minting import mint
+from flask_server_actions.page.minting import short_ref
+from flask_server_actions.post import calls
+from flask_server_actions.token.envelope import ActionToken
+from flask_server_actions.token.envelope import KeyRing
+from flask_server_actions.token.envelope import binding_tag
+from flask_server_actions.token.envelope import open_token
+from flask_server_actions.token.envelope import seal
+from flask_server_actions.token.serialization import Serializer
+from flask_server_actions.token.serialization import compact_json
+from flask_server_actions.token.serialization import read_json
 
 from ..core.core_app import create_app
 from ..html import Page

@@ -17,7 +17,7 @@ from flask import render_template_string
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions.errors import ActionDefinedInLoop
-from flask_server_actions.tokens import NoncePool
+from flask_server_actions.token.envelope import NoncePool
 
 from ..html import Page
 from ..store import STORE

@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from flask_server_actions.errors import BadActionToken
-from flask_server_actions.tokens import VERSION
-from flask_server_actions.tokens import binding_tag
-from flask_server_actions.tokens import open_token
+from flask_server_actions.token.envelope import VERSION
+from flask_server_actions.token.envelope import binding_tag
+from flask_server_actions.token.envelope import open_token
 
 from ..html import Page
 from .decrypt import decrypt

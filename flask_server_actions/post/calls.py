@@ -38,17 +38,17 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from .errors import BadActionArguments
-from .errors import CallTooLarge
-from .errors import ServerActionError
-from .errors import UnserializableValue
-from .serialization import NotSerializable
-from .serialization import TooDeep
+from ..errors import BadActionArguments
+from ..errors import CallTooLarge
+from ..errors import ServerActionError
+from ..errors import UnserializableValue
+from ..token.serialization import NotSerializable
+from ..token.serialization import TooDeep
 
 if t.TYPE_CHECKING:
-    from .serialization import Serializer
-    from .state import ActionState
-    from .tokens import ActionToken
+    from ..page.state import ActionState
+    from ..token.envelope import ActionToken
+    from ..token.serialization import Serializer
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 

@@ -27,7 +27,7 @@ from flask.globals import request_ctx
 from jinja2 import nodes
 from markupsafe import Markup
 
-from .closures import reference
+from ..closures import reference
 
 if t.TYPE_CHECKING:
     from jinja2 import Environment

@@ -32,9 +32,9 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import logs
-from .app_actions import not_a_page
-from .errors import MissingHtmxSource
+from .. import logs
+from ..errors import MissingHtmxSource
+from ..post.app_actions import not_a_page
 
 #: The ``htmx-config`` that makes htmx 2 swap a 422 answer (a form shown
 #: again with its errors) as htmx 4 does by default; the rest is htmx 2's

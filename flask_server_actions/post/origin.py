@@ -15,7 +15,7 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
-from .errors import CrossOriginAction
+from ..errors import CrossOriginAction
 
 if t.TYPE_CHECKING:
     from flask import Request

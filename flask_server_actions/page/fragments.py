@@ -27,9 +27,9 @@ from jinja2 import Template
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..errors import FragmentNotFound
 from . import notices
 from . import rows
-from .errors import FragmentNotFound
 from .state import current_state
 
 if t.TYPE_CHECKING:

@@ -32,64 +32,64 @@ from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import logs
+from .. import signals
+from ..closures import ResolveError
+from ..closures import check_call
+from ..closures import rebuild
+from ..closures import resolve
+from ..errors import ActionError
+from ..errors import ActionNotFound
+from ..errors import BadActionToken
+from ..errors import ForeignToken
+from ..errors import PageMismatch
+from ..errors import RateLimited
+from ..errors import SessionEnded
+from ..errors import StaleSubmission
+from ..errors import UnsafeRedirect
+from ..forms import OPTION as FORM_OPTION
+from ..forms import build_form
+from ..forms import form_class_for
+from ..forms import load_form_class
+from ..forms import setup_for
+from ..forms import show_error
+from ..forms import validate
+from ..htmx import client_location_of
+from ..htmx import htmx
+from ..htmx import redirect_for_htmx
+from ..integrations.csrf import vouch_for_action_post
+from ..page import fragments
+from ..page.fragments import Fragment
+from ..page.minting import full_ref
+from ..page.minting import identity_of_request
+from ..page.minting import page_of_request
+from ..page.state import ActionState
+from ..page.state import after_success
+from ..page.state import set_state
+from ..token.envelope import binding_tag
+from ..token.envelope import open_token
 from . import calls
-from . import fragments
-from . import logs
 from . import precognition
-from . import signals
 from . import uploads
 from .app_actions import back
 from .app_actions import check_scope
 from .app_actions import is_app_post
 from .app_actions import return_page
-from .closures import ResolveError
-from .closures import check_call
-from .closures import rebuild
-from .closures import resolve
-from .csrf import vouch_for_action_post
-from .errors import ActionError
-from .errors import ActionNotFound
-from .errors import BadActionToken
-from .errors import ForeignToken
-from .errors import PageMismatch
-from .errors import RateLimited
-from .errors import SessionEnded
-from .errors import StaleSubmission
-from .errors import UnsafeRedirect
-from .forms import OPTION as FORM_OPTION
-from .forms import build_form
-from .forms import form_class_for
-from .forms import load_form_class
-from .forms import setup_for
-from .forms import show_error
-from .forms import validate
-from .fragments import Fragment
 from .guards import guard
 from .guards import throttle
-from .htmx import client_location_of
-from .htmx import htmx
-from .htmx import redirect_for_htmx
-from .minting import full_ref
-from .minting import identity_of_request
-from .minting import page_of_request
 from .origin import check_origin
 from .origin import origin_proven
 from .origin import trusted_host
 from .routing import BUTTON_FIELD
 from .routing import FIELD
-from .state import ActionState
-from .state import after_success
-from .state import set_state
-from .tokens import binding_tag
-from .tokens import open_token
 from .view_guards import without_view_caches
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from wtforms import Form
 
-    from .extension import ServerActions
-    from .tokens import ActionToken
+    from ..extension import ServerActions
+    from ..token.envelope import ActionToken
 
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD, uploads.FIELD})
 _G_OPENED = "_server_actions_opened"

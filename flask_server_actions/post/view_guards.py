@@ -39,7 +39,7 @@ import typing as t
 from flask.views import MethodView
 from flask.views import View as ViewClass
 
-from .errors import UnguardedView
+from ..errors import UnguardedView
 
 View = t.Callable[..., t.Any]
 

@@ -56,11 +56,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from .errors import BadActionToken
-from .errors import EarlierVersion
-from .errors import ExpiredToken
-from .errors import RetiredKey
-from .errors import SessionEnded
+from ..errors import BadActionToken
+from ..errors import EarlierVersion
+from ..errors import ExpiredToken
+from ..errors import RetiredKey
+from ..errors import SessionEnded
 from .serialization import compact_json
 from .serialization import read_json
 

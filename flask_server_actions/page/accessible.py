@@ -18,8 +18,8 @@ import typing as t
 
 from markupsafe import Markup
 
-from .messages import N_
-from .messages import translate
+from ..messages import N_
+from ..messages import translate
 
 if t.TYPE_CHECKING:
     from .state import ActionState

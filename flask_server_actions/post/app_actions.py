@@ -28,22 +28,22 @@ from flask import request
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
-from .closures import ResolveError
-from .errors import ActionWithoutPage
-from .errors import UnresolvableAction
-from .marking import options_of
+from ..closures import ResolveError
+from ..errors import ActionWithoutPage
+from ..errors import UnresolvableAction
+from ..marking import options_of
+from ..token.envelope import binding_tag
+from ..token.envelope import request_identity
 from .routing import is_action_post
-from .tokens import binding_tag
-from .tokens import request_identity
 
 if t.TYPE_CHECKING:
     from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
 
-    from .closures import ActionTarget
-    from .extension import ServerActions
-    from .state import ActionState
-    from .tokens import KeyRing
+    from ..closures import ActionTarget
+    from ..extension import ServerActions
+    from ..page.state import ActionState
+    from ..token.envelope import KeyRing
 
 #: The endpoint app actions are posted to.
 ENDPOINT = "server_actions.run"

@@ -16,14 +16,14 @@ from dataclasses import field
 from flask import g
 from werkzeug.datastructures import MultiDict
 
-from .closures import reference
-from .forms import build_form
-from .messages import translate
+from ..closures import reference
+from ..forms import build_form
+from ..messages import translate
 
 if t.TYPE_CHECKING:
     from wtforms import Form
 
-    from .errors import ActionError
+    from ..errors import ActionError
 
 _G_KEY = "_server_actions_state"
 FormT = t.TypeVar("FormT", bound="Form")

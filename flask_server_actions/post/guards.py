@@ -45,31 +45,31 @@ from dataclasses import field
 from flask import request
 from werkzeug.exceptions import Forbidden
 
-from . import logs
-from .closures import ResolveError
-from .closures import import_named
-from .closures import reference
-from .closures import resolve
-from .closures import target_options
-from .errors import ActionNotFound
-from .errors import AlreadySubmitted
-from .errors import TooManyRefusals
-from .errors import UnresolvableAction
+from .. import logs
+from ..closures import ResolveError
+from ..closures import import_named
+from ..closures import reference
+from ..closures import resolve
+from ..closures import target_options
+from ..errors import ActionNotFound
+from ..errors import AlreadySubmitted
+from ..errors import TooManyRefusals
+from ..errors import UnresolvableAction
+from ..marking import ActionOptions
+from ..marking import decorated_in
+from ..token.envelope import CLOCK_SKEW
 from .limits import KEYS
 from .limits import KeyFunction
 from .limits import enforce
-from .marking import ActionOptions
-from .marking import decorated_in
-from .tokens import CLOCK_SKEW
 from .uploads import restore
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from flask.typing import ResponseReturnValue
 
-    from .closures import ActionTarget
-    from .extension import ServerActions
-    from .tokens import ActionToken
+    from ..closures import ActionTarget
+    from ..extension import ServerActions
+    from ..token.envelope import ActionToken
 
 #: A check: ``before_action`` hook or ``require=`` callable.
 Check = t.Callable[["ActionCall"], t.Any]

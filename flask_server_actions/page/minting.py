@@ -13,48 +13,48 @@ from flask import g
 from flask import request
 from jinja2 import Undefined
 
-from .app_actions import SCOPE_OPTION
-from .app_actions import page_without_route
-from .app_actions import seal as seal_app_action
-from .app_actions import token_options as app_token_options
-from .app_actions import without_page_error
-from .closures import NO_FORM_OPTION
-from .closures import CaptureError
-from .closures import ResolveError
-from .closures import captured
-from .closures import encode_values
-from .closures import reference
-from .closures import resolve
-from .errors import ActionDefinedInLoop
-from .errors import TokenTooLarge
-from .errors import UnmarkedFunction
-from .errors import UnresolvableAction
-from .errors import UnserializableValue
-from .forms import OPTION as FORM_OPTION
-from .forms import SETUP_OPTION
-from .forms import form_class_of
-from .forms import form_ref
-from .forms import setup_ref
-from .guards import token_options
-from .marking import is_marked_function
-from .marking import options_of
-from .marking import unmarked_message
-from .serialization import compact_json
-from .tokens import ROW_SEPARATOR
-from .tokens import NoncePool
-from .tokens import binding_tag
-from .tokens import request_identity
-from .tokens import row_context
-from .tokens import seal_body
-from .tokens import seal_row
-from .view_guards import check_view
+from ..closures import NO_FORM_OPTION
+from ..closures import CaptureError
+from ..closures import ResolveError
+from ..closures import captured
+from ..closures import encode_values
+from ..closures import reference
+from ..closures import resolve
+from ..errors import ActionDefinedInLoop
+from ..errors import TokenTooLarge
+from ..errors import UnmarkedFunction
+from ..errors import UnresolvableAction
+from ..errors import UnserializableValue
+from ..forms import OPTION as FORM_OPTION
+from ..forms import SETUP_OPTION
+from ..forms import form_class_of
+from ..forms import form_ref
+from ..forms import setup_ref
+from ..marking import is_marked_function
+from ..marking import options_of
+from ..marking import unmarked_message
+from ..post.app_actions import SCOPE_OPTION
+from ..post.app_actions import page_without_route
+from ..post.app_actions import seal as seal_app_action
+from ..post.app_actions import token_options as app_token_options
+from ..post.app_actions import without_page_error
+from ..post.guards import token_options
+from ..post.view_guards import check_view
+from ..token.envelope import ROW_SEPARATOR
+from ..token.envelope import NoncePool
+from ..token.envelope import binding_tag
+from ..token.envelope import request_identity
+from ..token.envelope import row_context
+from ..token.envelope import seal_body
+from ..token.envelope import seal_row
+from ..token.serialization import compact_json
 
 if t.TYPE_CHECKING:
     from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
 
-    from .closures import ActionTarget
-    from .extension import ServerActions
+    from ..closures import ActionTarget
+    from ..extension import ServerActions
 
 _G_MINTED = "_server_actions_minted"
 _BIG = 10**18  # integers this small are their own JSON, within 20 bytes

@@ -39,9 +39,9 @@ from flask import session
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from .forms import build_form
-from .forms import validate
-from .messages import translate
+from ..forms import build_form
+from ..forms import validate
+from ..messages import translate
 from .routing import is_action_post
 
 if t.TYPE_CHECKING:
@@ -49,9 +49,9 @@ if t.TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
     from wtforms import Form
 
-    from .extension import ServerActions
-    from .forms import Setup
-    from .state import ActionState
+    from ..extension import ServerActions
+    from ..forms import Setup
+    from ..page.state import ActionState
 
 #: The request header that makes an action post a validate request.
 HEADER = "Precognition"
@@ -141,7 +141,7 @@ def install(app: Flask) -> None:
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
-    from .notices import error_of_request  # notices.py installs this module
+    from ..page.notices import error_of_request  # notices.py installs this module
 
     if not is_action_post():
         return response

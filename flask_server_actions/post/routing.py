@@ -31,10 +31,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
+from .. import logs
+from ..errors import FormTooLarge
+from ..errors import MalformedActionPost
 from . import calls
-from . import logs
-from .errors import FormTooLarge
-from .errors import MalformedActionPost
 
 if t.TYPE_CHECKING:
     from flask import Flask

@@ -22,12 +22,12 @@ from markupsafe import Markup
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from . import calls
-from . import precognition
-from .errors import ServerActionError
-from .messages import N_
-from .messages import translate
-from .routing import is_action_post
+from ..errors import ServerActionError
+from ..messages import N_
+from ..messages import translate
+from ..post import calls
+from ..post import precognition
+from ..post.routing import is_action_post
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -75,7 +75,7 @@ def install(app: Flask) -> None:
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
-    from .htmx import htmx  # htmx.py imports fragments.py, which imports this
+    from ..htmx import htmx  # htmx.py imports fragments.py, which imports this
 
     status = response.status_code
     if status < 400 or not htmx or not is_action_post() or calls.is_json_call():

@@ -1,0 +1,1 @@
+"""What other libraries bring: Flask-Login, CSRFProtect, SQLAlchemy rows, stores, upload storage."""

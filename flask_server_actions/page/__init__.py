@@ -1,0 +1,1 @@
+"""The render side: template helpers, minting tokens, state, notices, fragments, client scripts."""

@@ -1,0 +1,1 @@
+"""The action post: routing, first checks, guards, validation, the run and the answer."""

@@ -1,0 +1,1 @@
+"""The action token: its envelope and keys, row parts, and tagged serialization."""
