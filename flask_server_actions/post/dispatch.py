@@ -14,7 +14,6 @@ browser must never post the token again) and become htmx headers for htmx.
 from __future__ import annotations
 
 import contextlib
-import hmac
 import time
 import typing as t
 from urllib.parse import urlsplit
@@ -47,6 +46,7 @@ from ..errors import RateLimited
 from ..errors import SessionEnded
 from ..errors import StaleSubmission
 from ..errors import UnsafeRedirect
+from ..errors import ViewChanged
 from ..forms import OPTION as FORM_OPTION
 from ..forms import build_form
 from ..forms import form_class_for
@@ -66,7 +66,10 @@ from ..page.minting import page_of_request
 from ..page.state import ActionState
 from ..page.state import after_success
 from ..page.state import set_state
+from ..token.envelope import SAME_PLACE
+from ..token.envelope import SAME_REQUEST
 from ..token.envelope import binding_tag
+from ..token.envelope import compare_requests
 from ..token.envelope import open_token
 from . import calls
 from . import precognition
@@ -151,13 +154,9 @@ def open_submission(ext: ServerActions) -> None:
         opened = error
     token = _token_of(opened)
     # A token of version 2 (empty binding) is always stale: it never runs.
-    if token.request_tag and not hmac.compare_digest(
-            token.request_tag, keys.request_tag(identity_of_request(request), token.key_id)):
-        here = _described_request()
-        logs.warning("Refused an action post to %r: its token was minted by another request"
-                     " (another host, path, query string or view)", here)
-        signals.refused(app, token.ref, "token of another request")
-        raise PageMismatch(f"token of another request posted to {here!r}")
+    if token.request_tag:
+        opened = _bound_here(app, keys.request_tag(identity_of_request(request), token.key_id),
+                             opened, token)
     token.ref = full_ref(token.ref, _page_view(app))
     if isinstance(opened, SessionEnded) and not origin_proven(request):
         # Anyone holds tokens of their own sessions: without a header that
@@ -167,6 +166,31 @@ def open_submission(ext: ServerActions) -> None:
     calls.check_token(token)
     vouch_for_action_post(app)
     setattr(g, _G_OPENED, opened)
+
+
+def _bound_here(app: Flask, expected: bytes, opened: ActionToken | StaleSubmission,
+                token: ActionToken) -> ActionToken | StaleSubmission:
+    """``opened``, if its token was minted by this very request; a
+    :class:`~.errors.ViewChanged` if it was minted at this URL by another
+    view or rule (a redeploy renamed the view) and opened for this session
+    in date, so the page is shown again with the input; else refused.
+
+    :raises PageMismatch: the token was minted at another URL, or at this
+        one by another view and it is stale besides (expired, or of another
+        session: nothing proves the input is this session's own).
+    """
+    found = compare_requests(token.request_tag, expected)
+    if found == SAME_REQUEST:
+        return opened
+    here = _described_request()
+    if found == SAME_PLACE and not isinstance(opened, StaleSubmission):
+        logs.info("Stale action post to %r: its token was minted by another view or rule"
+                  " at this URL", here)
+        return ViewChanged(f"token of another view posted to {here!r}", token=token)
+    logs.warning("Refused an action post to %r: its token was minted by another request"
+                 " (another host, path, query string or view)", here)
+    signals.refused(app, token.ref, "token of another request")
+    raise PageMismatch(f"token of another request posted to {here!r}")
 
 
 def opened_token() -> ActionToken:
