@@ -1,0 +1,150 @@
+"""Edges a regression would slip through unnoticed: each test here kills a
+mutant of a security module that every other test let live (issue 25,
+item 14; ``bash scripts/mutate`` finds them)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from flask_server_actions import MemoryStore
+from flask_server_actions.errors import BadActionToken
+from flask_server_actions.token.envelope import ActionToken
+from flask_server_actions.token.envelope import KeyRing
+from flask_server_actions.token.envelope import open_token
+from flask_server_actions.token.envelope import seal
+
+from ..html import ORIGIN
+from ..html import Page
+from ..store import STORE
+from . import app_edges
+from . import app_limits
+from . import app_secure
+from .forge import post
+from .forge import same_browser
+from .forge import token_of
+
+
+@pytest.fixture
+def app() -> Flask:
+    return app_edges.create_app()
+
+
+# guards.py: how long a one-time token's record is kept.
+
+def test_a_one_time_record_outlives_the_token_on_an_instance_whose_clock_is_behind(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    now, behind = [1_000_000.0], [0.0]
+    monkeypatch.setattr(time, "time", lambda: now[0] - behind[0])
+    store = MemoryStore(clock=lambda: now[0])  # the clock of the store every instance shares
+    first, second = app_secure.create_app(store=store), app_secure.create_app(store=store)
+    browser = first.test_client()
+    token = token_of(browser, "/pay")
+    assert post(browser, token, "/pay").status_code == 303
+    # Past the token's age on the first instance; not yet on one whose clock
+    # is 50 s behind (within CLOCK_SKEW), which still accepts it.
+    now[0] += first.config["SERVER_ACTIONS_MAX_AGE"] + 30
+    behind[0] = 50
+    assert post(same_browser(browser, second), token, "/pay").status_code == 422
+    assert STORE == [("charge", "typed")]
+
+
+# limits.py: what a limit counts by, and when it says to come back.
+
+class Clock:
+    now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def limited_post(app: Flask, client: FlaskClient | None = None) -> int:
+    client = client or app.test_client()
+    sent = {"X-Forwarded-For": "203.0.113.5"}
+    page = Page(client, "/notes", client.get("/notes", headers=sent))
+    response = page.form("#add").submit(headers=sent, title="Hi")
+    return response.status_code if response.status_code != 429 else int(
+        response.headers["Retry-After"]) * 1000
+
+
+def test_an_address_keyed_limit_counts_every_user_at_that_address_together() -> None:
+    app = app_limits.create_app(MemoryStore(clock=Clock()))
+    ada, bob = app.test_client(), app.test_client()
+    ada.get("/login/ada")
+    bob.get("/login/bob")
+    # "#add" allows 3 a minute per address, whoever is logged in.
+    assert [limited_post(app, ada), limited_post(app, ada), limited_post(app, bob)] == [303] * 3
+    assert limited_post(app, bob) > 303
+
+
+@pytest.mark.parametrize(("elapsed", "retry_after"), [(20.5, 40), (59.6, 1), (59.999, 1)])
+def test_retry_after_is_the_rest_of_the_window_rounded_up_never_0(
+        elapsed: float, retry_after: int) -> None:
+    clock = Clock()
+    app = app_limits.create_app(MemoryStore(clock=clock))
+    assert [limited_post(app) for _ in range(3)] == [303] * 3
+    clock.now += elapsed
+    assert limited_post(app) == retry_after * 1000
+
+
+# token/envelope.py: the size limit.
+
+def test_the_size_limit_counts_the_row_part_too() -> None:
+    keys, binding, now = KeyRing(["size secret"], "edges"), b"session!", int(time.time())
+    token = seal(ActionToken("m:f", bytes(11), [], [], ["a" * 300], {}), keys, binding, now)
+    envelope = token.partition(".")[0]
+    assert open_token(token, keys, binding, now, 60, len(token)).args == ["a" * 300]
+    with pytest.raises(BadActionToken) as refused:
+        open_token(token, keys, binding, now, 60, len(envelope) + 8)
+    assert f"over the {len(envelope) + 8} limit" in refused.value.reason
+
+
+# precognition.py: a form that fails as a whole.
+
+def test_a_form_that_fails_only_as_a_whole_fails_live_validation(client: FlaskClient) -> None:
+    page = Page.get(client, "/pair")
+    response = page.form().submit(headers={"Precognition": "true"}, password="a",
+                                  confirm="b")
+    assert response.status_code == 422
+    assert response.json == {"message": "Please correct the marked fields and submit again.",
+                              "errors": {}}
+    assert page.form().submit(password="a", confirm="b").status_code == 422
+    assert STORE == []
+
+
+# routing.py: finding the action field in a large body, and the URL adapter.
+
+def test_the_action_field_split_across_two_reads_of_a_large_body_is_found(
+        client: FlaskClient) -> None:
+    token = Page.get(client, "/page").form().token()
+    # Over the size kept in memory (read 64 KiB at a time), with "__action"
+    # straddling the first two reads: "__act" ends one, "ion" starts the next.
+    head = b"x=typed&pad=" + b"p" * 65518 + b"&"
+    body = head + b"__action=" + token.encode() + b"&filler=" + b"f" * 600_000
+    assert body.index(b"__action") == 64 * 1024 - 5
+    response = client.post("/page", data=body, headers={"Origin": ORIGIN},
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 303
+    assert STORE[-1] == ("x", "typed")
+
+
+def test_the_url_adapter_answers_other_paths_and_methods_during_an_action_post(
+        client: FlaskClient) -> None:
+    assert Page.get(client, "/page").form().submit(x="typed").status_code == 303
+    assert STORE == [("path only", ("elsewhere", {})), ("method only", ("page_posted", {})),
+                     ("x", "typed")]
+
+
+# dispatch.py: the page an action goes back to.
+
+def test_a_script_root_of_leading_slashes_goes_back_to_a_path_on_this_site() -> None:
+    client = app_secure.create_app().test_client()
+    mounted = {"SCRIPT_NAME": "//evil.example"}
+    page = Page(client, "/plain", client.get("/plain", environ_overrides=mounted))
+    response = post(client, page.form("#form").token(), "/plain", environ=mounted)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/evil.example/plain"
+    assert STORE == [("save", "typed")]
