@@ -4,7 +4,9 @@ item 14; ``bash scripts/mutate`` finds them)."""
 
 from __future__ import annotations
 
+import logging
 import time
+import typing as t
 
 import pytest
 from flask import Flask
@@ -12,6 +14,7 @@ from flask.testing import FlaskClient
 
 from flask_server_actions import MemoryStore
 from flask_server_actions.errors import BadActionToken
+from flask_server_actions.errors import FormTooLarge
 from flask_server_actions.token.envelope import ActionToken
 from flask_server_actions.token.envelope import KeyRing
 from flask_server_actions.token.envelope import open_token
@@ -148,3 +151,38 @@ def test_a_script_root_of_leading_slashes_goes_back_to_a_path_on_this_site() -> 
     assert response.status_code == 303
     assert response.headers["Location"] == "/evil.example/plain"
     assert STORE == [("save", "typed")]
+
+
+@pytest.mark.parametrize(("setting", "content_type", "fields", "environ", "named"), [
+    pytest.param({"MAX_CONTENT_LENGTH": 2048}, "application/x-www-form-urlencoded",
+                 {"x": "y" * 4096}, {}, "MAX_CONTENT_LENGTH", id="a body over its length"),
+    pytest.param({"MAX_CONTENT_LENGTH": 2048}, "application/x-www-form-urlencoded",
+                 {"x": "y" * 4096}, {"wsgi.input_terminated": True,
+                                     "HTTP_TRANSFER_ENCODING": "chunked"},
+                 "MAX_CONTENT_LENGTH", id="a chunked body over the length"),
+    pytest.param({"MAX_CONTENT_LENGTH": 1 << 20, "MAX_FORM_MEMORY_SIZE": 1024},
+                 "multipart/form-data", {"x": "y" * 2048}, {},
+                 "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS", id="a field over its size"),
+    pytest.param({"MAX_FORM_PARTS": 10}, "multipart/form-data",
+                 {f"f{index}": "v" for index in range(20)}, {},
+                 "MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS", id="too many fields"),
+])
+def test_a_post_over_a_size_limit_names_the_setting(
+        setting: dict[str, int], content_type: str, fields: dict[str, str],
+        environ: dict[str, t.Any], named: str, caplog: pytest.LogCaptureFixture) -> None:
+    app = app_secure.create_app(**setting)
+    limits: list[str] = []
+
+    @app.errorhandler(FormTooLarge)
+    def note(error: FormTooLarge) -> tuple[str, int]:
+        limits.append(error.limit)
+        return "too large", 413
+
+    client = app.test_client()
+    data = {"__action": token_of(client, "/plain"), **fields}
+    with caplog.at_level(logging.INFO, "flask_server_actions"):
+        response = client.post("/plain", data=data, content_type=content_type,
+                               headers={"Origin": ORIGIN}, environ_overrides=environ)
+    assert (response.status_code, limits) == (413, [named])
+    assert f"Refused a form post to '/plain' over {named}" in caplog.text
+    assert STORE == []

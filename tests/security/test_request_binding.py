@@ -5,6 +5,7 @@ view a redeploy renamed shows the page again with the input, and never runs
 
 from __future__ import annotations
 
+import logging
 import typing as t
 
 import pytest
@@ -16,7 +17,9 @@ from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
 from flask_server_actions.errors import ActionWithoutPage
+from flask_server_actions.errors import PageMismatch
 from flask_server_actions.errors import ViewChanged
+from flask_server_actions.signals import action_refused
 from flask_server_actions.token.envelope import BINDING_SIZE
 from flask_server_actions.token.envelope import OTHER_REQUEST
 from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
@@ -227,3 +230,47 @@ def test_a_request_binding_tells_a_changed_view_from_another_url(
     # A token of version 3 has the whole MAC alone.
     assert (compare_requests(sealed[:WHOLE_TAG_SIZE], expected) == SAME_REQUEST) == (found == SAME_REQUEST)
     assert compare_requests(sealed[:WHOLE_TAG_SIZE], expected) != SAME_PLACE
+
+
+def _heard(app: Flask, client: FlaskClient, token: str,
+           caplog: pytest.LogCaptureFixture) -> tuple[int, list[tuple[str, str]]]:
+    """The status of posting ``token`` to /notes, and the refusals signalled
+    (the action's name, as the token wrote it, and why)."""
+    heard: list[tuple[str, str]] = []
+
+    def hear(sender: Flask, name: str, ref: str, reason: str) -> None:
+        assert sender is app
+        heard.append((ref.rpartition(".")[2].rpartition("~")[2], reason))
+
+    with action_refused.connected_to(hear, app), caplog.at_level(logging.INFO,
+                                                                  "flask_server_actions"):
+        status = post(client, "/notes", token).status_code
+    return status, heard
+
+
+HERE = "'example.test/notes (view notes)'"
+
+
+def test_a_token_of_another_request_is_logged_and_signalled_with_where_it_was_posted(
+        app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    reasons: list[str] = []
+
+    @app.errorhandler(PageMismatch)
+    def note(error: PageMismatch) -> tuple[str, int]:
+        reasons.append(error.reason)
+        return "refused", 400
+
+    token = resealed(app, token_at(client, "/notes"), tag_of(app, path="/board"))
+    assert _heard(app, client, token, caplog) == (
+        400, [("add_note", "token of another request")])
+    assert reasons == [f"token of another request posted to {HERE}"]
+    assert f"Refused an action post to {HERE}: its token was minted by another request" \
+        in caplog.text
+
+
+def test_a_token_of_a_renamed_view_is_logged_and_signalled_as_stale(
+        app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    token = resealed(app, token_at(client, "/notes"), tag_of(app, endpoint="old_notes"))
+    assert _heard(app, client, token, caplog) == (
+        422, [("add_note", f"token of another view posted to {HERE}")])
+    assert f"Stale action post to {HERE}: its token was minted by another view" in caplog.text
