@@ -11,9 +11,11 @@ import typing as t
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder
 
 from flask_server_actions import MemoryStore
 from flask_server_actions.errors import BadActionToken
+from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
 from flask_server_actions.token.envelope import ActionToken
 from flask_server_actions.token.envelope import KeyRing
@@ -185,4 +187,47 @@ def test_a_post_over_a_size_limit_names_the_setting(
                                headers={"Origin": ORIGIN}, environ_overrides=environ)
     assert (response.status_code, limits) == (413, [named])
     assert f"Refused a form post to '/plain' over {named}" in caplog.text
+    assert STORE == []
+
+
+def test_a_body_of_exactly_the_length_limit_over_another_limit_names_that_one() -> None:
+    app = app_secure.create_app(MAX_FORM_PARTS=10)
+    limits: list[str] = []
+
+    @app.errorhandler(FormTooLarge)
+    def note(error: FormTooLarge) -> tuple[str, int]:
+        limits.append(error.limit)
+        return "too large", 413
+
+    client = app.test_client()
+    data = {"__action": token_of(client, "/plain"), **{f"f{n}": "v" for n in range(20)}}
+    length = EnvironBuilder(method="POST", data=data,
+                            content_type="multipart/form-data").content_length
+    app.config["MAX_CONTENT_LENGTH"] = length
+    response = client.post("/plain", data=data, content_type="multipart/form-data",
+                           headers={"Origin": ORIGIN})
+    assert (response.status_code, limits) == (413, ["MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"])
+
+
+# origin.py: what a refused cross-site post says.
+
+@pytest.mark.parametrize(("headers", "origin"), [
+    ({"Sec-Fetch-Site": "cross-site"}, "Sec-Fetch-Site: cross-site"),
+    ({"Origin": "null"}, "null"),
+    ({"Origin": "https://evil.example"}, "https://evil.example"),
+    ({"Referer": "https://evil.example/x"}, "https://evil.example/x"),
+])
+def test_a_cross_site_post_is_refused_naming_what_gave_it_away(
+        headers: dict[str, str], origin: str) -> None:
+    app = app_secure.create_app()
+    seen: list[str] = []
+
+    @app.errorhandler(CrossOriginAction)
+    def note(error: CrossOriginAction) -> tuple[str, int]:
+        seen.append(error.origin)
+        return "refused", 403
+
+    client = app.test_client()
+    assert post(client, token_of(client, "/plain"), "/plain", headers=headers).status_code == 403
+    assert seen == [origin]
     assert STORE == []
