@@ -1,5 +1,5 @@
-"""An app for the edges a regression would slip through: a form that fails
-only as a whole (no field has an error), a page whose action asks the URL
+"""An app for the edges a regression would slip through: a one-time action
+whose form fails only as a whole (no field has an error), a page whose action asks the URL
 adapter about other URLs, and a body limit high enough for posts over the
 size that is spooled to disk."""
 
@@ -23,6 +23,13 @@ from ..store import STORE
 PAGE = """{{ action.notice() }}
 <form id="form" method="post">{{ action(act) }}
 <input name="x" value="{{ action.value('x') }}"><button>Go</button></form>"""
+
+
+PAIR = """{{ action.notice() }}
+<form id="form" method="post">{{ action(act) }}{% set state = action_state(act) %}
+<input name="password" value="{{ state.form.password.data if state.form else '' }}">
+<input name="confirm" value="{{ state.form.confirm.data if state.form else '' }}">
+<button>Go</button></form>"""
 
 
 class PairForm(Form):
@@ -58,11 +65,11 @@ def create_app(**config: t.Any) -> Flask:
 
     @app.get("/pair")
     def pair() -> str:
-        @server_action(form=PairForm)
+        @server_action(form=PairForm, once=True)
         def change(form: PairForm) -> None:
             STORE.append(("change", form.password.data))
 
-        return render_template_string(PAGE, act=change)
+        return render_template_string(PAIR, act=change)
 
     @app.get("/page")
     def page() -> str:

@@ -17,9 +17,12 @@ from flask_server_actions import MemoryStore
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
+from flask_server_actions.token.envelope import BINDING_SIZE
+from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
 from flask_server_actions.token.envelope import ActionToken
 from flask_server_actions.token.envelope import KeyRing
 from flask_server_actions.token.envelope import open_token
+from flask_server_actions.token.envelope import padded
 from flask_server_actions.token.envelope import seal
 
 from ..html import ORIGIN
@@ -28,6 +31,8 @@ from ..store import STORE
 from . import app_edges
 from . import app_limits
 from . import app_secure
+from .forge import decode
+from .forge import encode
 from .forge import post
 from .forge import same_browser
 from .forge import token_of
@@ -231,3 +236,51 @@ def test_a_cross_site_post_is_refused_naming_what_gave_it_away(
     assert post(client, token_of(client, "/plain"), "/plain", headers=headers).status_code == 403
     assert seen == [origin]
     assert STORE == []
+
+
+# dispatch.py: a form that cannot run is filled again with what was sent.
+
+def test_another_sessions_token_from_this_site_refills_the_actions_form(
+        client: FlaskClient) -> None:
+    page = Page.get(client, "/pair")
+    with client.session_transaction() as session:
+        session.clear()
+    response = page.form().submit(password="mine", confirm="also mine")
+    assert response.status_code == 422
+    shown = Page(client, "/pair", response)
+    assert (shown.value("password"), shown.value("confirm")) == ("mine", "also mine")
+    assert STORE == []
+
+
+def test_a_token_of_an_action_gone_refills_the_form_its_token_names(
+        app: Flask, client: FlaskClient) -> None:
+    page = Page.get(client, "/pair")
+    token = page.form().token()
+    gone = rewritten(app, token, '["~gone",0,{},{"form":"tests.security.app_edges:PairForm"}]')
+    response = client.post("/pair", data={"__action": gone, "password": "mine",
+                                          "confirm": "also mine"}, headers={"Origin": ORIGIN})
+    assert response.status_code == 422
+    shown = Page(client, "/pair", response)
+    assert (shown.value("password"), shown.value("confirm")) == ("mine", "also mine")
+    assert STORE == []
+
+
+def rewritten(app: Flask, token: str, body: str) -> str:
+    """``token`` sealed again around another ``body``: what only a token of
+    another version of the app holds."""
+    keys = app.extensions["server_actions"].keys(app)
+    raw = decode(token)
+    nonce = raw[9:21]
+    plain = keys.current.decrypt(nonce, raw[21:], raw[:9])
+    bindings = plain[:BINDING_SIZE + REQUEST_TAG_SIZE]
+    return encode(raw[:21] + keys.current.encrypt(nonce, bindings + padded(body), raw[:9]))
+
+
+def test_a_one_time_form_sent_again_is_refilled_with_what_was_sent_again(
+        client: FlaskClient) -> None:
+    form = Page.get(client, "/pair").form()
+    assert form.submit(password="same", confirm="same").status_code == 303
+    response = form.submit(password="again", confirm="again")
+    assert response.status_code == 422
+    assert Page(client, "/pair", response).value("password") == "again"
+    assert STORE == [("change", "same")]
