@@ -1,7 +1,7 @@
 """An app for the edges a regression would slip through: a one-time action
-whose form fails only as a whole (no field has an error), a page whose action asks the URL
-adapter about other URLs, and a body limit high enough for posts over the
-size that is spooled to disk."""
+whose form fails only as a whole (no field has an error), a page whose
+action asks the URL adapter about other URLs, and a body limit high enough
+for posts over the size that is spooled to disk."""
 
 from __future__ import annotations
 
