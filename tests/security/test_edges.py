@@ -284,3 +284,21 @@ def test_a_one_time_form_sent_again_is_refilled_with_what_was_sent_again(
     assert response.status_code == 422
     assert Page(client, "/pair", response).value("password") == "again"
     assert STORE == [("change", "same")]
+
+
+@pytest.mark.parametrize(("headers", "retargeted"), [
+    ({"HX-Request": "true"}, True),
+    ({"HX-Request": "true", "HX-Request-Type": "partial"}, True),
+    ({"HX-Request": "true", "HX-Request-Type": "full"}, False),
+    ({"HX-Request": "true", "HX-Boosted": "true"}, False),
+    ({}, False),
+])
+def test_a_page_shown_again_to_htmx_replaces_the_body_unless_htmx_asked_for_it_whole(
+        client: FlaskClient, headers: dict[str, str], retargeted: bool) -> None:
+    form = Page.get(client, "/pair").form()
+    with client.session_transaction() as session:
+        session.clear()  # the token cannot run: the whole page comes back
+    response = form.submit(headers=headers, password="a", confirm="a")
+    assert response.status_code == 422
+    swap = (response.headers.get("HX-Retarget"), response.headers.get("HX-Reswap"))
+    assert swap == (("body", "innerHTML") if retargeted else (None, None))
