@@ -11,12 +11,14 @@ import typing as t
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import EnvironBuilder
 
 from flask_server_actions import MemoryStore
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
+from flask_server_actions.errors import SessionEnded
+from flask_server_actions.post.dispatch import page_url
+from flask_server_actions.signals import action_refused
 from flask_server_actions.token.envelope import BINDING_SIZE
 from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
 from flask_server_actions.token.envelope import ActionToken
@@ -205,11 +207,11 @@ def test_a_body_of_exactly_the_length_limit_over_another_limit_names_that_one() 
         return "too large", 413
 
     client = app.test_client()
-    data = {"__action": token_of(client, "/plain"), **{f"f{n}": "v" for n in range(20)}}
-    length = EnvironBuilder(method="POST", data=data,
-                            content_type="multipart/form-data").content_length
-    app.config["MAX_CONTENT_LENGTH"] = length
-    response = client.post("/plain", data=data, content_type="multipart/form-data",
+    fields = {"__action": token_of(client, "/plain"), **{f"f{n}": "v" for n in range(20)}}
+    body = "".join(f'--b\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                   for name, value in fields.items()) + "--b--\r\n"
+    app.config["MAX_CONTENT_LENGTH"] = len(body)
+    response = client.post("/plain", data=body, content_type="multipart/form-data; boundary=b",
                            headers={"Origin": ORIGIN})
     assert (response.status_code, limits) == (413, ["MAX_FORM_MEMORY_SIZE or MAX_FORM_PARTS"])
 
@@ -252,16 +254,19 @@ def test_another_sessions_token_from_this_site_refills_the_actions_form(
     assert STORE == []
 
 
-def test_a_token_of_an_action_gone_refills_the_form_its_token_names(
-        app: Flask, client: FlaskClient) -> None:
-    page = Page.get(client, "/pair")
-    token = page.form().token()
-    gone = rewritten(app, token, '["~gone",0,{},{"form":"tests.security.app_edges:PairForm"}]')
+@pytest.mark.parametrize(("body", "refilled"), [
+    ('["~gone",0,{},{"form":"tests.security.app_edges:PairForm"}]', ("mine", "also mine")),
+    ('["~gone",0,{},{"form":"tests.nowhere:GoneForm"}]', ("", "")),
+    ('["~gone"]', ("", "")),
+])
+def test_a_token_of_an_action_gone_refills_the_form_its_token_names_if_any(
+        app: Flask, client: FlaskClient, body: str, refilled: tuple[str, str]) -> None:
+    gone = rewritten(app, Page.get(client, "/pair").form().token(), body)
     response = client.post("/pair", data={"__action": gone, "password": "mine",
                                           "confirm": "also mine"}, headers={"Origin": ORIGIN})
     assert response.status_code == 422
     shown = Page(client, "/pair", response)
-    assert (shown.value("password"), shown.value("confirm")) == ("mine", "also mine")
+    assert (shown.value("password"), shown.value("confirm")) == refilled
     assert STORE == []
 
 
@@ -302,3 +307,57 @@ def test_a_page_shown_again_to_htmx_replaces_the_body_unless_htmx_asked_for_it_w
     assert response.status_code == 422
     swap = (response.headers.get("HX-Retarget"), response.headers.get("HX-Reswap"))
     assert swap == (("body", "innerHTML") if retargeted else (None, None))
+
+
+@pytest.mark.parametrize(("page", "url"), [
+    ("/plain", "/plain"),
+    ("/Xmas?a=1", "/Xmas?a=1"),
+    ("//evil.example/x", "/evil.example/x"),
+    ("/\t/evil.example", "/%09/evil.example"),
+    ("/a\\b", "/a%5Cb"),
+])
+def test_the_page_an_action_goes_back_to_is_a_path_on_this_site(page: str, url: str) -> None:
+    assert page_url(page) == url
+
+
+def test_a_token_that_does_not_authenticate_is_signalled_and_logged_with_why(
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = app_secure.create_app()
+    heard: list[tuple[str, str]] = []
+
+    def hear(sender: Flask, name: str, ref: str, reason: str) -> None:
+        assert sender is app
+        heard.append((ref, reason))
+
+    client = app.test_client()
+    token = token_of(client, "/plain")
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BA")
+    with action_refused.connected_to(hear, app), caplog.at_level(logging.WARNING,
+                                                                  "flask_server_actions"):
+        assert post(client, forged, "/plain").status_code == 400
+    assert heard == [("", "token does not authenticate")]
+    assert "Refused an action post to '/plain': token does not authenticate" in caplog.text
+
+
+def test_a_validate_request_with_a_token_that_cannot_run_answers_its_notice_in_json(
+        client: FlaskClient) -> None:
+    form = Page.get(client, "/pair").form()
+    with client.session_transaction() as session:
+        session.clear()
+    response = form.submit(headers={"Precognition": "true"}, password="a", confirm="a")
+    assert (response.status_code, response.json) == (
+        422, {"message": SessionEnded.notice, "errors": {}})
+
+
+# token/envelope.py: why a row part is refused.
+
+@pytest.mark.parametrize(("row", "reason"), [
+    ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "token row part does not authenticate"),
+    ("not base64!", "token row part is not base64url"),
+])
+def test_a_forged_row_part_is_refused_saying_so(row: str, reason: str) -> None:
+    keys, binding, now = KeyRing(["row secret"], "edges"), b"session!", int(time.time())
+    token = seal(ActionToken("m:f", bytes(11), [], [], [1], {}), keys, binding, now)
+    with pytest.raises(BadActionToken) as refused:
+        open_token(f"{token.partition('.')[0]}.{row}", keys, binding, now, 60, 4096)
+    assert refused.value.reason.startswith(reason)

@@ -274,3 +274,12 @@ def test_a_token_of_a_renamed_view_is_logged_and_signalled_as_stale(
     assert _heard(app, client, token, caplog) == (
         422, [("add_note", f"token of another view posted to {HERE}")])
     assert f"Stale action post to {HERE}: its token was minted by another view" in caplog.text
+
+
+def test_the_log_names_the_url_a_token_of_another_request_was_posted_to(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    sign_in(client, "X")
+    token = token_at(client, "/orgs?org=X")
+    with caplog.at_level(logging.WARNING, "flask_server_actions"):
+        assert post(client, "/orgs?org=XX", token).status_code == 400
+    assert "'example.test/orgs?org=XX (view org_settings)'" in caplog.text
