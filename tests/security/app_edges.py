@@ -22,7 +22,8 @@ from ..store import STORE
 
 PAGE = """{{ action.notice() }}
 <form id="form" method="post">{{ action(act) }}
-<input name="x" value="{{ action.value('x') }}"><button>Go</button></form>"""
+<input name="x" value="{{ action.value('x') }}"><button>Go</button></form>
+<p id="tags">{{ action.values('tag') | join(',') }}</p>"""
 
 
 PAIR = """{{ action.notice() }}

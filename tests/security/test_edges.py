@@ -11,6 +11,7 @@ import typing as t
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import MemoryStore
 from flask_server_actions.errors import BadActionToken
@@ -361,3 +362,13 @@ def test_a_forged_row_part_is_refused_saying_so(row: str, reason: str) -> None:
     with pytest.raises(BadActionToken) as refused:
         open_token(f"{token.partition('.')[0]}.{row}", keys, binding, now, 60, 4096)
     assert refused.value.reason.startswith(reason)
+
+
+def test_a_page_shown_again_keeps_every_value_of_a_repeated_field(client: FlaskClient) -> None:
+    token = Page.get(client, "/page").form().token()
+    with client.session_transaction() as session:
+        session.clear()
+    data = MultiDict([("__action", token), ("x", "typed"), ("tag", "a"), ("tag", "b")])
+    response = client.post("/page", data=data, headers={"Origin": ORIGIN})
+    assert response.status_code == 422
+    assert Page(client, "/page", response).text("#tags") == "a,b"
