@@ -172,18 +172,18 @@ def _bound_here(app: Flask, expected: bytes, opened: ActionToken | StaleSubmissi
                 token: ActionToken) -> ActionToken | StaleSubmission:
     """``opened``, if its token was minted by this very request; a
     :class:`~.errors.ViewChanged` if it was minted at this URL by another
-    view or rule (a redeploy renamed the view) and opened for this session
-    in date, so the page is shown again with the input; else refused.
+    view or rule (a redeploy renamed the view) for this session, so the page
+    is shown again with the input; else refused.
 
     :raises PageMismatch: the token was minted at another URL, or at this
-        one by another view and it is stale besides (expired, or of another
-        session: nothing proves the input is this session's own).
+        one by another view for another session (nothing proves the input
+        is this session's own).
     """
     found = compare_requests(token.request_tag, expected)
     if found == SAME_REQUEST:
         return opened
     here = _described_request()
-    if found == SAME_PLACE and not isinstance(opened, StaleSubmission):
+    if found == SAME_PLACE and not isinstance(opened, SessionEnded):
         logs.info("Stale action post to %r: its token was minted by another view or rule"
                   " at this URL", here)
         return ViewChanged(f"token of another view posted to {here!r}", token=token)

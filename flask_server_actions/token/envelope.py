@@ -426,8 +426,8 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
 
     :raises BadActionToken: malformed, forged, tampered with, of another app,
         or minted with a key that is no longer accepted (:class:`RetiredKey`).
-    :raises ExpiredToken: older than ``max_age`` seconds.
-    :raises SessionEnded: minted for another browser session.
+    :raises SessionEnded: minted for another browser session (expired or not).
+    :raises ExpiredToken: of this session, older than ``max_age`` seconds.
     :raises EarlierVersion: a token of version 2, of a page opened before
         an upgrade (it opened, for this session: the input may be kept).
     """
@@ -485,13 +485,15 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     token = ActionToken(ref, plain[BINDING_SIZE:start], names, values, args, options,
                         issued_at, token_id, kid)
     age = now - issued_at
+    if age < -CLOCK_SKEW:
+        raise BadActionToken(f"token was issued {-age} s in the future")
+    # Another session's before expired: an expired token of another session
+    # is refused as one (unless the post proves its origin), never shown back.
+    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
+        raise SessionEnded("token was minted for another browser session", token=token)
     if age > max_age:
         raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,
                            token=token)
-    if age < -CLOCK_SKEW:
-        raise BadActionToken(f"token was issued {-age} s in the future")
-    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
-        raise SessionEnded("token was minted for another browser session", token=token)
     if version == 2:
         raise EarlierVersion(f"token of version {version}, minted before an upgrade",
                              token=token)

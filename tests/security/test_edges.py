@@ -372,3 +372,21 @@ def test_a_page_shown_again_keeps_every_value_of_a_repeated_field(client: FlaskC
     response = client.post("/page", data=data, headers={"Origin": ORIGIN})
     assert response.status_code == 422
     assert Page(client, "/page", response).text("#tags") == "a,b"
+
+
+# token/envelope.py: an expired token of another session is another session's.
+
+def test_an_expired_token_of_another_session_without_headers_shows_nothing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An attacker's own token, expired, posted by a page that strips Origin
+    # and Referer: the victim must not be shown the attacker's text as theirs.
+    app = app_secure.create_app()
+    attacker, victim = app.test_client(), app.test_client()
+    token = token_of(attacker, "/plain")
+    token_of(victim, "/plain")
+    later = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = post(victim, token, "/plain", headers={}, x="the attacker wrote this")
+    assert response.status_code == 400
+    assert "the attacker wrote this" not in response.get_data(as_text=True)
+    assert STORE == []

@@ -6,6 +6,7 @@ view a redeploy renamed shows the page again with the input, and never runs
 from __future__ import annotations
 
 import logging
+import time
 import typing as t
 
 import pytest
@@ -283,3 +284,15 @@ def test_the_log_names_the_url_a_token_of_another_request_was_posted_to(
     with caplog.at_level(logging.WARNING, "flask_server_actions"):
         assert post(client, "/orgs?org=XX", token).status_code == 400
     assert "'example.test/orgs?org=XX (view org_settings)'" in caplog.text
+
+
+def test_an_expired_token_of_this_session_minted_by_another_view_keeps_the_input(
+        app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = resealed(app, token_at(client, "/notes"), tag_of(app, endpoint="old_notes"))
+    later = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = post(client, "/notes", token, title="typed")
+    assert response.status_code == 422
+    page = Page(client, "/notes", response)
+    assert (page.text(".action-notice"), page.value("title")) == (ViewChanged.notice, "typed")
+    assert STORE == []
