@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import Form
 from wtforms import StringField
 
+from flask_server_actions import ActionCall
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
@@ -46,6 +47,11 @@ class PairForm(Form):
             self.form_errors.append("The two passwords differ.")
             return False
         return True
+
+
+def by_team(call: ActionCall) -> object:
+    """Count posts per team, as the action captured it."""
+    return call.captured["team"]
 
 
 def _adapter_answer(**asked: t.Any) -> object:
@@ -81,6 +87,14 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("x", form["x"][:8]))
 
         return render_template_string(PAGE, act=look_around)
+
+    @app.get("/teams/<team>")
+    def team(team: str) -> str:
+        @server_action(limit="1/minute", key=by_team)
+        def join(form: MultiDict[str, str]) -> None:
+            STORE.append(("join", team))
+
+        return render_template_string(PAGE, act=join)
 
     @app.post("/page")
     def page_posted() -> str:

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from flask_server_actions import MemoryStore
+from flask_server_actions import server_action
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
@@ -390,3 +391,22 @@ def test_an_expired_token_of_another_session_without_headers_shows_nothing(
     assert response.status_code == 400
     assert "the attacker wrote this" not in response.get_data(as_text=True)
     assert STORE == []
+
+
+# limits.py: what a key function is given, and what a limit may say.
+
+def test_a_key_function_counts_by_what_it_reads_of_the_call(client: FlaskClient) -> None:
+    def join(team: str) -> int:
+        return Page.get(client, f"/teams/{team}").form().submit(x="in").status_code
+
+    assert [join("red"), join("red"), join("blue")] == [303, 429, 303]
+    assert STORE == [("join", "red"), ("join", "blue")]
+
+
+def test_a_limit_that_cannot_be_read_says_every_form_it_may_take() -> None:
+    with pytest.raises(ValueError) as error:
+        server_action(limit="5/fortnight")
+    assert str(error.value) == (
+        "server_action(limit='5/fortnight') cannot be read. Write how many posts are allowed"
+        ' per second, minute, hour or day, such as "5/minute" or "100/hour", or per a'
+        ' number of seconds, such as "10/30".')
