@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import typing as t
 
@@ -11,13 +12,16 @@ from flask import before_render_template
 from flask import current_app
 from flask import g
 from flask import has_app_context
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import logs
 from .errors import DuplicateRegistration
+from .errors import PerProcessStore
 from .htmx import htmx
 from .integrations.login import end_tokens_on_login_change
 from .integrations.stores import ActionStore
@@ -64,12 +68,15 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_VALIDATE_LIMIT": "60/minute",
+    "SERVER_ACTIONS_IPV6_PREFIX": 64,
     "SERVER_ACTIONS_UPLOAD_STORAGE": None,
     "SERVER_ACTIONS_UPLOAD_DIR": None,
     "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
 }
 
-#: Keys of an app's own hooks and types in ``app.extensions``.
+#: Keys of an app's own hooks, types and store in ``app.extensions``.
+_STORE = "server_actions.store"
 _HOOKS = "server_actions.before_action"
 _RERENDER_HOOKS = "server_actions.before_rerender"
 _SERIALIZER = "server_actions.serializer"
@@ -349,16 +356,34 @@ class ServerActions:
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:
-        """The store recording used one-time tokens for ``app``."""
-        store = t.cast("ActionStore | None", app.extensions.get("server_actions.store"))
+        """The store recording used one-time tokens and counting posts for
+        ``app``.
+
+        :raises PerProcessStore: in a request served by one of several
+            processes (``wsgi.multiprocess``), when the app chose no store
+            and the default :class:`~flask_server_actions.MemoryStore` would
+            decide the post alone.
+
+        .. versionchanged:: 0.3.0
+            Refuses to decide with the default memory store when several
+            processes serve the app.
+        """
+        store = t.cast("ActionStore | None", app.extensions.get(_STORE))
         if store is None:
             setting = app.config["SERVER_ACTIONS_STORE"]
             if setting is not None:
                 store = store_from_setting(setting)
+            elif self._store is not None:
+                store = self._store
             else:
-                store = self._store if self._store is not None else MemoryStore()
+                store = _DefaultStore()
             # setdefault: two first requests racing must end up with one store.
-            store = app.extensions.setdefault("server_actions.store", store)
+            store = app.extensions.setdefault(_STORE, store)
+        if (isinstance(store, _DefaultStore) and has_request_context()
+                and request.environ.get("wsgi.multiprocess")):
+            logs.log(logging.ERROR, "Refused to decide an action post with a store of this"
+                     " process alone: %s", _PER_PROCESS_FIX)
+            raise PerProcessStore(_PER_PROCESS_FIX)
         return store
 
     def keys(self, app: Flask) -> KeyRing:
@@ -402,6 +427,18 @@ class ServerActions:
 
 
 _G_TEMPLATE = "_server_actions_templated"
+
+
+class _DefaultStore(MemoryStore):
+    """The memory store of an app that chose none: fine in one process."""
+
+
+_PER_PROCESS_FIX = (
+    "SERVER_ACTIONS_STORE is not set, and several processes serve the app"
+    " (wsgi.multiprocess): each would record one-time tokens and count limit= and the"
+    " throttle in its own memory, letting through a multiple of each limit. Set"
+    " SERVER_ACTIONS_STORE to a Redis URL (\"redis://...\") or a RedisStore every process"
+    " shares, or to \"memory\" to count in each process knowingly.")
 
 
 def _note_template(app: Flask, **extra: t.Any) -> None:

@@ -11,6 +11,11 @@ again with the input kept and a "try again in N seconds" notice (429 with
 
 Windows are fixed: a counter starts with the first post and is forgotten
 ``window`` seconds later. Only action posts are counted, never page views.
+
+A validate request (live validation, :mod:`.precognition`) never spends the
+real post's budget: validate requests of a limited action are counted apart,
+against ``validate_limit=`` or ``SERVER_ACTIONS_VALIDATE_LIMIT``
+(``"60/minute"``), and the one past it gets 429 in JSON.
 """
 
 from __future__ import annotations
@@ -82,19 +87,26 @@ def key_of(key: str | KeyFunction | None, call: t.Callable[[], ActionCall],
     return f"user:{user}" if user is not None else f"address:{address()}"
 
 
+def digest_of(value: str) -> str:
+    """``value`` hashed for a store's key: a store's keys never hold an
+    address or a user's id in clear."""
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=12,
+                           person=b"sa-limit").hexdigest()
+
+
 def enforce(store: ActionStore, ref: str, limit: str, key: str | KeyFunction | None,
-            call: t.Callable[[], ActionCall], address: t.Callable[[], str]) -> None:
+            call: t.Callable[[], ActionCall], address: t.Callable[[], str],
+            kind: str = "limit") -> None:
     """Count a post of the action ``ref`` and refuse it past ``limit``.
 
-    The key's value is hashed: a store's keys never hold an address or a
-    user's id in clear.
-
+    :param kind: what is counted, the first part of the store's key:
+        ``"limit"`` for the action's posts, ``"validate"`` for its validate
+        requests, which never spend the posts' budget.
     :raises RateLimited: over the limit; ``retry_after`` is when the window ends.
     """
     count, window = parse_limit(limit)
-    digest = hashlib.blake2b(key_of(key, call, address).encode("utf-8"), digest_size=12,
-                             person=b"sa-limit").hexdigest()
-    seen, remaining = store.hit(f"limit:{ref}:{digest}", window)
+    seen, remaining = store.hit(f"{kind}:{ref}:{digest_of(key_of(key, call, address))}",
+                                window)
     if seen > count:
         raise RateLimited(f"over its limit of {count} per {window} seconds",
                           max(1, math.ceil(remaining)))

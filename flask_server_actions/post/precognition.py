@@ -154,7 +154,11 @@ def _after_request(response: BaseResponse) -> BaseResponse:
         message = error_of_request(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
-    noted = g.get(_G_FLASHES, _NO_FLASHES)
+    if _G_FLASHES not in g:
+        # Refused before the app's hooks (a token that does not open, another
+        # origin): nothing of the app ran, and the session stays untouched.
+        return response
+    noted = g.get(_G_FLASHES)
     if noted is _NO_FLASHES:
         session.pop(_FLASHES, None)
     elif session.get(_FLASHES) != noted:
