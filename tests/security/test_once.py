@@ -3,6 +3,7 @@ the browser or an attacker sends again."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import typing as t
@@ -18,8 +19,10 @@ from flask_server_actions import RedisStore
 from flask_server_actions.errors import AlreadySubmitted
 from flask_server_actions.integrations.stores import store_from_setting
 
+from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
+from .app_limits import create_app as create_limited_app
 from .app_secure import create_app
 from .forge import opener
 from .forge import post
@@ -117,6 +120,28 @@ def test_memory_store_forgets_after_the_ttl() -> None:
     assert len(store) == 1
 
 
+def test_memory_store_records_are_bounded_forgetting_those_closest_to_their_end(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore(max_records=2)
+    assert store.first_use("later", 90) and store.first_use("sooner", 30)
+    with caplog.at_level(logging.WARNING, "flask_server_actions"):
+        assert store.first_use("new", 60)
+    assert len(store) == 2
+    assert [store.used(token) for token in ("later", "sooner", "new")] == [True, False, True]
+    assert "max_records" in caplog.records[-1].getMessage()
+
+
+def test_memory_store_says_whether_a_token_was_used_without_recording_it() -> None:
+    now = [100.0]
+    store = MemoryStore(clock=lambda: now[0])
+    assert not store.used("a")
+    assert store.first_use("a", 10)
+    assert store.used("a")
+    now[0] += 10
+    assert not store.used("a")
+    assert store.first_use("a", 10)
+
+
 def _race(store: ActionStore, runners: int = 16) -> list[bool]:
     barrier = threading.Barrier(runners)
     results: list[bool] = []
@@ -164,6 +189,24 @@ def test_redis_store_lets_exactly_one_of_concurrent_uses_through(redis_url: str)
     assert sorted(_race(store)) == [False] * 15 + [True]
 
 
+def test_redis_store_says_whether_a_token_was_used(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix=f"used-{time.monotonic_ns()}:")
+    assert not store.used("a")
+    assert store.first_use("a", 60)
+    assert store.used("a")
+
+
+def test_a_store_that_cannot_tell_says_unused() -> None:
+    class RecordingStore(ActionStore):
+        def first_use(self, token_id: str, ttl: int) -> bool:
+            return True
+
+        def count(self, key: str, window: int) -> int:
+            return 1
+
+    assert not RecordingStore().used("a")
+
+
 def test_redis_record_expires_with_the_token(redis_url: str) -> None:
     store = RedisStore(redis.Redis.from_url(redis_url))
     assert store.first_use("ttl-check", 90)
@@ -193,3 +236,54 @@ def test_the_second_instance_alone_runs_an_inline_once_action_once(redis_url: st
     token = token_of(browser, "/pay")
     other = same_browser(browser, second)
     assert [post(other, token, "/pay").status_code for _ in range(2)] == [303, 422]
+
+
+# Several processes: a store of one process must not decide in silence.
+
+MULTIPROCESS = {"wsgi.multiprocess": True}
+
+
+def _once_post(**chosen: t.Any) -> int:
+    client = create_app(**chosen).test_client()
+    return post(client, token_of(client, "/pay"), "/pay", environ=MULTIPROCESS).status_code
+
+
+def _limited_post(**chosen: t.Any) -> int:
+    client = create_limited_app(**chosen).test_client()
+    form = Page.get(client, "/notes").form("#add")
+    return client.post("/notes", data={**dict(form.fields()), "title": "x"},
+                       headers={"Origin": ORIGIN}, environ_overrides=MULTIPROCESS).status_code
+
+
+def _forged_post(**chosen: t.Any) -> int:
+    client = create_app(**chosen).test_client()
+    token_of(client)
+    return post(client, "garbage", environ=MULTIPROCESS).status_code
+
+
+@pytest.mark.parametrize("decides", [_once_post, _limited_post, _forged_post])
+def test_the_default_store_refuses_to_decide_for_several_processes(
+        decides: t.Callable[..., int], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, "flask_server_actions"):
+        assert decides() == 500
+    assert STORE == []
+    logged = caplog.records[-1]
+    assert logged.levelno == logging.ERROR
+    assert "SERVER_ACTIONS_STORE" in logged.getMessage()
+    assert '"memory"' in logged.getMessage()
+
+
+@pytest.mark.parametrize("chosen", [{"SERVER_ACTIONS_STORE": "memory"},
+                                    {"SERVER_ACTIONS_STORE": MemoryStore()},
+                                    {"store": MemoryStore()}], ids=["name", "setting", "argument"])
+@pytest.mark.parametrize(("decides", "status"), [(_once_post, 303), (_limited_post, 303),
+                                                 (_forged_post, 400)])
+def test_a_memory_store_chosen_knowingly_decides_for_several_processes(
+        chosen: dict[str, t.Any], decides: t.Callable[..., int], status: int) -> None:
+    assert decides(**chosen) == status
+
+
+def test_actions_that_consult_no_store_run_in_several_processes() -> None:
+    client = create_app().test_client()
+    assert post(client, token_of(client), environ=MULTIPROCESS).status_code == 303
+    assert STORE == [("save", "typed")]

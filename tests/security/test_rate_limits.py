@@ -86,6 +86,13 @@ def test_addresses_count_apart(app: Flask) -> None:
     assert statuses(app, 1, address="203.0.113.6") == [303]
 
 
+def test_an_ipv6_client_is_counted_by_its_network_of_the_prefix_setting(clock: Clock) -> None:
+    app = create_app(MemoryStore(clock=clock), SERVER_ACTIONS_IPV6_PREFIX=48)
+    assert [*statuses(app, 2, address="2001:db8:1:2::1"),
+            *statuses(app, 2, address="2001:db8:1:ffff::1")] == [303, 303, 303, 429]
+    assert statuses(app, 1, address="2001:db8:2::1") == [303]
+
+
 def test_logged_in_users_count_apart(app: Flask) -> None:
     ada, bob = app.test_client(), app.test_client()
     ada.get("/login/ada")
