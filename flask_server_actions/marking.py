@@ -184,9 +184,9 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         The ``limit``, ``validate_limit``, ``key``, ``setup`` and ``scope``
         parameters.
     """
-    for given in (limit, validate_limit):
+    for option, given in (("limit", limit), ("validate_limit", validate_limit)):
         if given is not None:
-            parse_limit(given)
+            parse_limit(given, f"server_action({option}=...)")
     check_key(key)
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")

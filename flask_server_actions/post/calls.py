@@ -156,7 +156,7 @@ def _top_level_count(body: bytes) -> int:
     if _EMPTY.match(body):
         return 0
     found = _STRUCTURE.findall(body)
-    return 1 + sum(map(_TOP_COMMA.__contains__, zip(found, _depths(found))))
+    return 1 + sum(map(_TOP_COMMA.__contains__, zip(found, _depths(found), strict=True)))
 
 
 def _sent(default: object, opening: bytes, shape: str, most: int | None = None,
@@ -227,8 +227,8 @@ def arguments(fn: t.Callable[..., t.Any], bound: t.Sequence[object]) -> list[t.A
     most = None if takes_any else max(0, named - len(bound))
     sent: list[t.Any] = _sent(
         [], b"[", "the body must be a JSON array of arguments", most,
-        f"{name}() takes at most {most} argument(s) after {len(bound)} bound one(s); the"
-        " body holds {count}")
+        f"{name}() cannot be called with {{count}} argument(s) after {len(bound)} bound"
+        f" one(s): it takes {most} more at most")
     args = [*bound, *sent] if bound else sent
     try:
         # What *args would take binds as surely without it, and uncopied.

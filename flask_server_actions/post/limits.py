@@ -38,10 +38,11 @@ KEYS = ("address", "user")
 KeyFunction = t.Callable[["ActionCall"], object]
 
 
-def parse_limit(value: object) -> tuple[int, int]:
+def parse_limit(value: object, name: str = "server_action(limit=...)") -> tuple[int, int]:
     """``(count, seconds)`` of a limit written ``"5/minute"`` (a unit of
     :data:`UNITS`, singular) or ``"10/30"`` (seconds).
 
+    :param name: where the limit was written, for the error.
     :raises ValueError: the limit cannot be read; the message shows the forms.
     """
     count, slash, per = value.partition("/") if isinstance(value, str) else ("", "", "")
@@ -50,7 +51,7 @@ def parse_limit(value: object) -> tuple[int, int]:
     if slash and count.strip().isdigit() and int(count) > 0 and window > 0:
         return int(count), window
     raise ValueError(
-        f"server_action(limit={value!r}) cannot be read. Write how many posts are allowed"
+        f"{name} is {value!r}, which cannot be read. Write how many posts are allowed"
         ' per second, minute, hour or day, such as "5/minute" or "100/hour", or per a'
         ' number of seconds, such as "10/30".')
 
@@ -104,7 +105,8 @@ def enforce(store: ActionStore, ref: str, limit: str, key: str | KeyFunction | N
         requests, which never spend the posts' budget.
     :raises RateLimited: over the limit; ``retry_after`` is when the window ends.
     """
-    count, window = parse_limit(limit)
+    # limit= and validate_limit= were read when the action was defined.
+    count, window = parse_limit(limit, "SERVER_ACTIONS_VALIDATE_LIMIT")
     seen, remaining = store.hit(f"{kind}:{ref}:{digest_of(key_of(key, call, address))}",
                                 window)
     if seen > count:

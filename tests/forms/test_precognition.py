@@ -244,10 +244,19 @@ def test_validate_requests_over_their_own_budget_get_429_in_json(client: FlaskCl
     assert form.submit(**VALID).status_code == 303  # the real post's budget is untouched
 
 
-def test_the_validate_budget_is_a_setting() -> None:
-    client = create_app(SERVER_ACTIONS_VALIDATE_LIMIT="1/60").test_client()
+@pytest.mark.parametrize(("setting", "statuses"), [("1/60", [204, 429]), (None, [204] * 70)])
+def test_the_validate_budget_is_a_setting(setting: str | None, statuses: list[int]) -> None:
+    client = create_app(SERVER_ACTIONS_VALIDATE_LIMIT=setting).test_client()
     form = Page.get(client, "/contact").form("#signup")
-    assert [precognitive(form, **VALID).status_code for _ in range(2)] == [204, 429]
+    assert [precognitive(form, **VALID).status_code for _ in statuses] == statuses
+
+
+def test_a_validate_budget_that_cannot_be_read_is_a_clear_error() -> None:
+    app = create_app(SERVER_ACTIONS_VALIDATE_LIMIT="often")
+    app.testing = True
+    form = Page.get(app.test_client(), "/contact").form("#signup")
+    with pytest.raises(ValueError, match=r"^SERVER_ACTIONS_VALIDATE_LIMIT is 'often'"):
+        precognitive(form, **VALID)
 
 
 def test_the_default_validate_budget_is_generous(client: FlaskClient) -> None:

@@ -249,8 +249,8 @@ def test_a_call_peaks_near_flasks_own_get_json_on_the_same_body(
 def test_a_call_with_more_values_than_the_action_takes_is_refused_unparsed(
         client: FlaskClient) -> None:
     message = assert_json_refusal(call(client, tokens(client)["rename"], ["a", 7, "c"]), 400)
-    assert "rename() takes at most 2 argument(s) after 0 bound one(s); the body holds 3" \
-        in message
+    assert "rename() cannot be called with 3 argument(s) after 0 bound one(s): it takes 2" \
+        " more at most" in message
     assert STORE == []
 
 

@@ -180,9 +180,11 @@ def test_two_instances_on_one_redis_share_the_count(redis_url: str) -> None:
 
 @pytest.mark.parametrize("limit", ["5", "5/fortnight", "0/minute", "-1/minute", "x/60",
                                    "5/0", 5])
-def test_a_limit_that_cannot_be_read_is_an_error_naming_the_forms(limit: t.Any) -> None:
-    with pytest.raises(ValueError, match=r'"5/minute"'):
-        server_action(limit=limit)
+@pytest.mark.parametrize("option", ["limit", "validate_limit"])
+def test_a_limit_that_cannot_be_read_is_an_error_naming_the_forms(limit: t.Any,
+                                                                  option: str) -> None:
+    with pytest.raises(ValueError, match=rf'^server_action\({option}=\.\.\.\) is .*"5/minute"'):
+        server_action(**{option: limit})
 
 
 @pytest.mark.parametrize(("limit", "count", "window"), [
