@@ -79,6 +79,11 @@ class ActionStore(abc.ABC):
         Override it where the store knows; this default says ``window``,
         which is never too early.
 
+        Callers write keys as a family and a member, ``family:member``
+        (``limit:module:action:<digest>``): a bounded store that is full may
+        count a member new to it with the other new members of its family
+        (:class:`MemoryStore` does), never with another family.
+
         .. versionadded:: 0.3.0
         """
         return self.count(key, window), float(window)
@@ -150,7 +155,7 @@ class MemoryStore(ActionStore):
         self._queue: list[tuple[float, str]] = []
         self._counters: dict[str, list[float]] = {}  # key: [count, expiry]
         self._counter_queue: list[tuple[float, str]] = []
-        self._warned = False
+        self._warned: set[str] = set()
 
     def first_use(self, token_id: str, ttl: int) -> bool:
         """Record ``token_id`` in memory for ``ttl`` seconds."""
@@ -197,8 +202,8 @@ class MemoryStore(ActionStore):
             return int(counter[0]), counter[1] - now
 
     def _warn(self, kind: str, bound: int, parameter: str) -> None:
-        if not self._warned:
-            self._warned = True
+        if kind not in self._warned:
+            self._warned.add(kind)
             message = ("The MemoryStore holds %s %s, its bound (%s): use a RedisStore"
                        " (SERVER_ACTIONS_STORE) or a larger bound")
             # Outside an app (a store used on its own) there is no app logger.

@@ -195,11 +195,15 @@ def test_past_the_bound_new_keys_share_a_counter_of_their_family() -> None:
     assert [store.count(key, 60) for key in ("limit:a:3", "limit:a:4")] == [1, 1]
 
 
-def test_reaching_the_bound_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
-    store = MemoryStore(max_counters=1)
+def test_reaching_a_bound_is_logged_once_for_each_kind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore(max_counters=1, max_records=1)
     with caplog.at_level(logging.WARNING, "flask_server_actions"):
         for key in ("a:1", "a:2", "a:3"):
             store.count(key, 60)
+        for token in ("x", "y", "z"):
+            store.first_use(token, 60)
     assert [record.getMessage() for record in caplog.records] == [
-        "The MemoryStore holds 1 counters, its bound (max_counters): use a RedisStore"
-        " (SERVER_ACTIONS_STORE) or a larger bound"]
+        f"The MemoryStore holds 1 {kind}, its bound ({bound}): use a RedisStore"
+        " (SERVER_ACTIONS_STORE) or a larger bound"
+        for kind, bound in [("counters", "max_counters"), ("one-time records", "max_records")]]
