@@ -128,8 +128,9 @@ def retitle(form: TitleForm) -> None:
     STORE.append(("retitle", form.title.data))
 
 
-TITLED = """{{ action.notice() }}
-{{ action.form(retitle, id="titled") }}{{ action.error_summary() }}
+TITLED = """{{ action.notice() }}<p role="alert"> </p>
+<form id="titled" method="post" enctype="multipart/form-data">{{ action(retitle) }}
+  {{ action.error_summary() }}
   <label for="title">Title</label><input {{ action.field("title") }}>{{ action.field_error("title") }}
   <label for="body">Body</label><input {{ action.field("body") }}>{{ action.field_error("body") }}
   <input type="file" name="doc"><button>Save</button></form>
@@ -171,6 +172,11 @@ def create_app() -> Flask:
     def one() -> str:
         return render_template_string('<form method="post">{{ action(send) }}<input name="to">'
                                       "<button>Go</button></form>", send=send)
+
+    @app.before_request
+    def files_validated() -> None:
+        if "Precognition" in request.headers:
+            STORE.append(("validated", request.mimetype, sorted(request.files)))
 
     @app.get("/titled")
     def titled() -> str:
