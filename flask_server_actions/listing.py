@@ -201,10 +201,8 @@ def list_actions(app: Flask) -> list[Row]:
     ``-``.
 
     .. versionchanged:: 0.3.0
-        The guards, annotated forms and scope.
-
-    .. versionchanged:: 0.4.0
-        ``limit=``, ``key=`` and ``setup=``, and the scope of inline actions.
+        The guards, annotated forms, ``limit=``, ``key=``, ``setup=`` and
+        scope.
     """
     rows = set(_module_actions(app))
     for endpoint, view in app.view_functions.items():

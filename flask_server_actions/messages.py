@@ -85,7 +85,7 @@ class Wait:
 
         translate(N_("Please try again in %(wait)s."), wait=Wait(600))
 
-    .. versionadded:: 0.4.0
+    .. versionadded:: 0.3.0
     """
 
     def __init__(self, seconds: int) -> None:

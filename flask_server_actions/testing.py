@@ -24,12 +24,21 @@ given as ``(stream or bytes, filename[, content_type])`` tuples or
 :class:`~werkzeug.datastructures.FileStorage` objects; ``headers=`` adds
 request headers.
 
+A form posts to its page's URL as the browser sent it (a query such as
+``next=%2Ftasks`` stays encoded). :meth:`Form.validate` sends a validate
+request, as live validation does; ``submit(by=other_client)`` submits a
+form from another browser; submitting a form again replays its token; in
+``with client.expired():`` every token posted is taken for expired.
+
 HTML is read with the standard library's :mod:`html.parser`.
 
 .. versionadded:: 0.2.0
 
 .. versionchanged:: 0.3.0
-    Files, htmx submissions, extra headers, :attr:`Form.clicked`.
+    Files, htmx submissions, extra headers, :attr:`Form.clicked`, encoded
+    page URLs, :meth:`Form.validate`, ``submit(by=)``,
+    :meth:`ActionClient.expired`, expired forms found by their action,
+    :attr:`Page.notices` one message each.
 """
 
 from __future__ import annotations
@@ -269,7 +278,7 @@ class ActionClient:
             assert page.status_code == 422
             page.form(action="create_note").submit()  # the input was kept
 
-        .. versionadded:: 0.4.0
+        .. versionadded:: 0.3.0
         """
         config = self.app.config
         max_age = config["SERVER_ACTIONS_MAX_AGE"]
@@ -289,10 +298,7 @@ class ActionClient:
             view (``~update_post``), which only the page can complete.
 
         .. versionchanged:: 0.3.0
-            The ``url`` parameter.
-
-        .. versionchanged:: 0.4.0
-            An expired token names its action.
+            The ``url`` parameter; an expired token names its action.
         """
         ext = t.cast("ServerActions", self.app.extensions["server_actions"])
         config = self.app.config
@@ -369,7 +375,7 @@ class Page:
         each: the notice of ``action.notice()``, and each error listed by
         ``action.error_summary()`` (its heading aside).
 
-        .. versionchanged:: 0.4.0
+        .. versionchanged:: 0.3.0
             One message each: the error summary's heading, links and the
             text after them are no longer run together.
         """
@@ -524,9 +530,6 @@ class Form:
         with :meth:`fill` first. Submitting the same form again posts the
         same token again, as the back button and a second click do.
 
-        .. versionchanged:: 0.4.0
-            The ``by`` parameter.
-
         :param htmx: send the form as htmx does: to its (or the clicked
             button's) ``hx-post``, with ``HX-Request``, ``HX-Current-URL``,
             ``HX-Request-Type: partial``, ``HX-Target`` and ``HX-Trigger``.
@@ -539,6 +542,9 @@ class Form:
         :raises ValueError: files for a form without
             ``enctype="multipart/form-data"`` (a browser would send only
             their names).
+
+        .. versionchanged:: 0.3.0
+            The ``by`` parameter.
         """
         self.fill(**values)
         buttons = [control for control in self._node.controls if control.is_button]
@@ -582,7 +588,7 @@ class Form:
         :param only: the fields to validate (``Precognition-Validate-Only``);
             default all of them.
 
-        .. versionadded:: 0.4.0
+        .. versionadded:: 0.3.0
         """
         self.fill(**values)
         client = self.page.client
@@ -616,7 +622,7 @@ class Form:
 class Validation:
     """The answer to :meth:`Form.validate`.
 
-    .. versionadded:: 0.4.0
+    .. versionadded:: 0.3.0
     """
 
     def __init__(self, response: TestResponse) -> None:

@@ -304,9 +304,6 @@ class ActionHelper:
             (``class_="wide"``).
 
         .. versionadded:: 0.3.0
-
-        .. versionchanged:: 0.4.0
-            A WTForms field.
         """
         if isinstance(name, Field):
             attributes = self.attrs(name.name, id if id is not None else name.id, live)
@@ -330,7 +327,7 @@ class ActionHelper:
             in the arguments too).
         :param live: validate the field while the user types.
 
-        .. versionadded:: 0.4.0
+        .. versionadded:: 0.3.0
         """
         field_id = name if id is None else id
         _field_ids()[name] = field_id
@@ -344,9 +341,6 @@ class ActionHelper:
         when the field has no error.
 
         .. versionadded:: 0.3.0
-
-        .. versionchanged:: 0.4.0
-            A WTForms field.
         """
         if isinstance(name, Field):
             name = name.name
