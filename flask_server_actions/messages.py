@@ -98,9 +98,6 @@ class Wait:
         count = math.ceil(seconds / unit)
         return translate(one) if count == 1 else translate(several, count=count)
 
-    def __repr__(self) -> str:
-        return f"Wait({self.seconds})"
-
 
 def _catalog() -> Domain:
     """The library's Flask-Babel domain (one for every app: it caches the
