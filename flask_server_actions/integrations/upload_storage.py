@@ -66,7 +66,7 @@ class UploadStorage(abc.ABC):
         This default opens the file and closes it again; override it where
         the storage can say so without opening it.
 
-        .. versionadded:: 0.4.0
+        .. versionadded:: 0.3.0
         """
         stream = self.open(upload_id)
         if stream is None:
