@@ -76,6 +76,8 @@ from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
 from ..token.serialization import read_json
 from . import calls
+from . import upload_budgets
+from .upload_budgets import Budgets
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -96,8 +98,6 @@ _NONCE_SIZE = 12
 _G_RESTORED = "_server_actions_uploads"
 _G_KEPT = "_server_actions_kept_files"
 _G_BUDGET = "_server_actions_kept_budget"
-#: Bytes are counted against the budgets in started mebibytes.
-_UNIT = 1024 * 1024
 _STORAGE = "server_actions.upload_storage"
 
 
@@ -476,7 +476,9 @@ def _store(app: Flask, ref: str, name: str, file: FileStorage,
     stream = file.stream
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
-    if not _within_budgets(app, budget, size):
+    store, address = budget
+    if not upload_budgets.within(store, Budgets.from_config(app.config), _binding(app).hex(),
+                                 address(), size, lifetime(app)):
         logs.info("Did not keep %r of a post to %r: over a kept-upload budget",
                   file.filename, request.path)
         return None
@@ -487,31 +489,6 @@ def _store(app: Flask, ref: str, name: str, file: FileStorage,
     kept = KeptFile(upload_id, name, file.filename or "", file.content_type or "", size, now(),
                     binding, ref)
     return replace(kept, reference=seal_reference(app, kept, binding, ref))
-
-
-def _within_budgets(app: Flask, budget: _Budget, size: int) -> bool:
-    """Count a file of ``size`` bytes against the session's, the client's
-    and the app's budgets; ``False`` once one is spent. Bytes are counted
-    in started mebibytes (:meth:`~.ActionStore.hit` adds one at a time), in
-    windows of :func:`lifetime`."""
-    store, address = budget
-    config = app.config
-    window = lifetime(app)
-    units = max(1, -(-size // _UNIT))
-    budgets = (
-        (f"kept:session:{_binding(app).hex()}", config["SERVER_ACTIONS_KEPT_UPLOADS_PER_SESSION"],
-         config["SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_SESSION"]),
-        (f"kept:client:{address()}", config["SERVER_ACTIONS_KEPT_UPLOADS_PER_CLIENT"],
-         config["SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_CLIENT"]),
-        ("kept:app", None, config["SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_APP"]),
-    )
-    for key, count, size_limit in budgets:
-        if count is not None and store.hit(f"{key}:files", window)[0] > count:
-            return False
-        for _ in range(units):
-            if store.hit(f"{key}:bytes", window)[0] > size_limit // _UNIT:
-                return False
-    return True
 
 
 def kept_files(name: str) -> KeptFiles:
