@@ -158,6 +158,7 @@ def test_an_expired_token_keeps_the_input_not_the_file(
     page = Page(client, "/docs", response)
     assert "expired" in page.text(".action-notice")
     assert kept_references(page) == []
+    assert not os.path.exists(app.config["SERVER_ACTIONS_UPLOAD_DIR"])
     assert send(page.form("#doc"), {"attachment": [(PDF, "report.pdf", "application/pdf")]},
                 title="x").status_code == 303
     assert STORE == [("save", "x", ("report.pdf", PDF, "application/pdf"))]

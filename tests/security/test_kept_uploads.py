@@ -246,17 +246,6 @@ def test_a_cookieless_post_of_another_sessions_token_keeps_nothing(app: Flask) -
     assert not os.path.exists(app.config["SERVER_ACTIONS_UPLOAD_DIR"])
 
 
-def test_an_expired_token_keeps_no_new_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = app.test_client()
-    form = Page.get(client, "/docs").form("#doc")
-    later = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 120
-    monkeypatch.setattr(time, "time", lambda: later)
-    response = send(form, {"attachment": [(PDF, "report.pdf", "application/pdf")]}, title="x")
-    assert response.status_code == 422
-    assert kept_references(Page(client, "/docs", response)) == []
-    assert not os.path.exists(app.config["SERVER_ACTIONS_UPLOAD_DIR"])
-
-
 def test_a_post_over_its_limit_keeps_no_new_file(app: Flask) -> None:
     client = app.test_client()
     form = Page.get(client, "/docs").form("#apply")
