@@ -60,6 +60,20 @@ class UploadStorage(abc.ABC):
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """The stored file, to read, or ``None`` if it is gone."""
 
+    def exists(self, upload_id: str) -> bool:
+        """Whether the file is still there, without reading it.
+
+        This default opens the file and closes it again; override it where
+        the storage can say so without opening it.
+
+        .. versionadded:: 0.3.0
+        """
+        stream = self.open(upload_id)
+        if stream is None:
+            return False
+        stream.close()
+        return True
+
     @abc.abstractmethod
     def delete(self, upload_id: str) -> None:
         """Remove a file (nothing happens if it is gone)."""
@@ -73,10 +87,14 @@ class UploadStorage(abc.ABC):
 
 
 class DirectoryStorage(UploadStorage):
-    """Files in a local directory, created (``0700``) on first use: the
-    default, in the app's instance folder unless
-    ``SERVER_ACTIONS_UPLOAD_DIR`` says where. Only files named like an
-    upload id are ever read or removed there.
+    """Files in a local directory, created on first use: the default, in the
+    app's instance folder unless ``SERVER_ACTIONS_UPLOAD_DIR`` says where.
+    Only files named like an upload id are ever read or removed there.
+
+    What it creates is private to the user the app runs as, whatever the
+    process's umask: each file ``0600``, each directory it has to create
+    (the directory and any missing parent) ``0700``. A directory that
+    already exists keeps its mode.
 
     :param path: the directory.
 
@@ -91,11 +109,17 @@ class DirectoryStorage(UploadStorage):
         return os.path.join(self.path, _checked(upload_id))
 
     def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:
-        """Copy ``stream`` into a new file of the directory."""
-        os.makedirs(self.path, mode=0o700, exist_ok=True)
-        with open(self._path(upload_id), "xb") as file:
+        """Copy ``stream`` into a new file (``0600``) of the directory."""
+        path = self._path(upload_id)
+        _private_directory(self.path)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
             shutil.copyfileobj(stream, file)
             return file.tell()
+
+    def exists(self, upload_id: str) -> bool:
+        """Whether the file is there (nothing is opened)."""
+        return os.path.isfile(self._path(upload_id))
 
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """Open the file for reading; closed with the request's files."""
@@ -122,6 +146,17 @@ class DirectoryStorage(UploadStorage):
                 self.delete(entry.name)
                 removed += 1
         return removed
+
+
+def _private_directory(path: str) -> None:
+    """Create ``path`` and its missing parents, each ``0700`` (the mode
+    ``os.makedirs`` gives only the last one)."""
+    if os.path.isdir(path):
+        return
+    # The root always exists: the recursion ends there at the latest.
+    _private_directory(os.path.dirname(os.path.abspath(path)))
+    with contextlib.suppress(FileExistsError):  # another worker made it meanwhile
+        os.mkdir(path, 0o700)
 
 
 class RedisUploadStorage(UploadStorage):
@@ -151,6 +186,10 @@ class RedisUploadStorage(UploadStorage):
         data = stream.read()
         self.client.set(self.prefix + _checked(upload_id), data, ex=max(1, ttl))
         return len(data)
+
+    def exists(self, upload_id: str) -> bool:
+        """Whether the key is there (``EXISTS``: nothing is read)."""
+        return bool(self.client.exists(self.prefix + _checked(upload_id)))
 
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """The file's bytes, in memory."""

@@ -251,7 +251,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     if is_app_post():  # an action for every page has no page to show again
         return back(state)
     if status >= 400:
-        uploads.keep(app, state.ref)
+        uploads.keep(app, state.ref, state.form)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)

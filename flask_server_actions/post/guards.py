@@ -53,8 +53,10 @@ from ..closures import resolve
 from ..closures import target_options
 from ..errors import ActionNotFound
 from ..errors import AlreadySubmitted
+from ..errors import BadUploadReference
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
+from ..forms import form_class_for
 from ..marking import ActionOptions
 from ..marking import decorated_in
 from ..token.envelope import CLOCK_SKEW
@@ -283,8 +285,14 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     if options.limit is not None:
         enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
-    # refuses the post before a one-time token is used up.
-    restore(app, target.ref)
+    # refuses the post before a one-time token is used up, and counts as a
+    # forged token does. A validate request restores none.
+    try:
+        restore(app, target.ref, form_class=form_class_for(target, token.options, len(args)),
+                validating=not record, store=ext.store(app), address=_client)
+    except BadUploadReference:
+        throttle(ext, app)
+        raise
     if once and record:
         ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
         if not ext.store(app).first_use(token.token_id, ttl):
