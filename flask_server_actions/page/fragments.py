@@ -183,8 +183,19 @@ def _part(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
             wanted.notice = True
             return notices.paragraph(state.message or "")
         row = rows.render_row(template, kind, name, place, context, state, render_block)
+        loader = wanted.app.extensions["server_actions"].row_loaders.get(name)
+        if row is None and loader is not None:  # not shown: a row from "load more"?
+            found = loader(*state.args)
+            if found is not None:
+                row = _alone(wanted, template, kind, name, {**context, **found})
         wanted.gone = row is None
         return row or Markup("")
+    return _alone(wanted, template, kind, name, context)
+
+
+def _alone(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
+           context: dict[str, t.Any]) -> Markup:
+    """A partial or a block rendered on its own with ``context``."""
     if kind == "partial":
         return Markup(wanted.app.jinja_env.get_or_select_template(name).render(context))
     return render_block(template, name, context)
