@@ -70,16 +70,6 @@ def test_a_guard_that_refuses_answers_403_in_the_notice_region(app: Flask,
     assert STORE == []
 
 
-def test_an_expired_row_form_answers_its_notice_and_leaves_the_row(app: Flask,
-                                                                  client: FlaskClient) -> None:
-    page = Page.get(client, "/rows")
-    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
-    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
-    assert response.status_code == 422
-    assert "expired" in notice_of(response)
-    assert ROWS[2]["title"] == "Row 2"
-
-
 def test_a_token_that_does_not_open_answers_400_in_the_notice_region(
         client: FlaskClient) -> None:
     form = Page.get(client, "/rows").form("#add")

@@ -187,3 +187,76 @@ def test_a_row_loader_is_registered_once_per_part() -> None:
     actions.row_loader("_row.html")(lambda row_id: None)
     with pytest.raises(DuplicateRegistration, match="_row.html"):
         actions.row_loader("_row.html")(lambda row_id: None)
+
+
+# An expired row form (issue 27, item 3): the row comes back with a fresh
+# token and what was typed, and the notice region says what happened, so
+# that submitting again works.
+
+def expire(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
+
+
+def renew(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_MAX_AGE"] = 60
+
+
+def region_of(response: TestResponse) -> str:
+    """The message of the notice region sent out of band with a row."""
+    region = soup(response).select_one("#action-notice")
+    assert region is not None and region["hx-swap-oob"] == "true", response.get_data(
+        as_text=True)
+    return region.get_text(strip=True)
+
+
+def test_an_expired_row_form_answers_the_row_with_a_fresh_token_and_the_input(
+        app: Flask, client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    expire(app)
+    response = page.form(form).submit(title="Typed", headers=HX)
+    assert response.status_code == 422
+    assert "HX-Retarget" not in response.headers
+    answer = Page(client, "/rows", response)
+    assert [li["id"] for li in answer.soup.find_all("li")] == ["row-2"]
+    assert answer.value("title") == "Typed"
+    assert answer.form("#row-2 form").token() != page.form(form).token()
+    assert "expired" in region_of(response)
+    assert ROWS[2]["title"] == "Row 2" and STORE == []
+    renew(app)
+    again = answer.form("#row-2 form").submit(headers=HX)
+    assert again.status_code == 200
+    assert ROWS[2]["title"] == "Typed"
+
+
+def test_an_expired_button_of_a_row_keeps_what_was_typed_in_the_row(
+        app: Flask, client: FlaskClient) -> None:
+    page, form = row_form(client, 2)
+    expire(app)
+    response = page.form(form).submit(".toggle", title="Typed", headers=HX)
+    answer = Page(client, "/rows", response)
+    assert (response.status_code, answer.value("title")) == (422, "Typed")
+    renew(app)
+    answer.form("#row-2 form").submit(".toggle", headers=HX)
+    assert STORE == [("toggle", 2)]
+
+
+def test_an_expired_row_that_came_with_load_more_answers_with_itself(
+        app: Flask, client: FlaskClient) -> None:
+    page = loaded_row(client)
+    expire(app)
+    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
+    answer = Page(client, "/paged", response)
+    assert [li["id"] for li in answer.soup.find_all("li")] == ["row-2"]
+    assert (response.status_code, answer.value("title")) == (422, "Typed")
+
+
+def test_an_expired_row_the_page_does_not_show_is_left_with_the_notice() -> None:
+    # Without a row loader, it cannot be found: nothing ran, nothing is removed.
+    app = create_app(ROWS_LOADER=False)
+    client = app.test_client()
+    page = loaded_row(client)
+    expire(app)
+    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#action-notice"
+    assert "expired" in soup(response).get_text()
