@@ -28,7 +28,6 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -392,6 +391,11 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
                             notice_values=dict(opened.notice_values))
         assert opened.token is not None  # the stale errors of open_token carry it
         state.form = _unchecked_form(opened.token)
+        # The token is authentic, only stale: its bound arguments say which
+        # row of a list it was, which then comes back with a fresh token.
+        with contextlib.suppress(ValueError):  # a type no longer registered
+            state.args = tuple(ext.serializer.decode(arg) for arg in opened.token.args)
+            state.forms = [(state.ref, state.args), *_clicked_buttons_form(ext, app)]
         # The token was authentic, only stale: its fragment can be trusted.
         fragments.remember(opened.token.options)
         return rerender(app, state, 422)
@@ -489,9 +493,15 @@ def _clicked_buttons_form(ext: ServerActions,
         return []
     try:
         token = open_for_session(ext, app, form[FIELD], session)
+    except StaleSubmission as error:  # as stale as the button's: still which form
+        assert error.token is not None  # the stale errors of open_token carry it
+        token = error.token
+    except BadRequest:
+        return []
+    try:
         return [(full_ref(token.ref, _page_view(app)),
                  tuple(ext.serializer.decode(arg) for arg in token.args))]
-    except (BadRequest, UnprocessableEntity, ValueError):
+    except ValueError:
         return []
 
 
