@@ -339,7 +339,7 @@ class ServerActions:
         :raises DuplicateRegistration: a function is registered for
             ``name`` already.
 
-        .. versionadded:: 0.4.0
+        .. versionadded:: 0.3.0
         """
         def register(fn: L) -> L:
             if name in self.row_loaders:

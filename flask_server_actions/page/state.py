@@ -63,7 +63,7 @@ class ActionState:
     #: the token was stale (expired, of another session); ``None`` when it
     #: could not be read or its arguments no longer load.
     #:
-    #: .. versionchanged:: 0.4.0
+    #: .. versionchanged:: 0.3.0
     #:     Set for a stale token too.
     args: tuple[t.Any, ...] | None = None
     #: The actions (``ref``, bound arguments) of the form that was submitted:
