@@ -150,6 +150,18 @@ def test_a_form_over_the_size_limit_answers_413_in_the_notice_region(
     assert "too large" in notice_of(response)
 
 
+def test_a_multipart_form_that_arrived_incomplete_answers_400_in_the_notice_region(
+        client: FlaskClient) -> None:
+    token = Page.get(client, "/rows").form("#add").token()
+    body = (b'--b0undary\r\nContent-Disposition: form-data; name="__action"\r\n\r\n'
+            + token.encode() + b'\r\n--b0undary\r\nContent-Disposition: form-data; name="na')
+    response = client.post("/rows", data=body, headers={
+        **HX, "Origin": "http://localhost",
+        "Content-Type": "multipart/form-data; boundary=b0undary"})
+    assert response.status_code == 400
+    assert "arrived incomplete" in notice_of(response)
+
+
 def test_a_form_over_the_size_limit_without_htmx_gets_the_error_page(
         app: Flask, client: FlaskClient) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 1024
