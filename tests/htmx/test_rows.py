@@ -4,6 +4,9 @@ form was submitted (issue 19, item 1)."""
 
 from __future__ import annotations
 
+import time
+import typing as t
+
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -193,12 +196,14 @@ def test_a_row_loader_is_registered_once_per_part() -> None:
 # token and what was typed, and the notice region says what happened, so
 # that submitting again works.
 
-def expire(app: Flask) -> None:
-    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
+@pytest.fixture
+def expire(app: Flask, monkeypatch: pytest.MonkeyPatch) -> t.Callable[[], None]:
+    """Move the clock past the age of every token minted so far."""
+    def later() -> None:
+        now = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 1
+        monkeypatch.setattr(time, "time", lambda: now)
 
-
-def renew(app: Flask) -> None:
-    app.config["SERVER_ACTIONS_MAX_AGE"] = 60
+    return later
 
 
 def region_of(response: TestResponse) -> str:
@@ -210,9 +215,9 @@ def region_of(response: TestResponse) -> str:
 
 
 def test_an_expired_row_form_answers_the_row_with_a_fresh_token_and_the_input(
-        app: Flask, client: FlaskClient) -> None:
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
     page, form = row_form(client, 2)
-    expire(app)
+    expire()
     response = page.form(form).submit(title="Typed", headers=HX)
     assert response.status_code == 422
     assert "HX-Retarget" not in response.headers
@@ -222,28 +227,26 @@ def test_an_expired_row_form_answers_the_row_with_a_fresh_token_and_the_input(
     assert answer.form("#row-2 form").token() != page.form(form).token()
     assert "expired" in region_of(response)
     assert ROWS[2]["title"] == "Row 2" and STORE == []
-    renew(app)
-    again = answer.form("#row-2 form").submit(headers=HX)
+    again = answer.form("#row-2 form").submit(headers=HX)  # the page's form still expired
     assert again.status_code == 200
     assert ROWS[2]["title"] == "Typed"
 
 
 def test_an_expired_button_of_a_row_keeps_what_was_typed_in_the_row(
-        app: Flask, client: FlaskClient) -> None:
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
     page, form = row_form(client, 2)
-    expire(app)
+    expire()
     response = page.form(form).submit(".toggle", title="Typed", headers=HX)
     answer = Page(client, "/rows", response)
     assert (response.status_code, answer.value("title")) == (422, "Typed")
-    renew(app)
     answer.form("#row-2 form").submit(".toggle", headers=HX)
     assert STORE == [("toggle", 2)]
 
 
 def test_an_expired_row_that_came_with_load_more_answers_with_itself(
-        app: Flask, client: FlaskClient) -> None:
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
     page = loaded_row(client)
-    expire(app)
+    expire()
     response = page.form("#row-2 form").submit(title="Typed", headers=HX)
     answer = Page(client, "/paged", response)
     assert [li["id"] for li in answer.soup.find_all("li")] == ["row-2"]
@@ -255,7 +258,7 @@ def test_an_expired_row_the_page_does_not_show_is_left_with_the_notice() -> None
     app = create_app(ROWS_LOADER=False)
     client = app.test_client()
     page = loaded_row(client)
-    expire(app)
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
     response = page.form("#row-2 form").submit(title="Typed", headers=HX)
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "#action-notice"
