@@ -492,17 +492,23 @@ def _clicked_buttons_form(ext: ServerActions,
     if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
     try:
-        token = open_for_session(ext, app, form[FIELD], session)
-    except StaleSubmission as error:  # as stale as the button's: still which form
-        assert error.token is not None  # the stale errors of open_token carry it
-        token = error.token
-    except BadRequest:
-        return []
-    try:
+        token = _stale_or_not(ext, app, form[FIELD])
         return [(full_ref(token.ref, _page_view(app)),
                  tuple(ext.serializer.decode(arg) for arg in token.args))]
-    except ValueError:
+    except (BadRequest, ValueError):
         return []
+
+
+def _stale_or_not(ext: ServerActions, app: Flask, text: str) -> ActionToken:
+    """The token ``text`` opened for this session; a stale one too, which
+    still says which action, with which arguments, it was.
+
+    :raises BadActionToken: it does not authenticate.
+    """
+    try:
+        return open_for_session(ext, app, text, session)
+    except StaleSubmission as error:
+        return _token_of(error)
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:

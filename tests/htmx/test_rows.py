@@ -263,3 +263,20 @@ def test_an_expired_row_the_page_does_not_show_is_left_with_the_notice() -> None
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "#action-notice"
     assert "expired" in soup(response).get_text()
+
+
+def test_a_row_form_of_an_earlier_deployment_answers_its_notice_and_leaves_the_row(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its action is gone: the token cannot say which row's form it was.
+    from flask_server_actions.closures import ResolveError
+    from flask_server_actions.post import dispatch
+
+    def gone(ref: str) -> t.NoReturn:
+        raise ResolveError(f"{ref} no longer exists")
+
+    page, form = row_form(client, 2)
+    monkeypatch.setattr(dispatch, "resolve", gone)
+    response = page.form(form).submit(title="Typed", headers=HX)
+    assert (response.status_code, response.headers["HX-Retarget"]) == (422, "#action-notice")
+    assert "earlier version" in soup(response).get_text()
+    assert soup(response).find("li") is None
