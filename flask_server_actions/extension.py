@@ -326,8 +326,9 @@ class ServerActions:
         that came with "load more"). ``name`` is the row's partial (or its
         ``{% block %}``); the function is called with the bound arguments of
         the action submitted on the row and returns the variables the row
-        renders with, or ``None`` if the row no longer exists (it is then
-        removed from the page)::
+        renders with, or ``None`` if the row no longer exists or the list
+        no longer shows it (filtered out by the change): it is then removed
+        from the page::
 
             @actions.row_loader("_todo.html")
             def todo_row(todo_id):
