@@ -30,6 +30,7 @@ from .page.fragments import use_fragment_templates
 from .page.minting import keep_private
 from .page.minting import minted_tokens
 from .page.notices import install as install_notices
+from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
 from .post.dispatch import checked_answer
@@ -88,6 +89,7 @@ _Registration = tuple[type, str, t.Callable[[t.Any], t.Any], t.Callable[[t.Any],
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
 R = t.TypeVar("R", bound=t.Callable[[], t.Any])
+L = t.TypeVar("L", bound=RowLoader)
 
 
 class _AppSerializer:
@@ -126,6 +128,8 @@ class ServerActions:
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
         #: The hooks registered with :meth:`before_rerender`, in order.
         self.before_rerender_funcs: list[t.Callable[[], t.Any]] = []
+        #: The functions registered with :meth:`row_loader`, by part.
+        self.row_loaders: dict[str, RowLoader] = {}
         self._store = store
         self._helper = ActionHelper(self)
 
@@ -327,6 +331,42 @@ class ServerActions:
         """
         own = app.extensions.get(_RERENDER_HOOKS)
         return [*self.before_rerender_funcs, *own] if own else self.before_rerender_funcs
+
+    def row_loader(self, name: str) -> t.Callable[[L], L]:
+        """Register how to find a row of a list by its bound arguments, for
+        an htmx answer with a row the page shown again does not show (a row
+        that came with "load more"). ``name`` is the row's partial (or its
+        ``{% block %}``); the function is called with the bound arguments of
+        the action submitted on the row and returns the variables the row
+        renders with, or ``None`` if the row no longer exists or the list
+        no longer shows it (filtered out by the change): it is then removed
+        from the page::
+
+            @actions.row_loader("_todo.html")
+            def todo_row(todo_id):
+                todo = db.todo(todo_id)
+                return None if todo is None else {"todo": todo}
+
+        A loader serves every app of the extension it is registered on
+        (an app's own, given the app in the factory, or a shared one); see
+        :ref:`htmx-load-more-rows`.
+
+        :raises DuplicateRegistration: a function is registered for
+            ``name`` already (on a shared extension, by a factory that
+            registers it once per app: register it at import time).
+
+        .. versionadded:: 0.3.0
+        """
+        def register(fn: L) -> L:
+            if name in self.row_loaders:
+                raise DuplicateRegistration(
+                    f"A row loader is registered for {name!r} already"
+                    f" ({getattr(self.row_loaders[name], '__qualname__', '?')}):"
+                    " register one function per row partial or block.")
+            self.row_loaders[name] = fn
+            return fn
+
+        return register
 
     def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
         """Let rows of the classes mapped on ``base`` (and their subclasses)

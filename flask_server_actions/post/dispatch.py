@@ -28,7 +28,6 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -412,6 +411,11 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
                             notice_values=dict(opened.notice_values))
         assert opened.token is not None  # the stale errors of open_token carry it
         state.form = _unchecked_form(opened.token)
+        # The token is authentic, only stale: its bound arguments say which
+        # row of a list it was, which then comes back with a fresh token.
+        with contextlib.suppress(ValueError):  # a type no longer registered
+            state.args = tuple(ext.serializer.decode(arg) for arg in opened.token.args)
+            state.forms = [(state.ref, state.args), *_clicked_buttons_form(ext, app)]
         # The token was authentic, only stale: its fragment can be trusted.
         fragments.remember(opened.token.options)
         return rerender(app, state, 422)
@@ -508,11 +512,23 @@ def _clicked_buttons_form(ext: ServerActions,
     if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
     try:
-        token = open_for_session(ext, app, form[FIELD], session)
+        token = _stale_or_not(ext, app, form[FIELD])
         return [(full_ref(token.ref, _page_view(app)),
                  tuple(ext.serializer.decode(arg) for arg in token.args))]
-    except (BadRequest, UnprocessableEntity, ValueError):
+    except (BadRequest, ValueError):
         return []
+
+
+def _stale_or_not(ext: ServerActions, app: Flask, text: str) -> ActionToken:
+    """The token ``text`` opened for this session; a stale one too, which
+    still says which action, with which arguments, it was.
+
+    :raises BadActionToken: it does not authenticate.
+    """
+    try:
+        return open_for_session(ext, app, text, session)
+    except StaleSubmission as error:
+        return _token_of(error)
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:
