@@ -19,6 +19,7 @@ import time
 import typing as t
 from urllib.parse import urlsplit
 
+from flask import after_this_request
 from flask import current_app
 from flask import g
 from flask import request
@@ -46,6 +47,7 @@ from ..errors import PageMismatch
 from ..errors import RateLimited
 from ..errors import SessionEnded
 from ..errors import StaleSubmission
+from ..errors import StoreUnavailable
 from ..errors import UnsafeRedirect
 from ..forms import OPTION as FORM_OPTION
 from ..forms import build_form
@@ -58,6 +60,7 @@ from ..htmx import client_location_of
 from ..htmx import htmx
 from ..htmx import redirect_for_htmx
 from ..integrations.csrf import vouch_for_action_post
+from ..integrations.stores import outages
 from ..page import fragments
 from ..page.fragments import Fragment
 from ..page.minting import full_ref
@@ -75,6 +78,7 @@ from .app_actions import back
 from .app_actions import check_scope
 from .app_actions import is_app_post
 from .app_actions import return_page
+from .guards import finish_once
 from .guards import guard
 from .guards import throttle
 from .origin import check_origin
@@ -184,7 +188,10 @@ def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> 
     """Refuse a token that does not authenticate for this session: count it
     against the client's address (:func:`~.guards.throttle`), log it, raise."""
     signals.refused(app, ref, error.reason)
-    throttle(ext, app)
+    try:
+        throttle(ext, app)
+    except outages() as outage:
+        raise _unavailable(outage) from outage
     logs.warning("Refused an action post to %r: %s", request.path, error.reason)
     raise error
 
@@ -231,7 +238,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     if is_app_post():  # an action for every page has no page to show again
         return back(state)
     if status >= 400:
-        uploads.keep(app, state.ref)
+        status = _keep_uploads(app, state, status)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
@@ -423,6 +430,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         answer = guard(ext, app, token, target, fn, args, int(time.time()),
                        record=not precognition.is_precognitive())
+    except outages() as error:
+        return _store_unavailable(app, state, token, error)
     except StaleSubmission as error:
         return _refuse_stale(app, state, token, error)
     except HTTPException as error:  # a check aborted
@@ -443,6 +452,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             form = state.form = build_form(form_class, data)
             notice = validate(form, setup, token.ref)
             if notice is not None:
+                finish_once(ext, app)
                 signals.failed(app, token.ref, start, None)
                 state.notice = notice
                 return rerender(app, state, 422)
@@ -451,11 +461,13 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
+        finish_once(ext, app)
         signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
+    finish_once(ext, app)
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
@@ -474,6 +486,53 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
+
+
+def _unavailable(error: Exception) -> StoreUnavailable:
+    """``error`` (a store that could not be reached) as the library's 503."""
+    return error if isinstance(error, StoreUnavailable) else StoreUnavailable(
+        f"{type(error).__name__}: {error}")
+
+
+def _retry_after(seconds: int) -> None:
+    def add(response: BaseResponse) -> BaseResponse:
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    after_this_request(add)
+
+
+def _store_unavailable(app: Flask, state: ActionState, token: ActionToken,
+                       error: Exception) -> ResponseReturnValue:
+    """Show the page again with the input, 503 with ``Retry-After``: a store
+    (one-time records, limits, kept files) could not be reached in time,
+    so the action did not run."""
+    unavailable = _unavailable(error)
+    logs.warning("The store did not answer for an action post to %r: %s", request.path,
+                 unavailable.reason)
+    signals.refused(app, token.ref, "store unavailable")
+    state.notice = unavailable.notice
+    state.form = _unchecked_form(token)
+    _retry_after(unavailable.retry_after)
+    return rerender(app, state, 503)
+
+
+def _keep_uploads(app: Flask, state: ActionState, status: int) -> int:
+    """Keep the files of a failed post for the page shown again; if the
+    storage cannot be reached, keep those it holds already by their
+    references, and say so (503)."""
+    try:
+        uploads.keep(app, state.ref)
+    except outages() as error:
+        unavailable = _unavailable(error)
+        logs.warning("The upload storage did not answer for a post to %r: %s", request.path,
+                     unavailable.reason)
+        uploads.keep_references(app, state.ref)
+        state.notice, state.notice_values = unavailable.notice, {}
+        if status != 503:
+            _retry_after(unavailable.retry_after)
+        return 503
+    return status
 
 
 def _clicked_buttons_form(ext: ServerActions,
