@@ -145,6 +145,19 @@ class ActionStore(abc.ABC):
         """
         return Claim.FIRST if self.first_use(token_id, ttl) else Claim.DONE
 
+    def peek(self, token_id: str, issued_at: int) -> Claim | None:
+        """What is known of ``token_id``, without recording it: for a stale
+        one-time form (of another session, expired), whether it was sent
+        before. This default cannot tell.
+
+        :return: :attr:`Claim.DONE`, :attr:`Claim.PENDING` or
+            :attr:`Claim.UNKNOWN` as :meth:`claim` would answer, or ``None``
+            when it was not recorded (or the store cannot tell).
+
+        .. versionadded:: 0.3.0
+        """
+        return None
+
     def finish(self, token_id: str, ttl: int) -> None:  # noqa: B027 - optional, as documented
         """Mark the record of ``token_id``, claimed by this post, finished:
         its action ran to its end (or was refused before it started). This
@@ -302,11 +315,22 @@ return ARGV[1]
                 if retried:
                     raise StoreUnavailable(f"Redis did not answer: {error}") from error
                 retried = True
+        found = _raw(found)  # str from a client that decodes responses
         if found == attempt:
             return Claim.FIRST
         if found == b"?":
             return Claim.UNKNOWN
         return Claim.PENDING if found.startswith(b"p") else Claim.DONE
+
+    def peek(self, token_id: str, issued_at: int) -> Claim | None:
+        """Read the record of ``token_id`` and since when records begin."""
+        found, since = self.client.mget(self.prefix + token_id, self.prefix + SINCE_KEY)
+        if found is not None:
+            return Claim.PENDING if _raw(found).startswith(b"p") else Claim.DONE
+        if since is None:
+            self._mark_since()
+            since = self.client.get(self.prefix + SINCE_KEY)
+        return Claim.UNKNOWN if issued_at < float(since or "inf") else None
 
     def finish(self, token_id: str, ttl: int) -> None:
         """Mark the record done (``SET XX``, keeping it as long)."""
@@ -384,6 +408,10 @@ return ARGV[1]
         pipe.pttl(name)
         _, count, ttl = pipe.execute()
         return int(count), max(0, int(ttl)) / 1000
+
+
+def _raw(value: str | bytes) -> bytes:
+    return value.encode() if isinstance(value, str) else value
 
 
 def _text(value: str | bytes) -> str:

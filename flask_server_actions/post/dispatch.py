@@ -80,6 +80,7 @@ from .app_actions import is_app_post
 from .app_actions import return_page
 from .guards import finish_once
 from .guards import guard
+from .guards import stale_outcome
 from .guards import throttle
 from .origin import check_origin
 from .origin import origin_proven
@@ -393,6 +394,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
     state = ActionState()
     if isinstance(opened, StaleSubmission):
+        opened = stale_outcome(ext, app, opened)
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice,

@@ -59,6 +59,7 @@ from ..closures import target_options
 from ..errors import ActionNotFound
 from ..errors import AlreadySubmitted
 from ..errors import OutcomeUnknown
+from ..errors import StaleSubmission
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
 from ..integrations.stores import Claim
@@ -324,6 +325,31 @@ def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, no
         raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
                              f" have run ({claim.value})")
     setattr(g, _G_CLAIMED, (token.token_id, ttl))
+
+
+def stale_outcome(ext: ServerActions, app: Flask, stale: StaleSubmission) -> StaleSubmission:
+    """The refusal to show for a stale one-time form (another session's,
+    an earlier version's, expired): if it was sent before, the truth about
+    that (:class:`~flask_server_actions.errors.AlreadySubmitted` or
+    :class:`~flask_server_actions.errors.OutcomeUnknown`), not the stale
+    notice's "please submit again", which would run it a second time."""
+    token = stale.token
+    assert token is not None  # the stale errors of open_token carry it
+    try:
+        once = bool(app.config["SERVER_ACTIONS_ONCE"]) or _options(resolve(token.ref),
+                                                                   token).once
+    except (ResolveError, ActionNotFound):  # the stale notice says it well enough
+        return stale
+    try:
+        claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    except outages():
+        claim = None
+    if claim is None:
+        return stale
+    reason = f"{stale.reason}; its one-time record says {claim.value}"
+    if claim is Claim.DONE:
+        return AlreadySubmitted(reason, token=token)
+    return OutcomeUnknown(reason, token=token)
 
 
 def finish_once(ext: ServerActions, app: Flask) -> None:

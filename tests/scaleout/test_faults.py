@@ -272,6 +272,11 @@ def test_a_redis_restarted_empty_does_not_rearm_paid_forms(shop: Shop) -> None:
     # before the restart. The store forgot which ran: neither runs.
     assert_refused_as_unknown(shop.pay(paid, "first"), "first")
     assert_refused_as_unknown(shop.pay(unpaid, "second"), "second")
+    # A session kept in the same Redis (Flask-Session) would be lost with it:
+    # not "your session changed, submit again", which would pay again.
+    cookie, shop.cookie = shop.cookie, ""
+    assert_refused_as_unknown(shop.pay(paid, "first"), "first")
+    shop.cookie = cookie
     assert shop.ledger() == ["paid first"]
     # A form rendered once the store is back runs once.
     fresh = token(shop.page(), "pay")

@@ -18,13 +18,17 @@ import pytest
 import redis
 
 from flask_server_actions import RedisStore
+from flask_server_actions.closures import ResolveError
+from flask_server_actions.errors import AlreadySubmitted
 from flask_server_actions.errors import OutcomeUnknown
+from flask_server_actions.errors import SessionEnded
 from flask_server_actions.errors import StoreUnavailable
 from flask_server_actions.integrations.stores import SINCE_KEY
 from flask_server_actions.integrations.stores import Claim
 from flask_server_actions.integrations.stores import outages
 from flask_server_actions.integrations.stores import store_from_setting
 from flask_server_actions.integrations.upload_storage import storage_from_setting
+from flask_server_actions.post import guards
 
 from ..forms import app_uploads
 from ..html import Page
@@ -260,6 +264,63 @@ def test_a_record_that_cannot_be_marked_done_is_refused_as_unknown_after(
     assert page.text(".action-notice") == OutcomeUnknown.notice
     assert page.value("x") == "again"
     assert STORE == [("charge", "typed")]
+
+
+def _from_another_session(app: t.Any, token: str) -> Page:
+    """``token`` posted from a browser whose session is gone (Flask-Session's
+    data lost with a Redis), as a same-origin form post."""
+    other = app.test_client()
+    response = post(other, token, "/pay", x="again")
+    assert response.status_code == 422
+    page = Page(other, "/pay", response)
+    assert page.value("x") == "again"
+    return page
+
+
+def test_a_paid_form_of_a_lost_session_is_not_asked_to_be_sent_again(
+        store: RedisStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(store=store)
+    client = app.test_client()
+    paid, unpaid = token_of(client, "/pay"), token_of(client, "/pay")
+    assert post(client, paid, "/pay").status_code == 303
+    assert _from_another_session(app, paid).text(".action-notice") == AlreadySubmitted.notice
+    assert _from_another_session(app, unpaid).text(".action-notice") == SessionEnded.notice
+    # The session and the records lost together, with a Redis restarted empty.
+    for key in store.client.scan_iter(store.prefix + "*"):
+        store.client.delete(key)
+    monkeypatch.setattr(store.client, "info", lambda *args: {
+        "uptime_in_seconds": 0, "server_time_usec": int(time.time() * 1e6),
+        "rdb_last_save_time": int(time.time()) + 1})
+    assert _from_another_session(app, paid).text(".action-notice") == OutcomeUnknown.notice
+    assert STORE == [("charge", "typed")]
+
+
+def test_a_form_of_a_lost_session_with_the_store_down_is_stale_as_before(
+        unreachable: str) -> None:
+    app = create_app(SERVER_ACTIONS_STORE=unreachable,
+                     SERVER_ACTIONS_STORE_TIMEOUT=UNREACHABLE_TIMEOUT)
+    token = token_of(app.test_client(), "/pay")
+    assert _from_another_session(app, token).text(".action-notice") == SessionEnded.notice
+
+
+def test_a_form_of_a_lost_session_whose_action_is_gone_is_stale_as_before(
+        store: RedisStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(store=store)
+    client = app.test_client()
+    token = token_of(client, "/pay")
+    assert post(client, token, "/pay").status_code == 303
+
+    resolve, asked = guards.resolve, []
+
+    def gone(ref: str) -> t.Any:
+        if not asked:  # gone when the post asks; the page shown again finds it
+            asked.append(ref)
+            raise ResolveError(f"{ref} is gone")
+        return resolve(ref)
+
+    monkeypatch.setattr(guards, "resolve", gone)
+    assert _from_another_session(app, token).text(".action-notice") == SessionEnded.notice
+    assert asked
 
 
 def _upload(page: Page, title: str, references: t.Sequence[str] = (),
