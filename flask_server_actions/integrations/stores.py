@@ -315,6 +315,8 @@ return ARGV[1]
                 if retried:
                     raise StoreUnavailable(f"Redis did not answer: {error}") from error
                 retried = True
+            except redis_module.ResponseError as error:  # out of memory, a read-only replica
+                raise StoreUnavailable(f"Redis refused the record: {error}") from error
         found = _raw(found)  # str from a client that decodes responses
         if found == attempt:
             return Claim.FIRST
@@ -400,13 +402,18 @@ return ARGV[1]
     def hit(self, key: str, window: int) -> tuple[int, float]:
         """Count in Redis as :meth:`count` does; ``PTTL``, in the same
         transaction, says when the counter ends."""
+        import redis as redis_module
+
         self._check_settings()
         name = f"{self.prefix}count:{key}"
         pipe = self.client.pipeline()
         pipe.set(name, 0, nx=True, ex=max(1, window))
         pipe.incr(name)
         pipe.pttl(name)
-        _, count, ttl = pipe.execute()
+        try:
+            _, count, ttl = pipe.execute()
+        except redis_module.ResponseError as error:  # out of memory, a read-only replica
+            raise StoreUnavailable(f"Redis refused the count: {error}") from error
         return int(count), max(0, int(ttl)) / 1000
 
 

@@ -149,6 +149,21 @@ def test_a_store_that_does_not_answer_twice_is_unavailable(
     assert raised.value.code == 503 and raised.value.retry_after > 0
 
 
+def test_a_store_that_refuses_writes_is_unavailable(
+        store: RedisStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise redis.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+
+    monkeypatch.setattr(store, "_claim", full)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", full)
+    with pytest.raises(StoreUnavailable) as record:
+        store.claim("b3", 60, int(time.time()))
+    with pytest.raises(StoreUnavailable) as count:
+        store.hit("b3", 60)
+    assert "refused the record: OOM" in record.value.reason
+    assert "refused the count: OOM" in count.value.reason
+
+
 @pytest.mark.parametrize(("config", "warned"), [
     ({"appendonly": "no", "save": "", "maxmemory-policy": "noeviction"}, "keeps nothing"),
     ({b"appendonly": b"yes", b"save": b"", b"maxmemory-policy": b"allkeys-lru"},
