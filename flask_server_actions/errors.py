@@ -33,6 +33,7 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.exceptions import UnprocessableEntity
 
 from .messages import N_
+from .messages import Wait
 from .messages import translate
 
 if t.TYPE_CHECKING:
@@ -341,14 +342,16 @@ class RateLimited(StaleSubmission):
     """
 
     code = 429
-    notice = N_("Too many attempts: please try again in %(seconds)s seconds.")
+    notice = N_("Too many attempts: please try again in %(wait)s.")
 
     def __init__(self, reason: str = "", retry_after: int = 1, *,
                  token: ActionToken | None = None) -> None:
         super().__init__(reason, token=token)
         #: Seconds until the window ends, sent as ``Retry-After``.
         self.retry_after = retry_after
-        self.notice_values = {"seconds": retry_after}
+        # ``wait`` says it in words ("10 minutes"), translated when shown;
+        # ``seconds`` stays for an app's own wording of the notice.
+        self.notice_values = {"wait": Wait(retry_after), "seconds": retry_after}
 
 
 class StoreUnavailable(ServerActionError, ServiceUnavailable):

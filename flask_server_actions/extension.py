@@ -251,11 +251,15 @@ class ServerActions:
                 if not current_user.is_authenticated:
                     abort(401)
 
-        Registered at import time, a check runs for every app the extension
-        serves. Registered in an app context (``with app.app_context():`` in
-        an app factory), it runs for that app only, after those for every
-        app. Registering the same function for every app twice (as a factory
-        without an app context would, once per app) is an error.
+        A check is the app's whose extension it is registered on: on the
+        extension an app was given to (``actions = ServerActions(app)``, in
+        an app factory too), it runs for that app; on a shared extension
+        (``ServerActions()`` at import time, ``init_app`` in the factory),
+        registered at import time, it runs for every app the extension
+        serves. No app context is needed. (On a shared extension, one
+        registered in an app's context is that app's own, after those for
+        every app.) Registering the same function on a shared extension
+        twice, as a factory would once per app, is an error.
 
         :raises DuplicateRegistration: ``fn``'s code is registered for every
             app already.
@@ -271,10 +275,10 @@ class ServerActions:
                 getattr(known, "__code__", None) is code for known in self.before_action_funcs):
             raise DuplicateRegistration(
                 f"The check {getattr(fn, '__qualname__', fn)!r} is registered with"
-                " before_action() for every app a second time. Registered in an app"
-                " factory, a check runs for every app the extension serves: register it"
-                " inside `with app.app_context():` to make it the app's own, or once at"
-                " import time.")
+                " before_action() for every app a second time: this extension is shared"
+                " by every app it was set up on. Give each app its own extension in the"
+                " factory (`actions = ServerActions(app)`; what is registered on it is"
+                " that app's), or register the check once, at import time.")
         self.before_action_funcs.append(fn)
         return fn
 

@@ -42,11 +42,10 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
     actions = ServerActions(app)
     app.teardown_appcontext(db.close_db)
 
-    with app.app_context():
-        @actions.before_action
-        def writable(call: ActionCall) -> None:
-            if app.config.get("TODO_READ_ONLY"):
-                abort(403, "The list is read-only right now.")
+    @actions.before_action  # this app's extension: the check is this app's
+    def writable(call: ActionCall) -> None:
+        if app.config.get("TODO_READ_ONLY"):
+            abort(403, "The list is read-only right now.")
 
     @app.errorhandler(403)
     @app.errorhandler(404)

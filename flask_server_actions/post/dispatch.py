@@ -74,6 +74,9 @@ from ..token.envelope import open_token
 from . import calls
 from . import precognition
 from . import uploads
+from .app_actions import ENDPOINT as APP_ENDPOINT
+from .app_actions import RETURN_OPTION
+from .app_actions import SCOPE_OPTION
 from .app_actions import back
 from .app_actions import check_scope
 from .app_actions import is_app_post
@@ -159,8 +162,9 @@ def open_submission(ext: ServerActions) -> None:
     if token.request_tag and not hmac.compare_digest(
             token.request_tag, keys.request_tag(identity_of_request(request), token.key_id)):
         here = _described_request()
-        logs.warning("Refused an action post to %r: its token was minted by another request"
-                     " (another host, path, query string or view)", here)
+        logs.warning("Refused an action post to %r: its token, of the action %r, was minted"
+                     " by another request (%s)", here, full_ref(token.ref, None),
+                     _how_it_differs(token))
         signals.refused(app, token.ref, "token of another request")
         raise PageMismatch(f"token of another request posted to {here!r}")
     token.ref = full_ref(token.ref, _page_view(app))
@@ -208,6 +212,22 @@ def _described_request() -> str:
     rule = request.url_rule
     view = rule.endpoint if rule is not None else None
     return f"{request.host}{request.script_root}{request.full_path.rstrip('?')} (view {view})"
+
+
+def _how_it_differs(token: ActionToken) -> str:
+    """What the log can say of the request that minted ``token``, which the
+    token keeps only as a digest: whether an app action was posted to a page
+    or a page's action to the app URL; else which parts may differ."""
+    app_action = SCOPE_OPTION in token.options
+    rule = request.url_rule
+    if app_action != (rule is not None and rule.endpoint == APP_ENDPOINT):
+        if app_action:
+            return (f"an app action (shown on {token.options.get(RETURN_OPTION)!r}) posted"
+                    f" to a page: it posts to url_for({APP_ENDPOINT!r})")
+        return "a page's action posted to the app URL"
+    if app_action:
+        return "an app action minted on another host or script root"
+    return "another host, script root, path, query string or view"
 
 
 def open_for_session(ext: ServerActions, app: Flask, text: str,
