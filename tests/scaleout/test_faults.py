@@ -14,7 +14,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -30,7 +29,8 @@ import redis
 
 from benchmarks.servers import Gunicorn
 
-from ..conftest import REDIS_SERVER
+from ..conftest import free_port
+from ..conftest import start_redis
 from .test_scaleout import token
 
 #: The notices, as the page shows them.
@@ -40,39 +40,18 @@ ALREADY = "already submitted"
 EXPIRED_FILE = "no longer kept"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class RedisServer:
     """A redis-server without persistence (the common default) on one port,
     which a test can pause, slow, kill and start again, empty."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
         self.start()
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--enable-debug-command", "local"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = self.client()
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.02)
-        else:
-            pytest.fail("redis-server did not start within 4 seconds")
-        # Tokens are issued in whole seconds: one minted in the second Redis
-        # started in may be older than its records, and is refused as unknown.
-        time.sleep(int(time.time()) + 1 - time.time())
+        self.process = start_redis(self.port, "--enable-debug-command", "local")
 
     def client(self) -> redis.Redis:
         return redis.Redis.from_url(self.url, socket_timeout=10)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import logging
-import socket
 import sys
 import time
 import typing as t
@@ -30,6 +29,7 @@ from flask_server_actions.integrations.stores import store_from_setting
 from flask_server_actions.integrations.upload_storage import storage_from_setting
 from flask_server_actions.post import guards
 
+from ..conftest import free_port
 from ..forms import app_uploads
 from ..html import Page
 from ..store import STORE
@@ -41,16 +41,10 @@ from .forge import token_of
 UNREACHABLE_TIMEOUT = 0.2
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def unreachable() -> str:
     """A Redis URL where nothing listens."""
-    return f"redis://127.0.0.1:{_closed_port()}/0"
+    return f"redis://127.0.0.1:{free_port()}/0"
 
 
 @pytest.fixture
