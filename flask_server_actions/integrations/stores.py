@@ -186,6 +186,7 @@ class MemoryStore(ActionStore):
         self._max_counters = max_counters
         self._lock = threading.Lock()
         self._expiry: dict[str, float] = {}
+        self._done: set[str] = set()  # records whose action finished
         # (expiry, id) pairs, oldest first, so expired records are dropped in
         # O(log n) each instead of scanning every record.
         self._queue: list[tuple[float, str]] = []
@@ -203,6 +204,31 @@ class MemoryStore(ActionStore):
             self._expiry[token_id] = expiry
             heapq.heappush(self._queue, (expiry, token_id))
             return True
+
+    def claim(self, token_id: str, ttl: int, issued_at: int) -> Claim:
+        """Record ``token_id`` in memory as pending (:meth:`first_use`).
+        The records die with the process, unnoticed: see the deployment docs."""
+        if self.first_use(token_id, ttl):
+            return Claim.FIRST
+        return self._known(token_id) or Claim.PENDING
+
+    def peek(self, token_id: str, issued_at: int) -> Claim | None:
+        """What the record of ``token_id`` in memory says, if any."""
+        with self._lock:
+            self._prune(self._clock())
+        return self._known(token_id)
+
+    def finish(self, token_id: str, ttl: int) -> None:
+        """Mark the record done."""
+        with self._lock:
+            if token_id in self._expiry:
+                self._done.add(token_id)
+
+    def _known(self, token_id: str) -> Claim | None:
+        with self._lock:
+            if token_id not in self._expiry:
+                return None
+            return Claim.DONE if token_id in self._done else Claim.PENDING
 
     def count(self, key: str, window: int) -> int:
         """Count in memory; the counter is forgotten ``window`` seconds after it started."""
@@ -226,6 +252,7 @@ class MemoryStore(ActionStore):
         while self._queue and self._queue[0][0] <= now:
             _, token_id = heapq.heappop(self._queue)
             del self._expiry[token_id]
+            self._done.discard(token_id)
         while self._counter_queue and self._counter_queue[0][0] <= now:
             _, key = heapq.heappop(self._counter_queue)
             del self._counters[key]

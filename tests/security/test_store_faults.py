@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import sys
+import threading
 import time
 import typing as t
 import uuid
@@ -16,6 +17,8 @@ import uuid
 import pytest
 import redis
 
+from flask_server_actions import ActionStore
+from flask_server_actions import MemoryStore
 from flask_server_actions import RedisStore
 from flask_server_actions.closures import ResolveError
 from flask_server_actions.errors import AlreadySubmitted
@@ -52,13 +55,54 @@ def store(redis_url: str) -> RedisStore:
     return RedisStore(redis_url, prefix=f"faults-{uuid.uuid4().hex}:")
 
 
-def test_a_record_is_pending_until_its_action_finished_then_done(store: RedisStore) -> None:
+@pytest.fixture(params=["memory", "redis"])
+def any_store(request: pytest.FixtureRequest) -> ActionStore:
+    if request.param == "memory":
+        return MemoryStore()
+    return t.cast(ActionStore, request.getfixturevalue("store"))
+
+
+def test_a_record_is_pending_until_its_action_finished_then_done(any_store: ActionStore) -> None:
     now = int(time.time())
-    assert store.claim("a1", 60, now) is Claim.FIRST
-    assert store.claim("a1", 60, now) is Claim.PENDING
-    store.finish("a1", 60)
-    assert store.claim("a1", 60, now) is Claim.DONE
-    assert 0 < store.client.ttl(store.prefix + "a1") <= 60
+    assert any_store.peek("a1", now) is None
+    assert any_store.claim("a1", 60, now) is Claim.FIRST
+    assert any_store.claim("a1", 60, now) is any_store.peek("a1", now) is Claim.PENDING
+    any_store.finish("a1", 60)
+    assert any_store.claim("a1", 60, now) is any_store.peek("a1", now) is Claim.DONE
+    any_store.finish("never-claimed", 60)
+    assert any_store.peek("never-claimed", now) is None
+
+
+def test_of_concurrent_claims_exactly_one_is_first(any_store: ActionStore) -> None:
+    barrier, claims = threading.Barrier(16), []
+
+    def claim() -> None:
+        barrier.wait()
+        claims.append(any_store.claim("a0", 60, int(time.time())))
+
+    threads = [threading.Thread(target=claim) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claim.value for claim in claims) == ["first"] + ["pending"] * 15
+
+
+def test_a_record_expires_with_its_token(store: RedisStore) -> None:
+    store.claim("a8", 60, int(time.time()))
+    assert 0 < store.client.ttl(store.prefix + "a8") <= 60
+    store.finish("a8", 60)
+    assert 0 < store.client.ttl(store.prefix + "a8") <= 60
+
+
+def test_a_finished_record_in_memory_is_forgotten_when_it_expires() -> None:
+    now = [0.0]
+    store = MemoryStore(clock=lambda: now[0])
+    store.claim("a9", 60, 0)
+    store.finish("a9", 60)
+    now[0] = 61
+    assert store.peek("a9", 0) is None
+    assert store.claim("a9", 60, 0) is Claim.FIRST
 
 
 def test_a_record_of_an_earlier_version_counts_as_done(store: RedisStore) -> None:
@@ -301,6 +345,15 @@ def test_a_paid_form_of_a_lost_session_is_not_asked_to_be_sent_again(
         "uptime_in_seconds": 0, "server_time_usec": int(time.time() * 1e6),
         "rdb_last_save_time": int(time.time()) + 1})
     assert _from_another_session(app, paid).text(".action-notice") == OutcomeUnknown.notice
+    assert STORE == [("charge", "typed")]
+
+
+def test_a_paid_form_of_another_session_says_so_with_the_default_store() -> None:
+    app = create_app()
+    client = app.test_client()
+    token = token_of(client, "/pay")
+    assert post(client, token, "/pay").status_code == 303
+    assert _from_another_session(app, token).text(".action-notice") == AlreadySubmitted.notice
     assert STORE == [("charge", "typed")]
 
 
