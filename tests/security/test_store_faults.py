@@ -73,6 +73,29 @@ def test_a_record_is_pending_until_its_action_finished_then_done(any_store: Acti
     assert any_store.peek("never-claimed", now) is None
 
 
+class SetStore(ActionStore):
+    """A store of one's own that implements only what 0.2 asked for."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        first = token_id not in self.used
+        self.used.add(token_id)
+        return first
+
+    def count(self, key: str, window: int) -> int:
+        return 1
+
+
+def test_a_store_of_ones_own_calls_every_record_done() -> None:
+    store = SetStore()
+    assert store.claim("d1", 60, 0) is Claim.FIRST
+    store.finish("d1", 60)
+    assert store.claim("d1", 60, 0) is Claim.DONE
+    assert store.peek("d1", 0) is None
+
+
 def test_of_concurrent_claims_exactly_one_is_first(any_store: ActionStore) -> None:
     barrier, claims = threading.Barrier(16), []
 
