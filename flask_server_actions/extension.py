@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .errors import DuplicateRegistration
 from .htmx import htmx
 from .integrations.login import end_tokens_on_login_change
+from .integrations.stores import DEFAULT_TIMEOUT
 from .integrations.stores import ActionStore
 from .integrations.stores import MemoryStore
 from .integrations.stores import store_from_setting
@@ -64,6 +65,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
+    "SERVER_ACTIONS_STORE_TIMEOUT": DEFAULT_TIMEOUT,
     "SERVER_ACTIONS_THROTTLE": "20/60",
     "SERVER_ACTIONS_UPLOAD_STORAGE": None,
     "SERVER_ACTIONS_UPLOAD_DIR": None,
@@ -406,7 +408,7 @@ class ServerActions:
         if store is None:
             setting = app.config["SERVER_ACTIONS_STORE"]
             if setting is not None:
-                store = store_from_setting(setting)
+                store = store_from_setting(setting, app.config["SERVER_ACTIONS_STORE_TIMEOUT"])
             else:
                 store = self._store if self._store is not None else MemoryStore()
             # setdefault: two first requests racing must end up with one store.

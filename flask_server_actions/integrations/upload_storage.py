@@ -21,7 +21,9 @@ import shutil
 import time
 import typing as t
 
+from .stores import DEFAULT_TIMEOUT
 from .stores import is_redis_url
+from .stores import redis_client
 
 if t.TYPE_CHECKING:
     import redis
@@ -168,15 +170,16 @@ class RedisUploadStorage(UploadStorage):
     :param client: a :class:`redis.Redis` client, or a URL for
         :meth:`redis.Redis.from_url`.
     :param prefix: prepended to every key.
+    :param timeout: seconds to wait for Redis (to connect, then for each
+        answer) when ``client`` is a URL; a ``socket_timeout`` in the URL wins.
 
     .. versionadded:: 0.3.0
     """
 
-    def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX) -> None:
+    def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
         if isinstance(client, str):
-            import redis as redis_module
-
-            client = redis_module.Redis.from_url(client)
+            client = redis_client(client, timeout)
         #: The Redis client files are written with.
         self.client = client
         self.prefix = prefix
@@ -205,15 +208,17 @@ class RedisUploadStorage(UploadStorage):
         return 0
 
 
-def storage_from_setting(value: object, directory: str) -> UploadStorage:
+def storage_from_setting(value: object, directory: str,
+                         timeout: float | None = DEFAULT_TIMEOUT) -> UploadStorage:
     """The storage ``SERVER_ACTIONS_UPLOAD_STORAGE`` names: a storage, a
-    Redis URL, or ``None`` for a :class:`DirectoryStorage` of ``directory``."""
+    Redis URL (waited for ``timeout`` seconds at most), or ``None`` for a
+    :class:`DirectoryStorage` of ``directory``."""
     if value is None:
         return DirectoryStorage(directory)
     if isinstance(value, UploadStorage):
         return value
     if is_redis_url(value):
-        return RedisUploadStorage(value)
+        return RedisUploadStorage(value, timeout=timeout)
     raise TypeError(
         f"SERVER_ACTIONS_UPLOAD_STORAGE is {value!r}. Set it to an UploadStorage (such as"
         " DirectoryStorage(path) or RedisUploadStorage(client)) or to a redis:// URL, or"

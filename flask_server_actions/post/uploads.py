@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import binascii
 import collections
+import contextlib
 import os
 import secrets
 import struct
@@ -88,7 +89,7 @@ if t.TYPE_CHECKING:
     from ..integrations.stores import ActionStore
 
 __all__ = ["FIELD", "DirectoryStorage", "KeptFile", "KeptFiles", "RedisUploadStorage",
-           "UploadStorage", "files", "keep", "kept_files", "restore", "storage"]
+           "UploadStorage", "files", "keep", "keep_references", "kept_files", "restore", "storage"]
 
 #: The field that carries the references of kept files.
 FIELD = "__action_upload"
@@ -174,7 +175,7 @@ def storage(app: Flask) -> UploadStorage:
         return t.cast(UploadStorage, cached[1])
     directory = (app.config["SERVER_ACTIONS_UPLOAD_DIR"]
                  or os.path.join(app.instance_path, "server-actions-uploads"))
-    found = storage_from_setting(setting, directory)
+    found = storage_from_setting(setting, directory, app.config["SERVER_ACTIONS_STORE_TIMEOUT"])
     app.extensions[_STORAGE] = (setting, found)
     return found
 
@@ -489,6 +490,19 @@ def _store(app: Flask, ref: str, name: str, file: FileStorage,
     kept = KeptFile(upload_id, name, file.filename or "", file.content_type or "", size, now(),
                     binding, ref)
     return replace(kept, reference=seal_reference(app, kept, binding, ref))
+
+
+def keep_references(app: Flask, ref: str) -> None:
+    """Show the kept files of the current post again as it sent them, for a
+    page shown while the storage cannot be reached: each reference that
+    opens is kept (its file waits in the storage); a newly chosen file
+    cannot be."""
+    binding = _binding(app)
+    kept = []
+    for text in dict.fromkeys(request.form.getlist(FIELD)):  # copies are one file
+        with contextlib.suppress(BadUploadReference, UploadExpired):
+            kept.append(open_reference(app, text, binding, ref))
+    setattr(g, _G_KEPT, kept)
 
 
 def kept_files(name: str) -> KeptFiles:
