@@ -7,6 +7,7 @@ Every change is a server action defined next to the page that shows it.
 from __future__ import annotations
 
 import os
+import sqlite3
 import typing as t
 
 from flask import Flask
@@ -14,6 +15,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -22,6 +24,7 @@ from flask_server_actions import ActionCall
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import action_state
+from flask_server_actions import htmx
 from flask_server_actions import server_action
 
 from . import db
@@ -33,6 +36,7 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("TODO_SECRET_KEY", "dev: set TODO_SECRET_KEY in production"),
         DATABASE=os.path.join(app.instance_path, "todo.sqlite"),
+        TODO_PAGE_SIZE=20,  # items shown at first, and per "load more"
     )
     app.config.update(config or {})
     os.makedirs(os.path.dirname(app.config["DATABASE"]) or ".", exist_ok=True)
@@ -42,11 +46,17 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
     actions = ServerActions(app)
     app.teardown_appcontext(db.close_db)
 
-    with app.app_context():
-        @actions.before_action
-        def writable(call: ActionCall) -> None:
-            if app.config.get("TODO_READ_ONLY"):
-                abort(403, "The list is read-only right now.")
+    # A row that came with "load more" is not on the page the view shows
+    # again: this finds it by its id, for an htmx answer with the row.
+    @actions.row_loader("_todo.html")
+    def todo_row(todo_id: int) -> dict[str, t.Any] | None:
+        todo = db.todo(todo_id)
+        return None if todo is None else {"todo": todo}
+
+    @actions.before_action  # this app's extension: the check is this app's
+    def writable(call: ActionCall) -> None:
+        if app.config.get("TODO_READ_ONLY"):
+            abort(403, "The list is read-only right now.")
 
     @app.errorhandler(403)
     @app.errorhandler(404)
@@ -82,9 +92,25 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
             count = db.change("UPDATE todo SET done = 1 WHERE done = 0")
             return f"{count} item{'s' if count != 1 else ''} done"
 
+        page_size = app.config["TODO_PAGE_SIZE"]
+
+        def load_more(shown: int) -> list[sqlite3.Row] | Response:
+            "use server"
+            if not htmx:  # without JavaScript: a page of its own, down to the next items,
+                # whose rows' actions come back to it
+                return redirect(url_for("index", shown=shown + page_size))
+            return db.todos(offset=shown, limit=page_size)
+
+        more = action_state(load_more)
+        if more:  # with htmx: the items it returned, after the `start` shown before
+            start, loaded = more.args[0], more.value
+        else:
+            start, loaded = 0, db.todos(limit=request.args.get("shown", page_size, type=int))
         return render_template(
-            "index.html", todos=db.todos(), form=action_state(add).form_for(TodoForm),
-            add=add, rename=rename, toggle=toggle, delete=delete, finish_all=finish_all)
+            "index.html", earlier=db.todos(limit=start), loaded=loaded,
+            shown=start + len(loaded), total=db.count(),
+            form=action_state(add).form_for(TodoForm), add=add, rename=rename, toggle=toggle,
+            delete=delete, finish_all=finish_all, load_more=load_more)
 
     @app.get("/todos/<int:todo_id>")
     def edit(todo_id: int) -> str:

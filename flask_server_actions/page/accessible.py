@@ -1,7 +1,9 @@
 """Errors a screen reader announces: what the field helpers of the ``action``
 template global write.
 
-A field written with ``action.field(name)`` gets ``aria-invalid="true"`` and
+A field written with ``action.field(name)`` (or a WTForms field rendered
+with ``action.field(form.title)`` or ``form.title(**action.attrs("title"))``)
+gets ``aria-invalid="true"`` and
 ``aria-describedby`` naming its error element (``action.field_error(name)``,
 ``id="<field id>-error"``) when the submission shown failed on it, and
 neither otherwise; the error element is written even when empty, so that
@@ -55,13 +57,27 @@ def all_messages(state: ActionState) -> list[tuple[str, str]]:
     return [(name, message) for name in names for message in field_messages(state, name)]
 
 
+def aria_attributes(state: ActionState, name: str, field_id: str,
+                    live: bool) -> dict[str, str | bool]:
+    """The ARIA attributes of an invalid field and the live-validation
+    marker, as keyword arguments of a WTForms field (``True``: an
+    attribute without a value)."""
+    attributes: dict[str, str | bool] = {}
+    if field_messages(state, name):
+        attributes["aria-invalid"] = "true"
+        attributes["aria-describedby"] = error_id(field_id)
+    if live:
+        attributes["data-action-live"] = True
+    return attributes
+
+
 def field_attributes(state: ActionState, name: str, field_id: str, live: bool) -> Markup:
     """``name`` and ``id``, and the ARIA attributes of an invalid field."""
     attributes = Markup('name="{}" id="{}"').format(name, field_id)
-    if field_messages(state, name):
-        attributes += Markup(' aria-invalid="true" aria-describedby="{}"').format(
-            error_id(field_id))
-    return attributes + Markup(" data-action-live") if live else attributes
+    for key, value in aria_attributes(state, name, field_id, live).items():
+        attributes += (Markup(' {}="{}"').format(key, value) if value is not True
+                       else Markup(" {}").format(key))
+    return attributes
 
 
 def field_error(state: ActionState, name: str, field_id: str) -> Markup:

@@ -4,10 +4,10 @@
 region*, ``<div id="action-notice">``, present before any message so that
 htmx has somewhere to put one. Under htmx, an action post answered with an
 error (a token that does not open, a check or a view decorator that aborts,
-a row deleted meanwhile, the app's own error page, a 500) is answered with
-its message alone, retargeted to that region (``HX-Retarget``,
-``HX-Reswap: innerHTML``) with its status kept: the element the form
-targets, and everything the user typed in it, stays as it was. An error
+a row deleted meanwhile, the app's own error page, a 500, a form over the
+size limits) is answered with its message alone, retargeted to that region
+(``HX-Retarget``, ``HX-Reswap: innerHTML``) with its status kept: the
+element the form targets, and everything the user typed in it, stays as it was. An error
 response the action itself returned, or one the app's error handler points
 somewhere with ``HX-Retarget``, is the app's choice and is sent as it is.
 """
@@ -22,6 +22,8 @@ from markupsafe import Markup
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from ..errors import FormTooLarge
+from ..errors import MalformedActionPost
 from ..errors import ServerActionError
 from ..messages import N_
 from ..messages import translate
@@ -49,6 +51,9 @@ MESSAGES = {
     413: N_("What you sent is too large."),
     429: N_("Too many attempts. Please wait a moment and try again."),
 }
+#: Refusals of a form post to a page before it is known to be an action's:
+#: what the page's forms can get too.
+_ROUTING_REFUSALS = (FormTooLarge, MalformedActionPost)
 #: For a status without its own message: a server error, or any other.
 SERVER_ERROR = N_("Something went wrong on our side. Please try again later.")
 OTHER_ERROR = N_("This could not be done (%(status)s).")
@@ -66,7 +71,7 @@ def install(app: Flask) -> None:
     handle = app.handle_user_exception
 
     def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:
-        if is_action_post():
+        if is_action_post() or isinstance(error, _ROUTING_REFUSALS):
             setattr(g, _G_ERROR, error)
         return handle(error)
 
@@ -78,9 +83,11 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     from ..htmx import htmx  # htmx.py imports fragments.py, which imports this
 
     status = response.status_code
-    if status < 400 or not htmx or not is_action_post() or calls.is_json_call():
+    if status < 400 or not htmx or calls.is_json_call():
         return response
     error = g.get(_G_ERROR)
+    if not is_action_post() and not isinstance(error, _ROUTING_REFUSALS):
+        return response
     if error is None and status < 500:  # an answer the action or a check chose
         return response
     if "HX-Retarget" in response.headers:  # an error page the app placed itself

@@ -8,6 +8,7 @@ from flask import current_app
 from flask import g
 from flask import has_app_context
 from markupsafe import Markup
+from wtforms import Field
 
 from ..closures import reference
 from ..post.calls import OPTION as CALL_OPTION
@@ -271,7 +272,8 @@ class ActionHelper:
             return notices.region(message)
         return notices.live(message)
 
-    def field(self, name: str, id: str | None = None, live: bool = False) -> Markup:
+    def field(self, name: str | Field, id: str | None = None, live: bool = False,
+              **render_kw: t.Any) -> Markup:
         """The ``name`` and ``id`` attributes of the current form's field
         ``name``, and, when the submission shown failed on it,
         ``aria-invalid="true"`` and ``aria-describedby`` naming its
@@ -284,25 +286,64 @@ class ActionHelper:
                    value="{{ action.value('title', post.title) }}">
             {{ action.field_error('title') }}
 
-        :param id: the field's ``id``; default its name.
+        Given a WTForms field instead of a name, the field itself, rendered
+        by WTForms (its widget, value, ``required``) with those attributes
+        and ``render_kw``:
+
+        .. code-block:: html+jinja
+
+            {{ form.title.label }} {{ action.field(form.title, live=True) }}
+            {{ action.field_error(form.title) }}
+
+        :param id: the field's ``id``; default its name (a WTForms field's
+            own ``id``).
         :param live: validate the field while the user types (see
             :mod:`.precognition`); the page loads
             :meth:`client_script`.
+        :param render_kw: more attributes of a WTForms field
+            (``class_="wide"``).
+
+        .. versionadded:: 0.3.0
+        """
+        if isinstance(name, Field):
+            attributes = self.attrs(name.name, id if id is not None else name.id, live)
+            return Markup(name(**attributes, **render_kw))
+        field_id = name if id is None else id
+        _field_ids()[name] = field_id
+        return accessible.field_attributes(_form_state(), name, field_id, live)
+
+    def attrs(self, name: str, id: str | None = None,
+              live: bool = False) -> dict[str, str | bool]:
+        """What :meth:`field` adds to the current form's field ``name``, as
+        keyword arguments of a WTForms field, for a field rendered by
+        WTForms with arguments of its own:
+
+        .. code-block:: html+jinja
+
+            {{ form.title(**action.attrs("title", live=True), class_="wide") }}
+            {{ action.field_error("title") }}
+
+        :param id: the field's ``id``, when it is not its name (it is then
+            in the arguments too).
+        :param live: validate the field while the user types.
 
         .. versionadded:: 0.3.0
         """
         field_id = name if id is None else id
         _field_ids()[name] = field_id
-        return accessible.field_attributes(_form_state(), name, field_id, live)
+        found = accessible.aria_attributes(_form_state(), name, field_id, live)
+        return found if field_id == name else {"id": field_id, **found}
 
-    def field_error(self, name: str) -> Markup:
-        """The element holding the error of the field ``name`` (written
-        after :meth:`field`, whose ``id`` it follows): ``<p
-        id="title-error" class="action-field-error">``, empty when the field
-        has no error.
+    def field_error(self, name: str | Field) -> Markup:
+        """The element holding the error of the field ``name`` (a name or a
+        WTForms field; written after :meth:`field`, whose ``id`` it
+        follows): ``<p id="title-error" class="action-field-error">``, empty
+        when the field has no error.
 
         .. versionadded:: 0.3.0
         """
+        if isinstance(name, Field):
+            name = name.name
         field_id = _field_ids().get(name, name)
         return accessible.field_error(_form_state(), name, field_id)
 

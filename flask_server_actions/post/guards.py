@@ -8,8 +8,12 @@ called:
    :class:`ActionCall` and may abort, return a response, or return ``False``
    (403);
 2. if the action is one-time (``once=True`` or ``SERVER_ACTIONS_ONCE``), its
-   token id is recorded in the store; a token seen before is refused with
-   :class:`~flask_server_actions.errors.AlreadySubmitted`.
+   token id is recorded in the store as pending (:func:`record_once`); a
+   token seen before is refused with
+   :class:`~flask_server_actions.errors.AlreadySubmitted` if its action
+   finished, else with :class:`~flask_server_actions.errors.OutcomeUnknown`
+   (its post died on the way, or the store lost its records since). Once
+   the post is over, :func:`finish_once` marks the record finished.
 
 Then an action with ``limit=`` is counted (:mod:`.limits`): past its
 limit it does not run. Checks and the limit come first so that a refused
@@ -47,6 +51,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from flask import current_app
+from flask import g
 from flask import request
 from werkzeug.exceptions import Forbidden
 
@@ -58,8 +63,14 @@ from ..closures import resolve
 from ..closures import target_options
 from ..errors import ActionNotFound
 from ..errors import AlreadySubmitted
+from ..errors import BadUploadReference
+from ..errors import OutcomeUnknown
+from ..errors import StaleSubmission
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
+from ..forms import form_class_for
+from ..integrations.stores import Claim
+from ..integrations.stores import outages
 from ..marking import ActionOptions
 from ..marking import decorated_in
 from ..token.envelope import CLOCK_SKEW
@@ -275,6 +286,11 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     :raises BadUploadReference: a kept file's reference does not open.
     :raises UploadExpired: a kept file expired.
     :raises AlreadySubmitted: a one-time token was used before.
+    :raises OutcomeUnknown: a one-time token was recorded, but whether its
+        action ran cannot be known.
+    :raises StoreUnavailable: the store did not answer in time (redis-py's
+        connection and timeout errors, from the limits and kept files, are
+        not translated: see :func:`~.stores.outages`).
     :raises ActionNotFound: the token's ``require=`` check or ``key=``
         function is gone.
     """
@@ -298,13 +314,80 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     elif options.limit is not None:
         enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
-    # refuses the post before a one-time token is used up.
-    restore(app, target.ref)
+    # refuses the post before a one-time token is used up, and counts as a
+    # forged token does. A validate request restores none.
+    try:
+        restore(app, target.ref, form_class=form_class_for(target, token.options, len(args)),
+                validating=not record, store=ext.store(app), address=_client)
+    except BadUploadReference:
+        throttle(ext, app)
+        raise
     if once and record:
-        ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
-        if not ext.store(app).first_use(token.token_id, ttl):
-            raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
+        record_once(ext, app, token, target.ref, now)
     return None
+
+
+_G_CLAIMED = "_server_actions_claimed"
+
+
+def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, now: int) -> None:
+    """Record the one-time token of the current post, as pending, before its
+    action runs.
+
+    :raises AlreadySubmitted: it was recorded and its action finished.
+    :raises OutcomeUnknown: it was recorded but never marked finished (the
+        post that recorded it died on the way, or is still running), or
+        the store lost its records since it was issued.
+    :raises StoreUnavailable: the store could not say in time.
+    """
+    ttl = token.issued_at + app.config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
+    claim = ext.store(app).claim(token.token_id, ttl, token.issued_at)
+    if claim is Claim.DONE:
+        raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
+    if claim is not Claim.FIRST:
+        raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
+                             f" have run ({claim.value})")
+    setattr(g, _G_CLAIMED, (token.token_id, ttl))
+
+
+def stale_outcome(ext: ServerActions, app: Flask, stale: StaleSubmission) -> StaleSubmission:
+    """The refusal to show for a stale one-time form (another session's,
+    an earlier version's, expired): if it was sent before, the truth about
+    that (:class:`~flask_server_actions.errors.AlreadySubmitted` or
+    :class:`~flask_server_actions.errors.OutcomeUnknown`), not the stale
+    notice's "please submit again", which would run it a second time."""
+    token = stale.token
+    assert token is not None  # the stale errors of open_token carry it
+    try:
+        once = bool(app.config["SERVER_ACTIONS_ONCE"]) or _options(resolve(token.ref),
+                                                                   token).once
+    except (ResolveError, ActionNotFound):  # the stale notice says it well enough
+        return stale
+    try:
+        claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    except outages():
+        claim = None
+    if claim is None:
+        return stale
+    reason = f"{stale.reason}; its one-time record says {claim.value}"
+    if claim is Claim.DONE:
+        return AlreadySubmitted(reason, token=token)
+    return OutcomeUnknown(reason, token=token)
+
+
+def finish_once(ext: ServerActions, app: Flask) -> None:
+    """Mark the one-time token this post recorded (if any) finished: its
+    action returned, raised :class:`~flask_server_actions.ActionError`, or
+    its form did not validate. A store that cannot be reached now leaves it
+    pending: a replay is then refused as unknown, which is true to it."""
+    claimed = t.cast("tuple[str, int] | None", g.pop(_G_CLAIMED, None))
+    if claimed is None:
+        return
+    try:
+        ext.store(app).finish(*claimed)
+    except outages() as error:
+        logs.warning("Could not mark one-time token %s finished (%s): a replay of it will"
+                     " be refused as unknown", claimed[0], error)
 
 
 def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, once: bool,
@@ -313,17 +396,23 @@ def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, o
     """Count a validate request against its own budget, never the post's
     ``limit=``: the action's ``validate_limit=``, else for a limited action
     ``SERVER_ACTIONS_VALIDATE_LIMIT``; and refuse it, as the real post would
-    be, if its one-time token was used.
+    be, if its one-time token was recorded (without recording it).
 
     :raises RateLimited: the validate budget is used up for this key.
-    :raises AlreadySubmitted: the one-time token was used.
+    :raises AlreadySubmitted: the one-time token's action ran.
+    :raises OutcomeUnknown: the one-time token was recorded, but whether its
+        action ran cannot be known.
     """
     budget = options.validate_limit or (
         app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] if options.limit is not None else None)
     if budget:
         enforce(ext.store(app), ref, budget, options.key, call, _client, "validate")
-    if once and ext.store(app).used(token.token_id):
+    claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    if claim is Claim.DONE:
         raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
+    if claim is not None:
+        raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
+                             f" have run ({claim.value})")
 
 
 def _throttle_setting(value: object) -> tuple[int, int]:

@@ -51,6 +51,7 @@ from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
 from .routing import is_action_post
+from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -100,6 +101,7 @@ def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
     response: BaseResponse | None = None
     if form_class is not None:
         form = build_form(form_class, formdata)
+        skip_files_left_out(form)  # files are left out unless the form asks for them
         notice = validate(form, setup, action)
         only = fields_to_validate()
         errors = errors_of(form, only)

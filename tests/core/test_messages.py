@@ -135,7 +135,9 @@ def test_an_app_without_flask_babel_shows_english_or_its_own_wording() -> None:
     with app.app_context():
         assert translate(forms.INVALID_NOTICE) == "Fix it."
         assert translate(errors.ExpiredToken.notice) == errors.ExpiredToken.notice
-        assert translate(errors.RateLimited.notice, seconds=5).endswith("in 5 seconds.")
+        assert translate(errors.RateLimited.notice,
+                         **errors.RateLimited(retry_after=5).notice_values).endswith(
+                             "in 5 seconds.")
     assert translate(notices.OTHER_ERROR, status=418) == "This could not be done (418)."
 
 
@@ -158,9 +160,34 @@ def test_a_rate_limit_says_when_to_try_again_in_german(client: FlaskClient) -> N
     refused = Page.get(client, "/limited").form("#form").submit(title="two", headers=german)
     assert refused.status_code == 429
     text = refused.get_data(as_text=True)
-    seconds = refused.headers["Retry-After"]
-    assert f"Zu viele Versuche: bitte versuchen Sie es in {seconds} Sekunden erneut." in text
+    assert refused.headers["Retry-After"] in ("59", "60")
+    assert "Zu viele Versuche: bitte versuchen Sie es in 1 Minute erneut." in text
     assert STORE == [("limited", "one")]
+
+
+@pytest.mark.parametrize(("seconds", "english", "translated"), [
+    (1, "1 second", {"de": "1 Sekunde", "fr": "1 seconde", "es": "1 segundo"}),
+    (45, "45 seconds", {"de": "45 Sekunden", "fr": "45 secondes", "es": "45 segundos"}),
+    (60, "1 minute", {"de": "1 Minute", "fr": "1 minute", "es": "1 minuto"}),
+    (61, "2 minutes", {"de": "2 Minuten", "fr": "2 minutes", "es": "2 minutos"}),
+    (600, "10 minutes", {"de": "10 Minuten", "fr": "10 minutes", "es": "10 minutos"}),
+    (3600, "1 hour", {"de": "1 Stunde", "fr": "1 heure", "es": "1 hora"}),
+    (5400, "2 hours", {"de": "2 Stunden", "fr": "2 heures", "es": "2 horas"}),
+    (86400, "1 day", {"de": "1 Tag", "fr": "1 jour", "es": "1 día"}),
+    (3 * 86400, "3 days", {"de": "3 Tagen", "fr": "3 jours", "es": "3 días"}),
+])
+def test_a_rate_limit_says_the_wait_in_words_a_person_reads(
+        app: Flask, seconds: int, english: str, translated: dict[str, str]) -> None:
+    """Rounded up: the user is never told to come back too early."""
+    error = errors.RateLimited(retry_after=seconds)
+    with app.test_request_context():
+        assert translate(error.notice, **error.notice_values) == (
+            f"Too many attempts: please try again in {english}.")
+    for locale, words in translated.items():
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            shown = translate(error.notice, **error.notice_values)
+        assert words in shown and shown == _catalog(locale, "po")[error.notice] % {
+            "wait": words, "seconds": seconds}
 
 
 def test_the_forms_the_library_builds_keep_the_apps_wtforms_translations(

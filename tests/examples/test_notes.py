@@ -46,7 +46,7 @@ def titles(page: Page) -> list[str]:
 
 def test_pages_need_a_signed_in_user(actions: ActionClient) -> None:
     page = actions.get("/")
-    assert page.url == "/sign-in?next=/notes" and "Sign in" in page
+    assert page.url == "/sign-in?next=%2Fnotes" and "Sign in" in page
 
 
 def test_a_wrong_password_shows_the_form_again(actions: ActionClient) -> None:

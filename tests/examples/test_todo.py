@@ -201,3 +201,63 @@ def test_the_test_client_deletes_a_row_as_htmx(todo_actions: ActionClient) -> No
     assert answer.status_code == 200
     assert answer.htmx_headers["HX-Reswap"] == "delete"
     assert len(todo_actions.get("/").html.split('<li id="todo-')) - 1 == len(SEED) - 1
+
+
+# "Load more" and the rows it brings (issue 27, item 1): two items a page.
+
+
+@pytest.fixture
+def paged(todo_app: Flask) -> FlaskClient:
+    todo_app.config["TODO_PAGE_SIZE"] = 2
+    return todo_app.test_client()
+
+
+def test_load_more_without_javascript_goes_to_the_page_down_to_the_next_items(
+        paged: FlaskClient) -> None:
+    page = Page.get(paged, "/")
+    assert _titles(page) == SEED[:2]
+    response = page.form("#more form").submit()
+    assert (response.status_code, response.headers["Location"]) == (303, "/?shown=4")
+    page = _follow(paged, response)
+    assert _titles(page) == SEED
+    assert page.soup.select_one("#more") is None  # nothing more to load
+
+
+def test_without_javascript_a_failed_rename_of_a_loaded_row_shows_it_on_its_page(
+        paged: FlaskClient) -> None:
+    page = _follow(paged, Page.get(paged, "/").form("#more form").submit())
+    response = page.form("#todo-3 form").submit(title=SEED[0])
+    assert response.status_code == 422
+    page = Page(paged, "/?shown=4", response)
+    assert page.text("#todo-3 .error") == "Another item already says that."
+    assert page.soup.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
+    ok = page.form("#todo-3 form").submit(title="Call the bank today")
+    assert ok.headers["Location"] == "/?shown=4"  # back where it was
+
+
+def loaded(client: FlaskClient) -> Page:
+    """The htmx answer to "load more": the third item, and no next button."""
+    response = Page.get(client, "/").form("#more form").submit(headers=HX)
+    assert (response.status_code, _rows(response)) == (200, ["todo-3"])
+    return Page(client, "/", response)
+
+
+def test_under_htmx_a_loaded_row_answers_with_itself(paged: FlaskClient) -> None:
+    response = loaded(paged).form("#todo-3 form").submit("#todo-3 .toggle", headers=HX)
+    assert (response.status_code, _rows(response)) == (200, ["todo-3"])
+    assert _soup(response).select_one("#todo-3")["class"] == ["done"]
+
+
+def test_under_htmx_a_failed_rename_of_a_loaded_row_answers_its_row(
+        paged: FlaskClient) -> None:
+    response = loaded(paged).form("#todo-3 form").submit(title=SEED[0], headers=HX)
+    assert (response.status_code, _rows(response)) == (422, ["todo-3"])
+    html = _soup(response)
+    assert html.select_one("#todo-3 .error").get_text() == "Another item already says that."
+    assert html.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
+
+
+def test_under_htmx_a_deleted_loaded_row_is_removed(paged: FlaskClient) -> None:
+    response = loaded(paged).form("#todo-3 form").submit("#todo-3 .delete", headers=HX)
+    assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
+    assert _rows(response) == []

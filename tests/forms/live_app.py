@@ -124,6 +124,8 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("signup", form.name.data, form.email.data))
             if form.name.data == "taken":
                 raise ActionError("That name is taken.", field="name")
+            if form.name.data == "crash":  # as a worker killed inside the action
+                raise RuntimeError("the action crashed")
             flash("Welcome!")
 
         def ping(form: MultiDict[str, t.Any]) -> None:

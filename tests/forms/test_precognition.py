@@ -13,6 +13,9 @@ from flask import flash
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from flask_server_actions.errors import AlreadySubmitted
+from flask_server_actions.errors import OutcomeUnknown
+
 from ..html import Page
 from ..store import STORE
 from .live_app import create_app
@@ -238,7 +241,7 @@ def test_validate_requests_over_their_own_budget_get_429_in_json(client: FlaskCl
     answers = [precognitive(form, **VALID) for _ in range(3)]
     assert [answer.status_code for answer in answers[:2]] == [204, 204]
     body = refused_json(answers[2], 429)
-    assert body == {"message": "Too many attempts: please try again in 600 seconds.",
+    assert body == {"message": "Too many attempts: please try again in 10 minutes.",
                     "errors": {}}
     assert answers[2].headers["Retry-After"] == "600"
     assert form.submit(**VALID).status_code == 303  # the real post's budget is untouched
@@ -301,10 +304,14 @@ def test_a_refused_validate_request_touches_no_session_state(
         assert [message for _, message in session["_flashes"]] == ["Saved earlier"]
 
 
-def test_a_validate_request_with_a_used_one_time_token_is_already_submitted(
-        client: FlaskClient) -> None:
+@pytest.mark.parametrize(("name", "status", "notice"), [
+    ("Ada", 303, AlreadySubmitted.notice),  # it ran
+    ("crash", 500, OutcomeUnknown.notice),  # recorded, never marked finished
+])
+def test_a_validate_request_with_a_recorded_one_time_token_answers_as_the_post_would(
+        client: FlaskClient, name: str, status: int, notice: str) -> None:
     form = Page.get(client, "/signup").form("#signup")
-    assert form.submit(**VALID).status_code == 303
+    assert form.submit(**{**VALID, "name": name}).status_code == status
     body = refused_json(precognitive(form, **VALID), 422)
-    assert body == {"message": "This form was already submitted, so it was not sent again."
-                               " Check the result before submitting a new one.", "errors": {}}
+    assert body == {"message": notice, "errors": {}}
+    assert form.submit(**VALID).status_code == 422

@@ -127,19 +127,9 @@ def test_memory_store_records_are_bounded_forgetting_those_closest_to_their_end(
     with caplog.at_level(logging.WARNING, "flask_server_actions"):
         assert store.first_use("new", 60)
     assert len(store) == 2
-    assert [store.used(token) for token in ("later", "sooner", "new")] == [True, False, True]
+    assert [store.peek(token, 0) is not None for token in ("later", "sooner", "new")] == [
+        True, False, True]
     assert "max_records" in caplog.records[-1].getMessage()
-
-
-def test_memory_store_says_whether_a_token_was_used_without_recording_it() -> None:
-    now = [100.0]
-    store = MemoryStore(clock=lambda: now[0])
-    assert not store.used("a")
-    assert store.first_use("a", 10)
-    assert store.used("a")
-    now[0] += 10
-    assert not store.used("a")
-    assert store.first_use("a", 10)
 
 
 def _race(store: ActionStore, runners: int = 16) -> list[bool]:
@@ -187,24 +177,6 @@ def test_a_store_setting_that_is_no_store_is_a_clear_error() -> None:
 def test_redis_store_lets_exactly_one_of_concurrent_uses_through(redis_url: str) -> None:
     store = RedisStore(redis_url, prefix=f"race-{time.monotonic_ns()}:")
     assert sorted(_race(store)) == [False] * 15 + [True]
-
-
-def test_redis_store_says_whether_a_token_was_used(redis_url: str) -> None:
-    store = RedisStore(redis_url, prefix=f"used-{time.monotonic_ns()}:")
-    assert not store.used("a")
-    assert store.first_use("a", 60)
-    assert store.used("a")
-
-
-def test_a_store_that_cannot_tell_says_unused() -> None:
-    class RecordingStore(ActionStore):
-        def first_use(self, token_id: str, ttl: int) -> bool:
-            return True
-
-        def count(self, key: str, window: int) -> int:
-            return 1
-
-    assert not RecordingStore().used("a")
 
 
 def test_redis_record_expires_with_the_token(redis_url: str) -> None:

@@ -1,6 +1,6 @@
 """``@server_action(limit="3/minute", key=...)``: the post past the limit
 in its window does not run; it gets its page again with the input and a
-"try again in N seconds" notice, 429 with ``Retry-After``. Counted in the
+"try again in 10 minutes" notice (the wait in words), 429 with ``Retry-After``. Counted in the
 app's store before the action runs and before a one-time token is recorded."""
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def test_a_json_call_gets_a_json_429(app: Flask) -> None:
     last = answers[-1]
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
     assert last.headers["Retry-After"] == "60"
-    assert last.json == {"error": "Too many attempts: please try again in 60 seconds.",
+    assert last.json == {"error": "Too many attempts: please try again in 1 minute.",
                          "field": None}
 
 
@@ -165,7 +165,7 @@ def test_htmx_gets_the_notice_to_swap(app: Flask) -> None:
     statuses(app, 3)
     response = submit(app, headers={"HX-Request": "true"})
     assert response.status_code == 429
-    assert "please try again in 60 seconds" in response.get_data(as_text=True)
+    assert "please try again in 1 minute" in response.get_data(as_text=True)
 
 
 def test_two_instances_on_one_redis_share_the_count(redis_url: str) -> None:

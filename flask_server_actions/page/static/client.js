@@ -14,7 +14,9 @@
  * validates the form's fields on the server without running its action
  * (Laravel Precognition's protocol): the promise resolves with {message,
  * errors} (errors empty when valid) and rejects with an Error carrying
- * .status and .body when the post is refused. Fields written with
+ * .status and .body when the post is refused. The form's files are left
+ * out (the server skips their fields' validators) unless the form carries
+ * data-action-validate-files, as Laravel's validateFiles() asks. Fields written with
  * action.field(name, live=True) are validated as the user types (after a
  * pause) and when they leave a field they typed in. Under htmx, a form is
  * aria-busy while its post is in flight, its clicked button shows its
@@ -79,6 +81,14 @@
     var headers = {"Precognition": "true", "Accept": "application/json"};
     if (fields && fields.length) headers["Precognition-Validate-Only"] = fields.join(",");
     var data = new FormData(form);
+    if (!form.hasAttribute("data-action-validate-files")) {
+      // A pause in typing must not upload the chosen files again.
+      var fields = new FormData();
+      data.forEach(function (value, name) {
+        if (!(value instanceof File)) fields.append(name, value);
+      });
+      data = fields;
+    }
     var multipart = (form.getAttribute("enctype") || "").toLowerCase() === "multipart/form-data";
     return fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
