@@ -127,10 +127,10 @@ class ActionStore(abc.ABC):
         Override it where the store knows; this default says ``window``,
         which is never too early.
 
-        Callers write keys as a family and a member, ``family:member``
-        (``limit:module:action:<digest>``): a bounded store that is full may
-        count a member new to it with the other new members of its family
-        (:class:`MemoryStore` does), never with another family.
+        Callers start each key with its kind and a colon (``limit:``,
+        ``refused:``, ``kept:``): a bounded store that is full may count a
+        key new to it with the other new keys of its kind (:class:`MemoryStore`
+        does), never with another kind.
 
         .. versionadded:: 0.3.0
         """
@@ -197,9 +197,11 @@ class MemoryStore(ActionStore):
       soonest;
     - counters: past ``max_counters``, no counter still running is
       forgotten (that would reset a client being counted); a key new to the
-      store is counted instead with every other new key of its family (the
-      key up to its last ``:``, such as ``limit:module:action``) in one
-      shared counter, until counters end and make room (a warning is logged).
+      store is counted instead with every other new key of its kind (the
+      key up to its first ``:``: ``limit``, ``refused``, ...) in one shared
+      counter, until counters end and make room (a warning is logged). So a
+      flood of new keys is held to the limits as one client, and the
+      clients counted before it keep their counts.
 
     :param clock: returns the current time in seconds; monotonic by default.
     :param max_counters: how many counters (:meth:`count`) are kept at most:
@@ -213,8 +215,9 @@ class MemoryStore(ActionStore):
         counters closest to their end.
     """
 
-    #: What a key shares its counter with past ``max_counters``: its family
-    #: (the key up to its last ``:``) and this suffix.
+    #: What a key shares its counter with past ``max_counters``: its kind
+    #: (the key up to its first ``:``) and this suffix. One per kind, so
+    #: however the keys after the kind are made, the bound holds.
     OVERFLOW = ":\x00overflow"
 
     def __init__(self, clock: t.Callable[[], float] = time.monotonic,
@@ -288,10 +291,10 @@ class MemoryStore(ActionStore):
             counter = counters.get(key)
             if counter is None and len(counters) >= self._max_counters:
                 self._warn("counters", self._max_counters, "max_counters")
-                key = key.rpartition(":")[0] + self.OVERFLOW
+                key = key.partition(":")[0] + self.OVERFLOW
                 counter = counters.get(key)
             if counter is None:
-                # An overflow counter may go one past the bound: one per family.
+                # An overflow counter may go one past the bound: one per kind.
                 counter = counters[key] = [0, now + window]
                 heapq.heappush(self._counter_queue, (now + window, key))
             counter[0] += 1

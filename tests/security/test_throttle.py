@@ -184,12 +184,14 @@ def test_fresh_keys_never_reset_a_client_being_counted() -> None:
     assert store.count("limit:mod:add:victim", 600) == 4
 
 
-def test_past_the_bound_new_keys_share_a_counter_of_their_family() -> None:
+def test_past_the_bound_new_keys_share_a_counter_of_their_kind() -> None:
     now = [1000.0]
     store = MemoryStore(clock=lambda: now[0], max_counters=2)
     assert [store.count(key, 60) for key in ("limit:a:1", "limit:a:2", "limit:a:1")] == [1, 1, 2]
-    # No room: each new key of the family "limit:a" counts on one shared counter.
-    assert [store.count(key, 60) for key in ("limit:a:3", "limit:a:4", "limit:b:1")] == [1, 2, 1]
+    # No room: each new key of the kind "limit" counts on one shared counter,
+    # whatever follows the kind (an address with colons, another action).
+    new_keys = ("limit:a:3", "limit:b:2001:db8::/64", "refused:1", "limit:c", "refused:2")
+    assert [store.count(key, 60) for key in new_keys] == [1, 2, 1, 3, 2]
     assert [store.count("limit:a:1", 60), store.count("limit:a:2", 60)] == [3, 2]
     now[0] += 60  # every counter ends: room again
     assert [store.count(key, 60) for key in ("limit:a:3", "limit:a:4")] == [1, 1]
