@@ -3,7 +3,9 @@ the browser or an attacker sends again."""
 
 from __future__ import annotations
 
+import io
 import logging
+import tempfile
 import threading
 import time
 import typing as t
@@ -19,6 +21,7 @@ from flask_server_actions import RedisStore
 from flask_server_actions.errors import AlreadySubmitted
 from flask_server_actions.integrations.stores import store_from_setting
 
+from ..forms.app_uploads import create_app as create_uploads_app
 from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
@@ -227,13 +230,27 @@ def _limited_post(**chosen: t.Any) -> int:
                        headers={"Origin": ORIGIN}, environ_overrides=MULTIPROCESS).status_code
 
 
+def _keeping_post(**chosen: t.Any) -> int:
+    """A failed post with a file: keeping it counts against the kept-upload budgets."""
+    if "store" in chosen:  # this app takes settings only
+        chosen = {"SERVER_ACTIONS_STORE": chosen["store"]}
+    with tempfile.TemporaryDirectory() as kept:
+        client = create_uploads_app(SERVER_ACTIONS_UPLOAD_DIR=kept, **chosen).test_client()
+        form = Page.get(client, "/docs").form("#doc")
+        data = {**dict(form.fields()), "title": "",
+                "attachment": (io.BytesIO(b"%PDF-1.7"), "report.pdf", "application/pdf")}
+        return client.post("/docs", data=data, content_type="multipart/form-data",
+                           headers={"Origin": ORIGIN},
+                           environ_overrides=MULTIPROCESS).status_code
+
+
 def _forged_post(**chosen: t.Any) -> int:
     client = create_app(**chosen).test_client()
     token_of(client)
     return post(client, "garbage", environ=MULTIPROCESS).status_code
 
 
-@pytest.mark.parametrize("decides", [_once_post, _limited_post, _forged_post])
+@pytest.mark.parametrize("decides", [_once_post, _limited_post, _keeping_post, _forged_post])
 def test_the_default_store_refuses_to_decide_for_several_processes(
         decides: t.Callable[..., int], caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, "flask_server_actions"):
@@ -249,7 +266,7 @@ def test_the_default_store_refuses_to_decide_for_several_processes(
                                     {"SERVER_ACTIONS_STORE": MemoryStore()},
                                     {"store": MemoryStore()}], ids=["name", "setting", "argument"])
 @pytest.mark.parametrize(("decides", "status"), [(_once_post, 303), (_limited_post, 303),
-                                                 (_forged_post, 400)])
+                                                 (_keeping_post, 422), (_forged_post, 400)])
 def test_a_memory_store_chosen_knowingly_decides_for_several_processes(
         chosen: dict[str, t.Any], decides: t.Callable[..., int], status: int) -> None:
     assert decides(**chosen) == status
