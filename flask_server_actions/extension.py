@@ -515,8 +515,9 @@ def _one_process() -> None:
 
 _PER_PROCESS_FIX = (
     "SERVER_ACTIONS_STORE is not set, and several processes serve the app"
-    " (wsgi.multiprocess): each would record one-time tokens and count limit= and the"
-    " throttle in its own memory, letting through a multiple of each limit. Set"
+    " (wsgi.multiprocess): each would record one-time tokens and count limit=, the"
+    " throttle and the kept-upload budgets in its own memory, letting through a multiple"
+    " of each limit. Set"
     " SERVER_ACTIONS_STORE to a Redis URL (\"redis://...\") or a RedisStore every process"
     " shares, or to \"memory\" to count in each process knowingly.")
 
