@@ -21,6 +21,7 @@ import shutil
 import time
 import typing as t
 
+from ..errors import StoreUnavailable
 from .stores import DEFAULT_TIMEOUT
 from .stores import is_redis_url
 from .stores import redis_client
@@ -187,7 +188,12 @@ class RedisUploadStorage(UploadStorage):
     def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:
         """Write the file as one key that expires after ``ttl`` seconds."""
         data = stream.read()
-        self.client.set(self.prefix + _checked(upload_id), data, ex=max(1, ttl))
+        import redis as redis_module  # the client is redis-py's: redis is installed
+
+        try:
+            self.client.set(self.prefix + _checked(upload_id), data, ex=max(1, ttl))
+        except redis_module.ResponseError as error:  # out of memory, a read-only replica
+            raise StoreUnavailable(f"Redis refused the file: {error}") from error
         return len(data)
 
     def exists(self, upload_id: str) -> bool:

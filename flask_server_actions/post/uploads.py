@@ -67,6 +67,7 @@ from .. import logs
 from ..errors import BadUploadReference
 from ..errors import UploadExpired
 from ..forms import build_form
+from ..integrations.stores import outages
 from ..integrations.upload_storage import UPLOAD_ID
 from ..integrations.upload_storage import DirectoryStorage
 from ..integrations.upload_storage import RedisUploadStorage
@@ -401,7 +402,13 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
     store = storage(current_app._get_current_object())  # type: ignore[attr-defined]
     for kept in restored.kept.values():
         if kept.id not in again:
-            store.delete(kept.id)
+            try:
+                store.delete(kept.id)
+            except outages() as error:
+                # The action ran: its answer stands, and the file expires
+                # with its own lifetime (SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE).
+                logs.warning("Kept file %s: could not remove it after its action ran: %s",
+                             kept.id, error)
     return response
 
 

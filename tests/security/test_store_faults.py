@@ -452,3 +452,40 @@ def test_a_kept_file_resubmitted_with_the_storage_down_keeps_its_reference(
     assert page.value("title") == "Report"
     assert _references(page) == kept
     assert STORE == []
+
+
+def test_an_upload_storage_that_refuses_writes_is_unavailable(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_STORAGE=redis_url)
+    client = app.test_client()
+
+    def full(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise redis.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+
+    monkeypatch.setattr(redis.Redis, "set", full)
+    response = _upload(Page.get(client, "/docs"), "", file=(b"hello", "a.txt"))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    page = Page(client, "/docs", response)
+    assert page.text(".action-notice") == StoreUnavailable.notice
+    assert _references(page) == []
+
+
+def test_a_kept_file_that_cannot_be_removed_after_its_action_ran_is_left_to_expire(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_STORAGE=redis_url)
+    client = app.test_client()
+    failed = Page(client, "/docs", _upload(Page.get(client, "/docs"), "",
+                                           file=(b"hello", "a.txt")))
+    kept = _references(failed)
+    assert len(kept) == 1
+
+    def down(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise redis.ConnectionError("Connection refused.")
+
+    monkeypatch.setattr(redis.Redis, "delete", down)
+    response = _upload(failed, "Report", kept)
+    # The action ran: its answer stands; the file expires with its lifetime.
+    assert response.status_code == 303
+    assert STORE == [("save", "Report", ("a.txt", b"hello", "text/plain"))]
+    assert "could not remove" in caplog.text
