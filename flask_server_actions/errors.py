@@ -26,6 +26,7 @@ import typing as t
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import NotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.exceptions import ServiceUnavailable
@@ -233,6 +234,22 @@ class TooManyRefusals(ServerActionError, TooManyRequests):
         self.client = client
         #: The window in seconds, sent as ``Retry-After``.
         self.window = window
+
+
+class PerProcessStore(ServerActionError, InternalServerError):
+    """A post would be decided by a store of this process alone (500): a
+    one-time token, a ``limit=`` or the throttle, counted in the default
+    :class:`~flask_server_actions.MemoryStore` while the server runs several
+    processes (``wsgi.multiprocess``), where each would count on its own.
+
+    Set ``SERVER_ACTIONS_STORE`` to a Redis URL (or a store) that every
+    process shares, or to ``"memory"`` to count in each process knowingly.
+    The error is logged with that fix; nothing runs.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = N_("Something went wrong on our side. Please try again later.")
 
 
 class StaleSubmission(ServerActionError, UnprocessableEntity):
@@ -554,6 +571,7 @@ __all__: t.Sequence[str] = [
     "RateLimited",
     "FormTooLarge",
     "MalformedActionPost",
+    "PerProcessStore",
     "RetiredKey",
     "RowNotFound",
     "ServerActionError",

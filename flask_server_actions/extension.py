@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import typing as t
 
@@ -11,17 +12,21 @@ from flask import before_render_template
 from flask import current_app
 from flask import g
 from flask import has_app_context
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import logs
 from .errors import DuplicateRegistration
+from .errors import PerProcessStore
 from .htmx import htmx
 from .integrations.login import end_tokens_on_login_change
 from .integrations.stores import DEFAULT_TIMEOUT
 from .integrations.stores import ActionStore
+from .integrations.stores import Claim
 from .integrations.stores import MemoryStore
 from .integrations.stores import store_from_setting
 from .listing import HEADERS as LIST_HEADERS
@@ -67,6 +72,8 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_STORE": None,
     "SERVER_ACTIONS_STORE_TIMEOUT": DEFAULT_TIMEOUT,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_VALIDATE_LIMIT": "60/minute",
+    "SERVER_ACTIONS_IPV6_PREFIX": 64,
     "SERVER_ACTIONS_UPLOAD_STORAGE": None,
     "SERVER_ACTIONS_UPLOAD_DIR": None,
     "SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE": 60 * 60,
@@ -80,7 +87,8 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
 }
 
-#: Keys of an app's own hooks and types in ``app.extensions``.
+#: Keys of an app's own hooks, types and store in ``app.extensions``.
+_STORE = "server_actions.store"
 _HOOKS = "server_actions.before_action"
 _RERENDER_HOOKS = "server_actions.before_rerender"
 _SERIALIZER = "server_actions.serializer"
@@ -403,16 +411,29 @@ class ServerActions:
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:
-        """The store recording used one-time tokens for ``app``."""
-        store = t.cast("ActionStore | None", app.extensions.get("server_actions.store"))
+        """The store recording used one-time tokens and counting posts for
+        ``app``.
+
+        The default, for an app that chose none, is a
+        :class:`~flask_server_actions.MemoryStore` that refuses to decide
+        (:class:`~flask_server_actions.errors.PerProcessStore`) in a request
+        served by one of several processes (``wsgi.multiprocess``), where it
+        would record and count for its own process alone.
+
+        .. versionchanged:: 0.3.0
+            The default refuses to decide for a server of several processes.
+        """
+        store = t.cast("ActionStore | None", app.extensions.get(_STORE))
         if store is None:
             setting = app.config["SERVER_ACTIONS_STORE"]
             if setting is not None:
                 store = store_from_setting(setting, app.config["SERVER_ACTIONS_STORE_TIMEOUT"])
+            elif self._store is not None:
+                store = self._store
             else:
-                store = self._store if self._store is not None else MemoryStore()
+                store = _DefaultStore()
             # setdefault: two first requests racing must end up with one store.
-            store = app.extensions.setdefault("server_actions.store", store)
+            store = app.extensions.setdefault(_STORE, store)
         return store
 
     def keys(self, app: Flask) -> KeyRing:
@@ -456,6 +477,49 @@ class ServerActions:
 
 
 _G_TEMPLATE = "_server_actions_templated"
+
+
+class _DefaultStore(MemoryStore):
+    """The memory store of an app that chose none: it serves one process,
+    and refuses to decide anything in a request of a server that runs
+    several (``wsgi.multiprocess``), where each would decide alone."""
+
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        _one_process()
+        return super().first_use(token_id, ttl)
+
+    def claim(self, token_id: str, ttl: int, issued_at: int) -> Claim:
+        _one_process()
+        return super().claim(token_id, ttl, issued_at)
+
+    def peek(self, token_id: str, issued_at: int) -> Claim | None:
+        _one_process()
+        return super().peek(token_id, issued_at)
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        _one_process()
+        return super().hit(key, window)
+
+
+def _one_process() -> None:
+    """Refuse to decide with the default store for a server of several
+    processes: log the fix, answer 500.
+
+    :raises PerProcessStore: the request says ``wsgi.multiprocess``.
+    """
+    if has_request_context() and request.environ.get("wsgi.multiprocess"):
+        logs.log(logging.ERROR, "Refused to decide an action post with a store of this"
+                 " process alone: %s", _PER_PROCESS_FIX)
+        raise PerProcessStore(_PER_PROCESS_FIX)
+
+
+_PER_PROCESS_FIX = (
+    "SERVER_ACTIONS_STORE is not set, and several processes serve the app"
+    " (wsgi.multiprocess): each would record one-time tokens and count limit=, the"
+    " throttle and the kept-upload budgets in its own memory, letting through a multiple"
+    " of each limit. Set"
+    " SERVER_ACTIONS_STORE to a Redis URL (\"redis://...\") or a RedisStore every process"
+    " shares, or to \"memory\" to count in each process knowingly.")
 
 
 def _note_template(app: Flask, **extra: t.Any) -> None:

@@ -14,8 +14,10 @@ many tokens that do not open each client sent lately, for
 ``limit=`` (:meth:`ActionStore.hit`). Keeping them in the same store means Redis
 shares them across instances, as it shares one-time records.
 
-The default :class:`MemoryStore` serves one process. Apps running several
-workers or instances share a :class:`RedisStore`.
+A :class:`MemoryStore` serves one process. Apps running several workers or
+instances share a :class:`RedisStore`: with the default memory store, a
+server that runs several processes refuses to decide a one-time token, a
+limit or the throttle (:class:`~flask_server_actions.errors.PerProcessStore`).
 
 A one-time record is written before its action runs and marked finished
 after (:meth:`ActionStore.claim`, :meth:`ActionStore.finish`), so that a
@@ -36,6 +38,8 @@ import sys
 import threading
 import time
 import typing as t
+
+from flask import has_app_context
 
 from .. import logs
 from ..errors import StoreUnavailable
@@ -84,11 +88,12 @@ def outages() -> tuple[type[Exception], ...]:
 
 
 class ActionStore(abc.ABC):
-    """Remembers which one-time tokens were used, and counts refusals.
+    """Remembers which one-time tokens were used, and counts posts.
 
     Subclass it to keep records elsewhere (a database table with a unique
     key, memcached's ``add`` and ``incr``): implement :meth:`first_use` and
-    :meth:`count` atomically.
+    :meth:`count` atomically, and :meth:`hit`, :meth:`claim`,
+    :meth:`peek` and :meth:`finish` where the store can tell more.
     """
 
     @abc.abstractmethod
@@ -121,6 +126,11 @@ class ActionStore(abc.ABC):
 
         Override it where the store knows; this default says ``window``,
         which is never too early.
+
+        Callers start each key with its kind and a colon (``limit:``,
+        ``refused:``, ``kept:``): a bounded store that is full may count a
+        key new to it with the other new keys of its kind (:class:`MemoryStore`
+        does), never with another kind.
 
         .. versionadded:: 0.3.0
         """
@@ -168,22 +178,53 @@ class ActionStore(abc.ABC):
 
 
 class MemoryStore(ActionStore):
-    """Records in this process's memory: the default.
+    """Records in this process's memory.
 
     Safe across threads, but each process has its own records, so with
     several worker processes or instances a token could be used once per
-    process: use :class:`RedisStore` there.
+    process and every limit counted per process: use :class:`RedisStore`
+    there. It is the default store of an app that sets none; a server that
+    runs several processes (``wsgi.multiprocess``) refuses to decide with
+    that default (:class:`~flask_server_actions.errors.PerProcessStore`),
+    and goes on with a memory store the app chose itself
+    (``SERVER_ACTIONS_STORE = "memory"``).
+
+    Every kind of record is bounded, so that no client can make the process
+    grow without end:
+
+    - one-time records: past ``max_records``, the records closest to their
+      end are forgotten first (a warning is logged): those tokens expire
+      soonest;
+    - counters: past ``max_counters``, no counter still running is
+      forgotten (that would reset a client being counted); a key new to the
+      store is counted instead with every other new key of its kind (the
+      key up to its first ``:``: ``limit``, ``refused``, ...) in one shared
+      counter, until counters end and make room (a warning is logged). So a
+      flood of new keys is held to the limits as one client, and the
+      clients counted before it keep their counts.
 
     :param clock: returns the current time in seconds; monotonic by default.
     :param max_counters: how many counters (:meth:`count`) are kept at most:
-        clients are counted by address, and an attacker holds many; past
-        this, the counters closest to their end are forgotten first.
+        clients are counted by address, and an attacker holds many.
+    :param max_records: how many one-time records (:meth:`first_use`) are
+        kept at most.
+
+    .. versionchanged:: 0.3.0
+        One-time records are bounded (``max_records``); past
+        ``max_counters``, new keys share a counter instead of resetting the
+        counters closest to their end.
     """
 
+    #: What a key shares its counter with past ``max_counters``: its kind
+    #: (the key up to its first ``:``) and this suffix. One per kind, so
+    #: however the keys after the kind are made, the bound holds.
+    OVERFLOW = ":\x00overflow"
+
     def __init__(self, clock: t.Callable[[], float] = time.monotonic,
-                 max_counters: int = 100_000) -> None:
+                 max_counters: int = 100_000, max_records: int = 100_000) -> None:
         self._clock = clock
         self._max_counters = max_counters
+        self._max_records = max_records
         self._lock = threading.Lock()
         self._expiry: dict[str, float] = {}
         self._done: set[str] = set()  # records whose action finished
@@ -192,6 +233,7 @@ class MemoryStore(ActionStore):
         self._queue: list[tuple[float, str]] = []
         self._counters: dict[str, list[float]] = {}  # key: [count, expiry]
         self._counter_queue: list[tuple[float, str]] = []
+        self._warned: set[str] = set()
 
     def first_use(self, token_id: str, ttl: int) -> bool:
         """Record ``token_id`` in memory for ``ttl`` seconds."""
@@ -200,6 +242,12 @@ class MemoryStore(ActionStore):
             self._prune(now)
             if token_id in self._expiry:
                 return False
+            if len(self._expiry) >= self._max_records:
+                self._warn("one-time records", self._max_records, "max_records")
+                while len(self._expiry) >= self._max_records:
+                    evicted = heapq.heappop(self._queue)[1]
+                    del self._expiry[evicted]
+                    self._done.discard(evicted)
             expiry = now + ttl
             self._expiry[token_id] = expiry
             heapq.heappush(self._queue, (expiry, token_id))
@@ -239,14 +287,27 @@ class MemoryStore(ActionStore):
         with self._lock:
             now = self._clock()
             self._prune(now)
-            counter = self._counters.get(key)
+            counters = self._counters
+            counter = counters.get(key)
+            if counter is None and len(counters) >= self._max_counters:
+                self._warn("counters", self._max_counters, "max_counters")
+                key = key.partition(":")[0] + self.OVERFLOW
+                counter = counters.get(key)
             if counter is None:
-                while len(self._counters) >= self._max_counters:
-                    del self._counters[heapq.heappop(self._counter_queue)[1]]
-                counter = self._counters[key] = [0, now + window]
+                # An overflow counter may go one past the bound: one per kind.
+                counter = counters[key] = [0, now + window]
                 heapq.heappush(self._counter_queue, (now + window, key))
             counter[0] += 1
             return int(counter[0]), counter[1] - now
+
+    def _warn(self, kind: str, bound: int, parameter: str) -> None:
+        if kind not in self._warned:
+            self._warned.add(kind)
+            message = ("The MemoryStore holds %s %s, its bound (%s): use a RedisStore"
+                       " (SERVER_ACTIONS_STORE) or a larger bound")
+            # Outside an app (a store used on its own) there is no app logger.
+            warn = logs.warning if has_app_context() else logs.logger.warning
+            warn(message, bound, kind, parameter)
 
     def _prune(self, now: float) -> None:
         while self._queue and self._queue[0][0] <= now:
@@ -258,7 +319,7 @@ class MemoryStore(ActionStore):
             del self._counters[key]
 
     def __len__(self) -> int:
-        """How many records are kept (expired ones go on the next use)."""
+        """How many one-time records are kept (expired ones go on the next use)."""
         return len(self._expiry)
 
 
@@ -468,15 +529,22 @@ def is_redis_url(value: object) -> t.TypeGuard[str]:
     return isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://"))
 
 
+#: The ``SERVER_ACTIONS_STORE`` that chooses a :class:`MemoryStore` knowingly.
+MEMORY = "memory"
+
+
 def store_from_setting(value: ActionStore | str,
                        timeout: float | None = DEFAULT_TIMEOUT) -> ActionStore:
-    """The store ``SERVER_ACTIONS_STORE`` names: a store, or a Redis URL
-    (waited for ``timeout`` seconds at most, ``SERVER_ACTIONS_STORE_TIMEOUT``)."""
+    """The store ``SERVER_ACTIONS_STORE`` names: a store, a Redis URL
+    (waited for ``timeout`` seconds at most, ``SERVER_ACTIONS_STORE_TIMEOUT``),
+    or ``"memory"`` for a :class:`MemoryStore` (one per process)."""
     if isinstance(value, ActionStore):
         return value
+    if value == MEMORY:
+        return MemoryStore()
     if is_redis_url(value):
         return RedisStore(value, timeout=timeout)
     raise TypeError(
         f"SERVER_ACTIONS_STORE is {value!r}. Set it to an ActionStore (such as"
-        " MemoryStore() or RedisStore(client)) or to a redis:// URL, or leave it None"
-        " for an in-process MemoryStore.")
+        " MemoryStore() or RedisStore(client)), to a redis:// URL, or to \"memory\" for a"
+        " MemoryStore in each process.")

@@ -17,9 +17,13 @@ called:
 
 Then an action with ``limit=`` is counted (:mod:`.limits`): past its
 limit it does not run. Checks and the limit come first so that a refused
-request does not use up the token. The
-store is consulted for one-time actions only, so other actions never pay a
-round trip to it.
+request does not use up the token. The store is consulted for one-time and
+limited actions only, so other actions never pay a round trip to it.
+
+A validate request (live validation) runs the same checks, is counted
+against the action's validate budget instead of its ``limit=``, records no
+one-time token, and is refused as the real post would be when its token
+was used already.
 
 A client that keeps sending tokens that do not open is throttled
 (:func:`throttle`), counted in the same store.
@@ -46,6 +50,7 @@ import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask import current_app
 from flask import g
 from flask import request
 from werkzeug.exceptions import Forbidden
@@ -71,6 +76,7 @@ from ..marking import decorated_in
 from ..token.envelope import CLOCK_SKEW
 from .limits import KEYS
 from .limits import KeyFunction
+from .limits import digest_of
 from .limits import enforce
 from .uploads import restore
 
@@ -205,8 +211,10 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
         options["require"] = check_ref(live.require, action)
     if live.limit is not None:
         options["limit"] = live.limit
-        if live.key is not None:
-            options["key"] = check_ref(live.key, action, "key") if callable(live.key) else live.key
+    if live.validate_limit is not None:
+        options["validate_limit"] = live.validate_limit
+    if (live.limit is not None or live.validate_limit is not None) and live.key is not None:
+        options["key"] = check_ref(live.key, action, "key") if callable(live.key) else live.key
     return options
 
 
@@ -216,6 +224,7 @@ class _Options:
     require: Check | None = None
     limit: str | None = None
     key: str | KeyFunction | None = None
+    validate_limit: str | None = None
 
 
 def _options(target: ActionTarget, token: ActionToken) -> _Options:
@@ -223,7 +232,7 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
         live = target_options(target)
         if live is None:
             return _Options()
-        return _Options(live.once, live.require, live.limit, live.key)
+        return _Options(live.once, live.require, live.limit, live.key, live.validate_limit)
     if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
         raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     options = token.options
@@ -235,7 +244,8 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
             key = load_check(key)
     except ResolveError as error:
         raise ActionNotFound(str(error)) from None
-    return _Options(bool(options.get("once")), require, options.get("limit"), key)
+    return _Options(bool(options.get("once")), require, options.get("limit"), key,
+                    options.get("validate_limit"))
 
 
 def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
@@ -266,10 +276,13 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     one-time action, record its token.
 
     :param record: record a one-time token; ``False`` for a validate
-        request (:mod:`.precognition`), which never runs the action.
+        request (:mod:`.precognition`), which never runs the action: it is
+        counted against the validate budget instead of ``limit=``, and
+        refused if its one-time token was used already.
 
     :return: a response to send instead of running the action, or ``None``.
-    :raises RateLimited: the action's ``limit=`` is used up for this key.
+    :raises RateLimited: the action's ``limit=`` (or, for a validate
+        request, its validate budget) is used up for this key.
     :raises BadUploadReference: a kept file's reference does not open.
     :raises UploadExpired: a kept file expired.
     :raises AlreadySubmitted: a one-time token was used before.
@@ -296,7 +309,9 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
             answer = _verdict(app, check, described)
             if answer is not None:
                 return answer
-    if options.limit is not None:
+    if not record:
+        _check_validate_request(ext, app, options, once, token, target.ref, call)
+    elif options.limit is not None:
         enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
     # refuses the post before a one-time token is used up, and counts as a
@@ -375,6 +390,31 @@ def finish_once(ext: ServerActions, app: Flask) -> None:
                      " be refused as unknown", claimed[0], error)
 
 
+def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, once: bool,
+                            token: ActionToken, ref: str,
+                            call: t.Callable[[], ActionCall]) -> None:
+    """Count a validate request against its own budget, never the post's
+    ``limit=``: the action's ``validate_limit=``, else for a limited action
+    ``SERVER_ACTIONS_VALIDATE_LIMIT``; and refuse it, as the real post would
+    be, if its one-time token was recorded (without recording it).
+
+    :raises RateLimited: the validate budget is used up for this key.
+    :raises AlreadySubmitted: the one-time token's action ran.
+    :raises OutcomeUnknown: the one-time token was recorded, but whether its
+        action ran cannot be known.
+    """
+    budget = options.validate_limit or (
+        app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] if options.limit is not None else None)
+    if budget:
+        enforce(ext.store(app), ref, budget, options.key, call, _client, "validate")
+    claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    if claim is Claim.DONE:
+        raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
+    if claim is not None:
+        raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
+                             f" have run ({claim.value})")
+
+
 def _throttle_setting(value: object) -> tuple[int, int]:
     limit, slash, window = value.partition("/") if isinstance(value, str) else ("", "", "")
     if slash and limit.isdigit() and window.isdigit() and int(limit) > 0 and int(window) > 0:
@@ -385,17 +425,31 @@ def _throttle_setting(value: object) -> tuple[int, int]:
         " throttle off.")
 
 
+def _ipv6_prefix(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 128:
+        return value
+    raise ValueError(
+        f"SERVER_ACTIONS_IPV6_PREFIX is {value!r}. Set it to the length of the IPv6"
+        " network counted as one client, from 1 to 128: 64 (the default) for a /64,"
+        " 48 for a /48, 128 for each address.")
+
+
 def _client() -> str:
+    """The client as limits and the throttle count it: its IPv4 address, or
+    its IPv6 network of ``SERVER_ACTIONS_IPV6_PREFIX`` bits (a /64 by default)."""
     address = request.remote_addr or "unknown"
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        # How a dual-stack server sees an IPv4 client: one address, not one /64.
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        # How a dual-stack server sees an IPv4 client: one address, not one network.
         return str(ip.ipv4_mapped)
-    # One IPv6 client holds a whole /64: count it as one.
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    # One IPv6 client holds a whole network (a /64 or more): count it as one.
+    prefix = _ipv6_prefix(current_app.config["SERVER_ACTIONS_IPV6_PREFIX"])
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def throttle(ext: ServerActions, app: Flask) -> None:
@@ -405,6 +459,8 @@ def throttle(ext: ServerActions, app: Flask) -> None:
 
     The address is :attr:`request.remote_addr <flask.Request.remote_addr>`:
     behind a proxy, wrap the app in ``ProxyFix`` so that it is the client's.
+    An IPv6 client is counted by its network of ``SERVER_ACTIONS_IPV6_PREFIX``
+    bits (a /64 by default).
 
     :raises TooManyRefusals: the client is over the limit (429).
     """
@@ -413,7 +469,7 @@ def throttle(ext: ServerActions, app: Flask) -> None:
         return
     limit, window = _throttle_setting(setting)
     client = _client()
-    refused = ext.store(app).count(f"refused:{client}", window)
+    refused = ext.store(app).count(f"refused:{digest_of(client)}", window)
     if refused > limit:
         logs.info("Throttled %s: %s tokens that do not open within %s seconds",
                   client, refused, window)

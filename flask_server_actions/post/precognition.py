@@ -13,6 +13,13 @@ It never runs the action: no one-time token is recorded, no
 :meth:`~flask_server_actions.ServerActions.before_rerender` hooks roll the
 session back, and the flashed messages are left as they were.
 
+It never spends the real post's budget either: the validate requests of an
+action with ``limit=`` are counted apart, against its ``validate_limit=``
+or ``SERVER_ACTIONS_VALIDATE_LIMIT``. A one-time token used already is
+refused as the real post would be. A validate request refused before its
+token authenticated (forged, of another page, of a retired key) leaves the
+session alone, as any refused post does, and counts toward the throttle.
+
 The answers:
 
 - valid (or an action without a form): ``204`` with ``Precognition: true``
@@ -21,7 +28,8 @@ The answers:
   ``{"message": ..., "errors": {"field": ["...", ...]}}``, limited to the
   fields ``Precognition-Validate-Only`` names (a 204 if those are valid);
 - refused: the status the real post would get (400, 403, 422 for a stale
-  token, 429, a redirect), with ``{"message": ..., "errors": {}}``.
+  or used one-time token, 429 past the throttle or the validate budget, a
+  redirect), with ``{"message": ..., "errors": {}}``.
 
 Every answer to an action post carries ``Vary: Precognition``.
 
@@ -156,7 +164,11 @@ def _after_request(response: BaseResponse) -> BaseResponse:
         message = error_of_request(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
-    noted = g.get(_G_FLASHES, _NO_FLASHES)
+    if _G_FLASHES not in g:
+        # Refused before the app's hooks (a token that does not open, another
+        # origin): nothing of the app ran, and the session stays untouched.
+        return response
+    noted = g.get(_G_FLASHES)
     if noted is _NO_FLASHES:
         session.pop(_FLASHES, None)
     elif session.get(_FLASHES) != noted:
