@@ -80,8 +80,9 @@ class Visitor:
         if kind is Kind.VALIDATE:
             headers["Precognition"] = "true"
         data: dict[str, t.Any] = {"__action": token, "title": title}
-        if file is not None:
-            data["attachment"] = (io.BytesIO(file), "notes.txt", "text/plain")
+        # As a browser does: the file input is sent, empty when nothing is chosen.
+        data["attachment"] = (io.BytesIO(file or b""), "notes.txt" if file else "",
+                              "text/plain" if file else "application/octet-stream")
         if kept:
             data[KEPT_FIELD] = list(kept)
         return self.client.post(url, data=data, headers=headers)
