@@ -9,7 +9,10 @@ gets ``aria-invalid="true"`` and
 neither otherwise; the error element is written even when empty, so that
 live validation has a place to put a message. ``action.error_summary()``
 is the GOV.UK design system's error summary: a focusable list of the
-errors at the top of the form, each a link to its field.
+errors at the top of the form, each a link to its field, focused as the
+page loads (``autofocus``: no script needed) and, under htmx, after a 422.
+The title prefix of a failed page and the label of a kept file come from
+the catalog too, in the user's language.
 
 .. versionadded:: 0.3.0
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 import typing as t
 
 from markupsafe import Markup
+from markupsafe import escape
 
 from ..messages import N_
 from ..messages import translate
@@ -28,6 +32,12 @@ if t.TYPE_CHECKING:
 
 #: The heading of the error summary.
 SUMMARY_HEADING = N_("There is a problem")
+#: What :meth:`~.templating.ActionHelper.title` puts before the title of a
+#: page shown again for a failed submission, unless
+#: ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` says otherwise.
+TITLE_PREFIX = N_("Error: ")
+#: The label of a kept file's checkbox.
+KEEP_FILE = N_("Keep %(filename)s")
 #: The ``id`` of the error summary's heading (one form fails at a time).
 SUMMARY_HEADING_ID = "action-error-summary-title"
 
@@ -98,6 +108,21 @@ def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
         Markup('<li><a href="#{}">{}</a></li>').format(ids.get(name, name), message)
         for name, message in errors)
     return Markup(
-        '<div class="action-error-summary" role="alert" tabindex="-1" aria-labelledby="{0}">'
+        '<div class="action-error-summary" role="alert" tabindex="-1" autofocus'
+        ' aria-labelledby="{0}">'
         '<h2 id="{0}">{1}</h2><ul>{2}</ul></div>').format(SUMMARY_HEADING_ID,
                                                          translate(SUMMARY_HEADING), items)
+
+
+def title_prefix(setting: str | None) -> str:
+    """The prefix of a failed page's title: ``setting``
+    (``SERVER_ACTIONS_ERROR_TITLE_PREFIX``), else the catalog's, in the
+    user's language."""
+    return translate(TITLE_PREFIX) if setting is None else setting
+
+
+def keep_file_label(filename: str) -> Markup:
+    """The label of a kept file's checkbox, "Keep report.pdf" in the
+    user's language, the file's name in a ``<span>``."""
+    return Markup(escape(translate(KEEP_FILE))) % {
+        "filename": Markup("<span>{}</span>").format(filename)}

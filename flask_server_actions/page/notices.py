@@ -35,6 +35,8 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from werkzeug.wrappers import Response as BaseResponse
 
+    from .state import ActionState
+
 #: The ``id`` of the page's notice region.
 REGION_ID = "action-notice"
 _G_ERROR = "_server_actions_error"
@@ -116,6 +118,15 @@ def message_for(error: BaseException | None, status: int) -> str:
 def paragraph(message: str) -> Markup:
     """A message as the notice shows it."""
     return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+
+
+def region_message(state: ActionState) -> str | None:
+    """What the notice region shows of ``state``: its message, unless it is
+    an :class:`~.errors.ActionError` about a field, which the field's error
+    and the error summary say (a message is announced once)."""
+    if not state.notice and state.error is not None and state.error.field:
+        return None
+    return state.message
 
 
 def region(message: str | None) -> Markup:

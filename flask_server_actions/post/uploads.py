@@ -140,8 +140,10 @@ class KeptFile:
             FIELD, self.reference)
 
     def __html__(self) -> str:
-        return Markup('<label class="action-kept-file">{} Keep <span>{}</span></label>').format(
-            self.input(), self.filename)
+        from ..page.accessible import keep_file_label  # in the user's language
+
+        return Markup('<label class="action-kept-file">{} {}</label>').format(
+            self.input(), keep_file_label(self.filename))
 
 
 class KeptFiles(list[KeptFile]):
