@@ -115,23 +115,27 @@ def message_for(error: BaseException | None, status: int) -> str:
     return translate(SERVER_ERROR) if status >= 500 else translate(OTHER_ERROR, status=status)
 
 
-def paragraph(message: str) -> Markup:
-    """A message as the notice shows it."""
+def paragraph(message: str, alert: bool = True) -> Markup:
+    """A message as the notice shows it: an alert, unless ``alert`` is
+    false (a message that something else on the page announces)."""
+    if not alert:
+        return Markup('<p class="action-notice">{}</p>').format(escape(message))
     return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
 
 
-def region_message(state: ActionState) -> str | None:
-    """What the notice region shows of ``state``: its message, unless it is
-    an :class:`~.errors.ActionError` about a field, which the field's error
-    and the error summary say (a message is announced once)."""
-    if not state.notice and state.error is not None and state.error.field:
-        return None
-    return state.message
+def about_a_field(state: ActionState) -> bool:
+    """Whether the message of ``state`` is an :class:`~.errors.ActionError`
+    about a field: the field's error and the error summary say it (the
+    summary as an alert, focused as the page loads), so the notice region
+    shows it without announcing it again."""
+    return not state.notice and state.error is not None and bool(state.error.field)
 
 
-def region(message: str | None) -> Markup:
-    """The notice region, a live region with ``message`` if there is one."""
-    inner = paragraph(message) if message else Markup("")
+def region(message: str | None, alert: bool = True) -> Markup:
+    """The notice region, a live region with ``message`` if there is one (a
+    polite live region announces changes, not what it holds as the page
+    loads: only an alert in it is announced then)."""
+    inner = paragraph(message, alert) if message else Markup("")
     return Markup('<div id="{}" {}>{}</div>').format(REGION_ID, _LIVE, inner)
 
 

@@ -229,7 +229,7 @@ def test_without_javascript_a_failed_rename_of_a_loaded_row_shows_it_on_its_page
     response = page.form("#todo-3 form").submit(title=SEED[0])
     assert response.status_code == 422
     page = Page(paged, "/?shown=4", response)
-    assert page.text("#todo-3 .error") == "Another item already says that."
+    assert page.text("#todo-3 .action-field-error") == "Another item already says that."
     assert page.soup.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
     ok = page.form("#todo-3 form").submit(title="Call the bank today")
     assert ok.headers["Location"] == "/?shown=4"  # back where it was
@@ -253,7 +253,7 @@ def test_under_htmx_a_failed_rename_of_a_loaded_row_answers_its_row(
     response = loaded(paged).form("#todo-3 form").submit(title=SEED[0], headers=HX)
     assert (response.status_code, _rows(response)) == (422, ["todo-3"])
     html = _soup(response)
-    assert html.select_one("#todo-3 .error").get_text() == "Another item already says that."
+    assert html.select_one("#todo-3 .action-field-error").get_text() == "Another item already says that."
     assert html.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
 
 

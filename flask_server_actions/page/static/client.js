@@ -219,7 +219,7 @@
     if (!scope) return null;
     var selector = element.tagName.toLowerCase();
     Array.prototype.forEach.call(element.classList, function (name) {
-      selector += "." + CSS.escape(name);
+      if (name.indexOf("htmx-") !== 0) selector += "." + CSS.escape(name);  // not htmx's own
     });
     var name = element.getAttribute("name");
     if (name && name !== "__action_button") selector += '[name="' + CSS.escape(name) + '"]';
