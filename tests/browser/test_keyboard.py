@@ -70,7 +70,7 @@ def announced_once(page: Page, message: str, focus_moved: bool = True,
     return bool(said["live"] + (said["focused"] and focus_moved) == 1)
 
 
-def settled(todo: Todo) -> None:
+def settled(todo: Todo) -> None:  # noqa: F811
     todo.page.wait_for_function(
         "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
 
@@ -101,7 +101,7 @@ def test_enter_on_a_rows_control_leaves_focus_on_the_rows_control(
     todo.swapped_in_place()
 
 
-def rename_to_a_taken_title(todo: Todo) -> None:
+def rename_to_a_taken_title(todo: Todo) -> None:  # noqa: F811
     todo.open()
     todo.page.fill("#todo-3 input[name=title]", SEED[0])
     todo.page.focus("#todo-3 .save")
