@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import typing as t
 
+from flask import g
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -40,6 +41,7 @@ TITLE_PREFIX = N_("Error: ")
 KEEP_FILE = N_("Keep %(filename)s")
 #: The ``id`` of the error summary's heading (one form fails at a time).
 SUMMARY_HEADING_ID = "action-error-summary-title"
+_G_SHOWN = "_server_actions_field_error_shown"
 
 
 def error_id(field_id: str) -> str:
@@ -92,8 +94,18 @@ def field_attributes(state: ActionState, name: str, field_id: str, live: bool) -
 
 def field_error(state: ActionState, name: str, field_id: str) -> Markup:
     """The element holding the field's error text, empty when it has none."""
+    messages = field_messages(state, name)
+    if state.field_error(name) is not None:
+        setattr(g, _G_SHOWN, True)
     return Markup('<p id="{}" class="action-field-error">{}</p>').format(
-        error_id(field_id), " ".join(field_messages(state, name)))
+        error_id(field_id), " ".join(messages))
+
+
+def field_error_shown() -> bool:
+    """Whether the page written for this request shows an
+    :class:`~.errors.ActionError` about a field in the field's error
+    element or an error summary."""
+    return bool(g.get(_G_SHOWN))
 
 
 def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
@@ -104,6 +116,8 @@ def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
     errors = all_messages(state)
     if not errors:
         return Markup("")
+    if state.error is not None and state.error.field:
+        setattr(g, _G_SHOWN, True)
     items = Markup("").join(
         Markup('<li><a href="#{}">{}</a></li>').format(ids.get(name, name), message)
         for name, message in errors)

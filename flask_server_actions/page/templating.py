@@ -270,7 +270,7 @@ class ActionHelper:
         message = state.message
         if g.get(_G_FORM) is None and not g.get(_G_REGION):
             setattr(g, _G_REGION, True)  # one region: its id is unique
-            return notices.region(message, alert=not notices.about_a_field(state))
+            return notices.region(message, about_a_field=notices.about_a_field(state))
         return notices.live(message)
 
     def field(self, name: str | Field, id: str | None = None, live: bool = False,
