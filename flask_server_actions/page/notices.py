@@ -135,10 +135,9 @@ def announce_once(response: BaseResponse) -> None:
     the page written for ``response`` also shows it in the field's error
     element or the error summary (which is focused as the page loads), the
     notice region keeps it in view but no longer as an alert. A streamed
-    page is left as it is."""
-    if not accessible.field_error_shown() or response.is_streamed:
-        return
-    if response.mimetype == "text/html":
+    page, or an answer that is not HTML, is left as it is."""
+    if (accessible.field_error_shown() and not response.is_streamed
+            and response.mimetype == "text/html"):
         response.set_data(response.get_data().replace(
             str(_FIELD_ALERT).encode(), str(_FIELD_QUIET).encode()))
 
