@@ -5,7 +5,8 @@ After every htmx action focus lands on something sensible (the row's
 control again, the next row's after a delete, the invalid field of a row
 that failed) instead of falling to ``<body>``; after every failed submit
 the error summary is focused, in every mode; and every message is
-announced once: by one live region, or by the field focus moves to.
+announced once: by one live region, or by the field focus moves to; in
+English and in German.
 """
 
 from __future__ import annotations
@@ -101,6 +102,23 @@ def test_enter_on_a_rows_control_leaves_focus_on_the_rows_control(
     todo.swapped_in_place()
 
 
+@pytest.mark.parametrize("todo", HTMX_MODES, indirect=True)
+@pytest.mark.parametrize(("page_size", "after"), [(2, "#todo-3 a"), (1, "#more button")])
+def test_enter_on_load_more_leaves_focus_on_what_came_or_the_next_button(
+        todo: Todo, page_size: int, after: str) -> None:  # noqa: F811
+    """The last items: focus on the first that came; else on the next
+    "Load more" (the items that came are before it)."""
+    todo.app.config["TODO_PAGE_SIZE"] = page_size
+    todo.open()
+    todo.page.focus("#more button")
+    todo.page.keyboard.press("Enter")
+    todo.page.wait_for_selector(f"#todo-{page_size + 1}")
+    settled(todo)
+    todo.page.wait_for_function("document.activeElement !== document.body")
+    assert focused(todo.page) == after
+    todo.swapped_in_place()
+
+
 def rename_to_a_taken_title(todo: Todo) -> None:  # noqa: F811
     todo.open()
     todo.page.fill("#todo-3 input[name=title]", SEED[0])
@@ -138,18 +156,22 @@ def test_without_javascript_a_failed_rename_focuses_the_summary_above_the_list(
     assert focused(todo.page) == "#todo-3 input"
 
 
+@pytest.mark.parametrize(("language", "required"), [
+    ("en", "This field is required."), ("de", "Dieses Feld wird benötigt.")])
 @pytest.mark.parametrize(("path", "form"), [("/", "#add"), ("/todos/1", "#rename")])
 @pytest.mark.parametrize("todo", MODES, indirect=True)
 def test_a_failed_submit_focuses_the_error_summary(
-        todo: Todo, path: str, form: str) -> None:  # noqa: F811
+        todo: Todo, path: str, form: str, language: str, required: str) -> None:  # noqa: F811
+    todo.page.set_extra_http_headers({"Accept-Language": language})
     todo.page.goto(todo.url + path)
+    assert todo.page.get_attribute("html", "lang") == language
     todo.page.fill(f"{form} [name=title]", " ")
     todo.page.focus(f"{form} button")
     todo.page.keyboard.press("Enter")
     todo.page.wait_for_selector(f"{form} [aria-invalid=true]")
     todo.page.wait_for_function(
         "document.activeElement.classList.contains('action-error-summary')")
-    assert announced_once(todo.page, "This field is required.", loaded=not todo.javascript)
+    assert announced_once(todo.page, required, loaded=not todo.javascript)
 
 
 @pytest.mark.parametrize("todo", HTMX_MODES, indirect=True)

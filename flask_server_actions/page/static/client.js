@@ -209,8 +209,10 @@
   // element with an id, a selector within it and its rank among the
   // matches, and that element's neighbours. After the swap, if focus fell
   // to <body> (the focused control was swapped out or disabled), it goes
-  // to the same control in the new element, else the next (or previous)
-  // one's: a deleted row's Delete leads to the next row's.
+  // to the same control in the new element, else the next one's (a
+  // deleted row's Delete leads to the next row's), else the first control
+  // of what took its place ("load more": the first new row), else the
+  // previous one's.
   var focusBefore = null;
 
   function describe(element) {
@@ -248,11 +250,20 @@
     focusBefore = describe(document.activeElement);
   }
 
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled])," +
+    " select:not([disabled]), textarea:not([disabled]), [tabindex]";
+
   function restore() {
     var record = focusBefore;
     if (!record || !lost()) return;
-    var target = find(record, record.id) || find(record, record.next) ||
-      find(record, record.previous);
+    var target = find(record, record.id) || find(record, record.next);
+    if (!target) {
+      // What now follows the previous element came in its place ("load
+      // more": the first new row): its first control, else the previous's.
+      var previous = record.previous && document.getElementById(record.previous);
+      var after = previous && previous.nextElementSibling;
+      target = (after && after.querySelector(FOCUSABLE)) || find(record, record.previous);
+    }
     if (target && !target.disabled) target.focus();
   }
 
