@@ -71,6 +71,7 @@ from ..integrations.upload_storage import DirectoryStorage
 from ..integrations.upload_storage import RedisUploadStorage
 from ..integrations.upload_storage import UploadStorage
 from ..integrations.upload_storage import storage_from_setting
+from ..page.accessible import keep_file_label
 from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
@@ -140,8 +141,6 @@ class KeptFile:
             FIELD, self.reference)
 
     def __html__(self) -> str:
-        from ..page.accessible import keep_file_label  # in the user's language
-
         return Markup('<label class="action-kept-file">{} {}</label>').format(
             self.input(), keep_file_label(self.filename))
 
