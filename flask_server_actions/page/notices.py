@@ -85,9 +85,11 @@ def install(app: Flask) -> None:
 def _after_request(response: BaseResponse) -> BaseResponse:
     from ..htmx import htmx  # htmx.py imports fragments.py, which imports this
 
-    announce_once(response)
     status = response.status_code
-    if status < 400 or not htmx or calls.is_json_call():
+    if status < 400:  # the usual answer, a 303 or a page: nothing to say
+        return response
+    announce_once(response)  # an ActionError shows the page again, 422
+    if not htmx or calls.is_json_call():
         return response
     error = g.get(_G_ERROR)
     if not is_action_post() and not isinstance(error, _ROUTING_REFUSALS):
