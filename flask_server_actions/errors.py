@@ -26,12 +26,15 @@ import typing as t
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import NotFound
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.exceptions import UnprocessableEntity
 
 from .messages import N_
+from .messages import Wait
 from .messages import translate
 
 if t.TYPE_CHECKING:
@@ -233,6 +236,22 @@ class TooManyRefusals(ServerActionError, TooManyRequests):
         self.window = window
 
 
+class PerProcessStore(ServerActionError, InternalServerError):
+    """A post would be decided by a store of this process alone (500): a
+    one-time token, a ``limit=`` or the throttle, counted in the default
+    :class:`~flask_server_actions.MemoryStore` while the server runs several
+    processes (``wsgi.multiprocess``), where each would count on its own.
+
+    Set ``SERVER_ACTIONS_STORE`` to a Redis URL (or a store) that every
+    process shares, or to ``"memory"`` to count in each process knowingly.
+    The error is logged with that fix; nothing runs.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = N_("Something went wrong on our side. Please try again later.")
+
+
 class StaleSubmission(ServerActionError, UnprocessableEntity):
     """The submission is honest but cannot run as it is (422).
 
@@ -320,6 +339,20 @@ class AlreadySubmitted(StaleSubmission):
               " Check the result before submitting a new one.")
 
 
+class OutcomeUnknown(StaleSubmission):
+    """A one-time form whose earlier submission cannot be known to have run
+    or not: the worker running it died (or its store could not be read
+    back) before the action was marked finished, or the store lost its
+    records since the form was shown (a Redis restarted without its data).
+    It does not run: the user is asked to check before sending it again.
+
+    .. versionadded:: 0.3.0
+    """
+
+    notice = N_("We cannot tell whether this form already went through."
+                " Your input is kept: please check the result before sending it again.")
+
+
 class UploadExpired(StaleSubmission):
     """A file kept from an earlier submission is no longer kept: its
     reference is older than ``SERVER_ACTIONS_MAX_AGE``, or the storage lost
@@ -341,14 +374,43 @@ class RateLimited(StaleSubmission):
     """
 
     code = 429
-    notice = N_("Too many attempts: please try again in %(seconds)s seconds.")
+    notice = N_("Too many attempts: please try again in %(wait)s.")
 
     def __init__(self, reason: str = "", retry_after: int = 1, *,
                  token: ActionToken | None = None) -> None:
         super().__init__(reason, token=token)
         #: Seconds until the window ends, sent as ``Retry-After``.
         self.retry_after = retry_after
-        self.notice_values = {"seconds": retry_after}
+        # ``wait`` says it in words ("10 minutes"), translated when shown;
+        # ``seconds`` stays for an app's own wording of the notice.
+        self.notice_values = {"wait": Wait(retry_after), "seconds": retry_after}
+
+
+class StoreUnavailable(ServerActionError, ServiceUnavailable):
+    """The store of one-time records, rate limits or kept files could not
+    be reached in time (503, with ``Retry-After``). The action did not run:
+    the page is shown again with the input and :attr:`notice`.
+
+    :param reason: what failed, for the log.
+    :param retry_after: seconds to wait before trying again.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = N_("Our storage could not be reached, so nothing was sent."
+                     " Please try again in a few seconds.")
+    #: What the user is told on the page shown again, in English.
+    notice = N_("Our storage could not be reached, so nothing was sent."
+                " Your input is kept: please try again in a few seconds.")
+
+    #: Seconds until trying again makes sense, sent as ``Retry-After``.
+    retry_after: int
+
+    def __init__(self, reason: str = "", retry_after: int = 5) -> None:
+        super().__init__(retry_after=retry_after)
+        #: What failed, for the log.
+        self.reason = reason
+        self.retry_after = retry_after
 
 
 class ActionError(ServerActionError):
@@ -524,6 +586,7 @@ __all__: t.Sequence[str] = [
     "RateLimited",
     "FormTooLarge",
     "MalformedActionPost",
+    "PerProcessStore",
     "RetiredKey",
     "RowNotFound",
     "ServerActionError",

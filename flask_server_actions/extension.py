@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import typing as t
 
@@ -11,16 +12,21 @@ from flask import before_render_template
 from flask import current_app
 from flask import g
 from flask import has_app_context
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask.cli import AppGroup
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from . import logs
 from .errors import DuplicateRegistration
+from .errors import PerProcessStore
 from .htmx import htmx
 from .integrations.login import end_tokens_on_login_change
+from .integrations.stores import DEFAULT_TIMEOUT
 from .integrations.stores import ActionStore
+from .integrations.stores import Claim
 from .integrations.stores import MemoryStore
 from .integrations.stores import store_from_setting
 from .listing import HEADERS as LIST_HEADERS
@@ -30,6 +36,7 @@ from .page.fragments import use_fragment_templates
 from .page.minting import keep_private
 from .page.minting import minted_tokens
 from .page.notices import install as install_notices
+from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
 from .post.dispatch import checked_answer
@@ -63,13 +70,25 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_URL_PREFIX": "/_server_actions",
     "SERVER_ACTIONS_ONCE": False,
     "SERVER_ACTIONS_STORE": None,
+    "SERVER_ACTIONS_STORE_TIMEOUT": DEFAULT_TIMEOUT,
     "SERVER_ACTIONS_THROTTLE": "20/60",
+    "SERVER_ACTIONS_VALIDATE_LIMIT": "60/minute",
+    "SERVER_ACTIONS_IPV6_PREFIX": 64,
     "SERVER_ACTIONS_UPLOAD_STORAGE": None,
     "SERVER_ACTIONS_UPLOAD_DIR": None,
-    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
+    "SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE": 60 * 60,
+    "SERVER_ACTIONS_KEPT_UPLOADS_PER_POST": 10,
+    "SERVER_ACTIONS_KEPT_UPLOADS_PER_SESSION": 20,
+    "SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_SESSION": 64 * 1024 * 1024,
+    "SERVER_ACTIONS_KEPT_UPLOADS_PER_CLIENT": 100,
+    "SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_CLIENT": 256 * 1024 * 1024,
+    "SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_APP": 1024 * 1024 * 1024,
+    "SERVER_ACTIONS_MAX_FORM_FIELDS": 1000,
+    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": None,  # None: the catalog's "Error: "
 }
 
-#: Keys of an app's own hooks and types in ``app.extensions``.
+#: Keys of an app's own hooks, types and store in ``app.extensions``.
+_STORE = "server_actions.store"
 _HOOKS = "server_actions.before_action"
 _RERENDER_HOOKS = "server_actions.before_rerender"
 _SERIALIZER = "server_actions.serializer"
@@ -80,6 +99,7 @@ _Registration = tuple[type, str, t.Callable[[t.Any], t.Any], t.Callable[[t.Any],
 T = t.TypeVar("T")
 C = t.TypeVar("C", bound=t.Callable[[ActionCall], t.Any])
 R = t.TypeVar("R", bound=t.Callable[[], t.Any])
+L = t.TypeVar("L", bound=RowLoader)
 
 
 class _AppSerializer:
@@ -118,6 +138,8 @@ class ServerActions:
         self.before_action_funcs: list[t.Callable[[ActionCall], t.Any]] = []
         #: The hooks registered with :meth:`before_rerender`, in order.
         self.before_rerender_funcs: list[t.Callable[[], t.Any]] = []
+        #: The functions registered with :meth:`row_loader`, by part.
+        self.row_loaders: dict[str, RowLoader] = {}
         self._store = store
         self._helper = ActionHelper(self)
 
@@ -249,11 +271,15 @@ class ServerActions:
                 if not current_user.is_authenticated:
                     abort(401)
 
-        Registered at import time, a check runs for every app the extension
-        serves. Registered in an app context (``with app.app_context():`` in
-        an app factory), it runs for that app only, after those for every
-        app. Registering the same function for every app twice (as a factory
-        without an app context would, once per app) is an error.
+        A check is the app's whose extension it is registered on: on the
+        extension an app was given to (``actions = ServerActions(app)``, in
+        an app factory too), it runs for that app; on a shared extension
+        (``ServerActions()`` at import time, ``init_app`` in the factory),
+        registered at import time, it runs for every app the extension
+        serves. No app context is needed. (On a shared extension, one
+        registered in an app's context is that app's own, after those for
+        every app.) Registering the same function on a shared extension
+        twice, as a factory would once per app, is an error.
 
         :raises DuplicateRegistration: ``fn``'s code is registered for every
             app already.
@@ -269,10 +295,10 @@ class ServerActions:
                 getattr(known, "__code__", None) is code for known in self.before_action_funcs):
             raise DuplicateRegistration(
                 f"The check {getattr(fn, '__qualname__', fn)!r} is registered with"
-                " before_action() for every app a second time. Registered in an app"
-                " factory, a check runs for every app the extension serves: register it"
-                " inside `with app.app_context():` to make it the app's own, or once at"
-                " import time.")
+                " before_action() for every app a second time: this extension is shared"
+                " by every app it was set up on. Give each app its own extension in the"
+                " factory (`actions = ServerActions(app)`; what is registered on it is"
+                " that app's), or register the check once, at import time.")
         self.before_action_funcs.append(fn)
         return fn
 
@@ -316,6 +342,42 @@ class ServerActions:
         own = app.extensions.get(_RERENDER_HOOKS)
         return [*self.before_rerender_funcs, *own] if own else self.before_rerender_funcs
 
+    def row_loader(self, name: str) -> t.Callable[[L], L]:
+        """Register how to find a row of a list by its bound arguments, for
+        an htmx answer with a row the page shown again does not show (a row
+        that came with "load more"). ``name`` is the row's partial (or its
+        ``{% block %}``); the function is called with the bound arguments of
+        the action submitted on the row and returns the variables the row
+        renders with, or ``None`` if the row no longer exists or the list
+        no longer shows it (filtered out by the change): it is then removed
+        from the page::
+
+            @actions.row_loader("_todo.html")
+            def todo_row(todo_id):
+                todo = db.todo(todo_id)
+                return None if todo is None else {"todo": todo}
+
+        A loader serves every app of the extension it is registered on
+        (an app's own, given the app in the factory, or a shared one); see
+        :ref:`htmx-load-more-rows`.
+
+        :raises DuplicateRegistration: a function is registered for
+            ``name`` already (on a shared extension, by a factory that
+            registers it once per app: register it at import time).
+
+        .. versionadded:: 0.3.0
+        """
+        def register(fn: L) -> L:
+            if name in self.row_loaders:
+                raise DuplicateRegistration(
+                    f"A row loader is registered for {name!r} already"
+                    f" ({getattr(self.row_loaders[name], '__qualname__', '?')}):"
+                    " register one function per row partial or block.")
+            self.row_loaders[name] = fn
+            return fn
+
+        return register
+
     def use_sqlalchemy(self, session: t.Any, base: type, name: str = "model") -> None:
         """Let rows of the classes mapped on ``base`` (and their subclasses)
         be captured by actions and bound to them: only the class, the
@@ -349,16 +411,29 @@ class ServerActions:
         self.before_rerender(rows.rollback)
 
     def store(self, app: Flask) -> ActionStore:
-        """The store recording used one-time tokens for ``app``."""
-        store = t.cast("ActionStore | None", app.extensions.get("server_actions.store"))
+        """The store recording used one-time tokens and counting posts for
+        ``app``.
+
+        The default, for an app that chose none, is a
+        :class:`~flask_server_actions.MemoryStore` that refuses to decide
+        (:class:`~flask_server_actions.errors.PerProcessStore`) in a request
+        served by one of several processes (``wsgi.multiprocess``), where it
+        would record and count for its own process alone.
+
+        .. versionchanged:: 0.3.0
+            The default refuses to decide for a server of several processes.
+        """
+        store = t.cast("ActionStore | None", app.extensions.get(_STORE))
         if store is None:
             setting = app.config["SERVER_ACTIONS_STORE"]
             if setting is not None:
-                store = store_from_setting(setting)
+                store = store_from_setting(setting, app.config["SERVER_ACTIONS_STORE_TIMEOUT"])
+            elif self._store is not None:
+                store = self._store
             else:
-                store = self._store if self._store is not None else MemoryStore()
+                store = _DefaultStore()
             # setdefault: two first requests racing must end up with one store.
-            store = app.extensions.setdefault("server_actions.store", store)
+            store = app.extensions.setdefault(_STORE, store)
         return store
 
     def keys(self, app: Flask) -> KeyRing:
@@ -402,6 +477,49 @@ class ServerActions:
 
 
 _G_TEMPLATE = "_server_actions_templated"
+
+
+class _DefaultStore(MemoryStore):
+    """The memory store of an app that chose none: it serves one process,
+    and refuses to decide anything in a request of a server that runs
+    several (``wsgi.multiprocess``), where each would decide alone."""
+
+    def first_use(self, token_id: str, ttl: int) -> bool:
+        _one_process()
+        return super().first_use(token_id, ttl)
+
+    def claim(self, token_id: str, ttl: int, issued_at: int) -> Claim:
+        _one_process()
+        return super().claim(token_id, ttl, issued_at)
+
+    def peek(self, token_id: str, issued_at: int) -> Claim | None:
+        _one_process()
+        return super().peek(token_id, issued_at)
+
+    def hit(self, key: str, window: int) -> tuple[int, float]:
+        _one_process()
+        return super().hit(key, window)
+
+
+def _one_process() -> None:
+    """Refuse to decide with the default store for a server of several
+    processes: log the fix, answer 500.
+
+    :raises PerProcessStore: the request says ``wsgi.multiprocess``.
+    """
+    if has_request_context() and request.environ.get("wsgi.multiprocess"):
+        logs.log(logging.ERROR, "Refused to decide an action post with a store of this"
+                 " process alone: %s", _PER_PROCESS_FIX)
+        raise PerProcessStore(_PER_PROCESS_FIX)
+
+
+_PER_PROCESS_FIX = (
+    "SERVER_ACTIONS_STORE is not set, and several processes serve the app"
+    " (wsgi.multiprocess): each would record one-time tokens and count limit=, the"
+    " throttle and the kept-upload budgets in its own memory, letting through a multiple"
+    " of each limit. Set"
+    " SERVER_ACTIONS_STORE to a Redis URL (\"redis://...\") or a RedisStore every process"
+    " shares, or to \"memory\" to count in each process knowingly.")
 
 
 def _note_template(app: Flask, **extra: t.Any) -> None:

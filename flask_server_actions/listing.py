@@ -28,15 +28,25 @@ HEADERS = ("Action", "Kind", "Where", "Options", "Guards")
 PAGE_GUARDS = "(the page's hooks and decorators)"
 
 
-def _describe(form: str | None, once: bool, require: str | None, app: bool = False) -> str:
-    parts = [f"form={form}"] if form else []
+#: The options shown as ``name=value``, in the order they are shown.
+_SHOWN = ("form", "require", "limit", "key", "setup", "scope")
+
+
+def _describe(options: t.Mapping[str, str | None], once: bool) -> str:
+    """``form=NoteForm once require=is_admin limit=5/minute key=user
+    setup=team_choices scope=app``: the options given, ``-`` for none."""
+    parts = [f"form={options['form']}"] if options.get("form") else []
     if once:
         parts.append("once")
-    if require:
-        parts.append(f"require={require}")
-    if app:
-        parts.append("scope=app")
+    parts += [f"{name}={options[name]}" for name in _SHOWN[1:] if options.get(name)]
     return " ".join(parts) or "-"
+
+
+def _option_name(value: object) -> str | None:
+    """How the listing shows an option's value: a function by its name."""
+    if value is None or isinstance(value, str):
+        return value
+    return _name(value)
 
 
 def _name(fn: object) -> str:
@@ -105,9 +115,12 @@ def _module_actions(app: Flask) -> t.Iterator[Row]:
                     and value.__name__ == name and is_marked_function(value, module)):
                 options = options_of(value)
                 for_app = options is not None and options.scope == "app"
-                described = _describe(
-                    _module_form(value), bool(options and options.once),
-                    getattr(options.require, "__name__", None) if options else None, for_app)
+                shown = {"form": _module_form(value)}
+                if options is not None:
+                    shown.update({name: _option_name(getattr(options, name))
+                                  for name in _SHOWN[1:]})
+                    shown["scope"] = "app" if for_app else None
+                described = _describe(shown, bool(options and options.once))
                 yield (f"{module.__name__}:{value.__qualname__}", "module", module.__name__,
                        described, _guards(app, "" if for_app else None, None))
 
@@ -145,10 +158,19 @@ def _inline_options(function: types.FunctionType, qualname: str) -> str:
     keywords = {keyword.arg: keyword.value for decorator in decorators
                 if isinstance(decorator, ast.Call) for keyword in decorator.keywords}
     once = keywords.get("once")
-    form, require = keywords.get("form"), keywords.get("require")
-    form_name = ast.unparse(form) if form else _annotated(function, node)
-    return _describe(form_name, isinstance(once, ast.Constant) and once.value is True,
-                     ast.unparse(require) if require else None)
+    shown: dict[str, str | None] = {name: _source_value(keywords[name]) for name in _SHOWN
+                                    if name in keywords}
+    if shown.get("scope") == "page":
+        del shown["scope"]
+    shown["form"] = shown.get("form") or _annotated(function, node)
+    return _describe(shown, isinstance(once, ast.Constant) and once.value is True)
+
+
+def _source_value(node: ast.expr) -> str:
+    """An option's value as the source writes it, a string without quotes."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ast.unparse(node)
 
 
 def _annotated(function: types.FunctionType, node: ast.AST) -> str | None:
@@ -172,13 +194,15 @@ def list_actions(app: Flask) -> list[Row]:
     Module-level actions are found in every imported module; inline actions
     by scanning the code objects of the app's view functions. ``options``
     lists what was given to :func:`~flask_server_actions.server_action`
-    (``form=NoteForm once require=is_admin scope=app``; the form also when
-    annotated), or ``-``; ``guards`` what runs before the action, in order
+    (``form=NoteForm once require=is_admin limit=5/minute key=user
+    setup=team_choices scope=app``; the form also when annotated), or
+    ``-``; ``guards`` what runs before the action, in order
     (``app:hook, blueprint:hook, @decorator, before_action:check``), or
     ``-``.
 
     .. versionchanged:: 0.3.0
-        The guards, annotated forms and scope.
+        The guards, annotated forms, ``limit=``, ``key=``, ``setup=`` and
+        scope.
     """
     rows = set(_module_actions(app))
     for endpoint, view in app.view_functions.items():

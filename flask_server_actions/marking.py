@@ -53,6 +53,9 @@ class ActionOptions:
     require: t.Callable[..., t.Any] | None = None
     #: How often the action may be posted, such as ``"5/minute"``.
     limit: str | None = None
+    #: How often the action may be validated live (validate requests are
+    #: counted apart from posts), such as ``"60/minute"``.
+    validate_limit: str | None = None
     #: What posts are counted by for :attr:`limit`: ``"address"``,
     #: ``"user"`` or a function of the :class:`~flask_server_actions.ActionCall`.
     key: str | t.Callable[..., t.Any] | None = None
@@ -113,7 +116,8 @@ def server_action(*, form: type[Form] | None = None, once: bool = False,
                   require: t.Callable[..., t.Any] | None = None, limit: str | None = None,
                   key: str | t.Callable[..., t.Any] | None = None,
                   setup: t.Callable[[t.Any], t.Any] | None = None,
-                  scope: t.Literal["page", "app"] = "page") -> t.Callable[[F], F]: ...
+                  scope: t.Literal["page", "app"] = "page",
+                  validate_limit: str | None = None) -> t.Callable[[F], F]: ...
 
 
 def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
@@ -121,7 +125,8 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
                   limit: str | None = None,
                   key: str | t.Callable[..., t.Any] | None = None,
                   setup: t.Callable[[t.Any], t.Any] | None = None,
-                  scope: t.Literal["page", "app"] = "page") -> F | t.Callable[[F], F]:
+                  scope: t.Literal["page", "app"] = "page",
+                  validate_limit: str | None = None) -> F | t.Callable[[F], F]:
     """Mark a function as a server action.
 
     Works on module-level functions and on functions defined inside a view,
@@ -148,7 +153,13 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         ``"5/minute"`` (per second, minute, hour or day) or ``"10/30"`` (per
         30 seconds). The post past it shows the page again with the input
         and a "try again in N seconds" notice, 429 (see
-        :mod:`flask_server_actions.limits`).
+        :mod:`flask_server_actions.limits`). Validate requests (live
+        validation) never count toward it.
+    :param validate_limit: how often the action may be validated live, per
+        ``key``, written as ``limit``: validate requests have their own
+        budget, ``SERVER_ACTIONS_VALIDATE_LIMIT`` (``"60/minute"``) for an
+        action with ``limit`` unless given here; the one past it gets 429 in
+        JSON.
     :param key: what posts are counted by for ``limit``: ``"address"`` (the
         default: the client's address), ``"user"`` (Flask-Login's logged-in
         user, else the address) or a function taking the
@@ -170,10 +181,12 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
         (see :ref:`app-actions`). Only a module-level function may be one.
 
     .. versionchanged:: 0.3.0
-        The ``limit``, ``key``, ``setup`` and ``scope`` parameters.
+        The ``limit``, ``validate_limit``, ``key``, ``setup`` and ``scope``
+        parameters.
     """
-    if limit is not None:
-        parse_limit(limit)
+    for option, given in (("limit", limit), ("validate_limit", validate_limit)):
+        if given is not None:
+            parse_limit(given, f"server_action({option}=...)")
     check_key(key)
     if form is not None and not (isinstance(form, type) and issubclass(form, Form)):
         raise TypeError(f"server_action(form=...) takes a WTForms form class, not {form!r}.")
@@ -185,7 +198,7 @@ def server_action(fn: F | None = None, /, *, form: type[Form] | None = None,
     if scope not in ("page", "app"):
         raise ValueError(f"server_action(scope=...) is \"page\" or \"app\", not {scope!r}.")
     options = ActionOptions(form=form, once=once, require=require, limit=limit, key=key,
-                            setup=setup, scope=scope)
+                            setup=setup, scope=scope, validate_limit=validate_limit)
 
     def mark(target: F) -> F:
         target.__server_action__ = options  # type: ignore[attr-defined]

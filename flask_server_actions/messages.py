@@ -18,6 +18,7 @@ translated, so a translation may move them.
 
 from __future__ import annotations
 
+import math
 import os
 import typing as t
 
@@ -63,6 +64,39 @@ def translate(text: str, **values: object) -> str:
         elif "babel" in current_app.extensions:
             shown = _catalog().gettext(text)
     return shown % values if values else shown
+
+
+#: How a wait is said, longest unit first: ``(seconds, one, several)``.
+_UNITS = (
+    (86400, N_("1 day"), N_("%(count)s days")),
+    (3600, N_("1 hour"), N_("%(count)s hours")),
+    (60, N_("1 minute"), N_("%(count)s minutes")),
+    (1, N_("1 second"), N_("%(count)s seconds")),
+)
+
+
+class Wait:
+    """A wait of ``seconds`` as a person reads it, in the user's language
+    when it is shown (``str()``): ``10 minutes``, ``1 hour``, ``45
+    seconds``, in the longest unit it fills, rounded up so that no one is
+    told to come back too early (61 seconds are ``2 minutes``).
+
+    A message's ``%(wait)s`` value::
+
+        translate(N_("Please try again in %(wait)s."), wait=Wait(600))
+
+    .. versionadded:: 0.3.0
+    """
+
+    def __init__(self, seconds: int) -> None:
+        #: The wait in seconds.
+        self.seconds = seconds
+
+    def __str__(self) -> str:
+        seconds = max(self.seconds, 1)
+        unit, one, several = next(each for each in _UNITS if seconds >= each[0])
+        count = math.ceil(seconds / unit)
+        return translate(one) if count == 1 else translate(several, count=count)
 
 
 def _catalog() -> Domain:

@@ -24,24 +24,36 @@ given as ``(stream or bytes, filename[, content_type])`` tuples or
 :class:`~werkzeug.datastructures.FileStorage` objects; ``headers=`` adds
 request headers.
 
+A form posts to its page's URL as the browser sent it (a query such as
+``next=%2Ftasks`` stays encoded). :meth:`Form.validate` sends a validate
+request, as live validation does; ``submit(by=other_client)`` submits a
+form from another browser; submitting a form again replays its token; in
+``with client.expired():`` every token posted is taken for expired.
+
 HTML is read with the standard library's :mod:`html.parser`.
 
 .. versionadded:: 0.2.0
 
 .. versionchanged:: 0.3.0
-    Files, htmx submissions, extra headers, :attr:`Form.clicked`.
+    Files, htmx submissions, extra headers, :attr:`Form.clicked`, encoded
+    page URLs, :meth:`Form.validate`, ``submit(by=)``,
+    :meth:`ActionClient.expired`, expired forms found by their action,
+    :attr:`Page.notices` one message each.
 """
 
 from __future__ import annotations
 
 import io
+import sys
+import time
 import typing as t
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from html.parser import HTMLParser
+from urllib.parse import quote
 from urllib.parse import urlencode
 from urllib.parse import urljoin
-from urllib.parse import urlsplit
 
 from flask import request
 from flask import request_finished
@@ -53,7 +65,10 @@ from .page.minting import full_ref
 from .page.state import ActionState
 from .page.state import current_state
 from .post.calls import HEADER
-from .post.dispatch import open_for_session
+from .post.precognition import HEADER as VALIDATE_HEADER
+from .post.precognition import ONLY_HEADER
+from .token.envelope import binding_tag
+from .token.envelope import open_token
 from .token.serialization import read_json
 
 if t.TYPE_CHECKING:
@@ -63,6 +78,8 @@ if t.TYPE_CHECKING:
 
     from .extension import ServerActions
 
+#: What a path keeps unquoted when the client writes a page's URL again.
+_PATH_SAFE = "/:@!$&'()*+,;=~"
 _UNSENT_INPUTS = frozenset({"submit", "button", "reset", "image", "file"})
 
 #: A file to upload: ``(stream or bytes, filename)``, with a content type
@@ -130,8 +147,12 @@ class _FormNode:
 
 
 class _PageParser(HTMLParser):
-    """Collects forms with their controls, ``role="alert"`` paragraphs and
-    elements carrying ``data-server-action``."""
+    """Collects forms with their controls, notices and elements carrying
+    ``data-server-action``.
+
+    A notice is the text of a ``role="alert"`` element; one that lists
+    messages (the error summary) gives one notice per list item, its
+    heading aside."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -142,6 +163,9 @@ class _PageParser(HTMLParser):
         self._text: list[_Control] = []
         self._select: _Control | None = None
         self._notice: list[str] | None = None
+        #: The open ``role="alert"`` element: its tag and how deep in it.
+        self._alert: tuple[str, int] | None = None
+        self._listed = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {name: value or "" for name, value in attrs}
@@ -160,8 +184,14 @@ class _PageParser(HTMLParser):
                 self._select = control
         elif tag == "option" and self._select is not None:
             self._select.options.append((found, ""))
-        if found.get("role") == "alert":
-            self._notice = []
+        if self._alert is not None:
+            name, depth = self._alert
+            self._alert = (name, depth + (tag == name))
+            if tag == "li":
+                self._listed = True
+                self._notice = []
+        elif found.get("role") == "alert":
+            self._alert, self._listed, self._notice = (tag, 1), False, []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
@@ -170,9 +200,21 @@ class _PageParser(HTMLParser):
             self._select = None
         if tag in ("button", "textarea") and self._text:
             self._text.pop()
-        if tag == "p" and self._notice is not None:
-            self.notices.append(" ".join("".join(self._notice).split()))
-            self._notice = None
+        if self._alert is None:
+            return
+        name, depth = self._alert
+        if tag == "li" and self._notice is not None:
+            self._add_notice()
+        if tag == name:
+            self._alert = (name, depth - 1) if depth > 1 else None
+            if self._alert is None and not self._listed:
+                self._add_notice()
+
+    def _add_notice(self) -> None:
+        text = " ".join("".join(self._notice or ()).split())
+        if text:
+            self.notices.append(text)
+        self._notice = None
 
     def handle_data(self, data: str) -> None:
         for holder in self._text:
@@ -223,22 +265,50 @@ class ActionClient:
         """Open the page at ``url`` (redirects followed)."""
         return self._request("GET", url, **kwargs)
 
+    @contextmanager
+    def expired(self) -> t.Iterator[None]:
+        """Within the block, the app takes every token posted to it for
+        expired, as it would after ``SERVER_ACTIONS_MAX_AGE`` seconds: the
+        page comes back (``422``) with the input and the "expired" notice,
+        and fresh tokens that work once the block is left::
+
+            page = actions.get("/notes")
+            with actions.expired():
+                page = page.form(action="create_note").submit(title="Tea")
+            assert page.status_code == 422
+            page.form(action="create_note").submit()  # the input was kept
+
+        .. versionadded:: 0.3.0
+        """
+        config = self.app.config
+        max_age = config["SERVER_ACTIONS_MAX_AGE"]
+        config["SERVER_ACTIONS_MAX_AGE"] = -1  # a token minted this second is too old
+        try:
+            yield
+        finally:
+            config["SERVER_ACTIONS_MAX_AGE"] = max_age
+
     def action_of(self, token: str, url: str) -> str | None:
         """The ``module:qualname`` of the action a token found on the page
-        at ``url`` calls, if this client's session may still use it.
+        at ``url`` calls, if it was minted for this client's session (an
+        expired token names its action too: its form is still on the page).
 
         :param url: the page the token was found on: a token writes the
             name of an action defined in its page's view relative to the
             view (``~update_post``), which only the page can complete.
 
         .. versionchanged:: 0.3.0
-            The ``url`` parameter.
+            The ``url`` parameter; an expired token names its action.
         """
         ext = t.cast("ServerActions", self.app.extensions["server_actions"])
+        config = self.app.config
         with self.client.session_transaction() as session:
-            values = dict(session)
+            binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
         try:
-            opened = open_for_session(ext, self.app, token, values)
+            opened = open_token(token, ext.keys(self.app),
+                                binding_tag(binding) if isinstance(binding, str) else None,
+                                int(time.time()), sys.maxsize,
+                                config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
         except ServerActionError:
             return None
         with self.app.test_request_context(url):
@@ -270,9 +340,14 @@ class Page:
         #: The :class:`~flask_server_actions.ActionState` of the request
         #: that led here (empty after a successful action's redirect).
         self.state = state
-        split = urlsplit(response.request.url)
-        #: The path and query of the page.
-        self.url = split.path + (f"?{split.query}" if split.query else "")
+        sent = response.request
+        # As the browser sent them: a form posts to its page's URL, and a
+        # query decoded (``next=/talks/new`` for ``next=%2Ftalks%2Fnew``)
+        # would be another page's.
+        query = sent.query_string.decode("utf-8", "replace")
+        #: The path and query of the page, percent-encoded as sent.
+        self.url = quote(sent.script_root + sent.path, safe=_PATH_SAFE) + (
+            f"?{query}" if query else "")
         #: The HTML.
         self.html = response.get_data(as_text=True)
         self._parsed: _PageParser | None = None
@@ -296,7 +371,14 @@ class Page:
 
     @property
     def notices(self) -> list[str]:
-        """The text of every ``role="alert"`` paragraph (``action.notice()``)."""
+        """The messages the page shows in ``role="alert"`` elements, one
+        each: the notice of ``action.notice()``, and each error listed by
+        ``action.error_summary()`` (its heading aside).
+
+        .. versionchanged:: 0.3.0
+            One message each: the error summary's heading, links and the
+            text after them are no longer run together.
+        """
         return self._parser.notices
 
     def __contains__(self, text: str) -> bool:
@@ -439,12 +521,14 @@ class Form:
         return self
 
     def submit(self, button: str | None = None, *, htmx: bool = False,
-               headers: t.Mapping[str, str] | None = None, **values: FieldValue) -> Page:
+               headers: t.Mapping[str, str] | None = None, by: ActionClient | None = None,
+               **values: FieldValue) -> Page:
         """Fill ``values``, click ``button`` (by label; default
         :attr:`clicked`) and follow the answer's redirects.
 
-        A field named ``button``, ``htmx`` or ``headers`` is set with
-        :meth:`fill` first.
+        A field named ``button``, ``htmx``, ``headers`` or ``by`` is set
+        with :meth:`fill` first. Submitting the same form again posts the
+        same token again, as the back button and a second click do.
 
         :param htmx: send the form as htmx does: to its (or the clicked
             button's) ``hx-post``, with ``HX-Request``, ``HX-Current-URL``,
@@ -453,9 +537,14 @@ class Form:
             :attr:`~Page.htmx_headers` are the answer's ``HX-*`` headers.
         :param headers: more request headers, for example
             ``{"Accept-Language": "fr"}``.
+        :param by: another client (another browser, its own cookies and
+            session) that submits the form: a token of someone else's page.
         :raises ValueError: files for a form without
             ``enctype="multipart/form-data"`` (a browser would send only
             their names).
+
+        .. versionchanged:: 0.3.0
+            The ``by`` parameter.
         """
         self.fill(**values)
         buttons = [control for control in self._node.controls if control.is_button]
@@ -480,7 +569,7 @@ class Form:
             form.get("hx-post") if htmx else None) or form.get("action") or self.page.url
         url = urljoin(self.page.url, target)
         method = (attrs.get("formmethod") or form.get("method") or "get").upper()
-        client = self.page.client
+        client = by or self.page.client
         sent = {"Origin": client.origin, **(self._htmx_headers(attrs) if htmx else {}),
                 **(headers or {})}
         if method == "GET":
@@ -488,6 +577,29 @@ class Form:
                               headers=sent)
         kwargs: dict[str, t.Any] = {"content_type": enctype} if self._files else {}
         return client._request("POST", url, data=data, headers=sent, **kwargs)
+
+    def validate(self, only: t.Iterable[str] | None = None, **values: FieldValue) -> Validation:
+        """Fill ``values`` and send the form as live validation does
+        (``serverActions.validate``, a field written with
+        ``action.field(name, live=True)``): a validate request with
+        ``Precognition: true``, the form's fields without its files and
+        without a clicked button. The action does not run.
+
+        :param only: the fields to validate (``Precognition-Validate-Only``);
+            default all of them.
+
+        .. versionadded:: 0.3.0
+        """
+        self.fill(**values)
+        client = self.page.client
+        headers = {"Origin": client.origin, VALIDATE_HEADER: "true",
+                   "Accept": "application/json"}
+        if only is not None:
+            headers[ONLY_HEADER] = ",".join(only)
+        url = urljoin(self.page.url, self._node.attrs.get("action") or self.page.url)
+        enctype = self._node.attrs.get("enctype", "application/x-www-form-urlencoded")
+        return Validation(client.client.post(url, data=self.fields, headers=headers,
+                                             content_type=enctype))
 
     def _htmx_headers(self, button: t.Mapping[str, str]) -> dict[str, str]:
         """The headers htmx 4 and 2 send with this form (or ``button`` when
@@ -505,6 +617,28 @@ class Form:
         if source.get("name"):
             headers["HX-Trigger-Name"] = source["name"]
         return headers
+
+
+class Validation:
+    """The answer to :meth:`Form.validate`.
+
+    .. versionadded:: 0.3.0
+    """
+
+    def __init__(self, response: TestResponse) -> None:
+        #: The response.
+        self.response = response
+        #: ``204`` when the fields validated were valid, ``422`` when not
+        #: (or when the token was stale), else the status the post would get.
+        self.status_code = response.status_code
+        body: t.Any = response.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        #: Whether the fields validated were valid.
+        self.valid = self.status_code == 204
+        #: The error messages of each invalid field validated.
+        self.errors: dict[str, list[str]] = body.get("errors", {})
+        #: The answer's message: what the form's notice would say.
+        self.message: str = body.get("message", "")
 
 
 class CallResult:

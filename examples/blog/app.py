@@ -15,6 +15,11 @@ Settings, each also read from the environment:
     instance folder, fine for one machine.
 ``SECRET_KEY_FALLBACKS`` (``BLOG_SECRET_KEY_FALLBACKS``, space-separated)
     Retired keys whose tokens are still accepted while a new key rolls out.
+``SERVER_ACTIONS_STORE`` (``BLOG_STORE``)
+    Where used one-time tokens are recorded (publishing a post is
+    one-time): a ``redis://`` URL every worker shares. Without one, a server
+    of several processes refuses such posts (500), as each would record
+    them on its own.
 ``SERVER_ACTIONS_HTMX_SRC`` (``BLOG_HTMX_SRC``)
     Where htmx comes from: a URL, or a file the extension serves, relative
     to the repository, e.g. ``.artifacts/htmx/htmx4.js`` (fetched from npm by
@@ -52,6 +57,7 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
         DATABASE=env.get("BLOG_DATABASE") or os.path.join(app.instance_path, "blog.sqlite3"),
         SECRET_KEY=env.get("BLOG_SECRET_KEY"),
         SECRET_KEY_FALLBACKS=env.get("BLOG_SECRET_KEY_FALLBACKS", "").split(),
+        SERVER_ACTIONS_STORE=env.get("BLOG_STORE") or None,
         SERVER_ACTIONS_HTMX_SRC=htmx_source(env.get("BLOG_HTMX_SRC")),
         SERVER_ACTIONS_HTMX_VERSION=int(env.get("BLOG_HTMX_VERSION") or 4),
     )

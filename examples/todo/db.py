@@ -39,8 +39,14 @@ def close_db(error: BaseException | None = None) -> None:
         db.close()
 
 
-def todos() -> list[sqlite3.Row]:
-    return get_db().execute("SELECT id, title, done FROM todo ORDER BY id").fetchall()
+def todos(offset: int = 0, limit: int = -1) -> list[sqlite3.Row]:
+    """The items in order: ``limit`` of them (-1: all) after the first ``offset``."""
+    return get_db().execute("SELECT id, title, done FROM todo ORDER BY id LIMIT ? OFFSET ?",
+                            (limit, offset)).fetchall()
+
+
+def count() -> int:
+    return t.cast(int, get_db().execute("SELECT count(*) FROM todo").fetchone()[0])
 
 
 def todo(todo_id: int) -> sqlite3.Row | None:

@@ -21,7 +21,10 @@ import shutil
 import time
 import typing as t
 
+from ..errors import StoreUnavailable
+from .stores import DEFAULT_TIMEOUT
 from .stores import is_redis_url
+from .stores import redis_client
 
 if t.TYPE_CHECKING:
     import redis
@@ -60,6 +63,20 @@ class UploadStorage(abc.ABC):
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """The stored file, to read, or ``None`` if it is gone."""
 
+    def exists(self, upload_id: str) -> bool:
+        """Whether the file is still there, without reading it.
+
+        This default opens the file and closes it again; override it where
+        the storage can say so without opening it.
+
+        .. versionadded:: 0.3.0
+        """
+        stream = self.open(upload_id)
+        if stream is None:
+            return False
+        stream.close()
+        return True
+
     @abc.abstractmethod
     def delete(self, upload_id: str) -> None:
         """Remove a file (nothing happens if it is gone)."""
@@ -73,10 +90,14 @@ class UploadStorage(abc.ABC):
 
 
 class DirectoryStorage(UploadStorage):
-    """Files in a local directory, created (``0700``) on first use: the
-    default, in the app's instance folder unless
-    ``SERVER_ACTIONS_UPLOAD_DIR`` says where. Only files named like an
-    upload id are ever read or removed there.
+    """Files in a local directory, created on first use: the default, in the
+    app's instance folder unless ``SERVER_ACTIONS_UPLOAD_DIR`` says where.
+    Only files named like an upload id are ever read or removed there.
+
+    What it creates is private to the user the app runs as, whatever the
+    process's umask: each file ``0600``, each directory it has to create
+    (the directory and any missing parent) ``0700``. A directory that
+    already exists keeps its mode.
 
     :param path: the directory.
 
@@ -91,11 +112,17 @@ class DirectoryStorage(UploadStorage):
         return os.path.join(self.path, _checked(upload_id))
 
     def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:
-        """Copy ``stream`` into a new file of the directory."""
-        os.makedirs(self.path, mode=0o700, exist_ok=True)
-        with open(self._path(upload_id), "xb") as file:
+        """Copy ``stream`` into a new file (``0600``) of the directory."""
+        path = self._path(upload_id)
+        _private_directory(self.path)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
             shutil.copyfileobj(stream, file)
             return file.tell()
+
+    def exists(self, upload_id: str) -> bool:
+        """Whether the file is there (nothing is opened)."""
+        return os.path.isfile(self._path(upload_id))
 
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """Open the file for reading; closed with the request's files."""
@@ -124,6 +151,17 @@ class DirectoryStorage(UploadStorage):
         return removed
 
 
+def _private_directory(path: str) -> None:
+    """Create ``path`` and its missing parents, each ``0700`` (the mode
+    ``os.makedirs`` gives only the last one)."""
+    if os.path.isdir(path):
+        return
+    # The root always exists: the recursion ends there at the latest.
+    _private_directory(os.path.dirname(os.path.abspath(path)))
+    with contextlib.suppress(FileExistsError):  # another worker made it meanwhile
+        os.mkdir(path, 0o700)
+
+
 class RedisUploadStorage(UploadStorage):
     """Files in Redis, shared by every instance; each expires by itself
     (``SET ... EX ttl``), so :meth:`purge` has nothing to do. Each file is
@@ -133,15 +171,16 @@ class RedisUploadStorage(UploadStorage):
     :param client: a :class:`redis.Redis` client, or a URL for
         :meth:`redis.Redis.from_url`.
     :param prefix: prepended to every key.
+    :param timeout: seconds to wait for Redis (to connect, then for each
+        answer) when ``client`` is a URL; a ``socket_timeout`` in the URL wins.
 
     .. versionadded:: 0.3.0
     """
 
-    def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX) -> None:
+    def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
         if isinstance(client, str):
-            import redis as redis_module
-
-            client = redis_module.Redis.from_url(client)
+            client = redis_client(client, timeout)
         #: The Redis client files are written with.
         self.client = client
         self.prefix = prefix
@@ -149,8 +188,17 @@ class RedisUploadStorage(UploadStorage):
     def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:
         """Write the file as one key that expires after ``ttl`` seconds."""
         data = stream.read()
-        self.client.set(self.prefix + _checked(upload_id), data, ex=max(1, ttl))
+        import redis as redis_module  # the client is redis-py's: redis is installed
+
+        try:
+            self.client.set(self.prefix + _checked(upload_id), data, ex=max(1, ttl))
+        except redis_module.ResponseError as error:  # out of memory, a read-only replica
+            raise StoreUnavailable(f"Redis refused the file: {error}") from error
         return len(data)
+
+    def exists(self, upload_id: str) -> bool:
+        """Whether the key is there (``EXISTS``: nothing is read)."""
+        return bool(self.client.exists(self.prefix + _checked(upload_id)))
 
     def open(self, upload_id: str) -> t.IO[bytes] | None:
         """The file's bytes, in memory."""
@@ -166,15 +214,17 @@ class RedisUploadStorage(UploadStorage):
         return 0
 
 
-def storage_from_setting(value: object, directory: str) -> UploadStorage:
+def storage_from_setting(value: object, directory: str,
+                         timeout: float | None = DEFAULT_TIMEOUT) -> UploadStorage:
     """The storage ``SERVER_ACTIONS_UPLOAD_STORAGE`` names: a storage, a
-    Redis URL, or ``None`` for a :class:`DirectoryStorage` of ``directory``."""
+    Redis URL (waited for ``timeout`` seconds at most), or ``None`` for a
+    :class:`DirectoryStorage` of ``directory``."""
     if value is None:
         return DirectoryStorage(directory)
     if isinstance(value, UploadStorage):
         return value
     if is_redis_url(value):
-        return RedisUploadStorage(value)
+        return RedisUploadStorage(value, timeout=timeout)
     raise TypeError(
         f"SERVER_ACTIONS_UPLOAD_STORAGE is {value!r}. Set it to an UploadStorage (such as"
         " DirectoryStorage(path) or RedisUploadStorage(client)) or to a redis:// URL, or"

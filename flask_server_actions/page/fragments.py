@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from flask import g
 from jinja2 import Template
 from markupsafe import Markup
+from markupsafe import escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..errors import FragmentNotFound
@@ -35,6 +36,8 @@ from .state import current_state
 if t.TYPE_CHECKING:
     from flask import Flask
     from jinja2 import Environment
+
+    from .state import ActionState
 
 _G_KEY = "_server_actions_fragment"
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][^\s/>]*)")
@@ -89,6 +92,8 @@ class _Wanted:
         self.notice = False
         #: The row the answer is for is gone: htmx removes it.
         self.gone = False
+        #: A message for the notice region, sent with a row out of band.
+        self.region: str | None = None
 
 
 _WANTED: contextvars.ContextVar[_Wanted | None] = contextvars.ContextVar(
@@ -158,6 +163,8 @@ def _parts(wanted: _Wanted, template: Template, context: dict[str, t.Any]) -> st
         parts.append(_part(wanted, template, "block", fragment.block, context))
     parts.extend(_out_of_band(render_block(template, name, context), name)
                  for name in fragment.oob)
+    if wanted.region is not None:
+        parts.append(_out_of_band(notices.region(wanted.region), notices.REGION_ID))
     setting = wanted.app.config["SERVER_ACTIONS_HTMX_OOB"]
     for name in (setting,) if isinstance(setting, str) else setting:
         if name in fragment.oob:
@@ -178,13 +185,35 @@ def _part(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
     if place is not None and place.in_loop:
         state = current_state()
         if state.args is None:
-            # A token that could not run (expired, outdated) cannot say which
-            # row it was: leave the rows, and what was typed, as they are.
-            wanted.notice = True
-            return notices.paragraph(state.message or "")
+            # A token that could not be read (outdated) cannot say which row
+            # it was: leave the rows, and what was typed, as they are.
+            return _notice_only(wanted, state)
         row = rows.render_row(template, kind, name, place, context, state, render_block)
+        loader = wanted.app.extensions["server_actions"].row_loaders.get(name)
+        if row is None and loader is not None:  # not shown: a row from "load more"?
+            found = loader(*state.args)
+            if found is not None:
+                row = _alone(wanted, template, kind, name, {**context, **found})
+        elif row is None and state.notice:  # stale: nothing ran, so nothing is removed
+            return _notice_only(wanted, state)
         wanted.gone = row is None
+        if row is not None and state.message and str(escape(state.message)) not in row:
+            # A row without a notice of its own (an expired form, come back
+            # with a fresh token): the notice region says what happened.
+            wanted.region = state.message
         return row or Markup("")
+    return _alone(wanted, template, kind, name, context)
+
+
+def _notice_only(wanted: _Wanted, state: ActionState) -> Markup:
+    """The answer is only the state's message, for the notice region."""
+    wanted.notice = True
+    return notices.paragraph(state.message or "")
+
+
+def _alone(wanted: _Wanted, template: Template, kind: rows.Kind, name: str,
+           context: dict[str, t.Any]) -> Markup:
+    """A partial or a block rendered on its own with ``context``."""
     if kind == "partial":
         return Markup(wanted.app.jinja_env.get_or_select_template(name).render(context))
     return render_block(template, name, context)

@@ -7,9 +7,14 @@ context alone: its loop variable exists only in the loop. Such a part is a
 *row*. To answer with it, the block holding the loop is rendered (the whole
 template if no block does), each rendering of the part is watched, and the
 answer is the rendering in which the submitted action was put on a form with
-the submitted bound arguments: the row that was acted on. A row the page no
-longer shows (it was deleted) answers with nothing and ``HX-Reswap: delete``,
-which removes the row.
+the submitted bound arguments: the row that was acted on.
+
+A row the page does not show again is not taken for a deleted one: it may
+have come with "load more", and the page shows its first rows only. The
+app's row loader (``ServerActions.row_loader``) finds it by the bound
+arguments, and the row is rendered with what it returns. A row is removed
+(nothing, with ``HX-Reswap: delete``) when the loader finds nothing, or,
+without a loader, when the page does not show it.
 
 Whether a part is a row is read from the templates' source, once per
 template: a part rendered outside any loop is rendered on its own, as before.
@@ -117,6 +122,9 @@ _CAPTURE: contextvars.ContextVar[_Capture | None] = contextvars.ContextVar(
     "server_actions_row", default=None)
 
 RenderFunc = t.Callable[["Context"], t.Iterator[str]]
+#: A row loader: the bound arguments of a row's action to the variables the
+#: row renders with, or ``None`` if the row no longer exists.
+RowLoader = t.Callable[..., "t.Mapping[str, t.Any] | None"]
 
 
 def watched(kind: Kind, name: str, render: RenderFunc) -> RenderFunc:
@@ -176,3 +184,4 @@ def render_row(template: Template, kind: Kind, name: str, place: Place,
         if flashes is not None:
             session["_flashes"] = flashes
     return Markup(capture.found[0]) if capture.found else None
+

@@ -59,8 +59,12 @@ class ActionState:
     #: Whether this state belongs to a submission at all.
     active: bool = False
     #: The arguments bound to the submitted action in the template
-    #: (``{{ action(rename, row.id) }}`` gives ``(row.id,)``), or ``None``
-    #: when the token could not be used (expired, another session).
+    #: (``{{ action(rename, row.id) }}`` gives ``(row.id,)``), also when
+    #: the token was stale (expired, of another session); ``None`` when it
+    #: could not be read or its arguments no longer load.
+    #:
+    #: .. versionchanged:: 0.3.0
+    #:     Set for a stale token too.
     args: tuple[t.Any, ...] | None = None
     #: The actions (``ref``, bound arguments) of the form that was submitted:
     #: the action itself and, when a button's action was clicked, the form's.

@@ -8,6 +8,7 @@ from flask import current_app
 from flask import g
 from flask import has_app_context
 from markupsafe import Markup
+from wtforms import Field
 
 from ..closures import reference
 from ..post.calls import OPTION as CALL_OPTION
@@ -265,13 +266,15 @@ class ActionHelper:
             Inside a form, only that form's message; the notice region;
             always a live region.
         """
-        message = _form_state().message
+        state = _form_state()
+        message = state.message
         if g.get(_G_FORM) is None and not g.get(_G_REGION):
             setattr(g, _G_REGION, True)  # one region: its id is unique
-            return notices.region(message)
+            return notices.region(message, about_a_field=notices.about_a_field(state))
         return notices.live(message)
 
-    def field(self, name: str, id: str | None = None, live: bool = False) -> Markup:
+    def field(self, name: str | Field, id: str | None = None, live: bool = False,
+              **render_kw: t.Any) -> Markup:
         """The ``name`` and ``id`` attributes of the current form's field
         ``name``, and, when the submission shown failed on it,
         ``aria-invalid="true"`` and ``aria-describedby`` naming its
@@ -284,25 +287,64 @@ class ActionHelper:
                    value="{{ action.value('title', post.title) }}">
             {{ action.field_error('title') }}
 
-        :param id: the field's ``id``; default its name.
+        Given a WTForms field instead of a name, the field itself, rendered
+        by WTForms (its widget, value, ``required``) with those attributes
+        and ``render_kw``:
+
+        .. code-block:: html+jinja
+
+            {{ form.title.label }} {{ action.field(form.title, live=True) }}
+            {{ action.field_error(form.title) }}
+
+        :param id: the field's ``id``; default its name (a WTForms field's
+            own ``id``).
         :param live: validate the field while the user types (see
             :mod:`.precognition`); the page loads
             :meth:`client_script`.
+        :param render_kw: more attributes of a WTForms field
+            (``class_="wide"``).
+
+        .. versionadded:: 0.3.0
+        """
+        if isinstance(name, Field):
+            attributes = self.attrs(name.name, id if id is not None else name.id, live)
+            return Markup(name(**attributes, **render_kw))
+        field_id = name if id is None else id
+        _field_ids()[name] = field_id
+        return accessible.field_attributes(_form_state(), name, field_id, live)
+
+    def attrs(self, name: str, id: str | None = None,
+              live: bool = False) -> dict[str, str | bool]:
+        """What :meth:`field` adds to the current form's field ``name``, as
+        keyword arguments of a WTForms field, for a field rendered by
+        WTForms with arguments of its own:
+
+        .. code-block:: html+jinja
+
+            {{ form.title(**action.attrs("title", live=True), class_="wide") }}
+            {{ action.field_error("title") }}
+
+        :param id: the field's ``id``, when it is not its name (it is then
+            in the arguments too).
+        :param live: validate the field while the user types.
 
         .. versionadded:: 0.3.0
         """
         field_id = name if id is None else id
         _field_ids()[name] = field_id
-        return accessible.field_attributes(_form_state(), name, field_id, live)
+        found = accessible.aria_attributes(_form_state(), name, field_id, live)
+        return found if field_id == name else {"id": field_id, **found}
 
-    def field_error(self, name: str) -> Markup:
-        """The element holding the error of the field ``name`` (written
-        after :meth:`field`, whose ``id`` it follows): ``<p
-        id="title-error" class="action-field-error">``, empty when the field
-        has no error.
+    def field_error(self, name: str | Field) -> Markup:
+        """The element holding the error of the field ``name`` (a name or a
+        WTForms field; written after :meth:`field`, whose ``id`` it
+        follows): ``<p id="title-error" class="action-field-error">``, empty
+        when the field has no error.
 
         .. versionadded:: 0.3.0
         """
+        if isinstance(name, Field):
+            name = name.name
         field_id = _field_ids().get(name, name)
         return accessible.field_error(_form_state(), name, field_id)
 
@@ -321,7 +363,8 @@ class ActionHelper:
 
     def title(self, text: str) -> str:
         """``text`` for the page's ``<title>``, after
-        ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` (``"Error: "``) when the page
+        ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` (``None``: ``"Error: "`` in the
+        user's language) when the page
         is shown again for a failed submission:
         ``<title>{{ action.title("Edit post") }}</title>``.
 
@@ -331,7 +374,8 @@ class ActionHelper:
         if state.active and not state.succeeded:
             # Markup + text escapes plain text once and keeps markup (a
             # {% set %} block) as it is; an f-string would escape it twice.
-            return Markup.escape(current_app.config[_TITLE_PREFIX]) + text
+            prefix = accessible.title_prefix(current_app.config.get(_TITLE_PREFIX))
+            return Markup.escape(prefix) + text
         return text
 
 

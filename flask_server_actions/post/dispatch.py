@@ -14,10 +14,12 @@ browser must never post the token again) and become htmx headers for htmx.
 from __future__ import annotations
 
 import contextlib
+import hmac
 import time
 import typing as t
 from urllib.parse import urlsplit
 
+from flask import after_this_request
 from flask import current_app
 from flask import g
 from flask import request
@@ -27,7 +29,6 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -45,6 +46,7 @@ from ..errors import PageMismatch
 from ..errors import RateLimited
 from ..errors import SessionEnded
 from ..errors import StaleSubmission
+from ..errors import StoreUnavailable
 from ..errors import UnsafeRedirect
 from ..errors import ViewChanged
 from ..forms import OPTION as FORM_OPTION
@@ -58,6 +60,7 @@ from ..htmx import client_location_of
 from ..htmx import htmx
 from ..htmx import redirect_for_htmx
 from ..integrations.csrf import vouch_for_action_post
+from ..integrations.stores import outages
 from ..page import fragments
 from ..page.fragments import Fragment
 from ..page.minting import full_ref
@@ -67,18 +70,23 @@ from ..page.state import ActionState
 from ..page.state import after_success
 from ..page.state import set_state
 from ..token.envelope import SAME_PLACE
-from ..token.envelope import SAME_REQUEST
+from ..token.envelope import WHOLE_TAG_SIZE
 from ..token.envelope import binding_tag
 from ..token.envelope import compare_requests
 from ..token.envelope import open_token
 from . import calls
 from . import precognition
 from . import uploads
+from .app_actions import ENDPOINT as APP_ENDPOINT
+from .app_actions import RETURN_OPTION
+from .app_actions import SCOPE_OPTION
 from .app_actions import back
 from .app_actions import check_scope
 from .app_actions import is_app_post
 from .app_actions import return_page
+from .guards import finish_once
 from .guards import guard
+from .guards import stale_outcome
 from .guards import throttle
 from .origin import check_origin
 from .origin import origin_proven
@@ -155,8 +163,11 @@ def open_submission(ext: ServerActions) -> None:
     token = _token_of(opened)
     # A token of version 2 (empty binding) is always stale: it never runs.
     if token.request_tag:
-        opened = _bound_here(app, keys.request_tag(identity_of_request(request), token.key_id),
-                             opened, token)
+        expected = keys.request_tag(identity_of_request(request), token.key_id)
+        # The MAC of the whole request alone decides (inline: every post).
+        if not hmac.compare_digest(token.request_tag[:WHOLE_TAG_SIZE],
+                                   expected[:WHOLE_TAG_SIZE]):
+            opened = _bound_elsewhere(app, expected, opened, token)
     token.ref = full_ref(token.ref, _page_view(app))
     if isinstance(opened, SessionEnded) and not origin_proven(request):
         # Anyone holds tokens of their own sessions: without a header that
@@ -168,27 +179,26 @@ def open_submission(ext: ServerActions) -> None:
     setattr(g, _G_OPENED, opened)
 
 
-def _bound_here(app: Flask, expected: bytes, opened: ActionToken | StaleSubmission,
-                token: ActionToken) -> ActionToken | StaleSubmission:
-    """``opened``, if its token was minted by this very request; a
-    :class:`~.errors.ViewChanged` if it was minted at this URL by another
-    view or rule (a redeploy renamed the view) for this session, so the page
-    is shown again with the input; else refused.
+def _bound_elsewhere(app: Flask, expected: bytes, opened: ActionToken | StaleSubmission,
+                     token: ActionToken) -> StaleSubmission:
+    """A :class:`~.errors.ViewChanged` for a token minted at this URL by
+    another view or rule (a redeploy renamed the view) for this session, so
+    the page is shown again with the input; any other token minted by
+    another request than this one (``expected`` its binding) is refused.
 
     :raises PageMismatch: the token was minted at another URL, or at this
         one by another view for another session (nothing proves the input
         is this session's own).
     """
     found = compare_requests(token.request_tag, expected)
-    if found == SAME_REQUEST:
-        return opened
     here = _described_request()
     if found == SAME_PLACE and not isinstance(opened, SessionEnded):
         logs.info("Stale action post to %r: its token was minted by another view or rule"
                   " at this URL", here)
         return ViewChanged(f"token of another view posted to {here!r}", token=token)
-    logs.warning("Refused an action post to %r: its token was minted by another request"
-                 " (another host, path, query string or view)", here)
+    logs.warning("Refused an action post to %r: its token, of the action %r, was minted"
+                 " by another request (%s)", here, full_ref(token.ref, None),
+                 _how_it_differs(token))
     signals.refused(app, token.ref, "token of another request")
     raise PageMismatch(f"token of another request posted to {here!r}")
 
@@ -208,7 +218,10 @@ def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> 
     """Refuse a token that does not authenticate for this session: count it
     against the client's address (:func:`~.guards.throttle`), log it, raise."""
     signals.refused(app, ref, error.reason)
-    throttle(ext, app)
+    try:
+        throttle(ext, app)
+    except outages() as outage:
+        raise _unavailable(outage) from outage
     logs.warning("Refused an action post to %r: %s", request.path, error.reason)
     raise error
 
@@ -224,6 +237,22 @@ def _described_request() -> str:
     rule = request.url_rule
     view = rule.endpoint if rule is not None else None
     return f"{request.host}{request.script_root}{request.full_path.rstrip('?')} (view {view})"
+
+
+def _how_it_differs(token: ActionToken) -> str:
+    """What the log can say of the request that minted ``token``, which the
+    token keeps only as a digest: whether an app action was posted to a page
+    or a page's action to the app URL; else which parts may differ."""
+    app_action = SCOPE_OPTION in token.options
+    rule = request.url_rule
+    if app_action != (rule is not None and rule.endpoint == APP_ENDPOINT):
+        if app_action:
+            return (f"an app action (shown on {token.options.get(RETURN_OPTION)!r}) posted"
+                    f" to a page: it posts to url_for({APP_ENDPOINT!r})")
+        return "a page's action posted to the app URL"
+    if app_action:
+        return "an app action minted on another host or script root"
+    return "another host, script root, path, query string or view"
 
 
 def open_for_session(ext: ServerActions, app: Flask, text: str,
@@ -255,7 +284,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     if is_app_post():  # an action for every page has no page to show again
         return back(state)
     if status >= 400:
-        uploads.keep(app, state.ref)
+        status = _keep_uploads(app, state, status)
     state.active = True
     state.submitted = ImmutableMultiDict(form_data().items(multi=True))
     set_state(state)
@@ -410,12 +439,18 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
     state = ActionState()
     if isinstance(opened, StaleSubmission):
+        opened = stale_outcome(ext, app, opened)
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice,
                             notice_values=dict(opened.notice_values))
         assert opened.token is not None  # the stale errors of open_token carry it
         state.form = _unchecked_form(opened.token)
+        # The token is authentic, only stale: its bound arguments say which
+        # row of a list it was, which then comes back with a fresh token.
+        with contextlib.suppress(ValueError):  # a type no longer registered
+            state.args = tuple(ext.serializer.decode(arg) for arg in opened.token.args)
+            state.forms = [(state.ref, state.args), *_clicked_buttons_form(ext, app)]
         # The token was authentic, only stale: its fragment can be trusted.
         fragments.remember(opened.token.options)
         return rerender(app, state, 422)
@@ -447,6 +482,8 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         answer = guard(ext, app, token, target, fn, args, int(time.time()),
                        record=not precognition.is_precognitive())
+    except outages() as error:
+        return _store_unavailable(app, state, token, error)
     except StaleSubmission as error:
         return _refuse_stale(app, state, token, error)
     except HTTPException as error:  # a check aborted
@@ -467,6 +504,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             form = state.form = build_form(form_class, data)
             notice = validate(form, setup, token.ref)
             if notice is not None:
+                finish_once(ext, app)
                 signals.failed(app, token.ref, start, None)
                 state.notice = notice
                 return rerender(app, state, 422)
@@ -475,11 +513,13 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
+        finish_once(ext, app)
         signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
+    finish_once(ext, app)
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
@@ -500,6 +540,55 @@ def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
     return response
 
 
+def _unavailable(error: Exception) -> StoreUnavailable:
+    """``error`` (a store that could not be reached) as the library's 503."""
+    return error if isinstance(error, StoreUnavailable) else StoreUnavailable(
+        f"{type(error).__name__}: {error}")
+
+
+def _retry_after(seconds: int) -> None:
+    def add(response: BaseResponse) -> BaseResponse:
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
+    after_this_request(add)
+
+
+def _store_unavailable(app: Flask, state: ActionState, token: ActionToken,
+                       error: Exception) -> ResponseReturnValue:
+    """Show the page again with the input, 503 with ``Retry-After``: a store
+    (one-time records, limits, kept files) could not be reached in time,
+    so the action did not run."""
+    unavailable = _unavailable(error)
+    logs.warning("The store did not answer for an action post to %r: %s", request.path,
+                 unavailable.reason)
+    signals.refused(app, token.ref, "store unavailable")
+    state.notice = unavailable.notice
+    state.form = _unchecked_form(token)
+    _retry_after(unavailable.retry_after)
+    return rerender(app, state, 503)
+
+
+def _keep_uploads(app: Flask, state: ActionState, status: int) -> int:
+    """Keep the files of a failed post for the page shown again; if the
+    storage cannot be reached, keep those it holds already by their
+    references, and say so (503)."""
+    if status == 503:  # a store did not answer already: store nothing new
+        uploads.keep_references(app, state.ref)
+        return status
+    try:
+        uploads.keep(app, state.ref, state.form)
+    except outages() as error:
+        unavailable = _unavailable(error)
+        logs.warning("The upload storage did not answer for a post to %r: %s", request.path,
+                     unavailable.reason)
+        uploads.keep_references(app, state.ref)
+        state.notice, state.notice_values = unavailable.notice, {}
+        _retry_after(unavailable.retry_after)
+        return 503
+    return status
+
+
 def _clicked_buttons_form(ext: ServerActions,
                           app: Flask) -> list[tuple[str, tuple[t.Any, ...] | None]]:
     """The action of the form whose button's own action was submitted (the
@@ -512,11 +601,23 @@ def _clicked_buttons_form(ext: ServerActions,
     if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
     try:
-        token = open_for_session(ext, app, form[FIELD], session)
+        token = _stale_or_not(ext, app, form[FIELD])
         return [(full_ref(token.ref, _page_view(app)),
                  tuple(ext.serializer.decode(arg) for arg in token.args))]
-    except (BadRequest, UnprocessableEntity, ValueError):
+    except (BadRequest, ValueError):
         return []
+
+
+def _stale_or_not(ext: ServerActions, app: Flask, text: str) -> ActionToken:
+    """The token ``text`` opened for this session; a stale one too, which
+    still says which action, with which arguments, it was.
+
+    :raises BadActionToken: it does not authenticate.
+    """
+    try:
+        return open_for_session(ext, app, text, session)
+    except StaleSubmission as error:
+        return _token_of(error)
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:

@@ -8,14 +8,22 @@ called:
    :class:`ActionCall` and may abort, return a response, or return ``False``
    (403);
 2. if the action is one-time (``once=True`` or ``SERVER_ACTIONS_ONCE``), its
-   token id is recorded in the store; a token seen before is refused with
-   :class:`~flask_server_actions.errors.AlreadySubmitted`.
+   token id is recorded in the store as pending (:func:`record_once`); a
+   token seen before is refused with
+   :class:`~flask_server_actions.errors.AlreadySubmitted` if its action
+   finished, else with :class:`~flask_server_actions.errors.OutcomeUnknown`
+   (its post died on the way, or the store lost its records since). Once
+   the post is over, :func:`finish_once` marks the record finished.
 
 Then an action with ``limit=`` is counted (:mod:`.limits`): past its
 limit it does not run. Checks and the limit come first so that a refused
-request does not use up the token. The
-store is consulted for one-time actions only, so other actions never pay a
-round trip to it.
+request does not use up the token. The store is consulted for one-time and
+limited actions only, so other actions never pay a round trip to it.
+
+A validate request (live validation) runs the same checks, is counted
+against the action's validate budget instead of its ``limit=``, records no
+one-time token, and is refused as the real post would be when its token
+was used already.
 
 A client that keeps sending tokens that do not open is throttled
 (:func:`throttle`), counted in the same store.
@@ -42,6 +50,8 @@ import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 
+from flask import current_app
+from flask import g
 from flask import request
 from werkzeug.exceptions import Forbidden
 
@@ -53,13 +63,20 @@ from ..closures import resolve
 from ..closures import target_options
 from ..errors import ActionNotFound
 from ..errors import AlreadySubmitted
+from ..errors import BadUploadReference
+from ..errors import OutcomeUnknown
+from ..errors import StaleSubmission
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
+from ..forms import form_class_for
+from ..integrations.stores import Claim
+from ..integrations.stores import outages
 from ..marking import ActionOptions
 from ..marking import decorated_in
 from ..token.envelope import CLOCK_SKEW
 from .limits import KEYS
 from .limits import KeyFunction
+from .limits import digest_of
 from .limits import enforce
 from .uploads import restore
 
@@ -194,8 +211,10 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
         options["require"] = check_ref(live.require, action)
     if live.limit is not None:
         options["limit"] = live.limit
-        if live.key is not None:
-            options["key"] = check_ref(live.key, action, "key") if callable(live.key) else live.key
+    if live.validate_limit is not None:
+        options["validate_limit"] = live.validate_limit
+    if (live.limit is not None or live.validate_limit is not None) and live.key is not None:
+        options["key"] = check_ref(live.key, action, "key") if callable(live.key) else live.key
     return options
 
 
@@ -205,6 +224,7 @@ class _Options:
     require: Check | None = None
     limit: str | None = None
     key: str | KeyFunction | None = None
+    validate_limit: str | None = None
 
 
 def _options(target: ActionTarget, token: ActionToken) -> _Options:
@@ -212,7 +232,7 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
         live = target_options(target)
         if live is None:
             return _Options()
-        return _Options(live.once, live.require, live.limit, live.key)
+        return _Options(live.once, live.require, live.limit, live.key, live.validate_limit)
     if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
         raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     options = token.options
@@ -224,7 +244,8 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
             key = load_check(key)
     except ResolveError as error:
         raise ActionNotFound(str(error)) from None
-    return _Options(bool(options.get("once")), require, options.get("limit"), key)
+    return _Options(bool(options.get("once")), require, options.get("limit"), key,
+                    options.get("validate_limit"))
 
 
 def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
@@ -255,13 +276,21 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     one-time action, record its token.
 
     :param record: record a one-time token; ``False`` for a validate
-        request (:mod:`.precognition`), which never runs the action.
+        request (:mod:`.precognition`), which never runs the action: it is
+        counted against the validate budget instead of ``limit=``, and
+        refused if its one-time token was used already.
 
     :return: a response to send instead of running the action, or ``None``.
-    :raises RateLimited: the action's ``limit=`` is used up for this key.
+    :raises RateLimited: the action's ``limit=`` (or, for a validate
+        request, its validate budget) is used up for this key.
     :raises BadUploadReference: a kept file's reference does not open.
     :raises UploadExpired: a kept file expired.
     :raises AlreadySubmitted: a one-time token was used before.
+    :raises OutcomeUnknown: a one-time token was recorded, but whether its
+        action ran cannot be known.
+    :raises StoreUnavailable: the store did not answer in time (redis-py's
+        connection and timeout errors, from the limits and kept files, are
+        not translated: see :func:`~.stores.outages`).
     :raises ActionNotFound: the token's ``require=`` check or ``key=``
         function is gone.
     """
@@ -280,16 +309,110 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
             answer = _verdict(app, check, described)
             if answer is not None:
                 return answer
-    if options.limit is not None:
+    if not record:
+        _check_validate_request(ext, app, options, once, token, target.ref, call)
+    elif options.limit is not None:
         enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
-    # refuses the post before a one-time token is used up.
-    restore(app, target.ref)
+    # refuses the post before a one-time token is used up, and counts as a
+    # forged token does. A validate request restores none.
+    try:
+        restore(app, target.ref, form_class=form_class_for(target, token.options, len(args)),
+                validating=not record, store=ext.store(app), address=_client)
+    except BadUploadReference:
+        throttle(ext, app)
+        raise
     if once and record:
-        ttl = token.issued_at + config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
-        if not ext.store(app).first_use(token.token_id, ttl):
-            raise AlreadySubmitted(f"token {token.token_id} of {target.ref} was used before")
+        record_once(ext, app, token, target.ref, now)
     return None
+
+
+_G_CLAIMED = "_server_actions_claimed"
+
+
+def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, now: int) -> None:
+    """Record the one-time token of the current post, as pending, before its
+    action runs.
+
+    :raises AlreadySubmitted: it was recorded and its action finished.
+    :raises OutcomeUnknown: it was recorded but never marked finished (the
+        post that recorded it died on the way, or is still running), or
+        the store lost its records since it was issued.
+    :raises StoreUnavailable: the store could not say in time.
+    """
+    ttl = token.issued_at + app.config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
+    claim = ext.store(app).claim(token.token_id, ttl, token.issued_at)
+    if claim is Claim.DONE:
+        raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
+    if claim is not Claim.FIRST:
+        raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
+                             f" have run ({claim.value})")
+    setattr(g, _G_CLAIMED, (token.token_id, ttl))
+
+
+def stale_outcome(ext: ServerActions, app: Flask, stale: StaleSubmission) -> StaleSubmission:
+    """The refusal to show for a stale one-time form (another session's,
+    an earlier version's, expired): if it was sent before, the truth about
+    that (:class:`~flask_server_actions.errors.AlreadySubmitted` or
+    :class:`~flask_server_actions.errors.OutcomeUnknown`), not the stale
+    notice's "please submit again", which would run it a second time."""
+    token = stale.token
+    assert token is not None  # the stale errors of open_token carry it
+    try:
+        once = bool(app.config["SERVER_ACTIONS_ONCE"]) or _options(resolve(token.ref),
+                                                                   token).once
+    except (ResolveError, ActionNotFound):  # the stale notice says it well enough
+        return stale
+    try:
+        claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    except outages():
+        claim = None
+    if claim is None:
+        return stale
+    reason = f"{stale.reason}; its one-time record says {claim.value}"
+    if claim is Claim.DONE:
+        return AlreadySubmitted(reason, token=token)
+    return OutcomeUnknown(reason, token=token)
+
+
+def finish_once(ext: ServerActions, app: Flask) -> None:
+    """Mark the one-time token this post recorded (if any) finished: its
+    action returned, raised :class:`~flask_server_actions.ActionError`, or
+    its form did not validate. A store that cannot be reached now leaves it
+    pending: a replay is then refused as unknown, which is true to it."""
+    claimed = t.cast("tuple[str, int] | None", g.pop(_G_CLAIMED, None))
+    if claimed is None:
+        return
+    try:
+        ext.store(app).finish(*claimed)
+    except outages() as error:
+        logs.warning("Could not mark one-time token %s finished (%s): a replay of it will"
+                     " be refused as unknown", claimed[0], error)
+
+
+def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, once: bool,
+                            token: ActionToken, ref: str,
+                            call: t.Callable[[], ActionCall]) -> None:
+    """Count a validate request against its own budget, never the post's
+    ``limit=``: the action's ``validate_limit=``, else for a limited action
+    ``SERVER_ACTIONS_VALIDATE_LIMIT``; and refuse it, as the real post would
+    be, if its one-time token was recorded (without recording it).
+
+    :raises RateLimited: the validate budget is used up for this key.
+    :raises AlreadySubmitted: the one-time token's action ran.
+    :raises OutcomeUnknown: the one-time token was recorded, but whether its
+        action ran cannot be known.
+    """
+    budget = options.validate_limit or (
+        app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] if options.limit is not None else None)
+    if budget:
+        enforce(ext.store(app), ref, budget, options.key, call, _client, "validate")
+    claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+    if claim is Claim.DONE:
+        raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
+    if claim is not None:
+        raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
+                             f" have run ({claim.value})")
 
 
 def _throttle_setting(value: object) -> tuple[int, int]:
@@ -302,17 +425,31 @@ def _throttle_setting(value: object) -> tuple[int, int]:
         " throttle off.")
 
 
+def _ipv6_prefix(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 128:
+        return value
+    raise ValueError(
+        f"SERVER_ACTIONS_IPV6_PREFIX is {value!r}. Set it to the length of the IPv6"
+        " network counted as one client, from 1 to 128: 64 (the default) for a /64,"
+        " 48 for a /48, 128 for each address.")
+
+
 def _client() -> str:
+    """The client as limits and the throttle count it: its IPv4 address, or
+    its IPv6 network of ``SERVER_ACTIONS_IPV6_PREFIX`` bits (a /64 by default)."""
     address = request.remote_addr or "unknown"
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        # How a dual-stack server sees an IPv4 client: one address, not one /64.
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        # How a dual-stack server sees an IPv4 client: one address, not one network.
         return str(ip.ipv4_mapped)
-    # One IPv6 client holds a whole /64: count it as one.
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    # One IPv6 client holds a whole network (a /64 or more): count it as one.
+    prefix = _ipv6_prefix(current_app.config["SERVER_ACTIONS_IPV6_PREFIX"])
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def throttle(ext: ServerActions, app: Flask) -> None:
@@ -322,6 +459,8 @@ def throttle(ext: ServerActions, app: Flask) -> None:
 
     The address is :attr:`request.remote_addr <flask.Request.remote_addr>`:
     behind a proxy, wrap the app in ``ProxyFix`` so that it is the client's.
+    An IPv6 client is counted by its network of ``SERVER_ACTIONS_IPV6_PREFIX``
+    bits (a /64 by default).
 
     :raises TooManyRefusals: the client is over the limit (429).
     """
@@ -330,7 +469,7 @@ def throttle(ext: ServerActions, app: Flask) -> None:
         return
     limit, window = _throttle_setting(setting)
     client = _client()
-    refused = ext.store(app).count(f"refused:{client}", window)
+    refused = ext.store(app).count(f"refused:{digest_of(client)}", window)
     if refused > limit:
         logs.info("Throttled %s: %s tokens that do not open within %s seconds",
                   client, refused, window)

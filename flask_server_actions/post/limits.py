@@ -11,6 +11,11 @@ again with the input kept and a "try again in N seconds" notice (429 with
 
 Windows are fixed: a counter starts with the first post and is forgotten
 ``window`` seconds later. Only action posts are counted, never page views.
+
+A validate request (live validation, :mod:`.precognition`) never spends the
+real post's budget: validate requests of a limited action are counted apart,
+against ``validate_limit=`` or ``SERVER_ACTIONS_VALIDATE_LIMIT``
+(``"60/minute"``), and the one past it gets 429 in JSON.
 """
 
 from __future__ import annotations
@@ -33,10 +38,11 @@ KEYS = ("address", "user")
 KeyFunction = t.Callable[["ActionCall"], object]
 
 
-def parse_limit(value: object) -> tuple[int, int]:
+def parse_limit(value: object, name: str = "server_action(limit=...)") -> tuple[int, int]:
     """``(count, seconds)`` of a limit written ``"5/minute"`` (a unit of
     :data:`UNITS`, singular) or ``"10/30"`` (seconds).
 
+    :param name: where the limit was written, for the error.
     :raises ValueError: the limit cannot be read; the message shows the forms.
     """
     count, slash, per = value.partition("/") if isinstance(value, str) else ("", "", "")
@@ -45,7 +51,7 @@ def parse_limit(value: object) -> tuple[int, int]:
     if slash and count.strip().isdigit() and int(count) > 0 and window > 0:
         return int(count), window
     raise ValueError(
-        f"server_action(limit={value!r}) cannot be read. Write how many posts are allowed"
+        f"{name} is {value!r}, which cannot be read. Write how many posts are allowed"
         ' per second, minute, hour or day, such as "5/minute" or "100/hour", or per a'
         ' number of seconds, such as "10/30".')
 
@@ -82,19 +88,27 @@ def key_of(key: str | KeyFunction | None, call: t.Callable[[], ActionCall],
     return f"user:{user}" if user is not None else f"address:{address()}"
 
 
+def digest_of(value: str) -> str:
+    """``value`` hashed for a store's key: a store's keys never hold an
+    address or a user's id in clear."""
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=12,
+                           person=b"sa-limit").hexdigest()
+
+
 def enforce(store: ActionStore, ref: str, limit: str, key: str | KeyFunction | None,
-            call: t.Callable[[], ActionCall], address: t.Callable[[], str]) -> None:
+            call: t.Callable[[], ActionCall], address: t.Callable[[], str],
+            kind: str = "limit") -> None:
     """Count a post of the action ``ref`` and refuse it past ``limit``.
 
-    The key's value is hashed: a store's keys never hold an address or a
-    user's id in clear.
-
+    :param kind: what is counted, the first part of the store's key:
+        ``"limit"`` for the action's posts, ``"validate"`` for its validate
+        requests, which never spend the posts' budget.
     :raises RateLimited: over the limit; ``retry_after`` is when the window ends.
     """
-    count, window = parse_limit(limit)
-    digest = hashlib.blake2b(key_of(key, call, address).encode("utf-8"), digest_size=12,
-                             person=b"sa-limit").hexdigest()
-    seen, remaining = store.hit(f"limit:{ref}:{digest}", window)
+    # limit= and validate_limit= were read when the action was defined.
+    count, window = parse_limit(limit, "SERVER_ACTIONS_VALIDATE_LIMIT")
+    seen, remaining = store.hit(f"{kind}:{ref}:{digest_of(key_of(key, call, address))}",
+                                window)
     if seen > count:
         raise RateLimited(f"over its limit of {count} per {window} seconds",
                           max(1, math.ceil(remaining)))

@@ -13,6 +13,13 @@ It never runs the action: no one-time token is recorded, no
 :meth:`~flask_server_actions.ServerActions.before_rerender` hooks roll the
 session back, and the flashed messages are left as they were.
 
+It never spends the real post's budget either: the validate requests of an
+action with ``limit=`` are counted apart, against its ``validate_limit=``
+or ``SERVER_ACTIONS_VALIDATE_LIMIT``. A one-time token used already is
+refused as the real post would be. A validate request refused before its
+token authenticated (forged, of another page, of a retired key) leaves the
+session alone, as any refused post does, and counts toward the throttle.
+
 The answers:
 
 - valid (or an action without a form): ``204`` with ``Precognition: true``
@@ -21,7 +28,8 @@ The answers:
   ``{"message": ..., "errors": {"field": ["...", ...]}}``, limited to the
   fields ``Precognition-Validate-Only`` names (a 204 if those are valid);
 - refused: the status the real post would get (400, 403, 422 for a stale
-  token, 429, a redirect), with ``{"message": ..., "errors": {}}``.
+  or used one-time token, 429 past the throttle or the validate budget, a
+  redirect), with ``{"message": ..., "errors": {}}``.
 
 Every answer to an action post carries ``Vary: Precognition``.
 
@@ -43,6 +51,7 @@ from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
 from .routing import is_action_post
+from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -92,6 +101,7 @@ def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
     response: BaseResponse | None = None
     if form_class is not None:
         form = build_form(form_class, formdata)
+        skip_files_left_out(form)  # files are left out unless the form asks for them
         notice = validate(form, setup, action)
         only = fields_to_validate()
         errors = errors_of(form, only)
@@ -154,7 +164,11 @@ def _after_request(response: BaseResponse) -> BaseResponse:
         message = error_of_request(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
-    noted = g.get(_G_FLASHES, _NO_FLASHES)
+    if _G_FLASHES not in g:
+        # Refused before the app's hooks (a token that does not open, another
+        # origin): nothing of the app ran, and the session stays untouched.
+        return response
+    noted = g.get(_G_FLASHES)
     if noted is _NO_FLASHES:
         session.pop(_FLASHES, None)
     elif session.get(_FLASHES) != noted:

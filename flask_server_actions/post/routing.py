@@ -26,6 +26,7 @@ import io
 import tempfile
 import typing as t
 
+from flask import current_app
 from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -123,6 +124,8 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if body is None:  # nothing names the action field
         return False
+    if req.mimetype == "application/x-www-form-urlencoded":
+        _count_fields(req, body)
     try:
         form = req.form
         files = req.files
@@ -172,6 +175,24 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
         tail = chunk[-len(_FIELD_BYTES) + 1:]
     body.seek(0)
     return body if found else None
+
+
+def _count_fields(req: Request, body: t.IO[bytes]) -> None:
+    """Refuse an urlencoded body of more fields than
+    ``SERVER_ACTIONS_MAX_FORM_FIELDS``, before werkzeug parses it (it limits
+    the parts of a multipart body, ``MAX_FORM_PARTS``, not these).
+
+    :raises FormTooLarge: it has more fields.
+    """
+    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
+    fields = 1
+    while chunk := body.read(_CHUNK_SIZE):
+        fields += chunk.count(b"&")
+    body.seek(0)
+    if fields > limit:
+        logs.info("Refused a form post to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
+                  req.path, fields)
+        raise FormTooLarge("SERVER_ACTIONS_MAX_FORM_FIELDS")
 
 
 def _close_spooled_body(error: BaseException | None) -> None:

@@ -14,10 +14,20 @@ A reference is encrypted with the app's token key (AES-GCM, the same
 and the action as associated data, so it opens only for the session and
 the action it was made for. It names the stored file by a random id the
 library drew, never by anything the client sent, and expires with
-``SERVER_ACTIONS_MAX_AGE``: an older one is not read, and the page is shown
-again with a notice (:class:`~.errors.UploadExpired`). A reference that
-does not open (forged, another session's or action's) is refused, 400
-(:class:`~.errors.BadUploadReference`), before anything is read.
+``SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE`` (never later than a token): an older
+one is not read, and the page is shown again with a notice
+(:class:`~.errors.UploadExpired`). A reference that does not open (forged,
+another session's or action's) is refused, 400
+(:class:`~.errors.BadUploadReference`), before anything is read, and
+counts toward the client's ``SERVER_ACTIONS_THROTTLE``.
+
+What it costs is bounded: copies of a reference are one file, opened only
+when the action reads it; a post carries no more references than its
+form's file fields can; new files are kept only for a post whose token
+authenticated for this session, only for the form's own file fields, not
+when their field's validators refused them, and within budgets per
+session, per client and for the app (``SERVER_ACTIONS_KEPT_UPLOAD*``). A
+validate request (live validation) restores, reads and deletes nothing.
 
 A kept file is removed once an action has run with it; ``flask actions
 purge-uploads`` removes those whose submission never came back.
@@ -28,6 +38,8 @@ purge-uploads`` removes those whose submission never came back.
 from __future__ import annotations
 
 import binascii
+import collections
+import contextlib
 import os
 import secrets
 import struct
@@ -48,29 +60,38 @@ from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures import MultiDict
+from wtforms import FileField
+from wtforms import MultipleFileField
 
 from .. import logs
 from ..errors import BadUploadReference
 from ..errors import UploadExpired
+from ..forms import build_form
+from ..integrations.stores import outages
 from ..integrations.upload_storage import UPLOAD_ID
 from ..integrations.upload_storage import DirectoryStorage
 from ..integrations.upload_storage import RedisUploadStorage
 from ..integrations.upload_storage import UploadStorage
 from ..integrations.upload_storage import storage_from_setting
+from ..page.accessible import keep_file_label
 from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
 from ..token.serialization import read_json
 from . import calls
+from . import upload_budgets
+from .upload_budgets import Budgets
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from werkzeug.wrappers import Response as BaseResponse
+    from wtforms import Form
 
     from ..extension import ServerActions
+    from ..integrations.stores import ActionStore
 
 __all__ = ["FIELD", "DirectoryStorage", "KeptFile", "KeptFiles", "RedisUploadStorage",
-           "UploadStorage", "files", "keep", "kept_files", "restore", "storage"]
+           "UploadStorage", "files", "keep", "keep_references", "kept_files", "restore", "storage"]
 
 #: The field that carries the references of kept files.
 FIELD = "__action_upload"
@@ -79,6 +100,7 @@ _HEADER = struct.Struct(">c4sI")
 _NONCE_SIZE = 12
 _G_RESTORED = "_server_actions_uploads"
 _G_KEPT = "_server_actions_kept_files"
+_G_BUDGET = "_server_actions_kept_budget"
 _STORAGE = "server_actions.upload_storage"
 
 
@@ -121,8 +143,8 @@ class KeptFile:
             FIELD, self.reference)
 
     def __html__(self) -> str:
-        return Markup('<label class="action-kept-file">{} Keep <span>{}</span></label>').format(
-            self.input(), self.filename)
+        return Markup('<label class="action-kept-file">{} {}</label>').format(
+            self.input(), keep_file_label(self.filename))
 
 
 class KeptFiles(list[KeptFile]):
@@ -138,6 +160,13 @@ class _Restored:
     files: MultiDict[str, FileStorage]
     #: The kept files given to the action, by the stream they were opened as.
     kept: dict[int, KeptFile] = field(default_factory=dict)
+    #: A validate request's fields whose kept file its references name
+    #: (nothing restored).
+    referenced: frozenset[str] = frozenset()
+
+
+#: The store and the client's address the budgets are counted with.
+_Budget = tuple["ActionStore", t.Callable[[], str]]
 
 
 def storage(app: Flask) -> UploadStorage:
@@ -148,7 +177,7 @@ def storage(app: Flask) -> UploadStorage:
         return t.cast(UploadStorage, cached[1])
     directory = (app.config["SERVER_ACTIONS_UPLOAD_DIR"]
                  or os.path.join(app.instance_path, "server-actions-uploads"))
-    found = storage_from_setting(setting, directory)
+    found = storage_from_setting(setting, directory, app.config["SERVER_ACTIONS_STORE_TIMEOUT"])
     app.extensions[_STORAGE] = (setting, found)
     return found
 
@@ -170,7 +199,7 @@ def open_reference(app: Flask, text: str, binding: bytes, ref: str) -> KeptFile:
     """Open a reference made for the session ``binding`` and the action ``ref``.
 
     :raises BadUploadReference: it does not open, or names no upload id.
-    :raises UploadExpired: it is older than ``SERVER_ACTIONS_MAX_AGE``.
+    :raises UploadExpired: it is older than :func:`lifetime`.
     """
     try:
         raw = binascii.a2b_base64((text + "=" * (-len(text) % 4)).encode("ascii")
@@ -194,7 +223,7 @@ def open_reference(app: Flask, text: str, binding: bytes, ref: str) -> KeptFile:
     if not UPLOAD_ID.fullmatch(upload_id):
         # Only the app's key seals a reference; still, never a path.
         raise BadUploadReference(f"a kept file's reference names {upload_id!r}")
-    if now() - issued_at > app.config["SERVER_ACTIONS_MAX_AGE"] + CLOCK_SKEW:
+    if now() - issued_at > lifetime(app) + CLOCK_SKEW:
         raise UploadExpired(f"the kept file {filename!r} expired")
     return KeptFile(upload_id, name, filename, content_type, size, issued_at, binding, ref,
                     text)
@@ -208,44 +237,118 @@ def _binding(app: Flask) -> bytes:
     return binding_tag(_ext(app).binding())
 
 
-def restore(app: Flask, ref: str, strict: bool = True) -> None:
+def lifetime(app: Flask) -> int:
+    """How long a kept file lives, in seconds: ``SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE``,
+    never longer than a token (``SERVER_ACTIONS_MAX_AGE``)."""
+    config = app.config
+    return min(int(config["SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE"]),
+               int(config["SERVER_ACTIONS_MAX_AGE"]))
+
+
+def file_fields(form: Form) -> dict[str, bool]:
+    """The file fields of ``form``: each name, and whether it takes several files."""
+    return {field.name: isinstance(field, MultipleFileField)
+            for field in form if isinstance(field, FileField)}
+
+
+def _capacities(fields: dict[str, bool] | None, sent: MultiDict[str, FileStorage],
+                per_post: int) -> dict[str, int]:
+    """How many files each field of the form can carry: one for a single
+    file field, ``per_post`` for a multiple one. Without a WTForms form, the
+    file parts the browser sent (one per file input, empty or not) are the
+    form's file fields."""
+    if fields is None:
+        return dict.fromkeys(sent, per_post)
+    return {name: per_post if several else 1 for name, several in fields.items()}
+
+
+def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form] | None = None,
+            validating: bool = False, store: ActionStore | None = None,
+            address: t.Callable[[], str] | None = None) -> None:
     """Put the kept files of the current post back among its files, for
     the action ``ref`` (each field with a newly chosen file drops its kept
     one). Done once per request; :func:`files` then gives them.
 
+    Copies of one reference are one file, and a post carries no more
+    references than its form's file fields can (see :func:`_capacities`).
+    A kept file is opened only when the action reads it.
+
     :param strict: raise for a reference that does not open or is gone;
         else (a page shown again anyway) leave it out.
-    :raises BadUploadReference: see :func:`open_reference`.
+    :param form_class: the action's WTForms form, whose file fields are the
+        only ones a reference may be for.
+    :param validating: a validate request (live validation): the references
+        are opened and checked, but no kept file is restored, read or
+        deleted.
+    :param store: with ``address``, given by :func:`~.guards.guard` for a
+        post whose token authenticated for this session: the store and the
+        client address :func:`keep` counts its budgets with. Without them
+        no new file is kept.
+    :raises BadUploadReference: see :func:`open_reference`; also more
+        references than the form carries.
     :raises UploadExpired: a kept file expired or is gone.
     """
     if g.get(_G_RESTORED) is not None or calls.is_json_call():
         return
-    references = request.form.getlist(FIELD)
+    if store is not None and address is not None:
+        setattr(g, _G_BUDGET, (store, address))
     sent = MultiDict(request.files.items(multi=True))
     restored = _Restored(sent)
-    if not references:
-        setattr(g, _G_RESTORED, restored)
-        return
-    chosen = {name for name, file in sent.items(multi=True) if file.filename}
-    store = storage(app)
+    # Copies of a reference are one file: it is opened once, at most.
+    references = list(dict.fromkeys(request.form.getlist(FIELD)))
+    if references:
+        fields = None if form_class is None else file_fields(build_form(form_class, MultiDict()))
+        capacities = _capacities(fields, sent, app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"])
+        opened = _opened(app, ref, references, capacities, strict)
+        if validating:
+            restored.referenced = frozenset(kept.field for kept in opened)
+        else:
+            _put_back(app, restored, opened, strict)
+    setattr(g, _G_RESTORED, restored)
+
+
+def _opened(app: Flask, ref: str, references: list[str], capacities: dict[str, int],
+            strict: bool) -> list[KeptFile]:
+    """Open the distinct ``references``, within what each field carries."""
+    per_post = app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"]
     binding = _binding(app)
-    found: list[tuple[KeptFile, t.IO[bytes] | None]] = []
-    for text in references:
+    found: dict[str, KeptFile] = {}
+    counts: collections.Counter[str] = collections.Counter()
+    for number, text in enumerate(references):
         try:
+            if number >= per_post:  # no form carries that many: not a browser's post
+                raise BadUploadReference(
+                    f"{len(references)} kept files' references, over"
+                    f" SERVER_ACTIONS_KEPT_UPLOADS_PER_POST ({per_post})")
             kept = open_reference(app, text, binding, ref)
+            if kept.id not in found and counts[kept.field] >= capacities.get(kept.field, 0):
+                raise BadUploadReference(
+                    f"more kept files for {kept.field!r} than the form's file fields carry")
         except (BadUploadReference, UploadExpired) as error:
             if strict:
                 logs.info("Refused a kept file of a post to %r: %s", request.path, error.reason)
                 raise
             continue
-        found.append((kept, None if kept.field in chosen else store.open(kept.id)))
-    if strict and any(kept.field not in chosen and stream is None for kept, stream in found):
+        if kept.id not in found:
+            found[kept.id] = kept
+            counts[kept.field] += 1
+    return list(found.values())
+
+
+def _put_back(app: Flask, restored: _Restored, opened: list[KeptFile], strict: bool) -> None:
+    """Give the request the kept files ``opened``, as streams opened when read."""
+    sent = restored.files
+    chosen = {name for name, file in sent.items(multi=True) if file.filename}
+    store = storage(app)
+    present = {kept.id: kept.field not in chosen and store.exists(kept.id) for kept in opened}
+    if strict and any(kept.field not in chosen and not present[kept.id] for kept in opened):
         raise UploadExpired("a kept file is gone from the upload storage")
-    for kept, stream in found:
-        if stream is None:
+    for kept in opened:
+        if not present[kept.id]:
             store.delete(kept.id)  # replaced by a new file (or gone)
             continue
-        file = FileStorage(stream, kept.filename, kept.field, kept.content_type)
+        file = FileStorage(t.cast(t.IO[bytes], _OpenedWhenRead(store, kept)), kept.filename,
+                           kept.field, kept.content_type)
         sent.add(kept.field, file)
         restored.kept[id(file)] = kept
     # A file input left empty still sends an empty part: drop it where a kept file is.
@@ -259,9 +362,38 @@ def restore(app: Flask, ref: str, strict: bool = True) -> None:
     # The request's own files from now on: the view's code sees them there,
     # and the request closes them when it ends.
     request.__dict__["files"] = ImmutableMultiDict(restored.files.items(multi=True))
-    setattr(g, _G_RESTORED, restored)
     if restored.kept:
         after_this_request(_remove_used)
+
+
+class _OpenedWhenRead:
+    """A kept file's stream, opened from the storage when it is first used:
+    a post that never reads its kept file (refused, or over its limit)
+    opens nothing."""
+
+    def __init__(self, store: UploadStorage, kept: KeptFile) -> None:
+        self._store = store
+        self._kept = kept
+        self._stream: t.IO[bytes] | None = None
+
+    def _opened(self) -> t.IO[bytes]:
+        if self._stream is None:
+            stream = self._store.open(self._kept.id)
+            if stream is None:  # removed since it was found (a purge, another post)
+                raise UploadExpired(f"the kept file {self._kept.filename!r} is gone")
+            self._stream = stream
+        return self._stream
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._opened(), name)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        return iter(self._opened())
+
+    def close(self) -> None:
+        """Close the file if it was opened."""
+        if self._stream is not None:
+            self._stream.close()
 
 
 def _remove_used(response: BaseResponse) -> BaseResponse:
@@ -271,7 +403,13 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
     store = storage(current_app._get_current_object())  # type: ignore[attr-defined]
     for kept in restored.kept.values():
         if kept.id not in again:
-            store.delete(kept.id)
+            try:
+                store.delete(kept.id)
+            except outages() as error:
+                # The action ran: its answer stands, and the file expires
+                # with its own lifetime (SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE).
+                logs.warning("Kept file %s: could not remove it after its action ran: %s",
+                             kept.id, error)
     return response
 
 
@@ -281,30 +419,98 @@ def files() -> MultiDict[str, FileStorage]:
     return restored.files if restored is not None else request.files
 
 
-def keep(app: Flask, ref: str) -> None:
+def skip_files_left_out(form: Form) -> None:
+    """Skip the validators of ``form``'s file fields whose file a validate
+    request left out: no part for the field at all (the client script
+    leaves files out unless the form asks for them), or a kept file
+    standing for it (a validate request restores none)."""
+    restored = t.cast("_Restored | None", g.get(_G_RESTORED))
+    referenced = restored.referenced if restored is not None else frozenset()
+    sent = request.files
+    for field_ in form:
+        if not isinstance(field_, FileField):
+            continue
+        chosen = any(file.filename for file in sent.getlist(field_.name))
+        if field_.name not in sent or (field_.name in referenced and not chosen):
+            field_.validate = _valid  # type: ignore[method-assign,assignment]
+
+
+def _valid(form: Form, extra_validators: t.Sequence[t.Any] = ()) -> bool:
+    return True
+
+
+def keep(app: Flask, ref: str, form: Form | None = None) -> None:
     """Keep the files of a failed post of the action ``ref`` for the page
-    shown again (see :func:`kept_files`): the new ones are stored, those
-    restored from references keep their reference."""
+    shown again (see :func:`kept_files`): those restored from references
+    keep their reference; new ones are stored only for a post whose token
+    authenticated for this session, within the budgets.
+
+    :param form: the action's WTForms form, validated: only its file
+        fields keep files, and none whose field shows an error (a file its
+        validators refused).
+    """
     if not ref:  # an action no longer known: a reference could never open
         return
     restore(app, ref, strict=False)
     restored = t.cast(_Restored, g.get(_G_RESTORED))
+    budget = t.cast("_Budget | None", g.get(_G_BUDGET))
+    per_post = app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"]
+    refused: set[str] = set()
+    fields = None
+    if form is not None:
+        fields = file_fields(form)
+        refused = {field_.name for field_ in form if field_.name in fields and field_.errors}
+    capacities = _capacities(fields, restored.files, per_post)
+    counts: collections.Counter[str] = collections.Counter()
     kept_now: list[KeptFile] = []
-    binding = _binding(app)
-    ttl = app.config["SERVER_ACTIONS_MAX_AGE"] + CLOCK_SKEW
     for name, file in restored.files.items(multi=True):
-        if not file.filename:
+        if (not file.filename or name in refused or counts[name] >= capacities.get(name, 0)
+                or len(kept_now) >= per_post):
             continue
         kept = restored.kept.get(id(file))
         if kept is None:
-            upload_id = secrets.token_hex(16)
-            file.stream.seek(0)
-            size = storage(app).save(upload_id, file.stream, ttl)
-            kept = KeptFile(upload_id, name, file.filename, file.content_type or "", size,
-                            now(), binding, ref)
-            kept = replace(kept, reference=seal_reference(app, kept, binding, ref))
+            if budget is None:  # the token did not authenticate for this session
+                continue
+            kept = _store(app, ref, name, file, budget)
+            if kept is None:
+                continue
+        counts[name] += 1
         kept_now.append(kept)
     setattr(g, _G_KEPT, kept_now)
+
+
+def _store(app: Flask, ref: str, name: str, file: FileStorage,
+           budget: _Budget) -> KeptFile | None:
+    """Store a new file within the budgets; ``None`` if over one of them."""
+    stream = file.stream
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    store, address = budget
+    if not upload_budgets.within(store, Budgets.from_config(app.config), _binding(app).hex(),
+                                 address(), size, lifetime(app)):
+        logs.info("Did not keep %r of a post to %r: over a kept-upload budget",
+                  file.filename, request.path)
+        return None
+    stream.seek(0)
+    upload_id = secrets.token_hex(16)
+    size = storage(app).save(upload_id, stream, lifetime(app) + CLOCK_SKEW)
+    binding = _binding(app)
+    kept = KeptFile(upload_id, name, file.filename or "", file.content_type or "", size, now(),
+                    binding, ref)
+    return replace(kept, reference=seal_reference(app, kept, binding, ref))
+
+
+def keep_references(app: Flask, ref: str) -> None:
+    """Show the kept files of the current post again as it sent them, for a
+    page shown while the storage cannot be reached: each reference that
+    opens is kept (its file waits in the storage); a newly chosen file
+    cannot be."""
+    binding = _binding(app)
+    kept = []
+    for text in dict.fromkeys(request.form.getlist(FIELD)):  # copies are one file
+        with contextlib.suppress(BadUploadReference, UploadExpired):
+            kept.append(open_reference(app, text, binding, ref))
+    setattr(g, _G_KEPT, kept)
 
 
 def kept_files(name: str) -> KeptFiles:
@@ -315,7 +521,7 @@ def kept_files(name: str) -> KeptFiles:
 @click.command("purge-uploads")
 @with_appcontext
 def purge_command() -> None:
-    """Remove kept uploads older than SERVER_ACTIONS_MAX_AGE."""
+    """Remove kept uploads older than SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    removed = storage(app).purge(app.config["SERVER_ACTIONS_MAX_AGE"] + CLOCK_SKEW)
+    removed = storage(app).purge(lifetime(app) + CLOCK_SKEW)
     click.echo(f"Removed {removed} expired upload{'' if removed == 1 else 's'}.")

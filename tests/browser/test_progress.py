@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from examples.notes.app import create_app
@@ -43,7 +44,8 @@ RECORD_PROGRESS = """() => {
 
 
 @pytest.fixture(scope="module")
-def notes_urls(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[str, str]]:
+def notes_urls(tmp_path_factory: pytest.TempPathFactory,
+               ) -> t.Iterator[dict[str, tuple[str, Flask]]]:
     """The notes example served three ways: without htmx, with htmx 4, 2."""
     urls, stops = {}, []
     for mode, version in [("no-js", None), ("htmx4", 4), ("htmx2", 2)]:
@@ -61,7 +63,7 @@ def notes_urls(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[str,
         app = create_app(config)
         http = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=http.serve_forever, daemon=True).start()
-        urls[mode] = f"http://127.0.0.1:{http.server_port}"
+        urls[mode] = (f"http://127.0.0.1:{http.server_port}", app)
         stops.append((http, app))
     yield urls
     for http, app in stops:
@@ -72,8 +74,8 @@ def notes_urls(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[dict[str,
 class Notes:
     """The notes page of one mode, signed in, in a fresh browser context."""
 
-    def __init__(self, page: Page, url: str, mode: str) -> None:
-        self.page, self.url, self.mode = page, url, mode
+    def __init__(self, page: Page, url: str, mode: str, app: Flask) -> None:
+        self.page, self.url, self.mode, self.app = page, url, mode, app
         page.goto(url + "/sign-in")
         page.fill("#sign-in input[name=email]", "ann@example.com")
         page.fill("#sign-in input[name=password]", "pw")
@@ -122,13 +124,14 @@ class Notes:
 
 @pytest.fixture(params=["no-js", "htmx4", "htmx2"])
 def notes(request: pytest.FixtureRequest, browser: Browser,
-          notes_urls: dict[str, str]) -> t.Iterator[Notes]:
+          notes_urls: dict[str, tuple[str, Flask]]) -> t.Iterator[Notes]:
     mode = request.param
     context = browser.new_context(java_script_enabled=mode != "no-js")
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
-        yield Notes(page, notes_urls[mode], mode)
+        url, app = notes_urls[mode]
+        yield Notes(page, url, mode, app)
     finally:
         context.close()
 
@@ -211,3 +214,43 @@ def test_an_aborted_upload_sends_nothing_and_the_form_works_again(
     assert item.locator(".attachment").text_content() == f"scan.bin ({SIZE} bytes)"
     assert notes.page.locator("#notes li", has_text=title).count() == 1
     assert notes.page.evaluate("window.sameDocument === true")
+
+
+@pytest.fixture()
+def over_the_limit(notes: Notes, tmp_path: Path) -> t.Iterator[Path]:
+    """A file over the app's ``MAX_CONTENT_LENGTH``, made small for the test."""
+    notes.app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    path = tmp_path / "deck.pdf"
+    path.write_bytes(bytes(range(256)) * 1024)  # 256 KiB
+    try:
+        yield path
+    finally:
+        notes.app.config["MAX_CONTENT_LENGTH"] = None
+
+
+def test_a_file_over_the_size_limit_says_so_and_the_form_is_kept(
+        notes: Notes, over_the_limit: Path) -> None:
+    title = f"Deck {uuid.uuid4().hex[:6]}"
+    notes.choose(over_the_limit, title)
+    with notes.page.expect_response(lambda answer: answer.request.method == "POST") as posted:
+        notes.page.click("#add button")
+    assert posted.value.status == 413
+    if notes.mode == "no-js":  # the app's error page, with the message
+        assert "too large" in (notes.page.text_content("body") or "")
+        return
+    message = notes.page.locator("#action-notice .action-notice")
+    message.wait_for()
+    assert "too large" in (message.text_content() or "")
+    # The bar stays in view, marked as failed; the form keeps what was typed.
+    notes.page.wait_for_selector("#add progress[data-server-action-progress][data-failed]")
+    assert notes.bar().is_visible()
+    assert notes.page.input_value("#add input[name=title]") == title
+    assert notes.page.evaluate("window.sameDocument === true")
+    assert notes.page.locator("#notes li", has_text=title).count() == 0
+    # A smaller file then goes up, and the bar starts again from 0.
+    notes.app.config["MAX_CONTENT_LENGTH"] = None
+    notes.page.evaluate("window.progressSeen = []")
+    notes.page.click("#add button")
+    notes.page.locator("#notes li", has_text=title).wait_for()
+    assert notes.seen()[0][0] == 0
+    assert notes.bar().is_hidden()

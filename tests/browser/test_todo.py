@@ -1,8 +1,9 @@
 """The to-do example in Chromium, with JavaScript off, htmx 4 and htmx 2:
 each row answers with itself (rename on Enter, toggle, delete, a failed
-rename), and a refused action (an item deleted meanwhile, a read-only
-list, an expired page) shows its message in the notice region while the
-list stays."""
+rename), a row that came with "load more" too, and a refused action (an
+item deleted meanwhile, a read-only list, an expired page) shows its
+message in the notice region while the list stays; an expired row works
+when sent again."""
 
 from __future__ import annotations
 
@@ -127,10 +128,10 @@ def test_a_failed_rename_shows_the_error_in_its_row_with_the_input(todo: Todo) -
     todo.open()
     todo.page.fill("#todo-3 input[name=title]", SEED[0])
     todo.page.click("#todo-3 .save")
-    todo.page.wait_for_selector("#todo-3 .error")
-    assert todo.page.text_content("#todo-3 .error") == "Another item already says that."
+    todo.page.wait_for_selector("#todo-3 .action-field-error")
+    assert todo.page.text_content("#todo-3 .action-field-error") == "Another item already says that."
     assert todo.page.input_value("#todo-3 input[name=title]") == SEED[0]
-    assert todo.page.locator("#todos .error").count() == 1
+    assert todo.page.locator("#todos [aria-invalid=true]").count() == 1
     assert todo.titles() == SEED
     todo.swapped_in_place()
 
@@ -156,9 +157,11 @@ def test_a_refused_action_shows_its_message_and_keeps_the_list(
         assert todo.page.text_content(".error-page") == message
 
 
-def test_an_expired_page_shows_the_notice_and_keeps_the_input(todo: Todo) -> None:
+def test_an_expired_page_shows_the_notice_keeps_the_input_and_works_again(
+        todo: Todo) -> None:
+    todo.app.config["SERVER_ACTIONS_MAX_AGE"] = 3  # seconds
     todo.open()
-    todo.app.config["SERVER_ACTIONS_MAX_AGE"] = -1
+    todo.page.wait_for_timeout(4_500)  # the page's tokens expire; fresh ones have 3 s
     todo.page.fill("#todo-2 input[name=title]", "Typed before lunch")
     todo.page.press("#todo-2 input[name=title]", "Enter")
     todo.page.wait_for_selector("#action-notice .action-notice")
@@ -167,4 +170,60 @@ def test_an_expired_page_shows_the_notice_and_keeps_the_input(todo: Todo) -> Non
     assert todo.page.locator("#todos li").count() == 3
     if todo.javascript:
         assert todo.titles() == SEED
+        todo.swapped_in_place()
+    # The row came back with a fresh token: sent again at once, it works.
+    todo.page.press("#todo-2 input[name=title]", "Enter")
+    todo.page.wait_for_function(
+        "document.querySelector('#todo-2 a').textContent === 'Typed before lunch'")
+    assert todo.titles() == [SEED[0], "Typed before lunch", SEED[2]]
+    todo.swapped_in_place()
+
+
+def load_more(todo: Todo) -> None:
+    """Show two items a page, open the list and load the third item."""
+    todo.app.config["TODO_PAGE_SIZE"] = 2
+    todo.open()
+    assert todo.titles() == SEED[:2]
+    todo.page.click("#more button")
+    todo.page.wait_for_selector("#todo-3")
+    assert todo.titles() == SEED
+    assert todo.page.locator("#more").count() == 0
+    todo.swapped_in_place()
+
+
+def test_a_row_that_came_with_load_more_answers_with_itself(todo: Todo) -> None:
+    load_more(todo)
+    todo.page.click("#todo-3 .toggle")
+    todo.page.wait_for_selector("#todo-3.done")
+    assert todo.page.text_content("#todo-3 .toggle").strip() == "Undo"
+    todo.page.fill("#todo-3 input[name=title]", "Call the bank today")
+    todo.page.press("#todo-3 input[name=title]", "Enter")
+    todo.page.wait_for_function(
+        "document.querySelector('#todo-3 a').textContent === 'Call the bank today'")
+    assert todo.titles() == [*SEED[:2], "Call the bank today"]
+    if todo.javascript:
+        todo.swapped_in_place()
+    else:  # back on the page of its own that "load more" went to
+        assert todo.page.url == todo.url + "/?shown=4"
+
+
+def test_a_failed_rename_of_a_row_that_came_with_load_more_shows_in_that_row(
+        todo: Todo) -> None:
+    load_more(todo)
+    todo.page.fill("#todo-3 input[name=title]", SEED[0])
+    todo.page.click("#todo-3 .save")
+    todo.page.wait_for_selector("#todo-3 .action-field-error")
+    assert todo.page.text_content("#todo-3 .action-field-error") == "Another item already says that."
+    assert todo.page.input_value("#todo-3 input[name=title]") == SEED[0]
+    assert todo.titles() == SEED
+    if todo.javascript:
+        todo.swapped_in_place()
+
+
+def test_a_row_that_came_with_load_more_can_be_deleted(todo: Todo) -> None:
+    load_more(todo)
+    todo.page.click("#todo-3 .delete")
+    todo.page.wait_for_selector("#todo-3", state="detached")
+    assert todo.titles() == SEED[:2]
+    if todo.javascript:
         todo.swapped_in_place()

@@ -39,6 +39,24 @@ def sign_out(form: t.Any) -> None:
     pass
 
 
+def by_team(call: ActionCall) -> str:
+    return "team"
+
+
+def team_choices(form: NoteForm) -> None:
+    pass
+
+
+@server_action(form=NoteForm, limit="3/600", key="user", setup=team_choices)
+def contact(form: NoteForm) -> None:
+    pass
+
+
+@server_action(limit="5/minute", key=by_team, scope="app", once=True)
+def ping(form: t.Any) -> None:
+    pass
+
+
 def login_required(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
     @functools.wraps(view)
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
@@ -65,7 +83,7 @@ def create_app() -> Flask:
 
     @app.get("/notes")
     def notes() -> str:
-        @server_action(once=True, require=must_be_admin, form=NoteForm)
+        @server_action(once=True, require=must_be_admin, form=NoteForm, scope="page")
         def rename(form: NoteForm) -> None:
             pass
 
@@ -76,7 +94,13 @@ def create_app() -> Flask:
         def marked(form: t.Any) -> None:
             "use server"
 
-        return render_template_string("", rename=rename, plain=plain, marked=marked)
+        @server_action(limit="3/600", key=by_team, setup=team_choices,
+                       form=NoteForm, scope="app")
+        def report(form: NoteForm) -> None:
+            pass
+
+        return render_template_string("", rename=rename, plain=plain, marked=marked,
+                                      report=report)
 
     @app.before_request
     def maintenance() -> None:

@@ -66,6 +66,19 @@ def test_shows_each_actions_form_once_and_require(row: list[str]) -> None:
     assert row in first_cells(create_listing_app())
 
 
+@pytest.mark.parametrize("row", [
+    ["tests.core.listing_app:contact", "module", "tests.core.listing_app",
+     "form=NoteForm limit=3/600 key=user setup=team_choices"],
+    ["tests.core.listing_app:ping", "module", "tests.core.listing_app",
+     "once limit=5/minute key=by_team scope=app"],
+    ["tests.core.listing_app:create_app.<locals>.notes.<locals>.report", "inline", "view notes",
+     "form=NoteForm limit=3/600 key=by_team setup=team_choices scope=app"],
+])
+def test_shows_each_actions_limit_setup_and_scope(row: list[str]) -> None:
+    """Which actions are rate limited, set up or for every page: an audit."""
+    assert row in first_cells(create_listing_app())
+
+
 def test_options_of_an_inline_action_without_source_are_unknown() -> None:
     assert ["tests.core.listing_app:generated.<locals>.act", "inline", "view generated",
             "?"] in first_cells(create_listing_app())

@@ -18,6 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import Markup
 
 import flask_server_actions
 from flask_server_actions import errors
@@ -84,7 +85,8 @@ def _shown_strings() -> list[str]:
              for name in ("notice", "description", "called_wrongly")
              if isinstance(value := cls.__dict__.get(name), str)]
     return [*shown, forms.INVALID_NOTICE, forms.BROKEN_NOTICE, *notices.MESSAGES.values(),
-            notices.SERVER_ERROR, notices.OTHER_ERROR, accessible.SUMMARY_HEADING]
+            notices.SERVER_ERROR, notices.OTHER_ERROR, accessible.SUMMARY_HEADING,
+            accessible.TITLE_PREFIX, accessible.KEEP_FILE]
 
 
 def test_every_text_a_user_reads_is_a_message_of_the_catalog() -> None:
@@ -112,8 +114,10 @@ def test_an_expired_form_speaks_the_users_language_and_no_english(
         client: FlaskClient, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
     _import_every_module()
     page = _expired_page(client, monkeypatch, language)
-    assert _catalog(language, "po")[errors.ExpiredToken.notice] in page.replace("&#39;", "'")
-    assert not [message for message in MESSAGES if message in page]
+    catalog = _catalog(language, "po")
+    assert catalog[errors.ExpiredToken.notice] in page.replace("&#39;", "'")
+    # (a message the same in both languages, Spanish "Error: ", is not English left over)
+    assert not [message for message in MESSAGES if message in page and catalog[message] != message]
     assert 'value="getippt"' in page  # the input is kept, in any language
 
 
@@ -135,7 +139,9 @@ def test_an_app_without_flask_babel_shows_english_or_its_own_wording() -> None:
     with app.app_context():
         assert translate(forms.INVALID_NOTICE) == "Fix it."
         assert translate(errors.ExpiredToken.notice) == errors.ExpiredToken.notice
-        assert translate(errors.RateLimited.notice, seconds=5).endswith("in 5 seconds.")
+        assert translate(errors.RateLimited.notice,
+                         **errors.RateLimited(retry_after=5).notice_values).endswith(
+                             "in 5 seconds.")
     assert translate(notices.OTHER_ERROR, status=418) == "This could not be done (418)."
 
 
@@ -158,9 +164,34 @@ def test_a_rate_limit_says_when_to_try_again_in_german(client: FlaskClient) -> N
     refused = Page.get(client, "/limited").form("#form").submit(title="two", headers=german)
     assert refused.status_code == 429
     text = refused.get_data(as_text=True)
-    seconds = refused.headers["Retry-After"]
-    assert f"Zu viele Versuche: bitte versuchen Sie es in {seconds} Sekunden erneut." in text
+    assert refused.headers["Retry-After"] in ("59", "60")
+    assert "Zu viele Versuche: bitte versuchen Sie es in 1 Minute erneut." in text
     assert STORE == [("limited", "one")]
+
+
+@pytest.mark.parametrize(("seconds", "english", "translated"), [
+    (1, "1 second", {"de": "1 Sekunde", "fr": "1 seconde", "es": "1 segundo"}),
+    (45, "45 seconds", {"de": "45 Sekunden", "fr": "45 secondes", "es": "45 segundos"}),
+    (60, "1 minute", {"de": "1 Minute", "fr": "1 minute", "es": "1 minuto"}),
+    (61, "2 minutes", {"de": "2 Minuten", "fr": "2 minutes", "es": "2 minutos"}),
+    (600, "10 minutes", {"de": "10 Minuten", "fr": "10 minutes", "es": "10 minutos"}),
+    (3600, "1 hour", {"de": "1 Stunde", "fr": "1 heure", "es": "1 hora"}),
+    (5400, "2 hours", {"de": "2 Stunden", "fr": "2 heures", "es": "2 horas"}),
+    (86400, "1 day", {"de": "1 Tag", "fr": "1 jour", "es": "1 día"}),
+    (3 * 86400, "3 days", {"de": "3 Tagen", "fr": "3 jours", "es": "3 días"}),
+])
+def test_a_rate_limit_says_the_wait_in_words_a_person_reads(
+        app: Flask, seconds: int, english: str, translated: dict[str, str]) -> None:
+    """Rounded up: the user is never told to come back too early."""
+    error = errors.RateLimited(retry_after=seconds)
+    with app.test_request_context():
+        assert translate(error.notice, **error.notice_values) == (
+            f"Too many attempts: please try again in {english}.")
+    for locale, words in translated.items():
+        with app.test_request_context(headers={"Accept-Language": locale}):
+            shown = translate(error.notice, **error.notice_values)
+        assert words in shown and shown == _catalog(locale, "po")[error.notice] % {
+            "wait": words, "seconds": seconds}
 
 
 def test_the_forms_the_library_builds_keep_the_apps_wtforms_translations(
@@ -201,3 +232,35 @@ def test_live_validation_and_the_error_summary_speak_german(client: FlaskClient)
     page = form.submit(title="", headers=german).get_data(as_text=True)
     assert catalog[accessible.SUMMARY_HEADING] in page
     assert not [message for message in MESSAGES if message in page]
+
+
+@pytest.mark.parametrize(("language", "title"), [("de", "Fehler: Page"), ("fr", "Erreur : Page"),
+                                                 ("en", "Error: Page")])
+def test_a_failed_pages_title_is_in_the_users_language(
+        client: FlaskClient, language: str, title: str) -> None:
+    form = Page.get(client, "/validated").form("#form")
+    page = Page(client, "/validated",
+                form.submit(title="", headers={"Accept-Language": language}))
+    assert page.text("title") == title
+
+
+def test_the_title_prefix_setting_still_wins_in_every_language() -> None:
+    client = messages_app.create_app(SERVER_ACTIONS_ERROR_TITLE_PREFIX="Oops – ").test_client()
+    form = Page.get(client, "/validated").form("#form")
+    page = Page(client, "/validated", form.submit(title="", headers={"Accept-Language": "de"}))
+    assert page.text("title") == "Oops – Page"
+
+
+@pytest.mark.parametrize(("language", "label"), [("de", "folien.pdf behalten"),
+                                                 ("fr", "Conserver folien.pdf"),
+                                                 ("en", "Keep folien.pdf")])
+def test_a_kept_files_label_is_in_the_users_language(
+        app: Flask, language: str, label: str) -> None:
+    from flask_server_actions.post.uploads import KeptFile
+
+    kept = KeptFile(id="0" * 32, field="attachment", filename="folien.pdf", content_type="application/pdf",
+                    size=3, issued_at=0, reference="ref")
+    with app.test_request_context(headers={"Accept-Language": language}):
+        html = str(Markup(kept.__html__()))
+    assert re.sub(r"<[^>]+>", "", html).strip() == label
+    assert "<span>folien.pdf</span>" in html

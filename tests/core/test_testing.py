@@ -176,3 +176,80 @@ def test_htmx_without_ids_sends_no_target(actions: ActionClient) -> None:
     headers = page.response.request.headers
     assert headers["HX-Request"] == "true"
     assert "HX-Target" not in headers and "HX-Trigger" not in headers
+
+
+@pytest.mark.parametrize(("url", "landed"), [
+    ("/signin?next=%2Fsearch%3Fq%3Dback", "found back"),  # Flask-Login's next=
+    ("/in/caf%C3%A9%20bar?next=%2Fsearch%3Fq%3D%C3%A9t%C3%A9", "found été"),
+    ("/in/a%2Fb?next=/search?q=plain", "found plain"),
+])
+def test_a_page_with_an_encoded_url_is_posted_to_its_own_url(actions: ActionClient,
+                                                             url: str, landed: str) -> None:
+    page = actions.get(url).form().submit()
+    assert page.redirects == [303] and landed in page
+
+
+def test_an_expired_form_is_still_found_by_its_action(app: Flask,
+                                                      actions: ActionClient) -> None:
+    page = actions.get("/")
+    with actions.expired():
+        page = page.form(action="discard").submit()
+        assert page.status_code == 422 and STORE == []
+    assert page.notices == ["This form expired. Your input is kept: please submit again."]
+    assert page.form(action="discard").submit().redirects == [303]
+    assert STORE == [("discard", 7)]
+
+
+def test_notices_are_one_message_each(actions: ActionClient) -> None:
+    assert actions.get("/titled").notices == []  # an empty alert says nothing
+    page = actions.get("/titled").form("titled").submit(title="", body="too long")
+    assert page.status_code == 422
+    assert page.notices == ["Please correct the marked fields and submit again.",
+                            "This field is required.",
+                            "Field cannot be longer than 5 characters."]
+    assert actions.get("/").form("compose").submit(to="nobody").notices == [
+        "Nobody cannot receive mail."]
+
+
+def test_a_validate_request_answers_with_the_errors(actions: ActionClient) -> None:
+    form = actions.get("/titled").form("titled")
+    checked = form.validate(title="", body="too long")
+    assert checked.status_code == 422 and not checked.valid
+    assert checked.errors == {"title": ["This field is required."],
+                              "body": ["Field cannot be longer than 5 characters."]}
+    only = form.validate(only=["body"], title="", body="ok")
+    assert only.status_code == 204 and only.valid and only.errors == {}
+    assert form.validate(only=["title"]).errors == {"title": ["This field is required."]}
+    assert [entry[0] for entry in STORE] == ["validated"] * 3  # never the action
+    assert form.submit(title="Tea").redirects == [303] and STORE[-1] == ("retitle", "Tea")
+
+
+def test_a_validate_request_leaves_files_out(actions: ActionClient) -> None:
+    form = actions.get("/titled").form("titled").fill(doc=(b"x", "x.txt"))
+    assert form.validate(title="Tea").valid
+    assert STORE == [("validated", "multipart/form-data", [])]
+
+
+def test_a_validate_request_of_a_refused_token_has_its_message(
+        actions: ActionClient) -> None:
+    form = actions.get("/titled").form("titled")
+    with actions.expired():
+        checked = form.validate(title="")
+    assert checked.status_code == 422 and checked.errors == {}
+    assert checked.message == "This form expired. Your input is kept: please submit again."
+
+
+def test_a_replayed_form_is_the_same_token_posted_again(actions: ActionClient) -> None:
+    form = actions.get("/").form(action="discard")
+    assert form.submit().redirects == [303]
+    assert form.submit().redirects == [303]  # not one-time: it runs again
+    assert STORE == [("discard", 7), ("discard", 7)]
+
+
+def test_a_form_submitted_by_another_browser_is_refused(app: Flask,
+                                                        actions: ActionClient) -> None:
+    form = actions.get("/").form("compose")
+    page = form.submit(by=ActionClient(app))
+    assert page.status_code == 422 and STORE == []
+    assert page.notices == ["Your session changed since this form was shown."
+                            " Your input is kept: please submit again."]

@@ -11,6 +11,10 @@ from flask import render_template_string
 from flask import request
 from jinja2 import DictLoader
 from werkzeug.datastructures import MultiDict
+from wtforms import Form
+from wtforms import StringField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
 
 from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
@@ -114,6 +118,30 @@ def leave(form: MultiDict[str, t.Any]) -> t.Any:
     return redirect("/uploads")
 
 
+class TitleForm(Form):
+    title = StringField("Title", [DataRequired(), Length(max=5)])
+    body = StringField("Body", [Length(max=5)])
+
+
+@server_action(form=TitleForm)
+def retitle(form: TitleForm) -> None:
+    STORE.append(("retitle", form.title.data))
+
+
+TITLED = """{{ action.notice() }}<p role="alert"> </p>
+<form id="titled" method="post" enctype="multipart/form-data">{{ action(retitle) }}
+  {{ action.error_summary() }}
+  <label for="title">Title</label><input {{ action.field("title") }}>{{ action.field_error("title") }}
+  <label for="body">Body</label><input {{ action.field("body") }}>{{ action.field_error("body") }}
+  <input type="file" name="doc"><button>Save</button></form>
+"""
+
+
+@server_action
+def sign_in(form: MultiDict[str, t.Any]) -> t.Any:
+    return redirect(request.args.get("next", "/"))
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "testing secret"
@@ -144,5 +172,20 @@ def create_app() -> Flask:
     def one() -> str:
         return render_template_string('<form method="post">{{ action(send) }}<input name="to">'
                                       "<button>Go</button></form>", send=send)
+
+    @app.before_request
+    def files_validated() -> None:
+        if "Precognition" in request.headers:
+            STORE.append(("validated", request.mimetype, sorted(request.files)))
+
+    @app.get("/titled")
+    def titled() -> str:
+        return render_template_string(TITLED, retitle=retitle)
+
+    @app.get("/signin")
+    @app.get("/in/<path:place>")
+    def signin(place: str = "") -> str:
+        return render_template_string('<form method="post">{{ action(sign_in) }}'
+                                      "<button>Sign in</button></form>", sign_in=sign_in)
 
     return app

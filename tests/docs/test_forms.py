@@ -179,7 +179,8 @@ def test_signup_sample_validates_live_and_marks_errors(
     assert module.USERS == {"ada"}
     page = _page(form.submit(username=""), "/signup", client)
     assert page.text("title") == "Error: Sign up"
-    assert page.soup.select_one("#username")["aria-invalid"] == "true"
+    field = page.soup.select_one("input#username")
+    assert field["aria-invalid"] == "true" and field.has_attr("data-action-live")
     assert page.text("#username-error") == "This field is required."
     assert page.soup.select_one(".action-error-summary a")["href"] == "#username"
     assert form.submit(username="grace").status_code == 303

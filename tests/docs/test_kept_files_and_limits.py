@@ -36,7 +36,7 @@ def test_limits_sample_refuses_the_fourth_message(
     assert [answer.status_code for answer in answers] == [303, 303, 303, 429]
     refused = Page(client, "/contact", answers[-1])
     assert refused.text("textarea") == "m3"
-    assert "try again in 60 seconds" in refused.text(".action-notice")
+    assert "try again in 1 minute" in refused.text(".action-notice")
     assert module.SENT == ["m0", "m1", "m2"]
 
 

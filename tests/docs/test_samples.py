@@ -7,9 +7,14 @@ The pattern, for every page that shows code:
    ``docs/examples`` are packages, so a sample imports as
    ``docs.examples.<page>.app``.
 2. Show it in the page with ``literalinclude`` (``:pyobject:`` or
-   ``:lines:`` to show a part), never with ``code-block:: python`` or
-   ``html+jinja``: :func:`test_docs_show_code_only_from_sample_files` fails
-   on those, and :func:`test_every_sample_file_is_shown` on unused files.
+   ``:lines:`` to show a part), or, where the source of the page should
+   show it too (each page opens with its main recipe, readable on a code
+   host or in an editor), with a ``code-block`` whose ``:caption:`` names
+   the sample file and whose text is an excerpt of it, line for line
+   (:func:`test_code_blocks_are_excerpts_of_their_samples`). Any other
+   ``code-block:: python`` or ``html+jinja`` fails
+   :func:`test_docs_show_code_only_from_sample_files`, and an unused file
+   fails :func:`test_every_sample_file_is_shown`.
 3. Drive the sample here through the test client with ``tests/html.py``
    (``Page.get(client, url).form(...).submit(...)``) and assert its effect.
 
@@ -56,19 +61,78 @@ def rst_pages() -> list[Path]:
     return sorted(DOCS.glob("*.rst"))
 
 
+_CODE_BLOCK = re.compile(
+    r"^(?P<indent>[ ]*)\.\. (?:code-block|code|sourcecode)::[ ]*(?P<language>\S*)\n"
+    r"(?P<options>(?:(?P=indent)[ ]+:[\w-]+:.*\n)*)"
+    r"(?P<body>(?:[ ]*\n|(?P=indent)[ ]+.*\n)*)", re.M)
+_CAPTION = re.compile(r":caption:[ ]*(\S+)")
+
+
+def code_blocks(page: Path) -> list[tuple[str, str | None, str]]:
+    """``(language, captioned sample file or None, dedented text)`` of each
+    code-block of ``page``."""
+    found = []
+    for block in _CODE_BLOCK.finditer(page.read_text()):
+        caption = _CAPTION.search(block["options"])
+        found.append((block["language"], caption[1] if caption else None,
+                      textwrap.dedent(block["body"]).strip("\n")))
+    return found
+
+
 def test_docs_show_code_only_from_sample_files() -> None:
-    directive = re.compile(r"^\s*\.\. (?:code-block|code|sourcecode)::\s*(\S*)", re.M)
     found = [(page.name, language) for page in rst_pages()
-             for language in directive.findall(page.read_text())
-             if language not in ILLUSTRATION]
+             for language, sample, _ in code_blocks(page)
+             if language not in ILLUSTRATION and sample is None]
     assert found == [], (
         "Show Python and Jinja with literalinclude of a file under docs/examples/"
-        " that tests/docs/ runs")
+        " that tests/docs/ runs, or a code-block whose :caption: names that file")
+
+
+def _is_excerpt(text: str, sample: str) -> bool:
+    """Whether ``text`` is consecutive lines of ``sample`` (dedented alike)."""
+    wanted, lines = text.splitlines(), sample.splitlines()
+    return any(textwrap.dedent("\n".join(lines[start:start + len(wanted)])) == text
+               for start in range(len(lines) - len(wanted) + 1))
+
+
+def test_code_blocks_are_excerpts_of_their_samples() -> None:
+    blocks = [(page.name, sample, text) for page in rst_pages()
+              for _, sample, text in code_blocks(page) if sample is not None]
+    assert len(blocks) >= 9  # the opening recipes at least
+    for page, sample, text in blocks:
+        assert sample.startswith("docs/examples/"), (page, sample)
+        assert _is_excerpt(text, (ROOT / sample).read_text()), (
+            f"{page}: a code-block captioned {sample} is not an excerpt of it")
+
+
+#: The pages that open with their main recipe in a code-block (before their
+#: first section), and the sample it comes from.
+OPENINGS = {
+    "index.rst": "docs/examples/quickstart/app.py",
+    "quickstart.rst": "docs/examples/quickstart/app.py",
+    "values.rst": "docs/examples/values/app.py",
+    "forms.rst": "docs/examples/forms/post.py",
+    "integrations.rst": "docs/examples/integrations/app.py",
+    "testing.rst": "docs/examples/testing/test_tasks.py",
+    "deployment.rst": "docs/examples/deployment/settings.py",
+    "security.rst": "docs/examples/security_checks.py",
+    "configuration.rst": "docs/examples/deployment/settings.py",
+}
+
+
+@pytest.mark.parametrize(("name", "sample"), OPENINGS.items())
+def test_each_page_opens_with_its_recipe_in_its_source(name: str, sample: str) -> None:
+    text = (DOCS / name).read_text()
+    first_section = re.search(r"\n[^\n]+\n(-{3,}|~{3,})\n", text)
+    opening = text[:first_section.start()] if first_section else text
+    assert f":caption: {sample}" in opening
 
 
 def test_every_sample_file_is_shown() -> None:
     included = {(DOCS / name).resolve() for page in rst_pages()
                 for name in re.findall(r"\.\. literalinclude::\s*(\S+)", page.read_text())}
+    included |= {(ROOT / sample).resolve() for page in rst_pages()
+                 for _, sample, _ in code_blocks(page) if sample is not None}
     samples = {path.resolve() for path in SAMPLES.rglob("*")
                if path.is_file() and path.suffix in {".py", ".html"}
                and path.name != "__init__.py" and "__pycache__" not in path.parts}

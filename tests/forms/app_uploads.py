@@ -1,5 +1,6 @@
 """An app whose forms take files: a WTForms form with a required title and
-an attachment, and a plain form with several photos; the kept files are
+an attachment, a plain form with several photos, and an application form
+(limited to two posts a minute) whose CV must be a PDF; the kept files are
 shown with ``action.kept_files``."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import typing as t
 
 from flask import Flask
 from flask import render_template_string
+from flask_wtf.file import FileAllowed
+from flask_wtf.file import FileRequired
 from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 from wtforms import FileField
@@ -28,6 +31,11 @@ class DocumentForm(Form):
     attachment = FileField("Attachment")
 
 
+class ApplicationForm(Form):
+    name = StringField("Name", [DataRequired()])
+    cv = FileField("CV", [FileRequired(), FileAllowed(["pdf"])])
+
+
 PAGE = """
 {{ action.notice() }}
 <form id="doc" method="post" enctype="multipart/form-data">
@@ -43,6 +51,12 @@ PAGE = """
   <ul>{% for kept in action.kept_files('photos') %}<li class="kept">{{ kept.filename }}
     ({{ kept.size }} bytes, {{ kept.content_type }}) {{ kept.input() }}</li>{% endfor %}</ul>
   <button>Send</button>
+</form>
+<form id="apply" method="post" enctype="multipart/form-data">
+  {{ action(apply) }}
+  {{ application.name() }}
+  <input type="file" name="cv">{{ action.kept_files('cv') }}
+  <button>Apply</button>
 </form>
 """
 
@@ -73,7 +87,13 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("album", form["name"],
                           [describe(photo) for photo in form.getlist("photos")]))
 
+        @server_action(form=ApplicationForm, limit="2/60")
+        def apply(form: ApplicationForm) -> None:
+            STORE.append(("apply", form.name.data, describe(form.cv.data)))
+
         form = action_state(save).form_for(DocumentForm)
-        return render_template_string(PAGE, save=save, album=album, form=form)
+        application = action_state(apply).form_for(ApplicationForm)
+        return render_template_string(PAGE, save=save, album=album, apply=apply, form=form,
+                                      application=application)
 
     return app

@@ -1,6 +1,7 @@
 """An app whose forms are validated live (Laravel Precognition's protocol):
 a form with a rule that needs the database, a one-time action with a
-``require=`` check, a page behind a login decorator and an action without a
+``require=`` check, contact forms with a ``limit=`` (one with its own
+``validate_limit=``), a page behind a login decorator and an action without a
 form. Everything an action or a check does is written down, so tests see
 that a validate request runs every check and never the action."""
 
@@ -123,11 +124,35 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("signup", form.name.data, form.email.data))
             if form.name.data == "taken":
                 raise ActionError("That name is taken.", field="name")
+            if form.name.data == "crash":  # as a worker killed inside the action
+                raise RuntimeError("the action crashed")
             flash("Welcome!")
 
         def ping(form: MultiDict[str, t.Any]) -> None:
             "use server"
             STORE.append(("ping",))
+
+        return render(signup, ping)
+
+    @app.get("/contact")
+    def contact_page() -> str:
+        @server_action(form=SignupForm, limit="3/600")
+        def signup(form: SignupForm) -> None:
+            STORE.append(("contact", form.name.data))
+
+        def ping(form: MultiDict[str, t.Any]) -> None:
+            "use server"
+
+        return render(signup, ping)
+
+    @app.get("/contact-strict")
+    def strict_contact_page() -> str:
+        @server_action(form=SignupForm, limit="3/600", validate_limit="2/600")
+        def signup(form: SignupForm) -> None:
+            STORE.append(("contact", form.name.data))
+
+        def ping(form: MultiDict[str, t.Any]) -> None:
+            "use server"
 
         return render(signup, ping)
 

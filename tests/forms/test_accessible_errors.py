@@ -10,8 +10,17 @@ from flask import Flask
 from flask import render_template_string
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
+from wtforms import Form as WTForm
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
 
 from flask_server_actions import ActionError
+from flask_server_actions import ServerActions
+from flask_server_actions import action_state
+from flask_server_actions import server_action
 
 from ..html import Page
 from .live_app import create_app
@@ -167,3 +176,58 @@ def test_title_escapes_its_text_once_after_a_failure() -> None:
     assert response.status_code == 422
     assert ("Oops &amp; Fish & chips &amp; peas|Oops &amp; Salt &amp; vinegar"
             in response.get_data(as_text=True))
+
+
+class Profile(WTForm):
+    name = StringField("Name", [DataRequired()])
+    bio = TextAreaField("Bio", [Length(max=5)])
+    kind = SelectField("Kind", choices=["person", "team"])
+
+
+@server_action(form=Profile)
+def save_profile(form: Profile) -> None:
+    pass
+
+
+WTFORMS_PAGE = """<form id="profile" method="post">{{ action(save_profile) }}
+{{ action.error_summary({"kind": "profile-kind"}) }}
+{{ form.name(**action.attrs("name", live=True)) }}{{ action.field_error("name") }}
+{{ action.field(form.bio, class_="wide") }}{{ action.field_error(form.bio) }}
+{{ action.field(form.kind, id="profile-kind") }}{{ action.field_error(form.kind) }}
+<button>Save</button></form>"""
+
+
+@pytest.fixture
+def wtforms_client() -> FlaskClient:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "wtforms fields"
+    ServerActions(app)
+
+    @app.get("/profile")
+    def profile() -> str:
+        form = action_state(save_profile).form or Profile()
+        return render_template_string(WTFORMS_PAGE, form=form, save_profile=save_profile)
+
+    return app.test_client()
+
+
+def test_wtforms_fields_get_the_accessible_attributes_without_hand_written_inputs(
+        wtforms_client: FlaskClient) -> None:
+    page = Page.get(wtforms_client, "/profile")
+    name, bio, kind = tag(page, "input#name"), tag(page, "textarea#bio"), tag(page, "select")
+    assert name.has_attr("data-action-live") and name.has_attr("required")
+    assert bio["class"] == ["wide"] and kind["id"] == "profile-kind"
+    assert not any(field.has_attr("aria-invalid") for field in (name, bio, kind))
+    assert tag(page, "#profile-kind-error").get_text(strip=True) == ""
+    response = page.form("#profile").submit(name="", bio="too long", kind="nobody")
+    assert response.status_code == 422
+    page = Page(wtforms_client, "/profile", response)
+    for field_id, field_tag in (("name", "input"), ("bio", "textarea"),
+                                ("profile-kind", "select")):
+        field = tag(page, f"{field_tag}#{field_id}")
+        assert field["aria-invalid"] == "true"
+        assert field["aria-describedby"] == f"{field_id}-error"
+        assert tag(page, f"#{field_id}-error").get_text(strip=True)
+    assert tag(page, "textarea#bio").get_text(strip=True) == "too long"  # the input is kept
+    links = [str(link["href"]) for link in page.soup.select(".action-error-summary a")]
+    assert links == ["#name", "#bio", "#profile-kind"]

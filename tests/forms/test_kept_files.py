@@ -17,6 +17,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from flask_server_actions.errors import FormTooLarge
+from flask_server_actions.errors import UploadExpired
 from flask_server_actions.post import uploads
 from flask_server_actions.post.uploads import FIELD
 from flask_server_actions.post.uploads import DirectoryStorage
@@ -145,7 +146,9 @@ def test_an_action_error_keeps_the_file(app: Flask) -> None:
     assert STORE == [("save", "ok", ("report.pdf", PDF, "application/pdf"))]
 
 
-def test_an_expired_token_keeps_the_file(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_expired_token_keeps_the_input_not_the_file(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An expired token proves no session: the file is chosen again.
     client = app.test_client()
     form = Page.get(client, "/docs").form("#doc")
     later = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 120
@@ -154,7 +157,10 @@ def test_an_expired_token_keeps_the_file(app: Flask, monkeypatch: pytest.MonkeyP
     assert response.status_code == 422
     page = Page(client, "/docs", response)
     assert "expired" in page.text(".action-notice")
-    assert send(page.form("#doc"), title="x").status_code == 303
+    assert kept_references(page) == []
+    assert not os.path.exists(app.config["SERVER_ACTIONS_UPLOAD_DIR"])
+    assert send(page.form("#doc"), {"attachment": [(PDF, "report.pdf", "application/pdf")]},
+                title="x").status_code == 303
     assert STORE == [("save", "x", ("report.pdf", PDF, "application/pdf"))]
 
 
@@ -347,3 +353,66 @@ def test_a_redis_upload_storage_takes_a_client(redis_url: str) -> None:
     storage.delete(upload_id)
     assert storage.open(upload_id) is None
     client.close()
+
+
+def test_two_seals_of_one_file_restore_it_once(app: Flask, spy: Spy) -> None:
+    page = failed_with_report(app)
+    [reference] = kept_references(page)
+    with page.client.session_transaction() as browser:
+        binding = binding_tag(browser["_server_actions"])
+    ref = "tests.forms.app_uploads:create_app.<locals>.docs.<locals>.save"
+    with app.app_context():
+        kept = uploads.open_reference(app, reference, binding, ref)
+        second = uploads.seal_reference(app, kept, binding, ref)
+    assert second != reference
+    response = send(page.form("#doc"), references=[reference, second], title="Fixed")
+    assert response.status_code == 303
+    assert STORE == [("save", "Fixed", ("report.pdf", PDF, "application/pdf"))]
+    assert len(spy.reads) == 1
+
+
+def test_a_kept_file_is_opened_when_read(tmp_path: t.Any) -> None:
+    storage = DirectoryStorage(tmp_path)
+    upload_id = uuid.uuid4().hex
+    storage.save(upload_id, io.BytesIO(b"line one\nline two\n"), 60)
+    kept = KeptFile(upload_id, "attachment", "notes.txt", "text/plain", 18, int(time.time()))
+    stream = uploads._OpenedWhenRead(storage, kept)
+    stream.close()  # never opened: nothing to close
+    assert list(stream) == [b"line one\n", b"line two\n"]
+    stream.seek(0)
+    assert stream.read() == b"line one\nline two\n"
+    stream.close()
+    storage.delete(upload_id)
+    gone = uploads._OpenedWhenRead(storage, kept)
+    with pytest.raises(UploadExpired) as raised:
+        gone.read()
+    assert "notes.txt" in raised.value.reason
+
+
+class Minimal(uploads.UploadStorage):
+    """A storage of its own, in memory, with only the required methods."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:
+        self.files[upload_id] = stream.read()
+        return len(self.files[upload_id])
+
+    def open(self, upload_id: str) -> t.IO[bytes] | None:
+        data = self.files.get(upload_id)
+        return io.BytesIO(data) if data is not None else None
+
+    def delete(self, upload_id: str) -> None:
+        self.files.pop(upload_id, None)
+
+    def purge(self, max_age: int) -> int:
+        return 0
+
+
+def test_a_storage_of_its_own_says_what_exists_by_opening() -> None:
+    storage = Minimal()
+    upload_id = uuid.uuid4().hex
+    assert not storage.exists(upload_id)
+    storage.save(upload_id, io.BytesIO(b"x"), 60)
+    assert storage.exists(upload_id)

@@ -13,6 +13,9 @@ from flask import flash
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from flask_server_actions.errors import AlreadySubmitted
+from flask_server_actions.errors import OutcomeUnknown
+
 from ..html import Page
 from ..store import STORE
 from .live_app import create_app
@@ -219,3 +222,96 @@ def test_flash_added_by_a_hook_is_taken_back(app: Flask, client: FlaskClient) ->
     form.submit(headers={"Precognition": "true"}, **VALID)
     with client.session_transaction() as session:
         assert [message for _, message in session["_flashes"]] == ["From a hook", "Saved earlier"]
+
+
+def precognitive(form: t.Any, **values: str) -> TestResponse:
+    return t.cast(TestResponse, form.submit(headers={"Precognition": "true"}, **values))
+
+
+def test_validate_requests_never_spend_the_real_posts_limit(client: FlaskClient) -> None:
+    # A contact form limited to "3/600": three pauses in typing, then the message.
+    form = Page.get(client, "/contact").form("#signup")
+    assert [precognitive(form, **VALID).status_code for _ in range(3)] == [204] * 3
+    assert [form.submit(**VALID).status_code for _ in range(4)] == [303, 303, 303, 429]
+    assert STORE.count(("contact", "Ada")) == 3
+
+
+def test_validate_requests_over_their_own_budget_get_429_in_json(client: FlaskClient) -> None:
+    form = Page.get(client, "/contact-strict").form("#signup")  # validate_limit="2/600"
+    answers = [precognitive(form, **VALID) for _ in range(3)]
+    assert [answer.status_code for answer in answers[:2]] == [204, 204]
+    body = refused_json(answers[2], 429)
+    assert body == {"message": "Too many attempts: please try again in 10 minutes.",
+                    "errors": {}}
+    assert answers[2].headers["Retry-After"] == "600"
+    assert form.submit(**VALID).status_code == 303  # the real post's budget is untouched
+
+
+@pytest.mark.parametrize(("setting", "statuses"), [("1/60", [204, 429]), (None, [204] * 70)])
+def test_the_validate_budget_is_a_setting(setting: str | None, statuses: list[int]) -> None:
+    client = create_app(SERVER_ACTIONS_VALIDATE_LIMIT=setting).test_client()
+    form = Page.get(client, "/contact").form("#signup")
+    assert [precognitive(form, **VALID).status_code for _ in statuses] == statuses
+
+
+def test_a_validate_budget_that_cannot_be_read_is_a_clear_error() -> None:
+    app = create_app(SERVER_ACTIONS_VALIDATE_LIMIT="often")
+    app.testing = True
+    form = Page.get(app.test_client(), "/contact").form("#signup")
+    with pytest.raises(ValueError, match=r"^SERVER_ACTIONS_VALIDATE_LIMIT is 'often'"):
+        precognitive(form, **VALID)
+
+
+def test_the_default_validate_budget_is_generous(client: FlaskClient) -> None:
+    form = Page.get(client, "/contact").form("#signup")
+    assert {precognitive(form, **VALID).status_code for _ in range(60)} == {204}
+    assert precognitive(form, **VALID).status_code == 429
+
+
+def test_forged_validate_requests_feed_the_throttle(app: Flask, client: FlaskClient) -> None:
+    app.config["SERVER_ACTIONS_THROTTLE"] = "2/60"
+    form = Page.get(client, "/contact").form("#signup")
+    statuses = [precognitive(form, __action="forged", **VALID).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+
+
+def _another_page(app: Flask, client: FlaskClient) -> str:
+    return Page.get(client, "/contact").form("#signup").token()
+
+
+def _retired_key(app: Flask, client: FlaskClient) -> str:
+    token = Page.get(client, "/signup").form("#signup").token()
+    app.config["SECRET_KEY"] = "a new secret, the old one retired"
+    return token
+
+
+def _tampered(app: Flask, client: FlaskClient) -> str:
+    token = Page.get(client, "/signup").form("#signup").token()
+    return token[:40] + ("A" if token[40] != "A" else "B") + token[41:]
+
+
+@pytest.mark.parametrize("refused_token", [_tampered, _another_page, _retired_key])
+def test_a_refused_validate_request_touches_no_session_state(
+        app: Flask, client: FlaskClient, refused_token: t.Callable[[Flask, FlaskClient], str]
+) -> None:
+    form = Page.get(client, "/signup").form("#signup")
+    token = refused_token(app, client)
+    client.get("/flash")
+    response = precognitive(form, __action=token, **VALID)
+    refused_json(response, 400)
+    assert "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        assert [message for _, message in session["_flashes"]] == ["Saved earlier"]
+
+
+@pytest.mark.parametrize(("name", "status", "notice"), [
+    ("Ada", 303, AlreadySubmitted.notice),  # it ran
+    ("crash", 500, OutcomeUnknown.notice),  # recorded, never marked finished
+])
+def test_a_validate_request_with_a_recorded_one_time_token_answers_as_the_post_would(
+        client: FlaskClient, name: str, status: int, notice: str) -> None:
+    form = Page.get(client, "/signup").form("#signup")
+    assert form.submit(**{**VALID, "name": name}).status_code == status
+    body = refused_json(precognitive(form, **VALID), 422)
+    assert body == {"message": notice, "errors": {}}
+    assert form.submit(**VALID).status_code == 422

@@ -1,6 +1,8 @@
 """The app the row tests drive: a list whose rows are a partial included in a
 ``{% for %}`` loop (``/rows``) or a scoped block in one (``/blocks``), each
-row with its own forms and buttons naming the row's partial or block."""
+row with its own forms and buttons naming the row's partial or block; and a
+list shown one row at a time, the next ones with "load more" (``/paged``),
+whose rows the app finds by their id (``row_loader``)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,13 @@ TEMPLATES = {
     <button class="delete" {{ action.button(delete, row.id, partial="_row.html", target="closest li") }}>Delete</button>
   </form>
 </li>""",
+    "paged.html": """{% extends "layout.html" %}
+{% block content %}<ul id="rows">{% for row in earlier %}{% include "_row.html" %}{% endfor %}
+{% include "_more.html" %}</ul>{% endblock %}""",
+    "_more.html": """{% for row in loaded %}{% include "_row.html" %}{% endfor %}
+{% if shown < total %}<li id="more"><form method="post">
+<button {{ action.button(load_more, shown, partial="_more.html", target="#more") }}>More</button>
+</form></li>{% endif %}""",
     "flat.html": """<ul id="messages">{% for m in get_flashed_messages() %}<li class="flash">{{ m }}</li>{% endfor %}</ul>
 <ul id="rows">{% for row in rows %}{% include "_row.html" %}{% endfor %}</ul>""",
     "blocks.html": """{% extends "layout.html" %}
@@ -76,13 +85,18 @@ def create_app(**config: t.Any) -> Flask:
     actions = ServerActions(app)
     reset()
 
+    if app.config.get("ROWS_LOADER", True):
+        @actions.row_loader("_row.html")
+        def load_row(row_id: int) -> dict[str, t.Any] | None:
+            return {"row": ROWS[row_id]} if row_id in ROWS else None
+
     with app.app_context():
         @actions.before_action
         def read_only(call: t.Any) -> None:
             if current_app.config.get("ROWS_READ_ONLY"):
                 abort(403)
 
-    def page(template: str) -> str:
+    def page(template: str, **extra: t.Any) -> str:
         def rename(row_id: int, form: Form) -> None:
             "use server"
             title = form["title"].strip()
@@ -114,7 +128,7 @@ def create_app(**config: t.Any) -> Flask:
         state = action_state()
         SEEN.append((state.ref, state.args, state.succeeded))
         return render_template(template, rows=list(ROWS.values()), rename=rename,
-                               toggle=toggle, delete=delete, add=add)
+                               toggle=toggle, delete=delete, add=add, **extra)
 
     @app.get("/rows")
     def rows() -> str:
@@ -123,6 +137,18 @@ def create_app(**config: t.Any) -> Flask:
     @app.get("/blocks")
     def blocks() -> str:
         return page("blocks.html")
+
+    @app.get("/paged")
+    def paged() -> str:
+        def load_more(shown: int) -> list[dict[str, t.Any]]:
+            "use server"
+            return list(ROWS.values())[shown:shown + 1]
+
+        state = action_state(load_more)
+        rows = list(ROWS.values())
+        start, loaded = (state.args[0], state.value) if state else (0, rows[:1])
+        return page("paged.html", earlier=rows[:start], loaded=loaded,
+                    shown=start + len(loaded), total=len(rows), load_more=load_more)
 
     @app.get("/flat")
     def flat() -> str:

@@ -4,6 +4,8 @@ page stays as it was (issue 19, item 2)."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -70,16 +72,6 @@ def test_a_guard_that_refuses_answers_403_in_the_notice_region(app: Flask,
     assert STORE == []
 
 
-def test_an_expired_row_form_answers_its_notice_and_leaves_the_row(app: Flask,
-                                                                  client: FlaskClient) -> None:
-    page = Page.get(client, "/rows")
-    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
-    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
-    assert response.status_code == 422
-    assert "expired" in notice_of(response)
-    assert ROWS[2]["title"] == "Row 2"
-
-
 def test_a_token_that_does_not_open_answers_400_in_the_notice_region(
         client: FlaskClient) -> None:
     form = Page.get(client, "/rows").form("#add")
@@ -144,3 +136,46 @@ def test_an_error_page_the_app_retargets_itself_is_sent_as_it_is(
     response = page.form("#row-2 form").submit(".toggle", headers=HX)
     assert (response.headers["HX-Retarget"], response.get_data(as_text=True)) == (
         "body", "<h1>Lost?</h1>")
+
+
+@pytest.mark.parametrize("headers", [HX, {**HX, "HX-Boosted": "true"}])
+def test_a_form_over_the_size_limit_answers_413_in_the_notice_region(
+        app: Flask, client: FlaskClient, headers: dict[str, str]) -> None:
+    # Refused while the post is routed, before it is known to be an action's.
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    form = Page.get(client, "/rows").form("#add")
+    response = form.submit(title="x", headers=headers,
+                           files={"attachment": (io.BytesIO(b"x" * 4096), "deck.pdf")})
+    assert response.status_code == 413
+    assert "too large" in notice_of(response)
+
+
+def test_a_multipart_form_that_arrived_incomplete_answers_400_in_the_notice_region(
+        client: FlaskClient) -> None:
+    token = Page.get(client, "/rows").form("#add").token()
+    body = (b'--b0undary\r\nContent-Disposition: form-data; name="__action"\r\n\r\n'
+            + token.encode() + b'\r\n--b0undary\r\nContent-Disposition: form-data; name="na')
+    response = client.post("/rows", data=body, headers={
+        **HX, "Origin": "http://localhost",
+        "Content-Type": "multipart/form-data; boundary=b0undary"})
+    assert response.status_code == 400
+    assert "arrived incomplete" in notice_of(response)
+
+
+def test_a_form_over_the_size_limit_without_htmx_gets_the_error_page(
+        app: Flask, client: FlaskClient) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    form = Page.get(client, "/rows").form("#add")
+    response = form.submit(title="x", files={"attachment": (io.BytesIO(b"x" * 4096), "a")})
+    assert (response.status_code, "HX-Retarget" in response.headers) == (413, False)
+
+
+def test_a_413_of_a_view_that_is_no_page_is_the_views(app: Flask, client: FlaskClient) -> None:
+    @app.post("/upload")
+    def upload() -> str:
+        return str(len(request.files))
+
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/upload", headers=HX, data={
+        "attachment": (io.BytesIO(b"x" * 4096), "a")})
+    assert (response.status_code, "HX-Retarget" in response.headers) == (413, False)

@@ -4,6 +4,9 @@ form was submitted (issue 19, item 1)."""
 
 from __future__ import annotations
 
+import time
+import typing as t
+
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
@@ -120,3 +123,160 @@ def test_templates_of_an_async_environment_are_left_as_jinja_makes_them(app: Fla
     env = app.jinja_env.overlay(enable_async=True)
     template = env.from_string("{% block b %}async {{ 1 + 1 }}{% endblock %}")
     assert asyncio.run(template.render_async()) == "async 2"
+
+
+# A row that came with "load more" (issue 27, item 1): the page shown again
+# does not show it, yet it answers with itself, found by its bound arguments.
+
+def loaded_row(client: FlaskClient, row_id: int = 2) -> Page:
+    """The answer to "load more" on ``/paged``, which shows row 1 first and
+    one more row each time: the page holding ``row_id``."""
+    page = Page.get(client, "/paged")
+    assert page.soup.select_one(f"#row-{row_id}") is None
+    for _ in range(row_id - 1):
+        response = page.form("#more form").submit(headers=HX)
+        assert response.status_code == 200
+        page = Page(client, "/paged", response)
+    assert page.soup.select_one(f"#row-{row_id}") is not None
+    return page
+
+
+def test_a_row_that_came_with_load_more_answers_its_action_with_itself(
+        client: FlaskClient) -> None:
+    response = loaded_row(client, 3).form("#row-3 form").submit(".toggle", headers=HX)
+    assert response.status_code == 200
+    assert "HX-Reswap" not in response.headers
+    assert [(li["id"], li["class"]) for li in soup(response).find_all("li")] == [
+        ("row-3", ["done"])]
+    assert STORE == [("toggle", 3)]
+
+
+def test_a_failed_action_on_a_loaded_row_answers_the_row_its_input_and_error(
+        client: FlaskClient) -> None:
+    response = loaded_row(client).form("#row-2 form").submit(title="taken", headers=HX)
+    assert response.status_code == 422
+    html = soup(response)
+    assert [li["id"] for li in html.find_all("li")] == ["row-2"]
+    assert html.select_one("input[name=title]")["value"] == "taken"
+    assert html.select_one(".error").get_text() == "Give it another title."
+
+
+def test_a_loaded_row_answers_again_after_it_answered(client: FlaskClient) -> None:
+    page = Page(client, "/paged", loaded_row(client).form("#row-2 form").submit(
+        title="Once", headers=HX))
+    response = page.form("#row-2 form").submit(title="Twice", headers=HX)
+    assert soup(response).select_one("input[name=title]")["value"] == "Twice"
+    assert ROWS[2]["title"] == "Twice"
+
+
+def test_a_deleted_loaded_row_is_removed_because_the_data_says_so(
+        client: FlaskClient) -> None:
+    response = loaded_row(client).form("#row-2 form").submit(".delete", headers=HX)
+    assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
+    assert response.get_data(as_text=True).strip() == ""
+
+
+def test_without_a_row_loader_a_row_the_page_does_not_show_is_removed() -> None:
+    client = create_app(ROWS_LOADER=False).test_client()
+    response = loaded_row(client).form("#row-2 form").submit(".toggle", headers=HX)
+    assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
+
+
+def test_a_row_loader_is_registered_once_per_part() -> None:
+    from flask_server_actions import ServerActions
+    from flask_server_actions.errors import DuplicateRegistration
+
+    actions = ServerActions()
+    actions.row_loader("_row.html")(lambda row_id: None)
+    with pytest.raises(DuplicateRegistration, match="_row.html"):
+        actions.row_loader("_row.html")(lambda row_id: None)
+
+
+# An expired row form (issue 27, item 3): the row comes back with a fresh
+# token and what was typed, and the notice region says what happened, so
+# that submitting again works.
+
+@pytest.fixture
+def expire(app: Flask, monkeypatch: pytest.MonkeyPatch) -> t.Callable[[], None]:
+    """Move the clock past the age of every token minted so far."""
+    def later() -> None:
+        now = time.time() + app.config["SERVER_ACTIONS_MAX_AGE"] + 1
+        monkeypatch.setattr(time, "time", lambda: now)
+
+    return later
+
+
+def region_of(response: TestResponse) -> str:
+    """The message of the notice region sent out of band with a row."""
+    region = soup(response).select_one("#action-notice")
+    assert region is not None and region["hx-swap-oob"] == "true", response.get_data(
+        as_text=True)
+    return region.get_text(strip=True)
+
+
+def test_an_expired_row_form_answers_the_row_with_a_fresh_token_and_the_input(
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
+    page, form = row_form(client, 2)
+    expire()
+    response = page.form(form).submit(title="Typed", headers=HX)
+    assert response.status_code == 422
+    assert "HX-Retarget" not in response.headers
+    answer = Page(client, "/rows", response)
+    assert [li["id"] for li in answer.soup.find_all("li")] == ["row-2"]
+    assert answer.value("title") == "Typed"
+    assert answer.form("#row-2 form").token() != page.form(form).token()
+    assert "expired" in region_of(response)
+    assert ROWS[2]["title"] == "Row 2" and STORE == []
+    again = answer.form("#row-2 form").submit(headers=HX)  # the page's form still expired
+    assert again.status_code == 200
+    assert ROWS[2]["title"] == "Typed"
+
+
+def test_an_expired_button_of_a_row_keeps_what_was_typed_in_the_row(
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
+    page, form = row_form(client, 2)
+    expire()
+    response = page.form(form).submit(".toggle", title="Typed", headers=HX)
+    answer = Page(client, "/rows", response)
+    assert (response.status_code, answer.value("title")) == (422, "Typed")
+    answer.form("#row-2 form").submit(".toggle", headers=HX)
+    assert STORE == [("toggle", 2)]
+
+
+def test_an_expired_row_that_came_with_load_more_answers_with_itself(
+        client: FlaskClient, expire: t.Callable[[], None]) -> None:
+    page = loaded_row(client)
+    expire()
+    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
+    answer = Page(client, "/paged", response)
+    assert [li["id"] for li in answer.soup.find_all("li")] == ["row-2"]
+    assert (response.status_code, answer.value("title")) == (422, "Typed")
+
+
+def test_an_expired_row_the_page_does_not_show_is_left_with_the_notice() -> None:
+    # Without a row loader, it cannot be found: nothing ran, nothing is removed.
+    app = create_app(ROWS_LOADER=False)
+    client = app.test_client()
+    page = loaded_row(client)
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1
+    response = page.form("#row-2 form").submit(title="Typed", headers=HX)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#action-notice"
+    assert "expired" in soup(response).get_text()
+
+
+def test_a_row_form_of_an_earlier_deployment_answers_its_notice_and_leaves_the_row(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its action is gone: the token cannot say which row's form it was.
+    from flask_server_actions.closures import ResolveError
+    from flask_server_actions.post import dispatch
+
+    def gone(ref: str) -> t.NoReturn:
+        raise ResolveError(f"{ref} no longer exists")
+
+    page, form = row_form(client, 2)
+    monkeypatch.setattr(dispatch, "resolve", gone)
+    response = page.form(form).submit(title="Typed", headers=HX)
+    assert (response.status_code, response.headers["HX-Retarget"]) == (422, "#action-notice")
+    assert "earlier version" in soup(response).get_text()
+    assert soup(response).find("li") is None

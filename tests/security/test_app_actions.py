@@ -5,6 +5,7 @@ expiry, a sealed return URL. Each attack is refused."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -113,6 +114,22 @@ def test_an_app_token_posted_to_a_page_is_refused(client: FlaskClient) -> None:
     assert response.status_code == 400
     assert post(client, "/admin/", token(client, "/admin/")).status_code == 400
     assert STORE == []
+
+
+@pytest.mark.parametrize(("url", "form", "logged"), [
+    ("/admin/", "#sign-out", "an app action (shown on '/admin/') posted to a page"),
+    (RUN, "#rename", "a page's action posted to the app URL"),
+])
+def test_the_log_says_which_kind_of_action_went_astray(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture, url: str, form: str,
+        logged: str) -> None:
+    sign_in(client)
+    with caplog.at_level(logging.WARNING, "flask_server_actions"):
+        response = post(client, url, token(client, "/admin/", form))
+    assert response.status_code == 400
+    [record] = [record for record in caplog.records if record.name == "flask_server_actions"]
+    assert logged in record.getMessage()
+    assert "posted to" not in response.get_data(as_text=True)  # the log's, not the page's
 
 
 def test_a_page_token_posted_to_the_app_url_is_refused(client: FlaskClient) -> None:

@@ -3,15 +3,21 @@ minted for, and every malformed call is a 400 answered in JSON."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import time
 import tracemalloc
 import typing as t
 
 import pytest
 from flask import Flask
+from flask import request
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from flask_server_actions.errors import BadActionArguments
+from flask_server_actions.post.calls import arguments
 
 from ..html import ORIGIN
 from ..html import Page
@@ -192,3 +198,70 @@ def test_a_check_refusing_a_call_answers_403_in_json(client: FlaskClient) -> Non
     actions.before_action(lambda call: False)
     assert_json_refusal(call(client, tokens(client)["rename"], ["x"]), 403)
     assert STORE == []
+
+
+def _peak(app: Flask, raw: bytes, read: t.Callable[[], object]) -> int:
+    """The memory ``read`` allocates at its peak, on a call carrying ``raw``
+    (already read: the body itself is counted for neither)."""
+    with app.test_request_context("/", method="POST", data=raw,
+                                  content_type="application/json",
+                                  headers={"X-Server-Action": "t"}):
+        request.get_data(cache=True)
+        tracemalloc.start()
+        try:
+            with contextlib.suppress(BadActionArguments):
+                read()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
+def _takes_two(first: object, second: object) -> None:
+    """An action's signature."""
+
+
+def _takes_any(*sent: object) -> None:
+    """An action's signature."""
+
+
+VALUES = 20_000
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b"[" + b",".join([b'"ab"'] * VALUES) + b"]", id="short strings"),
+    pytest.param(b"[" + b",".join([b'"a\\"b"'] * VALUES) + b"]", id="escaped strings"),
+    pytest.param(b"[" + b",".join([b"{}"] * VALUES) + b"]", id="empty objects"),
+    pytest.param(b"[" + b",".join([b"[1]"] * VALUES) + b"]", id="lists"),
+    pytest.param(b"[" + b",".join([b"7"] * VALUES) + b"]", id="numbers"),
+])
+@pytest.mark.parametrize(("fn", "ratio"), [
+    pytest.param(_takes_two, 1.0, id="more values than the action takes"),
+    pytest.param(_takes_any, 1.25, id="values the action takes"),
+])
+def test_a_call_peaks_near_flasks_own_get_json_on_the_same_body(
+        app: Flask, raw: bytes, fn: t.Callable[..., None], ratio: float) -> None:
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = None
+    ours = _peak(app, raw, lambda: arguments(fn, []))
+    flasks = _peak(app, raw, lambda: request.get_json())
+    assert ours < ratio * flasks
+
+
+def test_a_call_with_more_values_than_the_action_takes_is_refused_unparsed(
+        client: FlaskClient) -> None:
+    message = assert_json_refusal(call(client, tokens(client)["rename"], ["a", 7, "c"]), 400)
+    assert "rename() cannot be called with 3 argument(s) after 0 bound one(s): it takes 2" \
+        " more at most" in message
+    assert STORE == []
+
+
+@pytest.mark.parametrize("raw", [
+    pytest.param(b'["' + b"a" * 100_000, id="a string left open"),
+    pytest.param(b'["' + b"\\a" * 50_000, id="escapes left open"),
+    pytest.param(b'["a", "' + b"[" * 100_000, id="brackets in a string left open"),
+])
+def test_a_string_left_open_is_refused_in_linear_time(client: FlaskClient, raw: bytes) -> None:
+    token = tokens(client)["rename"]
+    started = time.perf_counter()
+    assert_json_refusal(call(client, token, raw=raw), 400)
+    # A pattern that backtracks took seconds for 28 bytes, and doubled with each one more.
+    assert time.perf_counter() - started < 1

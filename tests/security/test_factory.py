@@ -1,6 +1,7 @@
-"""One extension object, several apps: hooks and types registered in an
-app's context are that app's own; the pattern that would share them by
-mistake is an error."""
+"""Several apps from one factory: what is registered on the extension an app
+was given to (``ServerActions(app)``) is that app's, with no app context;
+on a shared extension, hooks and types registered in an app's context are
+that app's own; the pattern that would share them by mistake is an error."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from docs.examples.quickstart.factory import Room
-from docs.examples.quickstart.factory import actions
 from docs.examples.quickstart.factory import create_app
 from flask_server_actions import ServerActions
 from flask_server_actions.errors import DuplicateRegistration
@@ -46,13 +46,14 @@ def test_each_app_loads_bound_values_with_its_own_types() -> None:
     assert (first[1].bookings, second[1].bookings) == (["ada"], [])
 
 
-def test_a_hook_registered_at_import_time_checks_every_app() -> None:
+def test_a_check_the_factory_registers_checks_every_app() -> None:
     for app in (create_app({1: Room(1, "A")}), create_app({1: Room(1, "B")})):
         page = Page.get(app.test_client(), "/rooms/1")
         assert page.form().submit().status_code == 401
 
 
-def test_a_hook_for_every_app_registered_again_by_a_factory_is_an_error() -> None:
+def test_a_shared_extensions_hook_for_every_app_registered_by_a_factory_is_an_error(
+        ) -> None:
     shared = ServerActions()
 
     def factory() -> Flask:
@@ -66,7 +67,7 @@ def test_a_hook_for_every_app_registered_again_by_a_factory_is_an_error() -> Non
         return app
 
     factory()
-    with pytest.raises(DuplicateRegistration, match="app_context"):
+    with pytest.raises(DuplicateRegistration, match=r"ServerActions\(app\)"):
         factory()
 
 
@@ -78,8 +79,10 @@ def test_a_type_for_every_app_registered_again_with_other_functions_is_an_error(
         shared.register_type(Room, dump=lambda room: room.id, load=str)
 
 
-def test_hooks_for_every_app_are_listed_on_the_extension() -> None:
-    assert actions.before_action_funcs[0].__name__ == "signed_in"
+def test_an_apps_hooks_are_listed_on_its_extension() -> None:
+    ext = create_app({}).extensions["server_actions"]
+    assert [hook.__name__ for hook in ext.before_action_funcs] == [
+        "signed_in", "open_for_bookings"]
 
 
 def test_types_for_every_app_serve_an_app_with_its_own_whenever_registered() -> None:

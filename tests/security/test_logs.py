@@ -56,6 +56,21 @@ def test_a_forged_token_is_a_warning_a_stale_form_is_info(
         logging.WARNING, logging.INFO]
 
 
+def test_a_token_of_another_request_logs_this_request_and_the_action(
+        client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    token = token_of(client)
+    with caplog.at_level(logging.INFO, "flask_server_actions"):
+        response = post(client, token, url="/capture/other?q=1")
+    assert response.status_code == 400
+    [record] = refusals(caplog.records)
+    message = record.getMessage()
+    # The token keeps only a digest of the request that minted it: the log
+    # names this request (host, path, query, view) and the action to compare.
+    assert "'localhost/capture/other?q=1 (view capture)'" in message
+    assert "of the action 'save'" in message and "minted by another request" in message
+    assert "/capture/other" not in response.get_data(as_text=True)
+
+
 class Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__()

@@ -3,6 +3,9 @@ the browser or an attacker sends again."""
 
 from __future__ import annotations
 
+import io
+import logging
+import tempfile
 import threading
 import time
 import typing as t
@@ -18,8 +21,11 @@ from flask_server_actions import RedisStore
 from flask_server_actions.errors import AlreadySubmitted
 from flask_server_actions.integrations.stores import store_from_setting
 
+from ..forms.app_uploads import create_app as create_uploads_app
+from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
+from .app_limits import create_app as create_limited_app
 from .app_secure import create_app
 from .forge import opener
 from .forge import post
@@ -117,6 +123,18 @@ def test_memory_store_forgets_after_the_ttl() -> None:
     assert len(store) == 1
 
 
+def test_memory_store_records_are_bounded_forgetting_those_closest_to_their_end(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore(max_records=2)
+    assert store.first_use("later", 90) and store.first_use("sooner", 30)
+    with caplog.at_level(logging.WARNING, "flask_server_actions"):
+        assert store.first_use("new", 60)
+    assert len(store) == 2
+    assert [store.peek(token, 0) is not None for token in ("later", "sooner", "new")] == [
+        True, False, True]
+    assert "max_records" in caplog.records[-1].getMessage()
+
+
 def _race(store: ActionStore, runners: int = 16) -> list[bool]:
     barrier = threading.Barrier(runners)
     results: list[bool] = []
@@ -193,3 +211,68 @@ def test_the_second_instance_alone_runs_an_inline_once_action_once(redis_url: st
     token = token_of(browser, "/pay")
     other = same_browser(browser, second)
     assert [post(other, token, "/pay").status_code for _ in range(2)] == [303, 422]
+
+
+# Several processes: a store of one process must not decide in silence.
+
+MULTIPROCESS = {"wsgi.multiprocess": True}
+
+
+def _once_post(**chosen: t.Any) -> int:
+    client = create_app(**chosen).test_client()
+    return post(client, token_of(client, "/pay"), "/pay", environ=MULTIPROCESS).status_code
+
+
+def _limited_post(**chosen: t.Any) -> int:
+    client = create_limited_app(**chosen).test_client()
+    form = Page.get(client, "/notes").form("#add")
+    return client.post("/notes", data={**dict(form.fields()), "title": "x"},
+                       headers={"Origin": ORIGIN}, environ_overrides=MULTIPROCESS).status_code
+
+
+def _keeping_post(**chosen: t.Any) -> int:
+    """A failed post with a file: keeping it counts against the kept-upload budgets."""
+    if "store" in chosen:  # this app takes settings only
+        chosen = {"SERVER_ACTIONS_STORE": chosen["store"]}
+    with tempfile.TemporaryDirectory() as kept:
+        client = create_uploads_app(SERVER_ACTIONS_UPLOAD_DIR=kept, **chosen).test_client()
+        form = Page.get(client, "/docs").form("#doc")
+        data = {**dict(form.fields()), "title": "",
+                "attachment": (io.BytesIO(b"%PDF-1.7"), "report.pdf", "application/pdf")}
+        return client.post("/docs", data=data, content_type="multipart/form-data",
+                           headers={"Origin": ORIGIN},
+                           environ_overrides=MULTIPROCESS).status_code
+
+
+def _forged_post(**chosen: t.Any) -> int:
+    client = create_app(**chosen).test_client()
+    token_of(client)
+    return post(client, "garbage", environ=MULTIPROCESS).status_code
+
+
+@pytest.mark.parametrize("decides", [_once_post, _limited_post, _keeping_post, _forged_post])
+def test_the_default_store_refuses_to_decide_for_several_processes(
+        decides: t.Callable[..., int], caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, "flask_server_actions"):
+        assert decides() == 500
+    assert STORE == []
+    logged = caplog.records[-1]
+    assert logged.levelno == logging.ERROR
+    assert "SERVER_ACTIONS_STORE" in logged.getMessage()
+    assert '"memory"' in logged.getMessage()
+
+
+@pytest.mark.parametrize("chosen", [{"SERVER_ACTIONS_STORE": "memory"},
+                                    {"SERVER_ACTIONS_STORE": MemoryStore()},
+                                    {"store": MemoryStore()}], ids=["name", "setting", "argument"])
+@pytest.mark.parametrize(("decides", "status"), [(_once_post, 303), (_limited_post, 303),
+                                                 (_keeping_post, 422), (_forged_post, 400)])
+def test_a_memory_store_chosen_knowingly_decides_for_several_processes(
+        chosen: dict[str, t.Any], decides: t.Callable[..., int], status: int) -> None:
+    assert decides(**chosen) == status
+
+
+def test_actions_that_consult_no_store_run_in_several_processes() -> None:
+    client = create_app().test_client()
+    assert post(client, token_of(client), environ=MULTIPROCESS).status_code == 303
+    assert STORE == [("save", "typed")]

@@ -1,6 +1,6 @@
 """``@server_action(limit="3/minute", key=...)``: the post past the limit
 in its window does not run; it gets its page again with the input and a
-"try again in N seconds" notice, 429 with ``Retry-After``. Counted in the
+"try again in 10 minutes" notice (the wait in words), 429 with ``Retry-After``. Counted in the
 app's store before the action runs and before a one-time token is recorded."""
 
 from __future__ import annotations
@@ -86,6 +86,13 @@ def test_addresses_count_apart(app: Flask) -> None:
     assert statuses(app, 1, address="203.0.113.6") == [303]
 
 
+def test_an_ipv6_client_is_counted_by_its_network_of_the_prefix_setting(clock: Clock) -> None:
+    app = create_app(MemoryStore(clock=clock), SERVER_ACTIONS_IPV6_PREFIX=48)
+    assert [*statuses(app, 2, address="2001:db8:1:2::1"),
+            *statuses(app, 2, address="2001:db8:1:ffff::1")] == [303, 303, 303, 429]
+    assert statuses(app, 1, address="2001:db8:2::1") == [303]
+
+
 def test_logged_in_users_count_apart(app: Flask) -> None:
     ada, bob = app.test_client(), app.test_client()
     ada.get("/login/ada")
@@ -150,7 +157,7 @@ def test_a_json_call_gets_a_json_429(app: Flask) -> None:
     last = answers[-1]
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
     assert last.headers["Retry-After"] == "60"
-    assert last.json == {"error": "Too many attempts: please try again in 60 seconds.",
+    assert last.json == {"error": "Too many attempts: please try again in 1 minute.",
                          "field": None}
 
 
@@ -158,7 +165,7 @@ def test_htmx_gets_the_notice_to_swap(app: Flask) -> None:
     statuses(app, 3)
     response = submit(app, headers={"HX-Request": "true"})
     assert response.status_code == 429
-    assert "please try again in 60 seconds" in response.get_data(as_text=True)
+    assert "please try again in 1 minute" in response.get_data(as_text=True)
 
 
 def test_two_instances_on_one_redis_share_the_count(redis_url: str) -> None:
@@ -173,9 +180,11 @@ def test_two_instances_on_one_redis_share_the_count(redis_url: str) -> None:
 
 @pytest.mark.parametrize("limit", ["5", "5/fortnight", "0/minute", "-1/minute", "x/60",
                                    "5/0", 5])
-def test_a_limit_that_cannot_be_read_is_an_error_naming_the_forms(limit: t.Any) -> None:
-    with pytest.raises(ValueError, match=r'"5/minute"'):
-        server_action(limit=limit)
+@pytest.mark.parametrize("option", ["limit", "validate_limit"])
+def test_a_limit_that_cannot_be_read_is_an_error_naming_the_forms(limit: t.Any,
+                                                                  option: str) -> None:
+    with pytest.raises(ValueError, match=rf'^server_action\({option}=\.\.\.\) is .*"5/minute"'):
+        server_action(**{option: limit})
 
 
 @pytest.mark.parametrize(("limit", "count", "window"), [

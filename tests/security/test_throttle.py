@@ -60,6 +60,28 @@ def test_an_ipv6_client_is_counted_by_its_64_network(app: Flask) -> None:
             *forge_from(app, "2001:db8:1:3::1")] == [400, 400, 400, 429, 400]
 
 
+@pytest.mark.parametrize(("prefix", "together"), [
+    (48, [400, 400, 400, 429, 429]),  # a holder of a /48 is one client
+    (128, [400, 400, 400, 400, 400]),  # each address is one client
+])
+def test_the_ipv6_network_counted_as_one_client_is_a_setting(
+        prefix: int, together: list[int]) -> None:
+    app = create_app(proxy_fix=True, SERVER_ACTIONS_THROTTLE="3/60",
+                     SERVER_ACTIONS_IPV6_PREFIX=prefix)
+    assert [*forge_from(app, "2001:db8:1:2::1", 2), *forge_from(app, "2001:db8:1:2::ff", 1),
+            *forge_from(app, "2001:db8:1:3::1", 2)] == together
+
+
+@pytest.mark.parametrize("setting", [0, 129, "64", None, True])
+def test_a_malformed_ipv6_prefix_is_a_clear_error(setting: t.Any) -> None:
+    app = create_app(SERVER_ACTIONS_IPV6_PREFIX=setting)
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError, match="SERVER_ACTIONS_IPV6_PREFIX"):
+        post(client, "garbage", environ={"REMOTE_ADDR": "2001:db8::1"})
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ("::ffff:203.0.113.5", "::ffff:203.0.113.6"),
     ("::ffff:203.0.113.5", "::ffff:cb00:7106"),
@@ -153,7 +175,37 @@ def test_a_client_without_an_address_is_counted_too() -> None:
     assert statuses == [400, 429]
 
 
-def test_memory_counters_are_bounded_forgetting_the_oldest_first() -> None:
-    store = MemoryStore(max_counters=2)
-    assert [store.count(key, 60) for key in ("a", "b", "a", "c")] == [1, 1, 2, 1]
-    assert [store.count("a", 60), store.count("c", 60)] == [1, 2]  # "a" was forgotten
+def test_fresh_keys_never_reset_a_client_being_counted() -> None:
+    # 100 000 fresh keys (as many /64s, or a key= of user input) fill the default bound.
+    store = MemoryStore()
+    assert [store.count("limit:mod:add:victim", 600) for _ in range(3)] == [1, 2, 3]
+    for index in range(100_000):
+        store.count(f"limit:mod:add:{index}", 600)
+    assert store.count("limit:mod:add:victim", 600) == 4
+
+
+def test_past_the_bound_new_keys_share_a_counter_of_their_kind() -> None:
+    now = [1000.0]
+    store = MemoryStore(clock=lambda: now[0], max_counters=2)
+    assert [store.count(key, 60) for key in ("limit:a:1", "limit:a:2", "limit:a:1")] == [1, 1, 2]
+    # No room: each new key of the kind "limit" counts on one shared counter,
+    # whatever follows the kind (an address with colons, another action).
+    new_keys = ("limit:a:3", "limit:b:2001:db8::/64", "refused:1", "limit:c", "refused:2")
+    assert [store.count(key, 60) for key in new_keys] == [1, 2, 1, 3, 2]
+    assert [store.count("limit:a:1", 60), store.count("limit:a:2", 60)] == [3, 2]
+    now[0] += 60  # every counter ends: room again
+    assert [store.count(key, 60) for key in ("limit:a:3", "limit:a:4")] == [1, 1]
+
+
+def test_reaching_a_bound_is_logged_once_for_each_kind(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = MemoryStore(max_counters=1, max_records=1)
+    with caplog.at_level(logging.WARNING, "flask_server_actions"):
+        for key in ("a:1", "a:2", "a:3"):
+            store.count(key, 60)
+        for token in ("x", "y", "z"):
+            store.first_use(token, 60)
+    assert [record.getMessage() for record in caplog.records] == [
+        f"The MemoryStore holds 1 {kind}, its bound ({bound}): use a RedisStore"
+        " (SERVER_ACTIONS_STORE) or a larger bound"
+        for kind, bound in [("counters", "max_counters"), ("one-time records", "max_records")]]

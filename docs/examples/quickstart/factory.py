@@ -1,11 +1,8 @@
 from flask import Flask, abort, render_template_string, session
 from flask_server_actions import ServerActions
 
-actions = ServerActions()
 
-
-@actions.before_action  # registered once, at import time: checks every app's actions
-def signed_in(call):
+def signed_in(call):  # a check every app gets: each factory call registers it
     if "user" not in session:
         abort(401)
 
@@ -21,15 +18,15 @@ PAGE = '<form method="post">{{ action(book, room) }}<button>Book {{ room.name }}
 def create_app(rooms, closed=False):
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "change me"
-    actions.init_app(app)
+    actions = ServerActions(app)  # this app's extension: what is registered on it is its own
 
-    with app.app_context():  # this app's own hooks and types
-        actions.register_type(Room, dump=lambda room: room.id, load=rooms.__getitem__)
+    actions.before_action(signed_in)
+    actions.register_type(Room, dump=lambda room: room.id, load=rooms.__getitem__)
 
-        @actions.before_action
-        def open_for_bookings(call):
-            if closed:
-                abort(503)
+    @actions.before_action
+    def open_for_bookings(call):
+        if closed:
+            abort(503)
 
     @app.get("/rooms/<int:room_id>")
     def show_room(room_id):

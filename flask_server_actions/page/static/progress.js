@@ -8,9 +8,13 @@
  *
  * While htmx (2 or 4) sends the form, each <progress data-server-action-progress>
  * inside it is shown and its value follows the bytes sent, from 0 to its max;
- * once the answer has arrived (or the request failed or was aborted) it is
- * hidden again. A plain post (JavaScript off, or no htmx on the form) is the
- * browser's own: nothing here runs, and the hidden bar stays hidden.
+ * once a successful answer has arrived (or the request was aborted) it is
+ * hidden again. If the answer is an error (a 413 for a file over the size
+ * limit, whose message the server sends to the page's notice region) or the
+ * connection failed, the bar stays where it got, with a data-failed
+ * attribute to style it by (progress[data-failed]), until the next upload.
+ * A plain post (JavaScript off, or no htmx on the form) is the browser's
+ * own: nothing here runs, and the hidden bar stays hidden.
  *
  * htmx 2 sends with XMLHttpRequest: its upload events are followed. htmx 4
  * sends with fetch, which reports no upload progress: for a form with a bar,
@@ -38,21 +42,40 @@
     });
   }
 
+  // Hidden and empty, ready for the next upload.
   function hide(bars) {
     bars.forEach(function (bar) {
       bar.hidden = true;
       bar.removeAttribute("value");
+      bar.removeAttribute("data-failed");
     });
   }
 
-  // Follow an XMLHttpRequest's upload, then hide the bars when it ends.
+  // Left in view where the upload got, marked as failed.
+  function fail(bars) {
+    bars.forEach(function (bar) {
+      bar.hidden = false;
+      bar.setAttribute("data-failed", "");
+    });
+  }
+
+  // Follow an XMLHttpRequest's upload, then, when it ends, hide the bars
+  // (an answer that is no error, or an abort) or show that it failed.
   function follow(xhr, bars) {
-    xhr.upload.addEventListener("loadstart", function () { show(bars, 0); });
+    var aborted = false;
+    xhr.upload.addEventListener("loadstart", function () {
+      hide(bars);  // a bar that failed before starts again from 0
+      show(bars, 0);
+    });
     xhr.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable && event.total) show(bars, event.loaded / event.total);
     });
     xhr.upload.addEventListener("load", function () { show(bars, 1); });
-    xhr.addEventListener("loadend", function () { hide(bars); });
+    xhr.addEventListener("abort", function () { aborted = true; });
+    xhr.addEventListener("loadend", function () {
+      if (!aborted && (xhr.status === 0 || xhr.status >= 400)) fail(bars);
+      else hide(bars);
+    });
   }
 
   function headersOf(xhr) {
