@@ -410,3 +410,12 @@ def test_a_limit_that_cannot_be_read_says_every_form_it_may_take() -> None:
     assert str(error.value).endswith(
         'Write how many posts are allowed per second, minute, hour or day, such as'
         ' "5/minute" or "100/hour", or per a number of seconds, such as "10/30".')
+
+
+def test_a_key_that_is_no_key_says_every_key_there_is() -> None:
+    with pytest.raises(ValueError) as error:
+        server_action(limit="5/minute", key="session")
+    assert str(error.value) == (
+        "server_action(key='session') is not a key. Use \"address\" (the client's address,"
+        " the default), \"user\" (the logged-in user of Flask-Login, else the address) or"
+        " a function taking the ActionCall and returning what posts are counted by.")
