@@ -20,6 +20,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
+from flask_server_actions import ActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
@@ -65,6 +66,8 @@ def create_app(scripts: str = "", **config: t.Any) -> Flask:
 
         @server_action(form=NoteForm)
         def note(form: NoteForm) -> None:
+            if form.title.data == "taken":
+                raise ActionError("That title is taken.", field="title")
             STORE.append(("note", form.title.data, form.tags.data, form.draft.data,
                           form.pages.data))
 

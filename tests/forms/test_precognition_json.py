@@ -85,14 +85,14 @@ def test_false_and_null_are_left_out_as_a_browser_leaves_them(
 def test_a_nested_value_is_refused_400(client: FlaskClient, value: object) -> None:
     response = post_json(client, {"title": "Hello", "tags": value})
     assert response.status_code == 400
-    assert "flat" in response.get_data(as_text=True)
+    assert "a list of those" in response.get_data(as_text=True)
     assert STORE == []
 
 
 def test_a_json_body_over_the_call_size_is_refused_413(app: Flask, client: FlaskClient) -> None:
     app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = 2000
-    assert post_json(client, {"title": "x" * 1000}).status_code == 303
-    assert post_json(client, {"title": "x" * 2000}).status_code == 413
+    assert post_json(client, {"title": "Hello", "pages": "x" * 1000}).status_code == 303
+    assert post_json(client, {"title": "Hello", "pages": "x" * 2000}).status_code == 413
     assert STORE == []
 
 
@@ -129,6 +129,21 @@ def test_an_expired_page_answers_a_validate_request_419(app: Flask, client: Flas
     assert body["message"]
 
 
+def test_an_expired_page_answers_a_submit_asking_for_json_419(
+        app: Flask, client: FlaskClient) -> None:
+    form = Page.get(client, "/write").form("#note")
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1000
+    response = post_json(client, {"__action": form.token(), "title": "Hello"},
+                         headers={"Accept": JSON})
+    assert json_of(response, 419)["errors"] == {}
+    assert STORE == []
+
+
+def test_an_action_error_asking_for_json_is_422_with_its_field(client: FlaskClient) -> None:
+    body = json_of(post_json(client, {"title": "taken"}, headers={"Accept": JSON}), 422)
+    assert body == {"message": "That title is taken.", "errors": {"title": ["That title is taken."]}}
+
+
 def test_a_failed_submit_asking_for_json_answers_422_with_errors(client: FlaskClient) -> None:
     response = post_json(client, {"title": ""}, headers={"Accept": JSON})
     body = json_of(response, 422)
@@ -140,12 +155,18 @@ def test_a_failed_submit_asking_for_json_answers_422_with_errors(client: FlaskCl
 def test_a_failed_form_post_asking_for_json_answers_422_with_errors(
         client: FlaskClient) -> None:
     form = Page.get(client, "/write").form("#note")
-    body = json_of(form.submit(headers={"Accept": JSON}, title="x" * 21), 422)
+    accept = {"Accept": "application/vnd.api+json"}
+    body = json_of(form.submit(headers=accept, title="x" * 21), 422)
     assert list(body["errors"]) == ["title"]
 
 
-def test_a_failed_submit_asking_for_html_shows_the_page(client: FlaskClient) -> None:
-    response = post_json(client, {"title": ""}, headers={"Accept": "text/html, */*"})
+@pytest.mark.parametrize("headers", [
+    {"Accept": "text/html, */*"},
+    {"Accept": JSON, "HX-Request": "true"},  # htmx swaps the page's HTML in
+])
+def test_a_failed_submit_asking_for_html_shows_the_page(
+        client: FlaskClient, headers: dict[str, str]) -> None:
+    response = post_json(client, {"title": ""}, headers=headers)
     assert response.status_code == 422
     assert response.mimetype == "text/html"
 
