@@ -134,9 +134,10 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if body is None:  # nothing names the action field
         return False
-    if req.mimetype == "application/json":
+    mimetype = req.mimetype
+    if mimetype == "application/json":
         return _json_form(req, body)
-    if req.mimetype == "application/x-www-form-urlencoded":
+    if mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
         form = req.form
@@ -145,7 +146,7 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if FIELD in form or BUTTON_FIELD in form:
         return True
-    if not form and not files and req.mimetype == "multipart/form-data":
+    if not form and not files and mimetype == "multipart/form-data":
         raise MalformedActionPost()
     # The field's name was in a value or a file: give the view the body again,
     # parsed (or not) as it chooses, under its own limits.
