@@ -196,3 +196,16 @@ def test_a_real_submit_without_the_file_fails_on_it(client: FlaskClient) -> None
     response = post_json(client, {"title": "Hello", "attachment": None},
                          headers={"Accept": JSON}, selector="#post")
     assert json_of(response, 422)["errors"] == {"attachment": ["This field is required."]}
+
+
+def test_a_json_call_stays_a_call(client: FlaskClient) -> None:
+    # The token in the X-Server-Action header: a call, answered as one, whether
+    # or not the body names the token field: a form's token is not callable.
+    token = Page.get(client, "/write").form("#note").token()
+    for body in ({"title": "Hello"}, {"__action": token, "title": "Hello"}):
+        STORE.clear()
+        response = client.post("/write", data=json.dumps(body), content_type=JSON,
+                               headers={"Origin": ORIGIN, "X-Server-Action": token})
+        assert response.status_code == 400
+        assert "minted for a form, not for calls" in response.get_json()["error"]
+        assert STORE == []
