@@ -96,6 +96,11 @@ def test_a_json_body_over_the_call_size_is_refused_413(app: Flask, client: Flask
     assert STORE == []
 
 
+def test_a_json_body_is_unbounded_without_a_call_size(app: Flask, client: FlaskClient) -> None:
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = None
+    assert post_json(client, {"title": "Hello", "pages": "x" * 2_000_000}).status_code == 303
+
+
 def test_a_json_body_of_too_many_fields_is_refused_413(app: Flask, client: FlaskClient) -> None:
     app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"] = 5
     fields = {f"extra{number}": "x" for number in range(5)}
