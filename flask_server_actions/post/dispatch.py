@@ -271,8 +271,9 @@ def open_for_session(ext: ServerActions, app: Flask, text: str,
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     """Call the page's view again, within this request, with ``state``.
 
-    A JSON call gets the state as JSON instead; an htmx request the part of
-    the page its token asked for, if any.
+    A JSON call gets the state as JSON instead, and so does a failed post
+    that asks for JSON (:func:`~.precognition.failed`); an htmx request
+    the part of the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
         for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
@@ -281,6 +282,9 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
         return precognition.refused(state, status)
     if calls.is_json_call():
         return calls.failure(state, status)
+    if status >= 400 and precognition.asks_for_json():
+        return precognition.failed(state, status,
+                                   isinstance(g.get(_G_OPENED), StaleSubmission))
     if is_app_post():  # an action for every page has no page to show again
         return back(state)
     if status >= 400:
