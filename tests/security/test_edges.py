@@ -19,6 +19,8 @@ from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
 from flask_server_actions.errors import SessionEnded
+from flask_server_actions.errors import TooManyRefusals
+from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.post.dispatch import page_url
 from flask_server_actions.signals import action_refused
 from flask_server_actions.token.envelope import BINDING_SIZE
@@ -420,3 +422,82 @@ def test_a_key_that_is_no_key_says_every_key_there_is() -> None:
         "server_action(key='session') is not a key. Use \"address\" (the client's address,"
         " the default), \"user\" (the logged-in user of Flask-Login, else the address) or"
         " a function taking the ActionCall and returning what posts are counted by.")
+
+
+# guards.py: what a check is told and says, and the throttle's client.
+
+def test_a_key_function_still_sees_what_was_captured_after_a_capture_not_yet_set(
+        client: FlaskClient) -> None:
+    def enlist(team: str) -> int:
+        return Page.get(client, f"/late-teams/{team}").form().submit(x="in").status_code
+
+    assert [enlist("red"), enlist("red"), enlist("blue")] == [303, 429, 303]
+
+
+def test_a_check_answering_false_refuses_naming_the_action(client: FlaskClient) -> None:
+    response = post(client, token_of(client, "/club"), "/club")
+    assert response.status_code == 403
+    assert "You are not allowed to use &#39;enter&#39;." in response.text
+    assert STORE == []
+
+
+def test_a_key_function_that_cannot_be_imported_names_the_option_and_the_action(
+        app: Flask) -> None:
+    app.testing = True
+    with pytest.raises(UnresolvableAction) as error:
+        app.test_client().get("/lambda-key")
+    assert str(error.value).startswith("The key= check <function ")
+    assert " of the action tests.security.app_edges:" in str(error.value)
+    assert "lambda_key.<locals>.counted cannot be imported as" in str(error.value)
+
+
+def test_a_require_check_that_cannot_be_imported_names_the_option_and_the_action() -> None:
+    app = app_secure.create_app()
+    app.testing = True
+    with pytest.raises(UnresolvableAction) as error:
+        app.test_client().get("/lambda-check")
+    assert str(error.value).startswith("The require= check <function ")
+    assert "lambda_check.<locals>.guarded cannot be imported as" in str(error.value)
+
+
+@pytest.mark.parametrize("setting", ["1/1", "20/60"])
+def test_a_throttle_of_any_positive_count_and_window_is_accepted(setting: str) -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE=setting)
+    client = app.test_client()
+    token_of(client)
+    assert post(client, "garbage").status_code == 400
+
+
+def test_a_throttle_setting_that_cannot_be_read_says_how_to_write_it() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="20 a minute")
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError) as error:
+        post(client, "garbage")
+    assert str(error.value) == (
+        "SERVER_ACTIONS_THROTTLE is '20 a minute'. Set it to \"refusals/seconds\", such as"
+        " \"20/60\" for 20 refused tokens a minute per client, or to None to turn the"
+        " throttle off.")
+
+
+@pytest.mark.parametrize(("address", "client_seen"), [
+    ("203.0.113.5", "203.0.113.5"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("", "unknown"),
+])
+def test_a_throttled_client_is_named_by_its_address_or_network(
+        address: str, client_seen: str) -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60")
+    seen: list[tuple[str, int]] = []
+
+    @app.errorhandler(TooManyRefusals)
+    def refused(error: TooManyRefusals) -> tuple[str, int]:
+        seen.append((error.client, error.window))
+        return "throttled", 429
+
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": address}).status_code
+                for _ in range(2)]
+    assert (statuses, seen) == ([400, 429], [(client_seen, 60)])
