@@ -501,3 +501,18 @@ def test_a_throttled_client_is_named_by_its_address_or_network(
     statuses = [post(client, "garbage", environ={"REMOTE_ADDR": address}).status_code
                 for _ in range(2)]
     assert (statuses, seen) == ([400, 429], [(client_seen, 60)])
+
+
+# precognition.py: a failed post of an action without a form, asking for JSON.
+
+def test_an_expired_page_of_an_action_without_a_form_answers_json_419() -> None:
+    app = app_secure.create_app()
+    client = app.test_client()
+    token = token_of(client)
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1000
+    response = post(client, token, headers={"Origin": ORIGIN, "Accept": "application/json"})
+    assert (response.status_code, response.mimetype) == (419, "application/json")
+    body = response.get_json()
+    assert body["errors"] == {}
+    assert body["message"]
+    assert STORE == []
