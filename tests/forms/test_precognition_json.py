@@ -149,6 +149,12 @@ def test_an_action_error_asking_for_json_is_422_with_its_field(client: FlaskClie
     assert body == {"message": "That title is taken.", "errors": {"title": ["That title is taken."]}}
 
 
+def test_an_action_error_without_a_message_answers_an_empty_message(
+        client: FlaskClient) -> None:
+    body = json_of(post_json(client, {"title": "quiet"}, headers={"Accept": JSON}), 422)
+    assert body == {"message": "", "errors": {}}
+
+
 def test_a_failed_submit_asking_for_json_answers_422_with_errors(client: FlaskClient) -> None:
     response = post_json(client, {"title": ""}, headers={"Accept": JSON})
     body = json_of(response, 422)
