@@ -5,6 +5,7 @@ item 14; ``bash scripts/mutate`` finds them)."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 import typing as t
 
@@ -22,6 +23,7 @@ from flask_server_actions.errors import SessionEnded
 from flask_server_actions.errors import TooManyRefusals
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.post.dispatch import page_url
+from flask_server_actions.post.uploads import FIELD
 from flask_server_actions.signals import action_refused
 from flask_server_actions.token.envelope import BINDING_SIZE
 from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
@@ -31,6 +33,10 @@ from flask_server_actions.token.envelope import open_token
 from flask_server_actions.token.envelope import padded
 from flask_server_actions.token.envelope import seal
 
+from ..forms import app_uploads
+from ..forms.test_kept_files import failed_with_report
+from ..forms.test_kept_files import kept_references
+from ..forms.test_kept_files import send
 from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
@@ -516,3 +522,46 @@ def test_an_expired_page_of_an_action_without_a_form_answers_json_419() -> None:
     assert body["errors"] == {}
     assert body["message"]
     assert STORE == []
+
+
+# uploads.py: how a kept file is shown, why a reference is refused, where
+# kept files go, and how their bytes count.
+
+def test_a_kept_file_is_shown_as_a_ticked_checkbox_in_its_label(tmp_path: t.Any) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_DIR=str(tmp_path / "kept"))
+    page = failed_with_report(app)
+    [reference] = kept_references(page)
+    shown = (f'<input type="file" name="attachment"><label class="action-kept-file">'
+             f'<input type="checkbox" name="{FIELD}" value="{reference}" checked>'
+             ' Keep <span>report.pdf</span></label>\n  <button>Save</button>')
+    assert shown in page.response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("reference", "reason"), [
+    ("!!!!", "a kept file's reference is not base64"),
+    ("AAAA", "a kept file's reference is too short"),
+    ("A" * 28, "a kept file's reference is too short"),  # a header and 12 bytes
+    ("A" * 200, "a kept file's reference names no key of this app"),
+    ("forged", "a kept file's reference is forged or of another session or action"),
+])
+def test_a_refused_reference_is_logged_with_why(
+        tmp_path: t.Any, caplog: pytest.LogCaptureFixture, reference: str, reason: str) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_DIR=str(tmp_path / "kept"))
+    page = failed_with_report(app)
+    if reference == "forged":
+        [kept] = kept_references(page)
+        middle = len(kept) // 2
+        reference = kept[:middle] + ("B" if kept[middle] == "A" else "A") + kept[middle + 1:]
+    with caplog.at_level(logging.INFO):
+        response = send(page.form("#doc"), references=[reference], title="x")
+    assert response.status_code == 400
+    assert f"Refused a kept file of a post to '/docs': {reason}" in caplog.messages
+    assert STORE == []
+
+
+def test_kept_files_go_to_the_instance_folder_by_default(tmp_path: t.Any) -> None:
+    app = app_uploads.create_app()
+    app.instance_path = str(tmp_path)
+    failed_with_report(app)
+    assert len(os.listdir(tmp_path / "server-actions-uploads")) == 1
+

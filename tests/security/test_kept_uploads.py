@@ -300,6 +300,12 @@ def test_a_session_keeps_bytes_within_its_budget(app: Flask) -> None:
     assert len(stored(app)) == 1
 
 
+def test_a_file_of_exactly_the_byte_budget_is_kept(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_SESSION"] = MIB
+    form = Page.get(app.test_client(), "/docs").form("#doc")
+    assert len(kept_references(send_big(form, MIB))) == 1
+
+
 def test_a_client_keeps_files_within_its_budget_across_sessions(app: Flask) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_CLIENT"] = 2
     for _ in range(2):
