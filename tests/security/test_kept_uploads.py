@@ -345,6 +345,35 @@ def test_kept_files_live_their_own_lifetime(app: Flask, storage: Counting,
     assert (storage.opened, STORE) == (0, [])
 
 
+@pytest.mark.parametrize(("age", "status"), [(600 + 60, 303), (600 + 61, 422)])
+def test_a_kept_file_lives_its_lifetime_and_the_clock_skew_to_the_second(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, age: int, status: int) -> None:
+    app.config["SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE"] = 600
+    clock = [int(time.time())]
+    monkeypatch.setattr(uploads, "now", lambda: clock[0])
+    page = failed_with_report(app)
+    clock[0] += age
+    response = send(page.form("#doc"), references=kept_references(page), title="Kept")
+    assert response.status_code == status
+    assert STORE == ([("save", "Kept", ("report.pdf", PDF, "application/pdf"))]
+                     if status == 303 else [])
+
+
+def test_a_reference_without_its_fields_file_part_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#photos")
+    page = Page(client, "/docs", send(form, {"photos": [(b"1", "1.jpg", "image/jpeg")]}, name=""))
+    [reference] = kept_references(page, "#photos")
+    # A browser sends the (empty) file input too; a script that leaves it out
+    # gets no file through a reference the form has no field for.
+    response = client.post("/docs", data={"__action": token_of(page.form("#photos")),
+                                          "name": "Trip", FIELD: reference},
+                           content_type="multipart/form-data",
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 400
+    assert STORE == []
+
+
 def test_the_lifetime_is_never_longer_than_a_tokens(app: Flask, storage: Counting) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE"] = 10 ** 9
     failed_with_report(app)
