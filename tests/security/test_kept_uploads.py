@@ -514,3 +514,35 @@ def test_a_kept_file_stands_for_its_field_in_a_validate_request(app: Flask) -> N
     response = validate(page.form("#apply"), references=kept_references(page, "#apply"),
                         name="Ada")
     assert response.status_code == 204
+
+
+def test_a_file_chosen_beside_a_kept_one_is_validated_in_a_validate_request(
+        app: Flask) -> None:
+    page = failed_application(app)
+    response = validate(page.form("#apply"), {"cv": [(GIF, "cat.gif", "image/gif")]},
+                        references=kept_references(page, "#apply"), name="Ada")
+    assert response.status_code == 422
+    assert list(json.loads(response.get_data())["errors"]) == ["cv"]
+
+
+def test_a_kept_file_kept_again_shows_its_size(app: Flask) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#photos")
+    page = Page(client, "/docs", send(form, {"photos": [(GIF, "cat.gif", "image/gif")]},
+                                      name=""))
+    again = Page(client, "/docs", send(page.form("#photos"),
+                                       references=kept_references(page, "#photos"), name=""))
+    assert again.text("#photos li.kept").split() == ["cat.gif", f"({len(GIF)}", "bytes,", "image/gif)"]
+
+
+@pytest.mark.parametrize("parts", [
+    [(PDF, "one.pdf", "application/pdf"), (PDF, "two.pdf", "application/pdf")],
+    [(b"", "", "application/octet-stream"), (PDF, "one.pdf", "application/pdf")],
+])
+def test_a_single_file_field_keeps_one_chosen_file_of_its_parts(
+        app: Flask, parts: list[tuple[bytes, str, str]]) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#doc")
+    page = Page(client, "/docs", send(form, {"attachment": parts}, title=""))
+    assert len(kept_references(page)) == 1
+    assert len(stored(app)) == 1
