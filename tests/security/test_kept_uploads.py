@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import stat
 import time
@@ -206,17 +207,21 @@ def test_a_post_over_its_limit_restores_no_copies(app: Flask, storage: Counting)
 
 
 def test_more_references_than_the_form_carries_are_refused(
-        app: Flask, storage: Counting) -> None:
+        app: Flask, storage: Counting, caplog: pytest.LogCaptureFixture) -> None:
     page = failed_with_report(app)
     second = failed_with_report(app, page.client)
     references = kept_references(page) + kept_references(second)
     assert len(set(references)) == 2  # the form's one file field carries one
-    response = send(second.form("#doc"), references=references, title="Fixed")
+    with caplog.at_level(logging.INFO):
+        response = send(second.form("#doc"), references=references, title="Fixed")
     assert response.status_code == 400
     assert (storage.opened, STORE) == (0, [])
+    assert ("Refused a kept file of a post to '/docs': more kept files for 'attachment'"
+            " than the form's file fields carry") in caplog.messages
 
 
-def test_references_over_the_per_post_cap_are_refused(app: Flask, storage: Counting) -> None:
+def test_references_over_the_per_post_cap_are_refused(
+        app: Flask, storage: Counting, caplog: pytest.LogCaptureFixture) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"] = 2
     client = app.test_client()
     form = Page.get(client, "/docs").form("#photos")
@@ -227,9 +232,12 @@ def test_references_over_the_per_post_cap_are_refused(app: Flask, storage: Count
     extra = Page(client, "/docs", send(page.form("#photos"), {"photos": photos[2:]}, name=""))
     references = kept_references(page, "#photos") + kept_references(extra, "#photos")
     assert len(set(references)) == 3
-    response = send(extra.form("#photos"), references=references, name="Trip")
+    with caplog.at_level(logging.INFO):
+        response = send(extra.form("#photos"), references=references, name="Trip")
     assert response.status_code == 400
     assert (storage.opened, STORE) == (0, [])
+    assert ("Refused a kept file of a post to '/docs': 3 kept files' references, over"
+            " SERVER_ACTIONS_KEPT_UPLOADS_PER_POST (2)") in caplog.messages
 
 
 # 2. Nobody parks files without limit.
@@ -347,14 +355,18 @@ def test_kept_files_live_their_own_lifetime(app: Flask, storage: Counting,
 
 @pytest.mark.parametrize(("age", "status"), [(600 + 60, 303), (600 + 61, 422)])
 def test_a_kept_file_lives_its_lifetime_and_the_clock_skew_to_the_second(
-        app: Flask, monkeypatch: pytest.MonkeyPatch, age: int, status: int) -> None:
+        app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        age: int, status: int) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE"] = 600
     clock = [int(time.time())]
     monkeypatch.setattr(uploads, "now", lambda: clock[0])
     page = failed_with_report(app)
     clock[0] += age
-    response = send(page.form("#doc"), references=kept_references(page), title="Kept")
+    with caplog.at_level(logging.INFO):
+        response = send(page.form("#doc"), references=kept_references(page), title="Kept")
     assert response.status_code == status
+    expired = "Refused a kept file of a post to '/docs': the kept file 'report.pdf' expired"
+    assert (expired in caplog.messages) == (status == 422)
     assert STORE == ([("save", "Kept", ("report.pdf", PDF, "application/pdf"))]
                      if status == 303 else [])
 
