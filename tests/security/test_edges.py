@@ -565,3 +565,25 @@ def test_kept_files_go_to_the_instance_folder_by_default(tmp_path: t.Any) -> Non
     failed_with_report(app)
     assert len(os.listdir(tmp_path / "server-actions-uploads")) == 1
 
+
+
+def test_an_ipv6_prefix_of_1_counts_half_the_address_space_as_one_client() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60", SERVER_ACTIONS_IPV6_PREFIX=1)
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": address}).status_code
+                for address in ("2001:db8::1", "3fff::1")]
+    assert statuses == [400, 429]
+
+
+def test_an_ipv6_prefix_out_of_range_says_what_it_may_be() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60", SERVER_ACTIONS_IPV6_PREFIX=0)
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError) as error:
+        post(client, "garbage", environ={"REMOTE_ADDR": "2001:db8::1"})
+    assert str(error.value) == (
+        "SERVER_ACTIONS_IPV6_PREFIX is 0. Set it to the length of the IPv6"
+        " network counted as one client, from 1 to 128: 64 (the default) for a /64,"
+        " 48 for a /48, 128 for each address.")
