@@ -25,6 +25,7 @@ import typing as t
 from flask import current_app
 from flask import flash
 from flask import request
+from flask import session
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
@@ -34,16 +35,17 @@ from ..errors import UnresolvableAction
 from ..marking import options_of
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
+from .origin import page_url
 from .routing import is_action_post
+from .submission import opened_token
 
 if t.TYPE_CHECKING:
     from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
 
     from ..closures import ActionTarget
-    from ..extension import ServerActions
     from ..page.state import ActionState
-    from ..token.envelope import KeyRing
+    from .settings import PostSettings
 
 #: The endpoint app actions are posted to.
 ENDPOINT = "server_actions.run"
@@ -86,12 +88,13 @@ def _identity(req: Request) -> bytes:
     return request_identity(req.host, req.script_root, rule.rule, b"", rule.rule, ENDPOINT)
 
 
-def seal(ext: ServerActions, keys: KeyRing, req: Request, page: str,
+def seal(settings: PostSettings, req: Request, page: str,
          extra: t.Mapping[str, t.Any] | None) -> tuple[bytes, dict[str, t.Any]]:
     """The bindings and extra options of an app action's token minted by the
     page ``page``: this session, the app URL on this host and script root,
     and ``page`` to go back to."""
-    bindings = binding_tag(ext.binding()) + keys.request_tag(_identity(req))
+    bindings = (binding_tag(settings.binding(session))
+                + settings.keys.request_tag(_identity(req)))
     return bindings, {**(extra or {}), RETURN_OPTION: page}
 
 
@@ -139,8 +142,6 @@ def return_page(default: t.Callable[[], str]) -> str:
     ``default()`` (the page's own URL)."""
     if not is_app_post():
         return default()
-    from .dispatch import opened_token
-
     page = opened_token().options.get(RETURN_OPTION)
     return page if isinstance(page, str) else request.script_root + "/"
 
@@ -148,8 +149,6 @@ def return_page(default: t.Callable[[], str]) -> str:
 def back(state: ActionState) -> BaseResponse:
     """Answer an app action that did not end with a response of its own:
     flash its failure's message, if any, and go back to its page."""
-    from .dispatch import page_url
-
     message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")

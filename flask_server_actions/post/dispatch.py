@@ -17,11 +17,8 @@ import contextlib
 import hmac
 import time
 import typing as t
-from urllib.parse import urlsplit
 
 from flask import after_this_request
-from flask import current_app
-from flask import g
 from flask import request
 from flask import session
 from flask.typing import ResponseReturnValue
@@ -70,6 +67,7 @@ from ..page.state import after_success
 from ..page.state import set_state
 from ..token.envelope import binding_tag
 from ..token.envelope import open_token
+from ..token.envelope import token_of
 from . import calls
 from . import precognition
 from . import uploads
@@ -86,23 +84,25 @@ from .guards import stale_outcome
 from .guards import throttle
 from .origin import check_origin
 from .origin import origin_proven
-from .origin import trusted_host
+from .origin import page_url
+from .origin import safe_location
 from .routing import BUTTON_FIELD
 from .routing import FIELD
+from .settings import PostSettings
+from .settings import settings_for
+from .submission import keep_opened
+from .submission import kept_opened
+from .submission import opened_token as opened_token
+from .submission import opened_token_of
 from .view_guards import without_view_caches
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from wtforms import Form
 
-    from ..extension import ServerActions
     from ..token.envelope import ActionToken
 
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD, uploads.FIELD})
-_G_OPENED = "_server_actions_opened"
-_DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
-_STRIPPED = "".join(map(chr, range(0x21)))
-_ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
 
 def submitted_token() -> str:
     """The token of the submitted action: a JSON call's, else the clicked
@@ -128,7 +128,7 @@ def form_data() -> CombinedMultiDict[str, t.Any]:
 
 
 @calls.answers_errors_in_json
-def open_submission(ext: ServerActions) -> None:
+def open_submission(settings: PostSettings) -> None:
     """Check an action post before any code of the app runs for it (its URL
     value preprocessors and ``before_request`` hooks included): its origin,
     its token, and that the token was minted by this very request: the same
@@ -146,17 +146,17 @@ def open_submission(ext: ServerActions) -> None:
     :raises ForeignToken: the token is of another browser session and
         nothing proves the post came from this site.
     """
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    check_origin(request, app.config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
+    app = settings.app
+    check_origin(request, settings.allowed_origins)
     opened: ActionToken | StaleSubmission
-    keys = ext.keys(app)
+    keys = settings.keys
     try:
-        opened = open_for_session(ext, app, submitted_token(), session)
+        opened = open_for_session(settings, submitted_token(), session)
     except BadActionToken as error:
-        _refuse(ext, app, "", error)
+        _refuse(settings, "", error)
     except StaleSubmission as error:
         opened = error
-    token = _token_of(opened)
+    token = opened_token_of(opened)
     # A token of version 2 (empty binding) is always stale: it never runs.
     if token.request_tag and not hmac.compare_digest(
             token.request_tag, keys.request_tag(identity_of_request(request), token.key_id)):
@@ -171,29 +171,18 @@ def open_submission(ext: ServerActions) -> None:
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
         # the posted values could show a victim an attacker's input.
-        _refuse(ext, app, token.ref, ForeignToken(opened.reason))
+        _refuse(settings, token.ref, ForeignToken(opened.reason))
     calls.check_token(token)
     vouch_for_action_post(app)
-    setattr(g, _G_OPENED, opened)
+    keep_opened(opened)
 
 
-def opened_token() -> ActionToken:
-    """The token of the current action post, as opened (stale or not)."""
-    return _token_of(t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED)))
-
-
-def _token_of(opened: ActionToken | StaleSubmission) -> ActionToken:
-    token = opened.token if isinstance(opened, StaleSubmission) else opened
-    assert token is not None  # open_token's stale errors carry their token
-    return token
-
-
-def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> t.NoReturn:
+def _refuse(settings: PostSettings, ref: str, error: BadActionToken) -> t.NoReturn:
     """Refuse a token that does not authenticate for this session: count it
     against the client's address (:func:`~.guards.throttle`), log it, raise."""
-    signals.refused(app, ref, error.reason)
+    signals.refused(settings.app, ref, error.reason)
     try:
-        throttle(ext, app)
+        throttle(settings)
     except outages() as outage:
         raise _unavailable(outage) from outage
     logs.warning("Refused an action post to %r: %s", request.path, error.reason)
@@ -229,17 +218,15 @@ def _how_it_differs(token: ActionToken) -> str:
     return "another host, script root, path, query string or view"
 
 
-def open_for_session(ext: ServerActions, app: Flask, text: str,
+def open_for_session(settings: PostSettings, text: str,
                      session: t.Mapping[str, t.Any]) -> ActionToken:
-    """Open the token ``text`` of ``app`` for the browser session ``session``,
-    with the app's keys and limits (see :func:`~.tokens.open_token` for what
+    """Open the token ``text`` for the browser session ``session``, with the
+    app's keys and limits (see :func:`~.token.envelope.open_token` for what
     it raises; the request binding is the caller's to compare)."""
-    config = app.config
-    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
-    return open_token(text, ext.keys(app),
+    binding = session.get(settings.session_key)
+    return open_token(text, settings.keys,
                       binding_tag(binding) if isinstance(binding, str) else None,
-                      int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
-                      config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+                      int(time.time()), settings.max_age, settings.max_token_size)
 
 
 def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
@@ -249,7 +236,7 @@ def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
     the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
-        for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
+        for undo in settings_for(app).rerender_hooks:
             undo()
     if precognition.is_precognitive():
         return precognition.refused(state, status)
@@ -307,36 +294,6 @@ def _as_get() -> t.Iterator[None]:
         req.method = req.environ["REQUEST_METHOD"] = method
 
 
-def _as_browser_reads(url: str) -> str:
-    # Browsers drop tabs and newlines anywhere in a URL, strip control
-    # characters and spaces around it, and read "\" as "/".
-    return url.translate(_DROPPED).strip(_STRIPPED).replace("\\", "/")
-
-
-def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
-    """Whether a redirect target stays on this site."""
-    cleaned = _as_browser_reads(location)
-    try:
-        parts = urlsplit(cleaned)
-    except ValueError:  # such as an unclosed "[" of an IPv6 host
-        return False
-    if not parts.netloc and not parts.scheme:
-        return not cleaned.startswith("//")
-    if parts.scheme not in ("http", "https"):
-        return False
-    return trusted_host(parts.netloc.rpartition("@")[2], request.host, allowed)
-
-
-def page_url(page: str) -> str:
-    """The token's page as a path on this site, however it was written.
-
-    A page served at ``//evil.example/x`` (or ``/%09/evil.example``) must not
-    become a redirect to another host: characters a browser would drop or
-    read as a slash are percent-encoded, and leading slashes are collapsed.
-    """
-    return "/" + page.translate(_ESCAPED).lstrip("/")
-
-
 def finish(app: Flask, result: object, page: str, state: ActionState) -> ResponseReturnValue:
     """Turn what an action returned into the response.
 
@@ -346,8 +303,7 @@ def finish(app: Flask, result: object, page: str, state: ActionState) -> Respons
     the page again with it.
     """
     if calls.is_json_call() and not isinstance(result, BaseResponse):
-        return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
-                            result)
+        return calls.answer(settings_for(app).serializer, result)
     fragment = fragments.requested()
     if isinstance(result, Fragment):
         fragment, result = result, None
@@ -375,7 +331,7 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     ``HX-Redirect`` or ``HX-Location`` header is checked likewise, and
     answered 303 to a plain form post, which cannot follow it.
     """
-    allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
+    allowed = settings_for(app).allowed_redirect_hosts
     client = client_location_of(response)
     if client is not None:
         location: str | None = client.location
@@ -406,27 +362,27 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
 
 
 @calls.answers_errors_in_json
-def run_action(ext: ServerActions) -> ResponseReturnValue:
+def run_action(settings: PostSettings) -> ResponseReturnValue:
     """Handle the current action post, once the page's hooks and its view's
     decorators have let it through."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
+    app = settings.app
+    opened = kept_opened()
     state = ActionState()
     if isinstance(opened, StaleSubmission):
-        opened = stale_outcome(ext, app, opened)
+        opened = stale_outcome(settings, opened)
         logs.info("Stale action post to %r: %s", request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice,
                             notice_values=dict(opened.notice_values))
-        assert opened.token is not None  # the stale errors of open_token carry it
-        state.form = _unchecked_form(opened.token)
+        stale_token = token_of(opened)
+        state.form = _unchecked_form(stale_token)
         # The token is authentic, only stale: its bound arguments say which
         # row of a list it was, which then comes back with a fresh token.
         with contextlib.suppress(ValueError):  # a type no longer registered
-            state.args = tuple(ext.serializer.decode(arg) for arg in opened.token.args)
-            state.forms = [(state.ref, state.args), *_clicked_buttons_form(ext, app)]
+            state.args = tuple(settings.serializer.decode(arg) for arg in stale_token.args)
+            state.forms = [(state.ref, state.args), *_clicked_buttons_form(settings)]
         # The token was authentic, only stale: its fragment can be trusted.
-        fragments.remember(opened.token.options)
+        fragments.remember(stale_token.options)
         return rerender(app, state, 422)
     token = opened
     state.ref = token.ref
@@ -434,10 +390,10 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         target = resolve(token.ref)
         check_scope(target)
-        fn = rebuild(target, token.names, token.values, ext.serializer)
-        args = [ext.serializer.decode(arg) for arg in token.args]
+        fn = rebuild(target, token.names, token.values, settings.serializer)
+        args = [settings.serializer.decode(arg) for arg in token.args]
         state.args = tuple(args)
-        state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
+        state.forms = [(token.ref, state.args), *_clicked_buttons_form(settings)]
         form_class = form_class_for(target, token.options, len(args))
         setup = setup_for(target, token.options) if form_class is not None else None
         if form_class is not None or not calls.is_json_call():  # calls check their own
@@ -454,7 +410,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     except StaleSubmission as error:  # a loaded value is out of date (a changed row)
         return _refuse_stale(app, state, token, error)
     try:
-        answer = guard(ext, app, token, target, fn, args, int(time.time()),
+        answer = guard(settings, token, target, fn, args, int(time.time()),
                        record=not precognition.is_precognitive())
     except outages() as error:
         return _store_unavailable(app, state, token, error)
@@ -467,7 +423,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
         signals.refused(app, token.ref, "a check answered instead")
         return answer
     if precognition.is_precognitive():  # live validation: the action never runs
-        return precognition.answer(ext, app, form_class, setup, token.ref, form_data())
+        return precognition.answer(settings, form_class, setup, token.ref, form_data())
     start = signals.started(app, token.ref)
     if calls.is_json_call() and form_class is None:
         call_args = calls.arguments(fn, args)
@@ -478,7 +434,7 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
             form = state.form = build_form(form_class, data)
             notice = validate(form, setup, token.ref)
             if notice is not None:
-                finish_once(ext, app)
+                finish_once(settings)
                 signals.failed(app, token.ref, start, None)
                 state.notice = notice
                 return rerender(app, state, 422)
@@ -487,13 +443,13 @@ def run_action(ext: ServerActions) -> ResponseReturnValue:
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
-        finish_once(ext, app)
+        finish_once(settings)
         signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
         return rerender(app, state, 422)
-    finish_once(ext, app)
+    finish_once(settings)
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
@@ -563,8 +519,7 @@ def _keep_uploads(app: Flask, state: ActionState, status: int) -> int:
     return status
 
 
-def _clicked_buttons_form(ext: ServerActions,
-                          app: Flask) -> list[tuple[str, tuple[t.Any, ...] | None]]:
+def _clicked_buttons_form(settings: PostSettings) -> list[tuple[str, tuple[t.Any, ...] | None]]:
     """The action of the form whose button's own action was submitted (the
     form's hidden input), so the page refills that form; nothing if the
     form's token cannot be read."""
@@ -575,23 +530,23 @@ def _clicked_buttons_form(ext: ServerActions,
     if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
         return []
     try:
-        token = _stale_or_not(ext, app, form[FIELD])
-        return [(full_ref(token.ref, _page_view(app)),
-                 tuple(ext.serializer.decode(arg) for arg in token.args))]
+        token = _stale_or_not(settings, form[FIELD])
+        return [(full_ref(token.ref, _page_view(settings.app)),
+                 tuple(settings.serializer.decode(arg) for arg in token.args))]
     except (BadRequest, ValueError):
         return []
 
 
-def _stale_or_not(ext: ServerActions, app: Flask, text: str) -> ActionToken:
+def _stale_or_not(settings: PostSettings, text: str) -> ActionToken:
     """The token ``text`` opened for this session; a stale one too, which
     still says which action, with which arguments, it was.
 
     :raises BadActionToken: it does not authenticate.
     """
     try:
-        return open_for_session(ext, app, text, session)
+        return open_for_session(settings, text, session)
     except StaleSubmission as error:
-        return _token_of(error)
+        return token_of(error)
 
 
 def _unchecked_form(token: ActionToken) -> Form | None:

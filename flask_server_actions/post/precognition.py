@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 import typing as t
 
+from flask import current_app
 from flask import g
 from flask import request
 from flask import session
@@ -51,6 +52,7 @@ from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
 from .routing import is_action_post
+from .settings import settings_for
 from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
@@ -58,9 +60,9 @@ if t.TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
     from wtforms import Form
 
-    from ..extension import ServerActions
     from ..forms import Setup
     from ..page.state import ActionState
+    from .settings import PostSettings
 
 #: The request header that makes an action post a validate request.
 HEADER = "Precognition"
@@ -93,7 +95,7 @@ def errors_of(form: Form, only: frozenset[str] | None) -> dict[str, list[str]]:
             for field in form if field.errors and (only is None or field.name in only)}
 
 
-def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
+def answer(settings: PostSettings, form_class: type[Form] | None,
            setup: Setup | None, action: str, formdata: MultiDict[str, t.Any]) -> BaseResponse:
     """Answer a validate request that every check let through: set up and
     validate the action's form (if it takes one) as the real post would,
@@ -107,7 +109,7 @@ def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
         errors = errors_of(form, only)
         if notice is not None and (errors or only is None):
             response = invalid(translate(notice), errors, 422)
-    for undo in ext.rerender_hooks(app):  # a validator's queries leave nothing behind
+    for undo in settings.rerender_hooks:  # a validator's queries leave nothing behind
         undo()
     if response is not None:
         return response
@@ -151,8 +153,6 @@ def install(app: Flask) -> None:
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
-    from ..page.notices import error_of_request  # notices.py installs this module
-
     if not is_action_post():
         return response
     response.vary.add(HEADER)
@@ -161,7 +161,7 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     response.headers[HEADER] = "true"
     if response.status_code >= 400 and response.mimetype != "application/json":
         # The error page the real post would get, as the message of its JSON.
-        message = error_of_request(response.status_code)
+        message = settings_for(current_app).describe_error(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
     if _G_FLASHES not in g:
