@@ -50,6 +50,8 @@ from .post.settings import FACTORY as SETTINGS_FACTORY
 from .post.settings import PostSettings
 from .post.settings import session_binding
 from .post.settings import settings_for
+from .post.submission import current
+from .post.submission import read
 from .post.uploads import purge_command
 from .post.view_guards import guarded
 from .token.envelope import KeyRing
@@ -161,7 +163,9 @@ class ServerActions:
         # What an action post runs in place of its page view's body, inside
         # the view's decorators (one function, so rebuilt chains are cached).
         def run(*args: t.Any, **kwargs: t.Any) -> ResponseReturnValue:
-            return run_action(settings_for(current_app._get_current_object()))  # type: ignore[attr-defined]
+            post = current()
+            assert post is not None  # read before the app's hooks
+            return run_action(post)
 
         self.action_view_body: t.Callable[..., ResponseReturnValue] = run
         if app is not None:
@@ -187,7 +191,7 @@ class ServerActions:
         # for it.
         def preprocess_request() -> ResponseReturnValue | None:
             if is_action_post() and request.routing_exception is None:
-                open_submission(settings_for(app))
+                open_submission(read(settings_for(app)))
             return preprocess()
 
         app.preprocess_request = preprocess_request  # type: ignore[method-assign]
@@ -507,9 +511,9 @@ class ServerActions:
         return built
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
-        if is_action_post():
-            response = checked_answer(current_app._get_current_object(),  # type: ignore[attr-defined]
-                                      response)
+        post = current()
+        if post is not None:
+            response = checked_answer(post, response)
         if (response.is_streamed and response.mimetype == "text/html"
                 and g.get(_G_TEMPLATE, False)):
             # A streamed template mints its tokens after the headers and the

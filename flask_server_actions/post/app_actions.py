@@ -24,7 +24,6 @@ import typing as t
 
 from flask import current_app
 from flask import flash
-from flask import request
 from flask import session
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
@@ -36,8 +35,7 @@ from ..marking import options_of
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
 from .origin import page_url
-from .routing import is_action_post
-from .submission import opened_token
+from .submission import APP_ENDPOINT
 
 if t.TYPE_CHECKING:
     from flask import Request
@@ -46,9 +44,10 @@ if t.TYPE_CHECKING:
     from ..closures import ActionTarget
     from ..page.state import ActionState
     from .settings import PostSettings
+    from .submission import ActionPost
 
 #: The endpoint app actions are posted to.
-ENDPOINT = "server_actions.run"
+ENDPOINT = APP_ENDPOINT
 #: The token option marking an app action.
 SCOPE_OPTION = "app"
 #: The token option holding the page to go back to.
@@ -119,37 +118,30 @@ def without_page_error(name: str, ref: str, where: str) -> ActionWithoutPage:
         " action=\"{{ url_for('server_actions.run') }}\">.")
 
 
-def is_app_post() -> bool:
-    """Whether the current request is an action post to the app URL."""
-    rule = request.url_rule
-    return rule is not None and rule.endpoint == ENDPOINT and is_action_post()
-
-
-def check_scope(target: ActionTarget) -> None:
-    """On the app URL, refuse an action that is no longer for every page: a
-    deploy made it a page action, and it must not run outside its page's
-    guards.
+def check_scope(target: ActionTarget, app_action: bool) -> None:
+    """On the app URL (``app_action``), refuse an action that is no longer
+    for every page: a deploy made it a page action, and it must not run
+    outside its page's guards.
 
     :raises ResolveError: it is not (the page comes back with a notice).
     """
-    if is_app_post() and not (target.function is not None
-                              and is_app_action(target.function)):
+    if app_action and not (target.function is not None and is_app_action(target.function)):
         raise ResolveError(f"{target.ref} is no longer an action for every page")
 
 
-def return_page(default: t.Callable[[], str]) -> str:
+def return_page(post: ActionPost, default: t.Callable[[], str]) -> str:
     """The page to go back to: the sealed one for an app action, else
     ``default()`` (the page's own URL)."""
-    if not is_app_post():
+    if not post.app_action:
         return default()
-    page = opened_token().options.get(RETURN_OPTION)
-    return page if isinstance(page, str) else request.script_root + "/"
+    page = post.token.options.get(RETURN_OPTION)
+    return page if isinstance(page, str) else post.request.script_root + "/"
 
 
-def back(state: ActionState) -> BaseResponse:
+def back(post: ActionPost, state: ActionState) -> BaseResponse:
     """Answer an app action that did not end with a response of its own:
     flash its failure's message, if any, and go back to its page."""
     message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")
-    return redirect(page_url(return_page(lambda: "/")), 303)
+    return redirect(page_url(return_page(post, lambda: "/")), 303)

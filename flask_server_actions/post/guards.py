@@ -76,6 +76,8 @@ from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import token_of
 from .action_call import ActionCall as ActionCall
 from .action_call import Check
+from .kinds import Effect
+from .kinds import Kind
 from .limits import KEYS
 from .limits import KeyFunction
 from .limits import digest_of
@@ -89,6 +91,7 @@ if t.TYPE_CHECKING:
     from ..closures import ActionTarget
     from ..token.envelope import ActionToken
     from .settings import PostSettings
+    from .submission import ActionPost
 
 def check_ref(check: t.Callable[..., t.Any], action: str, option: str = "require") -> str:
     """The ``module:qualname`` a token carries for the ``require=`` check
@@ -242,16 +245,16 @@ def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue 
     return t.cast("ResponseReturnValue", result)
 
 
-def guard(settings: PostSettings, token: ActionToken, target: ActionTarget,
+def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
           fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
-          now: int, record: bool = True) -> ResponseReturnValue | None:
+          now: int) -> ResponseReturnValue | None:
     """Run the checks for an action about to be called and, if it is a
     one-time action, record its token.
 
-    :param record: record a one-time token; ``False`` for a validate
-        request (:mod:`.precognition`), which never runs the action: it is
-        counted against the validate budget instead of ``limit=``, and
-        refused if its one-time token was used already.
+    What applies depends on the post's kind (:data:`~.kinds.EFFECTS`): a
+    validate request (:mod:`.precognition`), which never runs the action,
+    is counted against the validate budget instead of ``limit=``, records
+    no one-time token and is refused if its token was used already.
 
     :return: a response to send instead of running the action, or ``None``.
     :raises RateLimited: the action's ``limit=`` (or, for a validate
@@ -267,6 +270,7 @@ def guard(settings: PostSettings, token: ActionToken, target: ActionTarget,
     :raises ActionNotFound: the token's ``require=`` check or ``key=``
         function is gone.
     """
+    settings = post.settings
     app = settings.app
     options = _options(target, token)
     once = options.once or settings.once
@@ -282,20 +286,23 @@ def guard(settings: PostSettings, token: ActionToken, target: ActionTarget,
             answer = _verdict(app, check, described)
             if answer is not None:
                 return answer
-    if not record:
+    if post.kind is Kind.VALIDATE:
         _check_validate_request(settings, options, once, token, target.ref, call)
-    elif options.limit is not None:
+    elif options.limit is not None and post.does(Effect.COUNTS_LIMIT):
         enforce(settings.store, target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
     # refuses the post before a one-time token is used up, and counts as a
     # forged token does. A validate request restores none.
     try:
-        restore(app, target.ref, form_class=form_class_for(target, token.options, len(args)),
-                validating=not record, store=settings.store, address=_client)
+        if not post.call:  # a JSON call carries no files
+            restore(app, target.ref,
+                    form_class=form_class_for(target, token.options, len(args)),
+                    validating=post.kind is Kind.VALIDATE, store=settings.store,
+                    address=_client)
     except BadUploadReference:
         throttle(settings)
         raise
-    if once and record:
+    if once and post.does(Effect.RECORDS_ONCE):
         record_once(settings, token, target.ref, now)
     return None
 
@@ -323,12 +330,13 @@ def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) 
     setattr(g, _G_CLAIMED, (token.token_id, ttl))
 
 
-def stale_outcome(settings: PostSettings, stale: StaleSubmission) -> StaleSubmission:
+def stale_outcome(post: ActionPost, stale: StaleSubmission) -> StaleSubmission:
     """The refusal to show for a stale one-time form (another session's,
     an earlier version's, expired): if it was sent before, the truth about
     that (:class:`~flask_server_actions.errors.AlreadySubmitted` or
     :class:`~flask_server_actions.errors.OutcomeUnknown`), not the stale
     notice's "please submit again", which would run it a second time."""
+    settings = post.settings
     token = token_of(stale)
     try:
         once = settings.once or _options(resolve(token.ref), token).once
@@ -346,7 +354,7 @@ def stale_outcome(settings: PostSettings, stale: StaleSubmission) -> StaleSubmis
     return OutcomeUnknown(reason, token=token)
 
 
-def finish_once(settings: PostSettings) -> None:
+def finish_once(post: ActionPost) -> None:
     """Mark the one-time token this post recorded (if any) finished: its
     action returned, raised :class:`~flask_server_actions.ActionError`, or
     its form did not validate. A store that cannot be reached now leaves it
@@ -355,7 +363,7 @@ def finish_once(settings: PostSettings) -> None:
     if claimed is None:
         return
     try:
-        settings.store.finish(*claimed)
+        post.settings.store.finish(*claimed)
     except outages() as error:
         logs.warning("Could not mark one-time token %s finished (%s): a replay of it will"
                      " be refused as unknown", claimed[0], error)

@@ -41,7 +41,6 @@ from __future__ import annotations
 import json
 import typing as t
 
-from flask import current_app
 from flask import g
 from flask import request
 from flask import session
@@ -51,8 +50,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
-from .routing import is_action_post
-from .settings import settings_for
+from .submission import current
 from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
@@ -68,17 +66,10 @@ if t.TYPE_CHECKING:
 HEADER = "Precognition"
 #: The request header naming the fields to validate, comma-separated.
 ONLY_HEADER = "Precognition-Validate-Only"
-_ENVIRON_KEY = "HTTP_PRECOGNITION"
 _ONLY_KEY = "HTTP_PRECOGNITION_VALIDATE_ONLY"
 _FLASHES = "_flashes"
 _G_FLASHES = "_server_actions_flashes"
 _NO_FLASHES = object()
-
-
-def is_precognitive() -> bool:
-    """Whether the current request is a validate request for an action."""
-    return (request.environ.get(_ENVIRON_KEY, "").strip().lower() == "true"
-            and is_action_post())
 
 
 def fields_to_validate() -> frozenset[str] | None:
@@ -143,7 +134,8 @@ def install(app: Flask) -> None:
     # Before the app's hooks, which may flash; not one of them, so that the
     # listing of an action's guards does not show it.
     def preprocess_request() -> ResponseReturnValue | None:
-        if is_precognitive():
+        post = current()
+        if post is not None and post.validate:
             setattr(g, _G_FLASHES,
                     list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
         return preprocess()
@@ -153,15 +145,16 @@ def install(app: Flask) -> None:
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
-    if not is_action_post():
+    post = current()
+    if post is None:
         return response
     response.vary.add(HEADER)
-    if not is_precognitive():
+    if not post.validate:
         return response
     response.headers[HEADER] = "true"
     if response.status_code >= 400 and response.mimetype != "application/json":
         # The error page the real post would get, as the message of its JSON.
-        message = settings_for(current_app).describe_error(response.status_code)
+        message = post.settings.describe_error(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
     if _G_FLASHES not in g:

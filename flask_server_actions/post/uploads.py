@@ -78,7 +78,6 @@ from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
 from ..token.serialization import read_json
-from . import calls
 from . import upload_budgets
 from .settings import settings_for
 from .upload_budgets import Budgets
@@ -284,7 +283,7 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
         references than the form carries.
     :raises UploadExpired: a kept file expired or is gone.
     """
-    if g.get(_G_RESTORED) is not None or calls.is_json_call():
+    if g.get(_G_RESTORED) is not None:
         return
     if store is not None and address is not None:
         setattr(g, _G_BUDGET, (store, address))
