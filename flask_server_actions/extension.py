@@ -91,7 +91,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_CLIENT": 256 * 1024 * 1024,
     "SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_APP": 1024 * 1024 * 1024,
     "SERVER_ACTIONS_MAX_FORM_FIELDS": 1000,
-    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": "Error: ",
+    "SERVER_ACTIONS_ERROR_TITLE_PREFIX": None,  # None: the catalog's "Error: "
 }
 
 #: Keys of an app's own hooks, types and store in ``app.extensions``.

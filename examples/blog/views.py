@@ -73,3 +73,12 @@ def error_page(error: HTTPException) -> Response:
     if htmx:  # a whole page, not the part the request targeted
         htmx.reswap(htmx.retarget(response, "body"), "innerHTML")
     return response
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(413)
+@bp.app_errorhandler(429)
+def refusal_page(error: HTTPException) -> tuple[str, int]:
+    # A page with the blog's landmarks; under htmx, an action's refusal
+    # shows in the notice region instead.
+    return render_template("error.html", error=error), error.code or 500

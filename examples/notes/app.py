@@ -19,9 +19,11 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from flask_server_actions import ActionError
+from flask_server_actions import ServerActionError
 from flask_server_actions import ServerActions
 from flask_server_actions import action_state
 from flask_server_actions import server_action
@@ -58,6 +60,15 @@ def create_app(config: t.Mapping[str, t.Any] | None = None) -> Flask:
     @app.context_processor
     def account() -> dict[str, t.Any]:
         return {"sign_out": sign_out}
+
+    def error_page(error: HTTPException) -> tuple[str, int]:
+        """A page of the app's own (its landmarks, its way back) for an error."""
+        message = (error.user_message() if isinstance(error, ServerActionError)
+                   else error.description)
+        return render_template("error.html", error=error, message=message), error.code or 500
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, error_page)
 
     @app.get("/")
     def index() -> Response:

@@ -9,7 +9,10 @@ gets ``aria-invalid="true"`` and
 neither otherwise; the error element is written even when empty, so that
 live validation has a place to put a message. ``action.error_summary()``
 is the GOV.UK design system's error summary: a focusable list of the
-errors at the top of the form, each a link to its field.
+errors at the top of the form, each a link to its field, focused as the
+page loads (``autofocus``: no script needed) and, under htmx, after a 422.
+The title prefix of a failed page and the label of a kept file come from
+the catalog too, in the user's language.
 
 .. versionadded:: 0.3.0
 """
@@ -18,7 +21,9 @@ from __future__ import annotations
 
 import typing as t
 
+from flask import g
 from markupsafe import Markup
+from markupsafe import escape
 
 from ..messages import N_
 from ..messages import translate
@@ -28,8 +33,15 @@ if t.TYPE_CHECKING:
 
 #: The heading of the error summary.
 SUMMARY_HEADING = N_("There is a problem")
+#: What :meth:`~.templating.ActionHelper.title` puts before the title of a
+#: page shown again for a failed submission, unless
+#: ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` says otherwise.
+TITLE_PREFIX = N_("Error: ")
+#: The label of a kept file's checkbox.
+KEEP_FILE = N_("Keep %(filename)s")
 #: The ``id`` of the error summary's heading (one form fails at a time).
 SUMMARY_HEADING_ID = "action-error-summary-title"
+_G_SHOWN = "_server_actions_field_error_shown"
 
 
 def error_id(field_id: str) -> str:
@@ -82,8 +94,18 @@ def field_attributes(state: ActionState, name: str, field_id: str, live: bool) -
 
 def field_error(state: ActionState, name: str, field_id: str) -> Markup:
     """The element holding the field's error text, empty when it has none."""
+    messages = field_messages(state, name)
+    if state.field_error(name) is not None:
+        setattr(g, _G_SHOWN, True)
     return Markup('<p id="{}" class="action-field-error">{}</p>').format(
-        error_id(field_id), " ".join(field_messages(state, name)))
+        error_id(field_id), " ".join(messages))
+
+
+def field_error_shown() -> bool:
+    """Whether the page written for this request shows an
+    :class:`~.errors.ActionError` about a field in the field's error
+    element or an error summary."""
+    return bool(g.get(_G_SHOWN))
 
 
 def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
@@ -94,10 +116,27 @@ def error_summary(state: ActionState, ids: t.Mapping[str, str]) -> Markup:
     errors = all_messages(state)
     if not errors:
         return Markup("")
+    if state.error is not None and state.error.field:
+        setattr(g, _G_SHOWN, True)
     items = Markup("").join(
         Markup('<li><a href="#{}">{}</a></li>').format(ids.get(name, name), message)
         for name, message in errors)
     return Markup(
-        '<div class="action-error-summary" role="alert" tabindex="-1" aria-labelledby="{0}">'
+        '<div class="action-error-summary" role="alert" tabindex="-1" autofocus'
+        ' aria-labelledby="{0}">'
         '<h2 id="{0}">{1}</h2><ul>{2}</ul></div>').format(SUMMARY_HEADING_ID,
                                                          translate(SUMMARY_HEADING), items)
+
+
+def title_prefix(setting: str | None) -> str:
+    """The prefix of a failed page's title: ``setting``
+    (``SERVER_ACTIONS_ERROR_TITLE_PREFIX``), else the catalog's, in the
+    user's language."""
+    return translate(TITLE_PREFIX) if setting is None else setting
+
+
+def keep_file_label(filename: str) -> Markup:
+    """The label of a kept file's checkbox, "Keep report.pdf" in the
+    user's language, the file's name in a ``<span>``."""
+    return Markup(escape(translate(KEEP_FILE))) % {
+        "filename": Markup("<span>{}</span>").format(filename)}

@@ -30,10 +30,13 @@ from ..messages import translate
 from ..post import calls
 from ..post import precognition
 from ..post.routing import is_action_post
+from . import accessible
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from werkzeug.wrappers import Response as BaseResponse
+
+    from .state import ActionState
 
 #: The ``id`` of the page's notice region.
 REGION_ID = "action-notice"
@@ -83,7 +86,10 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     from ..htmx import htmx  # htmx.py imports fragments.py, which imports this
 
     status = response.status_code
-    if status < 400 or not htmx or calls.is_json_call():
+    if status < 400:  # the usual answer, a 303 or a page: nothing to say
+        return response
+    announce_once(response)  # an ActionError shows the page again, 422
+    if not htmx or calls.is_json_call():
         return response
     error = g.get(_G_ERROR)
     if not is_action_post() and not isinstance(error, _ROUTING_REFUSALS):
@@ -113,14 +119,42 @@ def message_for(error: BaseException | None, status: int) -> str:
     return translate(SERVER_ERROR) if status >= 500 else translate(OTHER_ERROR, status=status)
 
 
-def paragraph(message: str) -> Markup:
-    """A message as the notice shows it."""
-    return Markup('<p class="action-notice" role="alert">{}</p>').format(escape(message))
+def paragraph(message: str, about_a_field: bool = False) -> Markup:
+    """A message as the notice shows it, an alert; one about a field is
+    marked, so that it stops being one if the page says it otherwise (see
+    :func:`announce_once`)."""
+    alert = _FIELD_ALERT if about_a_field else _ALERT
+    return Markup('<p class="action-notice" {}>{}</p>').format(alert, escape(message))
 
 
-def region(message: str | None) -> Markup:
-    """The notice region, a live region with ``message`` if there is one."""
-    inner = paragraph(message) if message else Markup("")
+_ALERT = Markup('role="alert"')
+_FIELD_ALERT = Markup('role="alert" data-action-field-error')
+_FIELD_QUIET = Markup("data-action-field-error")
+
+
+def announce_once(response: BaseResponse) -> None:
+    """Announce an :class:`~.errors.ActionError` about a field once: when
+    the page written for ``response`` also shows it in the field's error
+    element or the error summary (which is focused as the page loads), the
+    notice region keeps it in view but no longer as an alert. A streamed
+    page, or an answer that is not HTML, is left as it is."""
+    if (accessible.field_error_shown() and not response.is_streamed
+            and response.mimetype == "text/html"):
+        response.set_data(response.get_data().replace(
+            str(_FIELD_ALERT).encode(), str(_FIELD_QUIET).encode()))
+
+
+def about_a_field(state: ActionState) -> bool:
+    """Whether the message of ``state`` is an :class:`~.errors.ActionError`
+    about a field, which the field's error and the error summary may say."""
+    return not state.notice and state.error is not None and bool(state.error.field)
+
+
+def region(message: str | None, about_a_field: bool = False) -> Markup:
+    """The notice region, a live region with ``message`` if there is one (a
+    polite live region announces changes, not what it holds as the page
+    loads: only an alert in it is announced then)."""
+    inner = paragraph(message, about_a_field) if message else Markup("")
     return Markup('<div id="{}" {}>{}</div>').format(REGION_ID, _LIVE, inner)
 
 

@@ -261,10 +261,11 @@ class ActionHelper:
             Inside a form, only that form's message; the notice region;
             always a live region.
         """
-        message = _form_state().message
+        state = _form_state()
+        message = state.message
         if g.get(_G_FORM) is None and not g.get(_G_REGION):
             setattr(g, _G_REGION, True)  # one region: its id is unique
-            return notices.region(message)
+            return notices.region(message, about_a_field=notices.about_a_field(state))
         return notices.live(message)
 
     def field(self, name: str | Field, id: str | None = None, live: bool = False,
@@ -357,7 +358,8 @@ class ActionHelper:
 
     def title(self, text: str) -> str:
         """``text`` for the page's ``<title>``, after
-        ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` (``"Error: "``) when the page
+        ``SERVER_ACTIONS_ERROR_TITLE_PREFIX`` (``None``: ``"Error: "`` in the
+        user's language) when the page
         is shown again for a failed submission:
         ``<title>{{ action.title("Edit post") }}</title>``.
 
@@ -367,7 +369,8 @@ class ActionHelper:
         if state.active and not state.succeeded:
             # Markup + text escapes plain text once and keeps markup (a
             # {% set %} block) as it is; an f-string would escape it twice.
-            return Markup.escape(current_app.config[_TITLE_PREFIX]) + text
+            prefix = accessible.title_prefix(current_app.config.get(_TITLE_PREFIX))
+            return Markup.escape(prefix) + text
         return text
 
 

@@ -74,6 +74,7 @@ from ..integrations.upload_storage import DirectoryStorage
 from ..integrations.upload_storage import RedisUploadStorage
 from ..integrations.upload_storage import UploadStorage
 from ..integrations.upload_storage import storage_from_setting
+from ..page.accessible import keep_file_label
 from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
@@ -142,8 +143,8 @@ class KeptFile:
             FIELD, self.reference)
 
     def __html__(self) -> str:
-        return Markup('<label class="action-kept-file">{} Keep <span>{}</span></label>').format(
-            self.input(), self.filename)
+        return Markup('<label class="action-kept-file">{} {}</label>').format(
+            self.input(), keep_file_label(self.filename))
 
 
 class KeptFiles(list[KeptFile]):

@@ -128,10 +128,10 @@ def test_a_failed_rename_shows_the_error_in_its_row_with_the_input(todo: Todo) -
     todo.open()
     todo.page.fill("#todo-3 input[name=title]", SEED[0])
     todo.page.click("#todo-3 .save")
-    todo.page.wait_for_selector("#todo-3 .error")
-    assert todo.page.text_content("#todo-3 .error") == "Another item already says that."
+    todo.page.wait_for_selector("#todo-3 .action-field-error")
+    assert todo.page.text_content("#todo-3 .action-field-error") == "Another item already says that."
     assert todo.page.input_value("#todo-3 input[name=title]") == SEED[0]
-    assert todo.page.locator("#todos .error").count() == 1
+    assert todo.page.locator("#todos [aria-invalid=true]").count() == 1
     assert todo.titles() == SEED
     todo.swapped_in_place()
 
@@ -212,8 +212,8 @@ def test_a_failed_rename_of_a_row_that_came_with_load_more_shows_in_that_row(
     load_more(todo)
     todo.page.fill("#todo-3 input[name=title]", SEED[0])
     todo.page.click("#todo-3 .save")
-    todo.page.wait_for_selector("#todo-3 .error")
-    assert todo.page.text_content("#todo-3 .error") == "Another item already says that."
+    todo.page.wait_for_selector("#todo-3 .action-field-error")
+    assert todo.page.text_content("#todo-3 .action-field-error") == "Another item already says that."
     assert todo.page.input_value("#todo-3 input[name=title]") == SEED[0]
     assert todo.titles() == SEED
     if todo.javascript:

@@ -19,7 +19,7 @@ from flask_server_actions import server_action
 
 from ..store import STORE
 
-PAGE = """<title>Page</title>{{ action.notice() }}
+PAGE = """<title>{{ action.title("Page") }}</title>{{ action.notice() }}
 <form id="form" method="post">{{ action(act) }}{{ action.error_summary() }}
 <input name="title" value="{{ action.value('title') }}">
 {% if form %}{{ form.title.errors|join(' ') }}{% endif %}<button>Go</button></form>"""

@@ -18,6 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import Markup
 
 import flask_server_actions
 from flask_server_actions import errors
@@ -84,7 +85,8 @@ def _shown_strings() -> list[str]:
              for name in ("notice", "description", "called_wrongly")
              if isinstance(value := cls.__dict__.get(name), str)]
     return [*shown, forms.INVALID_NOTICE, forms.BROKEN_NOTICE, *notices.MESSAGES.values(),
-            notices.SERVER_ERROR, notices.OTHER_ERROR, accessible.SUMMARY_HEADING]
+            notices.SERVER_ERROR, notices.OTHER_ERROR, accessible.SUMMARY_HEADING,
+            accessible.TITLE_PREFIX, accessible.KEEP_FILE]
 
 
 def test_every_text_a_user_reads_is_a_message_of_the_catalog() -> None:
@@ -112,8 +114,10 @@ def test_an_expired_form_speaks_the_users_language_and_no_english(
         client: FlaskClient, monkeypatch: pytest.MonkeyPatch, language: str) -> None:
     _import_every_module()
     page = _expired_page(client, monkeypatch, language)
-    assert _catalog(language, "po")[errors.ExpiredToken.notice] in page.replace("&#39;", "'")
-    assert not [message for message in MESSAGES if message in page]
+    catalog = _catalog(language, "po")
+    assert catalog[errors.ExpiredToken.notice] in page.replace("&#39;", "'")
+    # (a message the same in both languages, Spanish "Error: ", is not English left over)
+    assert not [message for message in MESSAGES if message in page and catalog[message] != message]
     assert 'value="getippt"' in page  # the input is kept, in any language
 
 
@@ -228,3 +232,35 @@ def test_live_validation_and_the_error_summary_speak_german(client: FlaskClient)
     page = form.submit(title="", headers=german).get_data(as_text=True)
     assert catalog[accessible.SUMMARY_HEADING] in page
     assert not [message for message in MESSAGES if message in page]
+
+
+@pytest.mark.parametrize(("language", "title"), [("de", "Fehler: Page"), ("fr", "Erreur : Page"),
+                                                 ("en", "Error: Page")])
+def test_a_failed_pages_title_is_in_the_users_language(
+        client: FlaskClient, language: str, title: str) -> None:
+    form = Page.get(client, "/validated").form("#form")
+    page = Page(client, "/validated",
+                form.submit(title="", headers={"Accept-Language": language}))
+    assert page.text("title") == title
+
+
+def test_the_title_prefix_setting_still_wins_in_every_language() -> None:
+    client = messages_app.create_app(SERVER_ACTIONS_ERROR_TITLE_PREFIX="Oops – ").test_client()
+    form = Page.get(client, "/validated").form("#form")
+    page = Page(client, "/validated", form.submit(title="", headers={"Accept-Language": "de"}))
+    assert page.text("title") == "Oops – Page"
+
+
+@pytest.mark.parametrize(("language", "label"), [("de", "folien.pdf behalten"),
+                                                 ("fr", "Conserver folien.pdf"),
+                                                 ("en", "Keep folien.pdf")])
+def test_a_kept_files_label_is_in_the_users_language(
+        app: Flask, language: str, label: str) -> None:
+    from flask_server_actions.post.uploads import KeptFile
+
+    kept = KeptFile(id="0" * 32, field="attachment", filename="folien.pdf", content_type="application/pdf",
+                    size=3, issued_at=0, reference="ref")
+    with app.test_request_context(headers={"Accept-Language": language}):
+        html = str(Markup(kept.__html__()))
+    assert re.sub(r"<[^>]+>", "", html).strip() == label
+    assert "<span>folien.pdf</span>" in html

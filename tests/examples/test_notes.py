@@ -109,3 +109,42 @@ def test_another_users_note_is_not_found(actions: ActionClient) -> None:
     actions.get("/notes").form("sign-out").submit()
     sign_in(actions, "bob@example.com", "bob pw")
     assert actions.get("/notes/1").status_code == 404
+
+
+def _p_in_p(html: str) -> list[int]:
+    """Where a ``<p>`` opens inside an open ``<p>`` (the parser would
+    close the first: the field's wrapper would end before its error)."""
+    from html.parser import HTMLParser
+
+    found: list[int] = []
+
+    class Nesting(HTMLParser):
+        depth = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "p":
+                if self.depth:
+                    found.append(self.getpos()[0])
+                self.depth += 1
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "p":
+                self.depth -= 1
+
+    Nesting().feed(html)
+    return found
+
+
+def test_no_paragraph_opens_inside_another(actions: ActionClient) -> None:
+    assert not _p_in_p(actions.get("/sign-in").html)
+    page = sign_in(actions)
+    assert not _p_in_p(page.html)
+    page = page.form("add").submit(title="A note")
+    note = actions.get(f"/notes/{titles(page).index('A note') + 1}")
+    assert not _p_in_p(note.html)
+
+
+def test_its_error_pages_are_its_own(actions: ActionClient) -> None:
+    page = actions.get("/no-such-page")
+    assert page.status_code == 404
+    assert "<main>" in page.html and "Back to your notes" in page

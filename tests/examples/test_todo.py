@@ -229,7 +229,7 @@ def test_without_javascript_a_failed_rename_of_a_loaded_row_shows_it_on_its_page
     response = page.form("#todo-3 form").submit(title=SEED[0])
     assert response.status_code == 422
     page = Page(paged, "/?shown=4", response)
-    assert page.text("#todo-3 .error") == "Another item already says that."
+    assert page.text("#todo-3 .action-field-error") == "Another item already says that."
     assert page.soup.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
     ok = page.form("#todo-3 form").submit(title="Call the bank today")
     assert ok.headers["Location"] == "/?shown=4"  # back where it was
@@ -253,7 +253,7 @@ def test_under_htmx_a_failed_rename_of_a_loaded_row_answers_its_row(
     response = loaded(paged).form("#todo-3 form").submit(title=SEED[0], headers=HX)
     assert (response.status_code, _rows(response)) == (422, ["todo-3"])
     html = _soup(response)
-    assert html.select_one("#todo-3 .error").get_text() == "Another item already says that."
+    assert html.select_one("#todo-3 .action-field-error").get_text() == "Another item already says that."
     assert html.select_one("#todo-3 input[name=title]")["value"] == SEED[0]
 
 
@@ -261,3 +261,73 @@ def test_under_htmx_a_deleted_loaded_row_is_removed(paged: FlaskClient) -> None:
     response = loaded(paged).form("#todo-3 form").submit("#todo-3 .delete", headers=HX)
     assert (response.status_code, response.headers["HX-Reswap"]) == (200, "delete")
     assert _rows(response) == []
+
+
+GERMAN = {"Accept-Language": "de"}
+
+
+def _lang(response: TestResponse) -> str:
+    return str(_soup(response).html["lang"])
+
+
+def test_the_list_speaks_the_browsers_language(todo: FlaskClient) -> None:
+    english, german = todo.get("/"), todo.get("/", headers=GERMAN)
+    assert (_lang(english), _lang(german)) == ("en", "de")
+    assert _soup(german).select_one("h1").get_text() == "Zu erledigen"
+    assert _soup(german).select_one("label[for=new-title]").get_text() == "Was ist zu tun?"
+
+
+def test_a_failed_submit_in_german_is_german_throughout(todo: FlaskClient) -> None:
+    page = Page(todo, "/", todo.get("/", headers=GERMAN))
+    response = page.form("#add").submit(title="", headers=GERMAN)
+    assert response.status_code == 422
+    html = Page(todo, "/", response)
+    assert html.text("title") == "Fehler: Zu erledigen"  # the library's prefix, translated
+    assert html.text(".action-error-summary h2") == "Es gibt ein Problem"
+    assert html.text("#new-title-error") == "Dieses Feld wird benötigt."  # WTForms' German
+
+
+def test_the_language_switch_overrides_the_browser(todo: FlaskClient) -> None:
+    page = Page(todo, "/", todo.get("/", headers=GERMAN))
+    assert page.text("#languages [aria-current]") == "Deutsch"
+    switched = page.form("#languages form").submit(headers=GERMAN)  # the English button
+    assert switched.status_code == 303
+    assert _lang(todo.get("/", headers=GERMAN)) == "en"
+
+
+@pytest.mark.parametrize(("url", "status", "text"), [
+    ("/no-such-page", 404, "Diese Seite gibt es nicht."),
+    ("/todos/999", 404, "Diese Seite gibt es nicht."),
+])
+def test_error_pages_are_in_the_users_language(
+        todo: FlaskClient, url: str, status: int, text: str) -> None:
+    response = todo.get(url, headers=GERMAN)
+    assert response.status_code == status
+    assert _lang(response) == "de"
+    page = Page(todo, url, response)
+    assert page.text("h1") == "404 Nicht gefunden"
+    assert page.text(".error-page") == text
+
+
+def test_a_refused_post_gets_the_librarys_message_on_a_german_page(todo: FlaskClient) -> None:
+    page = Page(todo, "/", todo.get("/", headers=GERMAN))
+    response = page.form("#add").submit(headers=GERMAN, __action="A" * 60)
+    assert response.status_code == 400
+    assert _lang(response) == "de"
+    html = Page(todo, "/", response)
+    assert html.text("h1") == "400 Ungültige Anfrage"
+    assert html.text(".error-page").startswith("Das Formular konnte nicht verarbeitet werden")
+
+
+def test_without_javascript_a_rows_failure_is_announced_by_the_summary_alone(
+        todo: FlaskClient) -> None:
+    response = Page.get(todo, "/").form("#todo-2 form").submit(title=SEED[0])
+    html = _soup(response)
+    alerts = [tag.get_text(" ", strip=True) for tag in html.select("[role=alert]")]
+    assert len(alerts) == 1 and "Another item already says that." in alerts[0]
+    assert html.select_one("#action-notice").get_text(strip=True) == (
+        "Another item already says that.")  # shown, not announced again
+    field = html.select_one("#todo-2-title")
+    assert field["aria-invalid"] == "true"
+    assert html.select_one(f"#{field['aria-describedby']}").get_text() == (
+        "Another item already says that.")

@@ -21,7 +21,10 @@
  * pause) and when they leave a field they typed in. Under htmx, a form is
  * aria-busy while its post is in flight, its clicked button shows its
  * data-action-submitting label, and after a 422 focus moves to the error
- * summary (or the first invalid field).
+ * summary (or the first invalid field); after any other swap that
+ * took the focused control away, focus goes to the same control in the new
+ * content (or the next element's), not to <body>. A live field's error
+ * element becomes a live region when the user first types in it.
  */
 (function () {
   "use strict";
@@ -151,6 +154,9 @@
   document.addEventListener("input", function (event) {
     var field = liveField(event.target);
     if (!field) return;
+    // Its message is announced when it comes: a live region before it does.
+    var error = field.id && document.getElementById(field.id + "-error");
+    if (error && !error.hasAttribute("aria-live")) error.setAttribute("aria-live", "polite");
     var form = field.form, names = touched.get(form);
     if (!names) touched.set(form, names = new Set());
     names.add(field.name);
@@ -199,21 +205,95 @@
     }
   }
 
-  function swapped(event) {
+  // Focus after a swap. Before a request: where focus is, as the closest
+  // element with an id, a selector within it and its rank among the
+  // matches, and that element's neighbours. After the swap, if focus fell
+  // to <body> (the focused control was swapped out or disabled), it goes
+  // to the same control in the new element, else the next one's (a
+  // deleted row's Delete leads to the next row's), else the first control
+  // of what took its place ("load more": the first new row), else the
+  // previous one's.
+  var focusBefore = null;
+
+  function describe(element) {
+    if (!element || element === document.body || !element.closest) return null;
+    var scope = element.closest("[id]");
+    if (!scope) return null;
+    var selector = element.tagName.toLowerCase();
+    Array.prototype.forEach.call(element.classList, function (name) {
+      if (name.indexOf("htmx-") !== 0) selector += "." + CSS.escape(name);  // not htmx's own
+    });
+    var name = element.getAttribute("name");
+    if (name && name !== "__action_button") selector += '[name="' + CSS.escape(name) + '"]';
+    var matches = scope === element ? [element] :
+      Array.prototype.slice.call(scope.querySelectorAll(selector));
+    var next = scope.nextElementSibling, previous = scope.previousElementSibling;
+    return {id: scope.id, self: scope === element, selector: selector,
+            rank: Math.max(matches.indexOf(element), 0),
+            next: next && next.id, previous: previous && previous.id};
+  }
+
+  function find(record, id) {
+    var scope = id && document.getElementById(id);
+    if (!scope) return null;
+    if (record.self && id === record.id) return scope;
+    var matches = scope.querySelectorAll(record.selector);
+    return matches[Math.min(record.rank, matches.length - 1)] || null;
+  }
+
+  function lost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+
+  function remember() {
+    focusBefore = describe(document.activeElement);
+  }
+
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled])," +
+    " select:not([disabled]), textarea:not([disabled]), [tabindex]";
+
+  function restore() {
+    var record = focusBefore;
+    if (!record || !lost()) return;
+    var target = find(record, record.id) || find(record, record.next);
+    if (!target) {
+      // What now follows the previous element came in its place ("load
+      // more": the first new row): its first control, else the previous's.
+      var previous = record.previous && document.getElementById(record.previous);
+      var after = previous && previous.nextElementSibling;
+      target = (after && after.querySelector(FOCUSABLE)) || find(record, record.previous);
+    }
+    if (target && !target.disabled) target.focus();
+  }
+
+  function statusOf(event) {
     var detail = event.detail || {};
-    var status = detail.xhr ? detail.xhr.status :
+    return detail.xhr ? detail.xhr.status :
       (detail.ctx && detail.ctx.response && detail.ctx.response.status);
-    if (status !== 422) return;
-    var target = document.querySelector(".action-error-summary") ||
-      document.querySelector("[aria-invalid=true]");
-    if (target) target.focus();
+  }
+
+  function swapped(event) {
+    if (statusOf(event) !== 422) return restore();
+    // The failed form's summary, else its first invalid field: in the
+    // element that had focus when possible (a row), else the page's.
+    var scope = (focusBefore && document.getElementById(focusBefore.id)) || document;
+    var target = null;
+    [scope, document].some(function (root) {
+      target = root.querySelector(".action-error-summary") ||
+        root.querySelector("[aria-invalid=true]");
+      return target;
+    });
+    if (target && document.activeElement !== target) target.focus();
   }
 
   ["htmx:beforeRequest", "htmx:before:request"].forEach(function (name) {
+    document.addEventListener(name, remember);
     document.addEventListener(name, busy);
   });
   ["htmx:afterRequest", "htmx:finally:request"].forEach(function (name) {
     document.addEventListener(name, done);
+    document.addEventListener(name, swapped);
   });
   ["htmx:afterSettle", "htmx:after:swap"].forEach(function (name) {
     document.addEventListener(name, swapped);
