@@ -313,7 +313,8 @@ def finish(post: ActionPost, result: object, page: str,
             # The view and the row see what ran.
             set_state(after_success(_with_clicked_form(post, state)))
             return render_page(post, 200, fragment)
-        return redirect(page_url(page), 303)
+        answer = post.own_redirect = redirect(page_url(page), 303)
+        return answer
     if isinstance(result, BaseResponse):
         return result
     state.value = result
@@ -333,6 +334,9 @@ def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
     ``HX-Redirect`` or ``HX-Location`` header is checked likewise, and
     answered 303 to a plain form post, which cannot follow it.
     """
+    if response is post.own_redirect and not post.htmx:
+        # The library's own 303 to the page, a path on this site: nothing to check.
+        return response
     client = client_location_of(response)
     if client is not None:
         location: str | None = client.location

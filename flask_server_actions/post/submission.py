@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask import g
 from flask import request
+from flask.globals import _cv_app
 
 from ..errors import StaleSubmission
 from ..token.envelope import token_of
@@ -29,6 +30,7 @@ from .kinds import kind_of
 
 if t.TYPE_CHECKING:
     from flask import Request
+    from werkzeug.wrappers import Response as BaseResponse
 
     from ..token.envelope import ActionToken
     from .settings import PostSettings
@@ -62,6 +64,8 @@ class ActionPost:
     kind: Kind = Kind.REFUSED
     #: The opened token, or why it is stale (it carries its token then).
     opened: ActionToken | StaleSubmission | None = None
+    #: The 303 to the page the library answered with, if it did.
+    own_redirect: BaseResponse | None = None
 
     def does(self, effect: Effect) -> bool:
         """Whether ``effect`` applies to this post (:data:`~.kinds.EFFECTS`)."""
@@ -99,5 +103,8 @@ def read(settings: PostSettings) -> ActionPost:
 
 def current() -> ActionPost | None:
     """The current action post, if the request is one that was read."""
-    post: ActionPost | None = g.get(_G_POST)
+    # g's own dictionary, through the context variable Flask keeps it in:
+    # several stages ask, and the proxy would cost more than the lookup.
+    ctx = _cv_app.get(None)
+    post: ActionPost | None = ctx.g.__dict__.get(_G_POST) if ctx is not None else None
     return post
