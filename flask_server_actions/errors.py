@@ -468,6 +468,20 @@ class MalformedActionPost(ServerActionError, BadRequest):
     description = N_("The form could not be processed: its data arrived incomplete.")
 
 
+class NestedFormValue(MalformedActionPost):
+    """A form posted as a JSON object (as Laravel Precognition's clients
+    post it) holds an object, or a list that is not of flat values, as a
+    field's value (400): fields are text, or lists of text for a field of
+    several values. Send ``{"tags-0-name": ...}`` for a WTForms
+    ``FieldList`` of ``FormField``.
+
+    .. versionadded:: 0.3.0
+    """
+
+    description = N_("The form could not be processed: send each field's value as text,"
+                     " a number, true or false, or a list of those.")
+
+
 class UnsafeRedirect(ServerActionError, BadRequest):
     """An action redirected to another site (400).
 

@@ -628,8 +628,8 @@ class Validation:
     def __init__(self, response: TestResponse) -> None:
         #: The response.
         self.response = response
-        #: ``204`` when the fields validated were valid, ``422`` when not
-        #: (or when the token was stale), else the status the post would get.
+        #: ``204`` when the fields validated were valid, ``422`` when not,
+        #: ``419`` when the token was stale, else the status the post would get.
         self.status_code = response.status_code
         body: t.Any = response.get_json(silent=True)
         body = body if isinstance(body, dict) else {}

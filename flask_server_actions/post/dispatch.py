@@ -231,9 +231,10 @@ def open_for_session(settings: PostSettings, text: str,
 def rerender(post: ActionPost, state: ActionState, status: int) -> BaseResponse:
     """Call the page's view again, within this request, with ``state``.
 
-    A validate request and a JSON call get the state as JSON instead, an app
-    action goes back to its page; an htmx request gets the part of the page
-    its token asked for, if any.
+    A validate request and a JSON call get the state as JSON instead, and
+    so does a failed post that asks for JSON (:func:`~.precognition.failed`);
+    an app action goes back to its page; an htmx request gets the part of
+    the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
         for undo in post.settings.rerender_hooks:
@@ -242,6 +243,8 @@ def rerender(post: ActionPost, state: ActionState, status: int) -> BaseResponse:
         return precognition.refused(state, status)
     if post.kind is Kind.CALL:
         return calls.failure(state, status)
+    if status >= 400 and precognition.asks_for_json(post.request, post.htmx):
+        return precognition.failed(state, status, isinstance(post.opened, StaleSubmission))
     if not post.does(Effect.SHOWS_PAGE_AGAIN):  # an app action has no page to show again
         return back(post, state)
     if status >= 400 and post.does(Effect.KEEPS_UPLOADS):

@@ -27,9 +27,18 @@ The answers:
 - invalid: ``422`` with ``Precognition: true`` and the JSON
   ``{"message": ..., "errors": {"field": ["...", ...]}}``, limited to the
   fields ``Precognition-Validate-Only`` names (a 204 if those are valid);
-- refused: the status the real post would get (400, 403, 422 for a stale
-  or used one-time token, 429 past the throttle or the validate budget, a
-  redirect), with ``{"message": ..., "errors": {}}``.
+- refused: the status the real post would get (400, 403, 429 past the
+  throttle or the validate budget, a redirect), with ``{"message": ...,
+  "errors": {}}``; a token that can no longer run (expired, of an ended
+  session or an earlier version, a used one-time token, a changed row),
+  which the real post answers 422 with the page, answers **419** (as
+  Laravel answers an expired page), so that a client never takes its empty
+  ``errors`` for "valid".
+
+A real post that asks for JSON (``Accept: application/json`` first, not
+htmx, not a JSON call), as Laravel's clients submit, gets its failure as
+``{"message": ..., "errors": {"field": [...]}}`` (see :func:`failed`)
+instead of the page shown again.
 
 Every answer to an action post carries ``Vary: Precognition``.
 
@@ -55,6 +64,7 @@ from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from flask import Request
     from werkzeug.datastructures import MultiDict
     from wtforms import Form
 
@@ -70,6 +80,8 @@ _ONLY_KEY = "HTTP_PRECOGNITION_VALIDATE_ONLY"
 _FLASHES = "_flashes"
 _G_FLASHES = "_server_actions_flashes"
 _NO_FLASHES = object()
+#: Laravel's status for an expired page (CSRF token mismatch).
+_EXPIRED = "419 PAGE EXPIRED"
 
 
 def fields_to_validate() -> frozenset[str] | None:
@@ -110,7 +122,7 @@ def answer(settings: PostSettings, form_class: type[Form] | None,
 
 
 def invalid(message: str | None, errors: t.Mapping[str, list[str]],
-            status: int) -> BaseResponse:
+            status: int | str) -> BaseResponse:
     """The JSON answer ``{"message": ..., "errors": {...}}`` with ``status``."""
     body = json.dumps({"message": message or "", "errors": errors})
     return BaseResponse(body, status, mimetype="application/json")
@@ -118,8 +130,25 @@ def invalid(message: str | None, errors: t.Mapping[str, list[str]],
 
 def refused(state: ActionState, status: int) -> BaseResponse:
     """The answer to a validate request whose token could not run (stale,
-    expired, of an outdated page): its notice, no field errors."""
-    return invalid(state.message, {}, status)
+    expired, of an outdated page): its notice, no field errors; 419 where
+    the real post would show the page again (422)."""
+    return invalid(state.message, {}, _EXPIRED if status == 422 else status)
+
+
+def asks_for_json(req: Request, htmx: bool) -> bool:
+    """Whether the action post ``req``, not a validate request, asks for its
+    answer in JSON: ``Accept`` prefers ``application/json`` (or a ``+json``
+    type), as Laravel Precognition's clients ask, and it is not htmx's."""
+    best = req.accept_mimetypes.best or ""
+    return (best == "application/json" or best.endswith("+json")) and not htmx
+
+
+def failed(state: ActionState, status: int, expired: bool) -> BaseResponse:
+    """The JSON answer to a real post that asked for JSON and failed: the
+    form's errors (an ``ActionError`` naming a field among them) and the
+    message; 419 for a page that ``expired`` (its token is stale)."""
+    errors = errors_of(state.form, None) if state.form is not None else {}
+    return invalid(state.message, errors, _EXPIRED if expired and status == 422 else status)
 
 
 def install(app: Flask) -> None:

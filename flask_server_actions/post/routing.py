@@ -11,6 +11,12 @@ the app and of the page's blueprints runs once, in Flask's own order. The
 view's decorators then run around the action instead of the view's body
 (see :mod:`.view_guards`).
 
+A form may also come as a JSON object of its fields (Laravel Precognition's
+clients send ``{"__action": ..., "title": ...}`` as ``application/json``):
+one whose ``__action`` is text is an action post, read as the urlencoded
+form a browser would send (see :func:`_json_form`), within
+``SERVER_ACTIONS_MAX_CALL_SIZE``.
+
 Only posts to a URL that has a ``GET`` rule are looked at, and only bodies
 that name the action field are parsed. The body is copied (in memory, or in
 a temporary file when large) and the copy becomes the request's input, so
@@ -23,18 +29,22 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import tempfile
 import typing as t
 
 from flask import current_app
 from flask import request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
 from .. import logs
+from ..errors import CallTooLarge
 from ..errors import FormTooLarge
 from ..errors import MalformedActionPost
+from ..errors import NestedFormValue
 from . import calls
 
 if t.TYPE_CHECKING:
@@ -50,7 +60,7 @@ BUTTON_FIELD = "__action_button"
 ENVIRON_KEY = "flask_server_actions.action_post"
 _FIELD_BYTES = FIELD.encode()
 _CALL_KEY = "HTTP_" + calls.HEADER.upper().replace("-", "_")
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
 #: How much of a posted body is kept in memory while it is looked at; the
 #: rest goes to a temporary file (werkzeug's own threshold for a file).
 _SPOOL_SIZE = 500 * 1024
@@ -124,7 +134,10 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if body is None:  # nothing names the action field
         return False
-    if req.mimetype == "application/x-www-form-urlencoded":
+    mimetype = req.mimetype
+    if mimetype == "application/json":
+        return _json_form(req, body)
+    if mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
         form = req.form
@@ -133,7 +146,7 @@ def _submits_action() -> bool:
         raise _too_large(req) from error
     if FIELD in form or BUTTON_FIELD in form:
         return True
-    if not form and not files and req.mimetype == "multipart/form-data":
+    if not form and not files and mimetype == "multipart/form-data":
         raise MalformedActionPost()
     # The field's name was in a value or a file: give the view the body again,
     # parsed (or not) as it chooses, under its own limits.
@@ -142,6 +155,52 @@ def _submits_action() -> bool:
         del req.__dict__[parsed]
     body.seek(0)
     return False
+
+
+def _json_form(req: Request, body: t.IO[bytes]) -> bool:
+    """Read a JSON object whose ``__action`` is text as the form's fields,
+    as a browser would send them: text; a list for a field of several
+    values; numbers as written; ``true`` as ``"y"`` (a checked box);
+    ``false`` and ``null`` left out (an unchecked box, no file). Anything
+    else in the body leaves it to the view, as it came.
+
+    :raises CallTooLarge: the body is over ``SERVER_ACTIONS_MAX_CALL_SIZE``.
+    :raises FormTooLarge: it has more fields than ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
+    :raises NestedFormValue: a field's value is an object or a list of lists
+        or objects.
+    """
+    config = current_app.config
+    limit: int | None = config["SERVER_ACTIONS_MAX_CALL_SIZE"]
+    data = body.read() if limit is None else body.read(limit + 1)
+    body.seek(0)
+    if limit is not None and len(data) > limit:
+        logs.info("Refused a JSON form post to %r over SERVER_ACTIONS_MAX_CALL_SIZE", req.path)
+        raise CallTooLarge(limit)
+    try:
+        sent = json.loads(data)
+    except (ValueError, RecursionError):  # not JSON (or absurdly deep): not an action post
+        return False
+    if not isinstance(sent, dict):
+        return False
+    if not isinstance(sent.get(FIELD), str):
+        return False
+    if len(sent) > config["SERVER_ACTIONS_MAX_FORM_FIELDS"]:
+        logs.info("Refused a JSON form post to %r of %s fields, over"
+                  " SERVER_ACTIONS_MAX_FORM_FIELDS", req.path, len(sent))
+        raise FormTooLarge("SERVER_ACTIONS_MAX_FORM_FIELDS")
+    fields: list[tuple[str, str]] = []
+    for name, value in sent.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, (dict, list)):
+                raise NestedFormValue()
+            if item is True:
+                fields.append((name, "y"))
+            elif item is not None and item is not False:
+                fields.append((name, item if isinstance(item, str) else json.dumps(item)))
+    # What werkzeug would have parsed from the urlencoded form.
+    req.__dict__["form"] = ImmutableMultiDict(fields)
+    req.__dict__["files"] = ImmutableMultiDict()
+    return True
 
 
 def _spool_body(req: Request) -> t.IO[bytes] | None:

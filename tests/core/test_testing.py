@@ -235,7 +235,7 @@ def test_a_validate_request_of_a_refused_token_has_its_message(
     form = actions.get("/titled").form("titled")
     with actions.expired():
         checked = form.validate(title="")
-    assert checked.status_code == 422 and checked.errors == {}
+    assert checked.status_code == 419 and checked.errors == {}
     assert checked.message == "This form expired. Your input is kept: please submit again."
 
 

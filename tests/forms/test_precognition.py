@@ -164,11 +164,11 @@ def test_other_origin_is_403_in_json(client: FlaskClient) -> None:
     refused_json(response, 403)
 
 
-def test_expired_token_is_422_with_its_notice(app: Flask, client: FlaskClient) -> None:
+def test_expired_token_is_419_with_its_notice(app: Flask, client: FlaskClient) -> None:
     page = Page.get(client, "/signup")
     app.config["SERVER_ACTIONS_MAX_AGE"] = -1000
     body = refused_json(page.form("#signup").submit(headers={"Precognition": "true"},
-                                                    **VALID), 422)
+                                                    **VALID), 419)
     assert body["errors"] == {}
     assert not [entry for entry in STORE if entry[0] == "signup"]
 
@@ -312,6 +312,7 @@ def test_a_validate_request_with_a_recorded_one_time_token_answers_as_the_post_w
         client: FlaskClient, name: str, status: int, notice: str) -> None:
     form = Page.get(client, "/signup").form("#signup")
     assert form.submit(**{**VALID, "name": name}).status_code == status
-    body = refused_json(precognitive(form, **VALID), 422)
+    # The page cannot be sent again: 419, as an expired one.
+    body = refused_json(precognitive(form, **VALID), 419)
     assert body == {"message": notice, "errors": {}}
     assert form.submit(**VALID).status_code == 422
