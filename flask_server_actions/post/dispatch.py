@@ -49,7 +49,6 @@ from ..forms import OPTION as FORM_OPTION
 from ..forms import build_form
 from ..forms import form_class_for
 from ..forms import load_form_class
-from ..forms import setup_for
 from ..forms import show_error
 from ..forms import validate
 from ..htmx import client_location_of
@@ -87,6 +86,7 @@ from .origin import check_origin
 from .origin import origin_proven
 from .origin import page_url
 from .origin import safe_location
+from .plans import plan_for
 from .routing import BUTTON_FIELD
 from .routing import FIELD
 from .settings import PostSettings
@@ -405,8 +405,8 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
         args = [settings.serializer.decode(arg) for arg in token.args]
         state.args = tuple(args)
         state.forms = [(token.ref, state.args)]
-        form_class = form_class_for(target, token.options, len(args))
-        setup = setup_for(target, token.options) if form_class is not None else None
+        plan = post.plan = plan_for(settings.plans, target, token.options, len(args))
+        form_class, setup = plan.form_class, plan.setup
         if form_class is not None or not post.call:  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
@@ -421,7 +421,7 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     except StaleSubmission as error:  # a loaded value is out of date (a changed row)
         return _refuse_stale(post, state, token, error)
     try:
-        answer = guard(post, token, target, fn, args, int(time.time()))
+        answer = guard(post, token, target, fn, args, int(time.time()), form_class)
     except outages() as error:
         return _store_unavailable(post, state, token, error)
     except StaleSubmission as error:
@@ -449,7 +449,7 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
                 state.notice = notice
                 return rerender(post, state, 422)
             payload = form
-        call_args = [*args, payload] if target.takes_form(len(args)) else args
+        call_args = [*args, payload] if plan.takes_form else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:

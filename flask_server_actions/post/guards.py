@@ -67,7 +67,6 @@ from ..errors import OutcomeUnknown
 from ..errors import StaleSubmission
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
-from ..forms import form_class_for
 from ..integrations.stores import Claim
 from ..integrations.stores import outages
 from ..marking import ActionOptions
@@ -87,6 +86,7 @@ from .uploads import restore
 if t.TYPE_CHECKING:
     from flask import Flask
     from flask.typing import ResponseReturnValue
+    from wtforms import Form
 
     from ..closures import ActionTarget
     from ..token.envelope import ActionToken
@@ -247,7 +247,7 @@ def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue 
 
 def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
           fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
-          now: int) -> ResponseReturnValue | None:
+          now: int, form_class: type[Form] | None) -> ResponseReturnValue | None:
     """Run the checks for an action about to be called and, if it is a
     one-time action, record its token.
 
@@ -295,10 +295,8 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
     # forged token does. A validate request restores none.
     try:
         if not post.call:  # a JSON call carries no files
-            restore(app, target.ref,
-                    form_class=form_class_for(target, token.options, len(args)),
-                    validating=post.kind is Kind.VALIDATE, store=settings.store,
-                    address=_client)
+            restore(app, target.ref, form_class=form_class,
+                    validating=post.kind is Kind.VALIDATE, store=settings.store, address=_client)
     except BadUploadReference:
         throttle(settings)
         raise

@@ -14,6 +14,7 @@ import functools
 import secrets
 import typing as t
 from dataclasses import dataclass
+from dataclasses import field
 
 from flask.globals import _cv_request
 
@@ -25,6 +26,7 @@ if t.TYPE_CHECKING:
     from ..token.envelope import KeyRing
     from ..token.serialization import Serializer
     from .action_call import Check
+    from .plans import Plans
 
 #: The key of ``app.extensions`` holding the function that builds an app's
 #: :class:`PostSettings` (the extension's :meth:`settings`).
@@ -72,6 +74,9 @@ class PostSettings:
     #: Finds the store (it is made on first use: a post that needs none
     #: never connects to one).
     find_store: t.Callable[[], ActionStore]
+    #: What each action's posts need that depends only on the action
+    #: (:mod:`.plans`), made on its first post.
+    plans: Plans = field(default_factory=dict)
 
     @functools.cached_property
     def store(self) -> ActionStore:

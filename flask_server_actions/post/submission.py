@@ -33,6 +33,7 @@ if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
     from ..token.envelope import ActionToken
+    from .plans import ActionPlan
     from .settings import PostSettings
 
 #: The endpoint app actions are posted to.
@@ -64,6 +65,8 @@ class ActionPost:
     kind: Kind = Kind.REFUSED
     #: The opened token, or why it is stale (it carries its token then).
     opened: ActionToken | StaleSubmission | None = None
+    #: What the action's posts need that depends only on the action.
+    plan: ActionPlan | None = None
     #: The 303 to the page the library answered with, if it did.
     own_redirect: BaseResponse | None = None
 
