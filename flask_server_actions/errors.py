@@ -316,6 +316,21 @@ class EarlierVersion(StaleSubmission):
               " Your input is kept: please submit again.")
 
 
+class ViewChanged(StaleSubmission):
+    """The token was minted at this very URL (host, script root, path and
+    query), by a view that is no longer the one serving it: a redeploy
+    renamed the view or rewrote its rule. It opened, for this session, so
+    the page is shown again with the input kept; it never runs under the
+    other view.
+
+    .. versionadded:: 0.3.0
+    """
+
+    # The same words as an earlier version's token: the site changed.
+    notice = N_("This form is from an earlier version of the site."
+              " Your input is kept: please submit again.")
+
+
 class ActionNotFound(StaleSubmission):
     """The token names an action that no longer exists or changed shape."""
 

@@ -45,6 +45,7 @@ from ..post.settings import settings_for
 from ..post.view_guards import check_view
 from ..token.envelope import ROW_SEPARATOR
 from ..token.envelope import NoncePool
+from ..token.envelope import RequestIdentity
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
 from ..token.envelope import row_context
@@ -72,7 +73,7 @@ def page_of_request() -> str:
     return f"{path}?{query}" if query else path
 
 
-def identity_of_request(req: Request) -> bytes:
+def identity_of_request(req: Request) -> RequestIdentity:
     """What a token minted for ``req`` binds of it (see
     :func:`~.tokens.request_identity`): host, script root, path, query and
     the matched rule and endpoint. An action post is routed to its page's

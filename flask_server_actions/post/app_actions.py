@@ -32,6 +32,7 @@ from ..closures import ResolveError
 from ..errors import ActionWithoutPage
 from ..errors import UnresolvableAction
 from ..marking import options_of
+from ..token.envelope import RequestIdentity
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
 from .origin import page_url
@@ -80,7 +81,7 @@ def token_options(fn: object, target: ActionTarget) -> dict[str, t.Any]:
     return {SCOPE_OPTION: 1}
 
 
-def _identity(req: Request) -> bytes:
+def _identity(req: Request) -> RequestIdentity:
     # What identity_of_request() gives for a post to the app URL, on the host
     # and under the script root of the page showing the form.
     rule = next(current_app.url_map.iter_rules(ENDPOINT))

@@ -10,7 +10,7 @@ The first three fields travel in clear so that an expired token, or one of a
 page opened before an upgrade, can be told apart from a forged one; they are
 authenticated as associated data of AES-256-GCM (from ``cryptography``), so
 changing any of them makes the token fail to open. The plaintext is the
-session binding (8 bytes), the request binding (8 bytes, see
+session binding (8 bytes), the request binding (11 bytes, see
 :meth:`KeyRing.request_tag`), then compact JSON
 ``[ref, args, captures, options]`` (``args`` the number of bound arguments,
 ``captures`` an object of the captured names and values, empty fields at
@@ -44,6 +44,7 @@ import functools
 import hashlib
 import hmac
 import itertools
+import json
 import os
 import struct
 import typing as t
@@ -65,7 +66,7 @@ from ..errors import StaleSubmission
 from .serialization import compact_json
 from .serialization import read_json
 
-VERSION = 3
+VERSION = 4
 #: The plaintext is padded to a multiple of this many bytes (the page part
 #: aside), so that short values of different lengths seal alike.
 PAD_BLOCK = 16
@@ -77,8 +78,16 @@ _HEADER = struct.Struct(">B4sI")
 _NONCE_SIZE = 12
 _TAG_SIZE = 16
 BINDING_SIZE = 8
+#: Bytes of the MAC of the whole request in a request binding (all the
+#: binding a token of version 3 has).
+WHOLE_TAG_SIZE = 8
+#: Bytes of the MAC of the request's place (host, script root, path and
+#: query) after it.
+PLACE_TAG_SIZE = 3
 #: Bytes of the request binding, after the session binding.
-REQUEST_TAG_SIZE = 8
+REQUEST_TAG_SIZE = WHOLE_TAG_SIZE + PLACE_TAG_SIZE
+# Bytes of the request binding, by token version.
+_REQUEST_TAG_SIZES = {VERSION: REQUEST_TAG_SIZE, 3: WHOLE_TAG_SIZE, 2: 0}
 #: Smallest possible token, in bytes before base64 (a version 2 token,
 #: of a page opened before the upgrade, has no request binding).
 MIN_SIZE = _HEADER.size + _NONCE_SIZE + _TAG_SIZE + BINDING_SIZE
@@ -88,6 +97,8 @@ _TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 #: Tolerated clock difference between instances, in seconds.
 CLOCK_SKEW = 60
 _B64_VALUES = {chr(byte): index for index, byte in enumerate(_ALPHABET)}
+# A string as compact_json writes it (the C function, when there is one).
+_quoted = json.encoder.encode_basestring
 
 
 def derive_key(secret: str | bytes, app_id: str = "",
@@ -186,28 +197,71 @@ class KeyRing:
         """The row parts' cipher of a known key id."""
         return self._row_ciphers[kid]
 
-    def request_tag(self, identity: bytes, kid: bytes | None = None) -> bytes:
+    def request_tag(self, identity: RequestIdentity, kid: bytes | None = None) -> bytes:
         """The request binding of a token under the key ``kid`` (default:
-        the current one): a MAC of the request's ``identity`` (see
-        :func:`request_identity`).
+        the current one): a MAC of the request's whole ``identity`` (see
+        :func:`request_identity`), :data:`WHOLE_TAG_SIZE` bytes, then a MAC of
+        its place alone, :data:`PLACE_TAG_SIZE` bytes.
 
-        Keyed with a secret of the app, so nobody can search offline for
-        another request whose binding equals a token's.
+        The first decides whether the token runs, as in version 3; the
+        second only tells a token of this very URL whose view changed (a
+        redeploy renamed it) from a token of another URL (see
+        :func:`compare_requests`). Keyed with a secret of the app, so nobody
+        can search offline for another request whose binding equals a
+        token's.
         """
         key = self._tag_keys[self.current_id if kid is None else kid]
-        return hashlib.blake2b(identity, digest_size=REQUEST_TAG_SIZE, key=key,
-                               person=b"sa-request").digest()
+        place, whole = identity
+        return (hashlib.blake2b(whole, digest_size=WHOLE_TAG_SIZE, key=key,
+                                person=b"sa-request").digest()
+                + hashlib.blake2b(place, digest_size=PLACE_TAG_SIZE, key=key,
+                                  person=b"sa-place").digest())
+
+
+#: What a token binds of the request that minted it (see
+#: :func:`request_identity`): its place, then the whole request, as JSON.
+RequestIdentity = tuple[bytes, bytes]
 
 
 def request_identity(host: str, script_root: str, path: str, query: bytes, rule: str,
-                     endpoint: str) -> bytes:
-    """What a token binds of the request that minted it, as bytes: the host
-    (in lower case), the script root and the path as a pair, the query
-    string as sent, and the matched rule and its endpoint (the minting
-    view). A JSON list, so no two requests share one spelling.
+                     endpoint: str) -> RequestIdentity:
+    """What a token binds of the request that minted it: its *place*, the
+    host (in lower case), the script root and the path as a pair and the
+    query string as sent; and the whole request, the place and the matched
+    rule and its endpoint (the minting view). JSON lists, so no two
+    requests share one spelling.
     """
-    return compact_json([host.lower(), script_root, path, query.decode("latin-1"), rule,
-                         endpoint]).encode("utf-8")
+    whole = compact_json([host.lower(), script_root, path, query.decode("latin-1"), rule,
+                          endpoint])
+    # The place is the whole list without its last two items: cut their
+    # JSON off rather than encode the place again (a post's hot path).
+    cut = len(_quoted(rule)) + len(_quoted(endpoint)) + 3  # two commas and "]"
+    return (whole[:-cut] + "]").encode("utf-8"), whole.encode("utf-8")
+
+
+#: What :func:`compare_requests` finds: the token was minted by this very
+#: request; at this place by another view or rule; or elsewhere.
+SAME_REQUEST, SAME_PLACE, OTHER_REQUEST = "request", "place", "other"
+
+
+def compare_requests(sealed: bytes, expected: bytes) -> str:
+    """How the request binding ``sealed`` in a token compares with
+    ``expected``, the posting request's (:meth:`KeyRing.request_tag`):
+    :data:`SAME_REQUEST` if their whole MACs are equal (the only answer
+    that lets a token run); else :data:`SAME_PLACE` if the token (of
+    version 4) was minted at this host, script root, path and query by
+    another view or rule; else :data:`OTHER_REQUEST`.
+
+    A token of version 3 has the whole MAC only: it is of the same request
+    or of another one.
+    """
+    whole = WHOLE_TAG_SIZE
+    if hmac.compare_digest(sealed[:whole], expected[:whole]):
+        return SAME_REQUEST
+    if len(sealed) == REQUEST_TAG_SIZE and hmac.compare_digest(sealed[whole:],
+                                                               expected[whole:]):
+        return SAME_PLACE
+    return OTHER_REQUEST
 
 
 @dataclass
@@ -222,7 +276,8 @@ class ActionToken:
     #: ``module:qualname`` of the action.
     ref: str
     #: The binding of the request that minted the token
-    #: (:meth:`KeyRing.request_tag`); empty for a token of version 2.
+    #: (:meth:`KeyRing.request_tag`); 8 bytes for a token of version 3
+    #: (its whole MAC alone), empty for one of version 2.
     request_tag: bytes
     #: Names of the captured variables, in the code object's order.
     names: list[str]
@@ -382,8 +437,8 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
 
     :raises BadActionToken: malformed, forged, tampered with, of another app,
         or minted with a key that is no longer accepted (:class:`RetiredKey`).
-    :raises ExpiredToken: older than ``max_age`` seconds.
-    :raises SessionEnded: minted for another browser session.
+    :raises SessionEnded: minted for another browser session (expired or not).
+    :raises ExpiredToken: of this session, older than ``max_age`` seconds.
     :raises EarlierVersion: a token of version 2, of a page opened before
         an upgrade (it opened, for this session: the input may be kept).
     """
@@ -394,7 +449,8 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     if len(raw) < MIN_SIZE:
         raise BadActionToken(f"token of {len(raw)} bytes is too short")
     version, kid, issued_at = _HEADER.unpack_from(raw)
-    if version != VERSION and version != 2:
+    request_tag_size = _REQUEST_TAG_SIZES.get(version)
+    if request_tag_size is None:
         raise BadActionToken(f"unknown token version {version}")
     cipher = keys.cipher(kid)
     if cipher is None:
@@ -408,11 +464,11 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     except InvalidTag:
         raise BadActionToken("token does not authenticate") from None
     # Version 2 sealed the page's path in the JSON, no request binding, and
-    # its arguments inline.
-    start = BINDING_SIZE + REQUEST_TAG_SIZE if version == VERSION else BINDING_SIZE
+    # its arguments inline; version 3 differs from 4 in its request binding.
+    start = BINDING_SIZE + request_tag_size
     try:
         fields: list[t.Any] = read_json(plain[start:].rstrip(b" ").decode("utf-8"))
-        if version != VERSION:  # [ref, page, names, values, args, options]
+        if version == 2:  # [ref, page, names, values, args, options]
             ref, _, names, values, args, options = fields
         else:
             # The fields left out at the end are empty (fresh objects: a
@@ -440,14 +496,16 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     token = ActionToken(ref, plain[BINDING_SIZE:start], names, values, args, options,
                         issued_at, token_id, kid)
     age = now - issued_at
+    if age < -CLOCK_SKEW:
+        raise BadActionToken(f"token was issued {-age} s in the future")
+    # Another session's before expired: an expired token of another session
+    # is refused as one (unless the post proves its origin), never shown back.
+    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
+        raise SessionEnded("token was minted for another browser session", token=token)
     if age > max_age:
         raise ExpiredToken(f"token is {age} s old, over the {max_age} s limit", issued_at,
                            token=token)
-    if age < -CLOCK_SKEW:
-        raise BadActionToken(f"token was issued {-age} s in the future")
-    if binding is None or not hmac.compare_digest(plain[:BINDING_SIZE], binding):
-        raise SessionEnded("token was minted for another browser session", token=token)
-    if version != VERSION:
+    if version == 2:
         raise EarlierVersion(f"token of version {version}, minted before an upgrade",
                              token=token)
     return token

@@ -111,8 +111,8 @@ def create_app():
     app.config["SECRET_KEY"] = {secret!r}
     ServerActions(app)
 
-    @app.get("/items/<int:item>")
-    def item_page(item):
+    @app.get({rule!r}, endpoint={endpoint!r})
+    def {view}(item):
 {actions}
         return render_template_string(PAGE, fns=[{names}])
 
@@ -127,13 +127,18 @@ class Deployment:
         self.folder = folder
         self.name = name
 
-    def deploy(self, *actions: str, marked: tuple[str, ...] | None = None) -> Flask:
-        """Write the module with ``actions`` (keys of :data:`ACTIONS`),
-        drop the old one and import it afresh, as a restarted worker would."""
+    def deploy(self, *actions: str, marked: tuple[str, ...] | None = None,
+               view: str = "item_page", rule: str = "/items/<int:item>",
+               endpoint: str | None = None) -> Flask:
+        """Write the module with ``actions`` (keys of :data:`ACTIONS`) in the
+        view ``view`` at ``rule`` (its endpoint ``endpoint``, by default the
+        view's name), drop the old module and import it afresh, as a
+        restarted worker would."""
         names = [ACTIONS[key].split("def ", 1)[1].split("(", 1)[0] for key in actions]
         on_page = marked if marked is not None else names
         source = MODULE.format(secret=SECRET, actions="".join(ACTIONS[key] for key in actions),
-                               names=", ".join(on_page))
+                               names=", ".join(on_page), view=view, rule=rule,
+                               endpoint=endpoint)
         (self.folder / f"{self.name}.py").write_text(source)
         sys.modules.pop(self.name, None)
         importlib.invalidate_caches()

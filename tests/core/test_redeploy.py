@@ -5,7 +5,8 @@ removes or reorders actions, an old "Save" form can run the new "Delete".
 Here a token names its action by module and qualified name: the view module
 is rewritten between rendering and submitting, as a redeploy would, and the
 old token still runs ``save`` or, when ``save`` itself changed, nothing runs
-and the page comes back with the input and a notice.
+and the page comes back with the input and a notice. A redeploy that renames
+the view (or rewrites its rule) does the same to every old token of its URL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from flask_server_actions.errors import ActionNotFound
+from flask_server_actions.errors import ViewChanged
 
+from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
 from .deploy import Deployment
@@ -39,11 +42,12 @@ def deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t.Iterator[De
 
 def submit_after_redeploy(deployment: Deployment, first: tuple[str, ...],
                           later: tuple[str, ...], marked: tuple[str, ...] | None = None,
-                          ) -> Page:
-    """Render the page of ``first``, deploy ``later``, submit the old ``save`` form."""
+                          **view: str) -> Page:
+    """Render the page of ``first``, deploy ``later`` (in the view ``view``
+    says, see :meth:`Deployment.deploy`), submit the old ``save`` form."""
     page = Page.get(deployment.deploy(*first).test_client(), "/items/4")
     STORE.clear()
-    tab = carry_over(page, deployment.deploy(*later, marked=marked))
+    tab = carry_over(page, deployment.deploy(*later, marked=marked, **view))
     return Page(tab.client, tab.url, tab.form("#save").submit(title="kept"))
 
 
@@ -87,4 +91,46 @@ def test_an_old_token_whose_action_changed_runs_nothing_and_keeps_the_input(
     assert page.response.status_code == 422
     assert page.text(".action-notice") == ActionNotFound.notice
     assert page.value("title") == "kept"
+    assert STORE == []
+
+
+@pytest.mark.parametrize("view", [
+    pytest.param({"view": "show_item"}, id="view renamed"),
+    # The view keeps its name, so its actions still resolve: only the
+    # binding stops them.
+    pytest.param({"endpoint": "show_item"}, id="endpoint renamed"),
+    pytest.param({"rule": "/items/<item>"}, id="rule rewritten"),
+    pytest.param({"rule": "/items/<int:item>", "endpoint": "items", "view": "items"},
+                 id="all at once"),
+])
+def test_an_old_token_of_a_renamed_view_runs_nothing_and_keeps_the_input(
+        deployment: Deployment, view: dict[str, str]) -> None:
+    page = submit_after_redeploy(deployment, ("save", "delete"), ("save", "delete"), **view)
+    assert page.response.status_code == 422
+    assert page.text(".action-notice") == ViewChanged.notice
+    assert page.value("title") == "kept"
+    assert STORE == []
+
+
+def test_an_old_token_of_a_renamed_view_posted_to_another_item_is_refused(
+        deployment: Deployment) -> None:
+    page = Page.get(deployment.deploy("save").test_client(), "/items/4")
+    STORE.clear()
+    tab = carry_over(page, deployment.deploy("save", view="show_item"))
+    response = tab.client.post("/items/5", data={"__action": tab.form("#save").token(),
+                                                 "title": "moved"}, headers={"Origin": ORIGIN})
+    assert response.status_code == 400
+    assert STORE == []
+
+
+def test_another_sessions_token_of_a_renamed_view_is_refused(deployment: Deployment) -> None:
+    # Another session's token of this very view shows the page again, with
+    # the origin proven; of a renamed view, nothing proves it is still the
+    # page the user saw: refused.
+    token = Page.get(deployment.deploy("save").test_client(), "/items/4").form("#save").token()
+    STORE.clear()
+    other = Page.get(deployment.deploy("save", view="show_item").test_client(), "/items/4")
+    response = other.client.post("/items/4", data={"__action": token, "title": "theirs"},
+                                 headers={"Origin": ORIGIN})
+    assert response.status_code == 400
     assert STORE == []

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import EarlierVersion
+from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
 from flask_server_actions.token.envelope import row_context
 from flask_server_actions.token.envelope import seal_body
 from flask_server_actions.token.envelope import seal_row
@@ -117,7 +118,7 @@ def _hand_sealed(app: Flask, client: FlaskClient, body: str,
     tag = session_tag(client, app)
     assert tag is not None
     now, nonce = int(time.time()), bytes(12)
-    envelope = seal_body(body, keys, tag + bytes(8), now, nonce)
+    envelope = seal_body(body, keys, tag + bytes(REQUEST_TAG_SIZE), now, nonce)
     if row is None:
         return envelope
     return f"{envelope}.{seal_row(row, keys.current_rows, row_context(keys, now, nonce))}"

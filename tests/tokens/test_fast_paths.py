@@ -46,7 +46,7 @@ KEYS = KeyRing(["fast path secret"], "tests")
 BINDING = b"12345678"
 
 
-REQUEST = b"request!"
+REQUEST = b"request!" + b"plc"  # the whole MAC, then the place's
 
 
 def _sealed(name: str) -> str:
