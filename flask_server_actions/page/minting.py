@@ -62,6 +62,7 @@ if t.TYPE_CHECKING:
 _G_MINTED = "_server_actions_minted"
 _BIG = 10**18  # integers this small are their own JSON, within 20 bytes
 _REQUEST_PAGE = "_server_actions_page"
+_IDENTITY = "_server_actions_identity"
 
 
 def page_of_request() -> str:
@@ -77,11 +78,19 @@ def identity_of_request(req: Request) -> RequestIdentity:
     """What a token minted for ``req`` binds of it (see
     :func:`~.tokens.request_identity`): host, script root, path, query and
     the matched rule and endpoint. An action post is routed to its page's
-    rule, so it has the identity of the page's request."""
-    rule = req.url_rule
-    return request_identity(req.host, req.script_root, req.path, req.query_string,
-                            rule.rule if rule is not None else "",
-                            str(rule.endpoint or "") if rule is not None else "")
+    rule, so it has the identity of the page's request.
+
+    Worked out once per request (kept on the request object): a post and
+    the page it shows again bind the same one.
+    """
+    found: RequestIdentity | None = req.__dict__.get(_IDENTITY)
+    if found is None:
+        rule = req.url_rule
+        found = req.__dict__[_IDENTITY] = request_identity(
+            req.host, req.script_root, req.path, req.query_string,
+            rule.rule if rule is not None else "",
+            str(rule.endpoint or "") if rule is not None else "")
+    return found
 
 
 #: How a token writes the name of an action defined in its page's view

@@ -1,14 +1,21 @@
-"""From an action post to a response.
+"""From an action post to a response: the open, run and answer stages.
 
-The flow, once :mod:`.routing` has routed the post to its page: before any
-hook of the app, check the origin, open the token and check it belongs to
-this page (:func:`open_submission`); after the page's hooks, inside its
-view's decorators (:mod:`.view_guards`), resolve and rebuild the action,
-call it with the form data, and turn what it returned into a response (303
-to the page, a passed-through response, or the page's ``GET`` view rendered
-again with the state). Every answer to an action post then goes through
-:func:`checked_answer`: redirects stay on this site, are answered 303 (the
-browser must never post the token again) and become htmx headers for htmx.
+The stages take the post's :class:`~.submission.ActionPost`, read once by
+:func:`~.submission.read` before any hook of the app. Once :mod:`.routing`
+has routed the post to its page: before any hook of the app, check the
+origin, open the token once and check it belongs to this page
+(:func:`open_submission`, which also decides the post's kind); after the
+page's hooks, inside its view's decorators (:mod:`.view_guards`), resolve
+and rebuild the action, take its plan (:mod:`.plans`), guard it
+(:mod:`.guards`), call it with the form data, and turn what it returned
+into a response (:func:`finish`: 303 to the page, a passed-through
+response, or the page's ``GET`` view rendered again with the state,
+:func:`rerender`). Every answer to an action post then goes through
+:func:`checked_answer`, the extension's after-request hook: redirects stay
+on this site, are answered 303 (the browser must never post the token
+again) and become htmx headers for htmx; the library's own 303 passes
+without being parsed again. Where a stage does something for some kinds
+of post only, it asks :meth:`~.submission.ActionPost.does`.
 """
 
 from __future__ import annotations

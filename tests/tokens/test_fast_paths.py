@@ -324,3 +324,16 @@ def test_bound_row_ids_keep_to_the_capture_budget(budget: int, fits: bool) -> No
         else:
             with pytest.raises(UnserializableValue, match="bound argument 1"):
                 mint(_row_action, (10**15,))
+
+
+def test_the_request_identity_is_worked_out_once_per_request() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+    _page(app, "/p")
+    with app.test_request_context("/p?x=1"):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        first = identity_of_request(req)
+        assert identity_of_request(req) is first
+    with app.test_request_context("/p?x=2"):
+        assert identity_of_request(request._get_current_object()) != first  # type: ignore[attr-defined]
