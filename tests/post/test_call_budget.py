@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 #: Python calls of one action post beyond a bare route doing the same work
-#: (2026-12-07: 399 before the pipeline, 268 with it; a bare route makes 462,
+#: (2026-12-07: 399 before the pipeline, 266 with it; a bare route makes 462,
 #: Flask-WTF 811).
 ACTION_POST_BUDGET = 276
 #: Python calls of one 100-row page with a token per row beyond the plain page
