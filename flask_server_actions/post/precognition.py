@@ -74,6 +74,7 @@ if t.TYPE_CHECKING:
 
 #: The request header that makes an action post a validate request.
 HEADER = "Precognition"
+_VARY = HEADER.lower()
 #: The request header naming the fields to validate, comma-separated.
 ONLY_HEADER = "Precognition-Validate-Only"
 _ONLY_KEY = "HTTP_PRECOGNITION_VALIDATE_ONLY"
@@ -177,7 +178,13 @@ def _after_request(response: BaseResponse) -> BaseResponse:
     post = current()
     if post is None:
         return response
-    response.vary.add(HEADER)
+    # Not response.vary.add(): it parses and writes back the whole header
+    # for every action post.
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = HEADER
+    elif _VARY not in [part.strip().lower() for part in vary.split(",")]:
+        response.headers["Vary"] = f"{vary}, {HEADER}"
     if not post.validate:
         return response
     response.headers[HEADER] = "true"
