@@ -154,8 +154,8 @@ def row_timing(number: int = 20_000, repeat: int = 9) -> dict[str, float]:
     ext.use_sqlalchemy(session, _Base)
     # Tokens post back to the page that minted them: the page must have a GET view.
     app.add_url_rule("/tasks", "tasks", lambda: "")
-    calls = {"int id": lambda: mint(ext, toggle, (next(ids),)),
-             "SQLAlchemy row": lambda: mint(ext, toggle, (next(tasks),))}
+    calls = {"int id": lambda: mint(toggle, (next(ids),)),
+             "SQLAlchemy row": lambda: mint(toggle, (next(tasks),))}
     best = dict.fromkeys(calls, float("inf"))
     with app.test_request_context("/tasks"):
         for call in calls.values():

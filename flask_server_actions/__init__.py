@@ -15,7 +15,7 @@ from .integrations.upload_storage import UploadStorage
 from .marking import server_action
 from .page.state import ActionState
 from .page.state import action_state
-from .post.guards import ActionCall
+from .post.action_call import ActionCall
 
 __all__ = [
     "ActionCall",

@@ -37,8 +37,15 @@ from .messages import N_
 from .messages import Wait
 from .messages import translate
 
-if t.TYPE_CHECKING:
-    from .token.envelope import ActionToken
+
+class OpenedToken(t.Protocol):
+    """A token that was decrypted (an :class:`~.token.envelope.ActionToken`),
+    as a stale error carries it; :func:`~.token.envelope.token_of` gives it
+    back with its type. (This module is below the envelope: it names only
+    what it reads.)"""
+
+    #: ``module:qualname`` of the action.
+    ref: str
 
 
 class ServerActionError(Exception):
@@ -264,7 +271,7 @@ class StaleSubmission(ServerActionError, UnprocessableEntity):
     #: Values the notice is formatted with (``%(seconds)s``), once translated.
     notice_values: t.Mapping[str, object] = {}
 
-    def __init__(self, reason: str = "", *, token: ActionToken | None = None) -> None:
+    def __init__(self, reason: str = "", *, token: OpenedToken | None = None) -> None:
         super().__init__()
         #: Why the token could not run, for the log.
         self.reason = reason
@@ -284,7 +291,7 @@ class ExpiredToken(StaleSubmission):
     notice = N_("This form expired. Your input is kept: please submit again.")
 
     def __init__(self, reason: str = "", issued_at: int = 0, *,
-                 token: ActionToken | None = None) -> None:
+                 token: OpenedToken | None = None) -> None:
         super().__init__(reason, token=token)
         #: When the token was minted, in seconds since the epoch.
         self.issued_at = issued_at
@@ -377,7 +384,7 @@ class RateLimited(StaleSubmission):
     notice = N_("Too many attempts: please try again in %(wait)s.")
 
     def __init__(self, reason: str = "", retry_after: int = 1, *,
-                 token: ActionToken | None = None) -> None:
+                 token: OpenedToken | None = None) -> None:
         super().__init__(reason, token=token)
         #: Seconds until the window ends, sent as ``Retry-After``.
         self.retry_after = retry_after

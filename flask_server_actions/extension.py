@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-import secrets
 import typing as t
 
 import click
@@ -35,16 +35,23 @@ from .page.client import make_blueprint
 from .page.fragments import use_fragment_templates
 from .page.minting import keep_private
 from .page.minting import minted_tokens
+from .page.notices import error_of_request
 from .page.notices import install as install_notices
 from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
+from .post.action_call import ActionCall
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
-from .post.guards import ActionCall
 from .post.routing import install as install_routing
 from .post.routing import is_action_post
+from .post.settings import FACTORY as SETTINGS_FACTORY
+from .post.settings import PostSettings
+from .post.settings import session_binding
+from .post.settings import settings_for
+from .post.submission import current
+from .post.submission import read
 from .post.uploads import purge_command
 from .post.view_guards import guarded
 from .token.envelope import KeyRing
@@ -92,6 +99,16 @@ _STORE = "server_actions.store"
 _HOOKS = "server_actions.before_action"
 _RERENDER_HOOKS = "server_actions.before_rerender"
 _SERIALIZER = "server_actions.serializer"
+_SETTINGS = "server_actions.settings_built"
+#: The settings a :class:`PostSettings` is built from (besides hooks and
+#: types): the secrets and what the key ring's app identity reads, then
+#: those it holds.
+_SETTINGS_READ = (
+    "SECRET_KEY", "SECRET_KEY_FALLBACKS", "SERVER_ACTIONS_APP_ID", "SESSION_COOKIE_NAME",
+    "SESSION_COOKIE_DOMAIN", "SESSION_COOKIE_PATH", "APPLICATION_ROOT", "SERVER_NAME",
+    "SERVER_ACTIONS_SESSION_KEY", "SERVER_ACTIONS_MAX_AGE", "SERVER_ACTIONS_MAX_TOKEN_SIZE",
+    "SERVER_ACTIONS_ALLOWED_ORIGINS", "SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS",
+    "SERVER_ACTIONS_ONCE")
 
 #: A registered type: the class, its name, ``dump`` and ``load``.
 _Registration = tuple[type, str, t.Callable[[t.Any], t.Any], t.Callable[[t.Any], t.Any]]
@@ -141,12 +158,14 @@ class ServerActions:
         #: The functions registered with :meth:`row_loader`, by part.
         self.row_loaders: dict[str, RowLoader] = {}
         self._store = store
-        self._helper = ActionHelper(self)
+        self._helper = ActionHelper()
 
         # What an action post runs in place of its page view's body, inside
         # the view's decorators (one function, so rebuilt chains are cached).
         def run(*args: t.Any, **kwargs: t.Any) -> ResponseReturnValue:
-            return run_action(self)
+            post = current()
+            assert post is not None  # read before the app's hooks
+            return run_action(post)
 
         self.action_view_body: t.Callable[..., ResponseReturnValue] = run
         if app is not None:
@@ -157,6 +176,7 @@ class ServerActions:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
         app.extensions["server_actions"] = self
+        app.extensions[SETTINGS_FACTORY] = self.settings
         app.jinja_env.globals.update(action=self._helper, action_state=action_state, htmx=htmx)
         use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
@@ -171,7 +191,7 @@ class ServerActions:
         # for it.
         def preprocess_request() -> ResponseReturnValue | None:
             if is_action_post() and request.routing_exception is None:
-                open_submission(self)
+                open_submission(read(settings_for(app)))
             return preprocess()
 
         app.preprocess_request = preprocess_request  # type: ignore[method-assign]
@@ -453,16 +473,47 @@ class ServerActions:
         anyway, so checking it costs a dictionary lookup; clearing the
         session (logging out) ends every token minted before.
         """
-        key = current_app.config["SERVER_ACTIONS_SESSION_KEY"]
-        value = session.get(key)
-        if not (isinstance(value, str) and len(value) == 22):
-            value = session[key] = secrets.token_urlsafe(16)
-        return value
+        return session_binding(session, current_app.config["SERVER_ACTIONS_SESSION_KEY"])
+
+    def settings(self, app: Flask) -> PostSettings:
+        """What the post and the render side of ``app`` read: its settings
+        and services (the key ring, the store, the serializer, the hooks),
+        handed down instead of this extension.
+
+        Built once per app, and again only when something it was built from
+        changed: a setting, the secrets, a hook or type registered since.
+
+        .. versionadded:: 0.3.0
+        """
+        config, extensions = app.config, app.extensions
+        hooks, undos = extensions.get(_HOOKS), extensions.get(_RERENDER_HOOKS)
+        # Dictionary lookups and lengths only: no Python call on the hot path.
+        fingerprint = (*map(config.get, _SETTINGS_READ), len(self.before_action_funcs),
+                       len(hooks) if hooks else 0, len(self.before_rerender_funcs),
+                       len(undos) if undos else 0, len(self._types),
+                       extensions.get(_SERIALIZER), extensions.get(_STORE))
+        cached = extensions.get(_SETTINGS)
+        if cached is not None and cached[0] == fingerprint:
+            return t.cast(PostSettings, cached[1])
+        keys = self.keys(app)  # first: without SECRET_KEY, its error is the clear one
+        built = PostSettings(
+            app=app, keys=keys, serializer=self.serializer,
+            session_key=config["SERVER_ACTIONS_SESSION_KEY"],
+            max_age=config["SERVER_ACTIONS_MAX_AGE"],
+            max_token_size=config["SERVER_ACTIONS_MAX_TOKEN_SIZE"],
+            allowed_origins=config["SERVER_ACTIONS_ALLOWED_ORIGINS"],
+            allowed_redirect_hosts=config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"],
+            once=bool(config["SERVER_ACTIONS_ONCE"]),
+            checks=self.checks(app), rerender_hooks=self.rerender_hooks(app),
+            row_loaders=self.row_loaders, view_body=self.action_view_body,
+            describe_error=error_of_request, find_store=functools.partial(self.store, app))
+        extensions[_SETTINGS] = (fingerprint, built)
+        return built
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
-        if is_action_post():
-            response = checked_answer(current_app._get_current_object(),  # type: ignore[attr-defined]
-                                      response)
+        post = current()
+        if post is not None:
+            response = checked_answer(post, response)
         if (response.is_streamed and response.mimetype == "text/html"
                 and g.get(_G_TEMPLATE, False)):
             # A streamed template mints its tokens after the headers and the

@@ -14,13 +14,12 @@ import json
 import math
 import re
 import typing as t
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from flask import current_app
 from flask import request
 from werkzeug.wrappers import Response as BaseResponse
-
-from .page.fragments import Fragment
 
 #: How a redirect returned by an action answers an htmx request.
 REDIRECT_MODES = ("auto", "redirect", "location")
@@ -29,6 +28,34 @@ REDIRECT_MODES = ("auto", "redirect", "location")
 @functools.lru_cache(maxsize=64)  # called with the class's own few header names
 def _environ_key(header: str) -> str:
     return "HTTP_" + header.upper().replace("-", "_")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """The part of the page an htmx request is answered with."""
+
+    #: A ``{% block %}`` of the page's template.
+    block: str | None = None
+    #: A template rendered with the page's context.
+    partial: str | None = None
+    #: Blocks sent along for out-of-band swaps.
+    oob: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.block or self.partial or self.oob)
+
+    def options(self) -> dict[str, t.Any]:
+        """The token options that ask for this fragment."""
+        fields = {"block": self.block, "partial": self.partial, "oob": list(self.oob)}
+        return {"fragment": {key: value for key, value in fields.items() if value}}
+
+    @classmethod
+    def from_options(cls, options: t.Mapping[str, t.Any]) -> Fragment | None:
+        """The fragment a token's options ask for, if any."""
+        fields = options.get("fragment")
+        if not isinstance(fields, dict):
+            return None
+        return cls(fields.get("block"), fields.get("partial"), tuple(fields.get("oob", ())))
 
 
 class HtmxDetails:

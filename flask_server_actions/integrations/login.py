@@ -25,7 +25,7 @@ from flask import session
 if t.TYPE_CHECKING:
     from flask.typing import ResponseReturnValue
 
-    from ..post.guards import ActionCall
+    from ..post.action_call import ActionCall
 
 try:
     import flask_login  # type: ignore[import-untyped]  # no type hints of its own

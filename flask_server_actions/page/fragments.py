@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextvars
 import re
 import typing as t
-from dataclasses import dataclass
 
 from flask import g
 from jinja2 import Template
@@ -29,9 +28,11 @@ from markupsafe import escape
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..errors import FragmentNotFound
+from ..htmx import Fragment as Fragment
 from . import notices
 from . import rows
 from .state import current_state
+from .state import form_ends
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -41,34 +42,6 @@ if t.TYPE_CHECKING:
 
 _G_KEY = "_server_actions_fragment"
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][^\s/>]*)")
-
-
-@dataclass(frozen=True)
-class Fragment:
-    """The part of the page an htmx request is answered with."""
-
-    #: A ``{% block %}`` of the page's template.
-    block: str | None = None
-    #: A template rendered with the page's context.
-    partial: str | None = None
-    #: Blocks sent along for out-of-band swaps.
-    oob: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.block or self.partial or self.oob)
-
-    def options(self) -> dict[str, t.Any]:
-        """The token options that ask for this fragment."""
-        fields = {"block": self.block, "partial": self.partial, "oob": list(self.oob)}
-        return {"fragment": {key: value for key, value in fields.items() if value}}
-
-    @classmethod
-    def from_options(cls, options: t.Mapping[str, t.Any]) -> Fragment | None:
-        """The fragment a token's options ask for, if any."""
-        fields = options.get("fragment")
-        if not isinstance(fields, dict):
-            return None
-        return cls(fields.get("block"), fields.get("partial"), tuple(fields.get("oob", ())))
 
 
 def remember(options: t.Mapping[str, t.Any]) -> None:
@@ -118,8 +91,6 @@ class FragmentTemplate(Template):
         # one row among many can be told apart (see .rows). The compiled
         # code calls its blocks by name in super(): rename those too.
         # Where a form ends, for the notices of .templating.
-        from .templating import form_ends  # templating.py imports this module
-
         if not environment.is_async:
             namespace["root"] = rows.watched("partial", namespace["name"],
                                              form_ends(namespace["root"]))

@@ -11,6 +11,7 @@ import typing as t
 from flask import current_app
 from flask import g
 from flask import request
+from flask import session
 from jinja2 import Undefined
 
 from ..closures import NO_FORM_OPTION
@@ -39,6 +40,8 @@ from ..post.app_actions import seal as seal_app_action
 from ..post.app_actions import token_options as app_token_options
 from ..post.app_actions import without_page_error
 from ..post.guards import token_options
+from ..post.settings import PostSettings
+from ..post.settings import settings_for
 from ..post.view_guards import check_view
 from ..token.envelope import ROW_SEPARATOR
 from ..token.envelope import NoncePool
@@ -55,11 +58,11 @@ if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
     from ..closures import ActionTarget
-    from ..extension import ServerActions
 
 _G_MINTED = "_server_actions_minted"
 _BIG = 10**18  # integers this small are their own JSON, within 20 bytes
 _REQUEST_PAGE = "_server_actions_page"
+_IDENTITY = "_server_actions_identity"
 
 
 def page_of_request() -> str:
@@ -75,11 +78,19 @@ def identity_of_request(req: Request) -> RequestIdentity:
     """What a token minted for ``req`` binds of it (see
     :func:`~.tokens.request_identity`): host, script root, path, query and
     the matched rule and endpoint. An action post is routed to its page's
-    rule, so it has the identity of the page's request."""
-    rule = req.url_rule
-    return request_identity(req.host, req.script_root, req.path, req.query_string,
-                            rule.rule if rule is not None else "",
-                            str(rule.endpoint or "") if rule is not None else "")
+    rule, so it has the identity of the page's request.
+
+    Worked out once per request (kept on the request object): a post and
+    the page it shows again bind the same one.
+    """
+    found: RequestIdentity | None = req.__dict__.get(_IDENTITY)
+    if found is None:
+        rule = req.url_rule
+        found = req.__dict__[_IDENTITY] = request_identity(
+            req.host, req.script_root, req.path, req.query_string,
+            rule.rule if rule is not None else "",
+            str(rule.endpoint or "") if rule is not None else "")
+    return found
 
 
 #: How a token writes the name of an action defined in its page's view
@@ -247,15 +258,16 @@ class _Request:
     """What every token minted while rendering one request shares, worked
     out at its first token: a page of rows pays it once."""
 
-    __slots__ = ("bindings", "keys", "budget", "max_depth", "max_size", "nonces", "view",
-                 "view_body", "shapes", "defined", "last_checked", "envelopes", "serializer",
-                 "pageless")
+    __slots__ = ("settings", "bindings", "keys", "budget", "max_depth", "max_size", "nonces",
+                 "view", "view_body", "shapes", "defined", "last_checked", "envelopes",
+                 "serializer", "pageless")
 
-    def __init__(self, ext: ServerActions, req: Request) -> None:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        self.keys = ext.keys(app)  # first: without SECRET_KEY, its error is the clear one
+    def __init__(self, settings: PostSettings, req: Request) -> None:
+        app = settings.app
+        self.settings = settings
+        self.keys = settings.keys
         #: The session's binding tag and this request's, sealed in every token.
-        self.bindings = (binding_tag(ext.binding())
+        self.bindings = (binding_tag(settings.binding(session))
                          + self.keys.request_tag(identity_of_request(req)))
         config = app.config
         self.budget: int = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
@@ -263,13 +275,13 @@ class _Request:
         self.max_size: int = config["SERVER_ACTIONS_MAX_TOKEN_SIZE"]
         self.nonces = NoncePool()
         #: The app's serializer (looked up once: a property of the extension).
-        self.serializer = ext.serializer
+        self.serializer = settings.serializer
         # A page without a route (an error page) has no view to guard its actions.
         rule = req.url_rule
         self.view = None if rule is None else app.view_functions[rule.endpoint]
         #: Why this page cannot run page actions (no GET route), if it cannot.
         self.pageless = page_without_route(req)
-        self.view_body = ext.action_view_body
+        self.view_body = settings.view_body
         self.shapes: dict[tuple[types.CodeType, int], _Shape] = {}
         #: Inline actions minted so far, by code and closure cells.
         self.defined: dict[tuple[object, ...], types.FunctionType] = {}
@@ -337,15 +349,16 @@ def _argument_names(count: int) -> tuple[str, ...]:
     return tuple(f"bound argument {index + 1}" for index in range(count))
 
 
-def _start(ext: ServerActions, req: Request) -> _Request:
+def _start(req: Request) -> _Request:
     """The first token of a request: what its tokens share."""
     # Kept on the request object itself: g may outlive one request.
-    state = req.__dict__[_REQUEST_PAGE] = _Request(ext, req)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    state = req.__dict__[_REQUEST_PAGE] = _Request(settings_for(app), req)
     setattr(g, _G_MINTED, True)
     return state
 
 
-def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object],
+def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
          extra: t.Mapping[str, t.Any] | None = None) -> str:
     """Make the token that lets the current page's form call ``fn(*args, form)``.
 
@@ -355,7 +368,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
     # The hot path of a page of rows: what the rows share is looked up, not
     # worked out again (see "Minting many tokens" in docs/design.rst).
     req = request._get_current_object()  # type: ignore[attr-defined]
-    state = req.__dict__.get(_REQUEST_PAGE) or _start(ext, req)
+    state = req.__dict__.get(_REQUEST_PAGE) or _start(req)
     bound = len(args)
     shape = (state.shapes.get((fn.__code__, bound))
              if type(fn) is types.FunctionType else None)
@@ -402,7 +415,7 @@ def mint(ext: ServerActions, fn: t.Callable[..., t.Any], args: t.Sequence[object
             target.ref, error.name, type(error.value)) from None
     bindings = state.bindings
     if SCOPE_OPTION in shape.options:  # bound to the app URL, and the page to go back to
-        bindings, extra = seal_app_action(ext, state.keys, req, page_of_request(), extra)
+        bindings, extra = seal_app_action(state.settings, req, page_of_request(), extra)
     options = compact_json({**shape.options, **extra}) if extra else shape.options_json
     # Every row of one action on a page shares its envelope, byte for byte:
     # only the row part is the row's own.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from flask import g
+from flask import has_app_context
 from werkzeug.datastructures import MultiDict
 
 from ..closures import reference
@@ -21,6 +22,7 @@ from ..forms import build_form
 from ..messages import translate
 
 if t.TYPE_CHECKING:
+    from jinja2.runtime import Context
     from wtforms import Form
 
     from ..errors import ActionError
@@ -183,3 +185,24 @@ def action_state(fn: t.Callable[..., t.Any] | None = None, *args: t.Any) -> Acti
     if state.ref == ref and (not args or state.args is None or state.args == args):
         return state
     return _EMPTY
+
+
+#: The ``g`` key of the form the template is inside of, as the template
+#: helper entered it (``None`` once it ended).
+FORM_KEY = "_server_actions_form"
+
+
+def form_ends(render: t.Callable[[Context], t.Iterator[str]],
+              ) -> t.Callable[[Context], t.Iterator[str]]:
+    """``render`` (a block's or a template's), noting where a form ends: at
+    the ``</form>`` it writes, after which a notice is outside every form."""
+
+    def scanned(context: Context) -> t.Iterator[str]:
+        # Jinja yields literal text and each expression's value apart, each
+        # before the next expression runs: a "</form>" is seen in time.
+        for piece in render(context):
+            if "</" in piece and "</form" in piece.lower() and has_app_context():
+                setattr(g, FORM_KEY, None)
+            yield piece
+
+    return scanned

@@ -6,11 +6,11 @@ import typing as t
 
 from flask import current_app
 from flask import g
-from flask import has_app_context
 from markupsafe import Markup
 from wtforms import Field
 
 from ..closures import reference
+from ..htmx import Fragment
 from ..post.calls import OPTION as CALL_OPTION
 from ..post.routing import BUTTON_FIELD
 from ..post.routing import FIELD
@@ -20,19 +20,17 @@ from . import accessible
 from . import notices
 from .client import client_tag
 from .client import htmx_tags
-from .fragments import Fragment
 from .minting import mint
 from .minting import page_of_request
 from .rows import saw_action
+from .state import FORM_KEY
 from .state import ActionState
 from .state import current_state
 
 _TITLE_PREFIX = "SERVER_ACTIONS_ERROR_TITLE_PREFIX"
 
 if t.TYPE_CHECKING:
-    from jinja2.runtime import Context
-
-    from ..extension import ServerActions
+    pass
 
 
 class ActionHelper:
@@ -50,9 +48,6 @@ class ActionHelper:
     The form posts back to the page's own URL, where the extension runs the
     action instead of the view.
     """
-
-    def __init__(self, ext: ServerActions) -> None:
-        self._ext = ext
 
     def __call__(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
                  partial: str | None = None, oob: t.Sequence[str] = ()) -> Markup:
@@ -87,7 +82,7 @@ class ActionHelper:
         if not (target or swap or block or partial or oob):  # a page of rows: keep it short
             saw_action(fn, args)
             return Markup(f'type="submit" name="{BUTTON_FIELD}"'
-                          f' value="{mint(self._ext, fn, args)}" formmethod="post"')
+                          f' value="{mint(fn, args)}" formmethod="post"')
         token = self.token(fn, *args, block=block, partial=partial, oob=oob)
         attributes = Markup(f'type="submit" name="{BUTTON_FIELD}" value="{token}"'
                             ' formmethod="post"')
@@ -164,17 +159,17 @@ class ActionHelper:
         calls an action with a token of :meth:`data`)."""
         saw_action(fn, args)
         if block is None and partial is None and not oob:  # most buttons: no Fragment
-            return mint(self._ext, fn, args)
+            return mint(fn, args)
         fragment = Fragment(block, partial, (oob,) if isinstance(oob, str) else tuple(oob))
         # mint() refuses an undefined name and checks the page's view decorators.
-        return mint(self._ext, fn, args, fragment.options() if fragment else None)
+        return mint(fn, args, fragment.options() if fragment else None)
 
     def data(self, fn: t.Callable[..., t.Any], *args: object) -> Markup:
         """``data-server-action`` attributes for an element that client code
         passes to ``serverActions.call(element, [args])`` (see
         :meth:`client_script`)."""
         return Markup('data-server-action="{}" data-server-action-url="{}"').format(
-            mint(self._ext, fn, args, {CALL_OPTION: 1}), page_of_request())
+            mint(fn, args, {CALL_OPTION: 1}), page_of_request())
 
     def htmx_script(self, config: bool = True) -> Markup:
         """The ``<script>`` that loads htmx from ``SERVER_ACTIONS_HTMX_SRC``;
@@ -379,7 +374,7 @@ class ActionHelper:
         return text
 
 
-_G_FORM = "_server_actions_form"
+_G_FORM = FORM_KEY
 _G_REGION = "_server_actions_region"
 _G_FIELD_IDS = "_server_actions_field_ids"
 
@@ -402,22 +397,6 @@ def _form_state() -> ActionState:
     if form is None or state.is_for(reference(form[0]), form[1]):
         return state
     return _NO_STATE
-
-
-def form_ends(render: t.Callable[[Context], t.Iterator[str]],
-              ) -> t.Callable[[Context], t.Iterator[str]]:
-    """``render`` (a block's or a template's), noting where a form ends: at
-    the ``</form>`` it writes, after which a notice is outside every form."""
-
-    def scanned(context: Context) -> t.Iterator[str]:
-        # Jinja yields literal text and each expression's value apart, each
-        # before the next expression runs: a "</form>" is seen in time.
-        for piece in render(context):
-            if "</" in piece and "</form" in piece.lower() and has_app_context():
-                setattr(g, _G_FORM, None)
-            yield piece
-
-    return scanned
 
 
 _NO_STATE = ActionState()

@@ -24,7 +24,7 @@ import typing as t
 
 from flask import current_app
 from flask import flash
-from flask import request
+from flask import session
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
@@ -35,19 +35,20 @@ from ..marking import options_of
 from ..token.envelope import RequestIdentity
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
-from .routing import is_action_post
+from .origin import page_url
+from .submission import APP_ENDPOINT
 
 if t.TYPE_CHECKING:
     from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
 
     from ..closures import ActionTarget
-    from ..extension import ServerActions
     from ..page.state import ActionState
-    from ..token.envelope import KeyRing
+    from .settings import PostSettings
+    from .submission import ActionPost
 
 #: The endpoint app actions are posted to.
-ENDPOINT = "server_actions.run"
+ENDPOINT = APP_ENDPOINT
 #: The token option marking an app action.
 SCOPE_OPTION = "app"
 #: The token option holding the page to go back to.
@@ -87,12 +88,13 @@ def _identity(req: Request) -> RequestIdentity:
     return request_identity(req.host, req.script_root, rule.rule, b"", rule.rule, ENDPOINT)
 
 
-def seal(ext: ServerActions, keys: KeyRing, req: Request, page: str,
+def seal(settings: PostSettings, req: Request, page: str,
          extra: t.Mapping[str, t.Any] | None) -> tuple[bytes, dict[str, t.Any]]:
     """The bindings and extra options of an app action's token minted by the
     page ``page``: this session, the app URL on this host and script root,
     and ``page`` to go back to."""
-    bindings = binding_tag(ext.binding()) + keys.request_tag(_identity(req))
+    bindings = (binding_tag(settings.binding(session))
+                + settings.keys.request_tag(_identity(req)))
     return bindings, {**(extra or {}), RETURN_OPTION: page}
 
 
@@ -117,41 +119,30 @@ def without_page_error(name: str, ref: str, where: str) -> ActionWithoutPage:
         " action=\"{{ url_for('server_actions.run') }}\">.")
 
 
-def is_app_post() -> bool:
-    """Whether the current request is an action post to the app URL."""
-    rule = request.url_rule
-    return rule is not None and rule.endpoint == ENDPOINT and is_action_post()
-
-
-def check_scope(target: ActionTarget) -> None:
-    """On the app URL, refuse an action that is no longer for every page: a
-    deploy made it a page action, and it must not run outside its page's
-    guards.
+def check_scope(target: ActionTarget, app_action: bool) -> None:
+    """On the app URL (``app_action``), refuse an action that is no longer
+    for every page: a deploy made it a page action, and it must not run
+    outside its page's guards.
 
     :raises ResolveError: it is not (the page comes back with a notice).
     """
-    if is_app_post() and not (target.function is not None
-                              and is_app_action(target.function)):
+    if app_action and not (target.function is not None and is_app_action(target.function)):
         raise ResolveError(f"{target.ref} is no longer an action for every page")
 
 
-def return_page(default: t.Callable[[], str]) -> str:
+def return_page(post: ActionPost, default: t.Callable[[], str]) -> str:
     """The page to go back to: the sealed one for an app action, else
     ``default()`` (the page's own URL)."""
-    if not is_app_post():
+    if not post.app_action:
         return default()
-    from .dispatch import opened_token
-
-    page = opened_token().options.get(RETURN_OPTION)
-    return page if isinstance(page, str) else request.script_root + "/"
+    page = post.token.options.get(RETURN_OPTION)
+    return page if isinstance(page, str) else post.request.script_root + "/"
 
 
-def back(state: ActionState) -> BaseResponse:
+def back(post: ActionPost, state: ActionState) -> BaseResponse:
     """Answer an app action that did not end with a response of its own:
     flash its failure's message, if any, and go back to its page."""
-    from .dispatch import page_url
-
     message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")
-    return redirect(page_url(return_page(lambda: "/")), 303)
+    return redirect(page_url(return_page(post, lambda: "/")), 303)

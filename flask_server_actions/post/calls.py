@@ -69,18 +69,14 @@ def is_json_call() -> bool:
     return _ENVIRON_KEY in environ and environ.get("REQUEST_METHOD") == "POST"
 
 
-def call_token() -> str:
-    """The token of the current JSON call."""
-    return request.headers.get(HEADER, "")
-
-
-def check_token(token: ActionToken) -> None:
+def check_token(token: ActionToken, call: bool) -> None:
     """Refuse a call whose token was minted for a form, not for calls.
 
-    :raises BadActionArguments: the current request is a call and ``token``
-        was not minted by ``action.data()``.
+    :param call: the post is a JSON call.
+    :raises BadActionArguments: it is, and ``token`` was not minted by
+        ``action.data()``.
     """
-    if is_json_call() and not token.options.get(OPTION):
+    if call and not token.options.get(OPTION):
         raise BadActionArguments(
             f"the token of {token.ref} was minted for a form, not for calls; put the"
             " action on the element with action.data() to call it from client code")

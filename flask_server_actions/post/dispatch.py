@@ -1,14 +1,21 @@
-"""From an action post to a response.
+"""From an action post to a response: the open, run and answer stages.
 
-The flow, once :mod:`.routing` has routed the post to its page: before any
-hook of the app, check the origin, open the token and check it belongs to
-this page (:func:`open_submission`); after the page's hooks, inside its
-view's decorators (:mod:`.view_guards`), resolve and rebuild the action,
-call it with the form data, and turn what it returned into a response (303
-to the page, a passed-through response, or the page's ``GET`` view rendered
-again with the state). Every answer to an action post then goes through
-:func:`checked_answer`: redirects stay on this site, are answered 303 (the
-browser must never post the token again) and become htmx headers for htmx.
+The stages take the post's :class:`~.submission.ActionPost`, read once by
+:func:`~.submission.read` before any hook of the app. Once :mod:`.routing`
+has routed the post to its page: before any hook of the app, check the
+origin, open the token once and check it belongs to this page
+(:func:`open_submission`, which also decides the post's kind); after the
+page's hooks, inside its view's decorators (:mod:`.view_guards`), resolve
+and rebuild the action, take its plan (:mod:`.plans`), guard it
+(:mod:`.guards`), call it with the form data, and turn what it returned
+into a response (:func:`finish`: 303 to the page, a passed-through
+response, or the page's ``GET`` view rendered again with the state,
+:func:`rerender`). Every answer to an action post then goes through
+:func:`checked_answer`, the extension's after-request hook: redirects stay
+on this site, are answered 303 (the browser must never post the token
+again) and become htmx headers for htmx; the library's own 303 passes
+without being parsed again. Where a stage does something for some kinds
+of post only, it asks :meth:`~.submission.ActionPost.does`.
 """
 
 from __future__ import annotations
@@ -17,11 +24,8 @@ import contextlib
 import hmac
 import time
 import typing as t
-from urllib.parse import urlsplit
 
 from flask import after_this_request
-from flask import current_app
-from flask import g
 from flask import request
 from flask import session
 from flask.typing import ResponseReturnValue
@@ -53,7 +57,6 @@ from ..forms import OPTION as FORM_OPTION
 from ..forms import build_form
 from ..forms import form_class_for
 from ..forms import load_form_class
-from ..forms import setup_for
 from ..forms import show_error
 from ..forms import validate
 from ..htmx import client_location_of
@@ -74,6 +77,7 @@ from ..token.envelope import WHOLE_TAG_SIZE
 from ..token.envelope import binding_tag
 from ..token.envelope import compare_requests
 from ..token.envelope import open_token
+from ..token.envelope import token_of
 from . import calls
 from . import precognition
 from . import uploads
@@ -82,38 +86,39 @@ from .app_actions import RETURN_OPTION
 from .app_actions import SCOPE_OPTION
 from .app_actions import back
 from .app_actions import check_scope
-from .app_actions import is_app_post
 from .app_actions import return_page
 from .guards import finish_once
 from .guards import guard
 from .guards import stale_outcome
 from .guards import throttle
+from .kinds import Effect
+from .kinds import Kind
 from .origin import check_origin
 from .origin import origin_proven
-from .origin import trusted_host
+from .origin import page_url
+from .origin import safe_location
+from .plans import plan_for
 from .routing import BUTTON_FIELD
 from .routing import FIELD
+from .settings import PostSettings
+from .submission import ActionPost
 from .view_guards import without_view_caches
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from flask import Request
     from wtforms import Form
 
-    from ..extension import ServerActions
     from ..token.envelope import ActionToken
 
 _ACTION_FIELDS = frozenset({FIELD, BUTTON_FIELD, uploads.FIELD})
-_G_OPENED = "_server_actions_opened"
-_DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
-_STRIPPED = "".join(map(chr, range(0x21)))
-_ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
 
-def submitted_token() -> str:
+def submitted_token(post: ActionPost) -> str:
     """The token of the submitted action: a JSON call's, else the clicked
     button's, else the form's."""
-    if calls.is_json_call():
-        return calls.call_token()
-    form = request.form
+    if post.call:
+        return post.request.headers.get(calls.HEADER, "")
+    form = post.request.form
     # Not form.get(): a missing key raises (and catches) BadRequestKeyError,
     # which costs more than the rest of opening the token.
     for name in (BUTTON_FIELD, FIELD):
@@ -122,17 +127,17 @@ def submitted_token() -> str:
     return ""
 
 
-def form_data() -> CombinedMultiDict[str, t.Any]:
+def form_data(post: ActionPost) -> CombinedMultiDict[str, t.Any]:
     """The submitted fields (without the action fields) and files (with
     those kept from a failed submission), together."""
     fields = ImmutableMultiDict([
-        (key, value) for key, value in request.form.items(multi=True)
+        (key, value) for key, value in post.request.form.items(multi=True)
         if key not in _ACTION_FIELDS])
     return CombinedMultiDict([fields, uploads.files()])
 
 
 @calls.answers_errors_in_json
-def open_submission(ext: ServerActions) -> None:
+def open_submission(post: ActionPost) -> None:
     """Check an action post before any code of the app runs for it (its URL
     value preprocessors and ``before_request`` hooks included): its origin,
     its token, and that the token was minted by this very request: the same
@@ -150,33 +155,34 @@ def open_submission(ext: ServerActions) -> None:
     :raises ForeignToken: the token is of another browser session and
         nothing proves the post came from this site.
     """
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    check_origin(request, app.config["SERVER_ACTIONS_ALLOWED_ORIGINS"])
+    settings, req = post.settings, post.request
+    app = settings.app
+    check_origin(req, settings.allowed_origins)
     opened: ActionToken | StaleSubmission
-    keys = ext.keys(app)
+    keys = settings.keys
     try:
-        opened = open_for_session(ext, app, submitted_token(), session)
+        opened = open_for_session(settings, submitted_token(post), session)
     except BadActionToken as error:
-        _refuse(ext, app, "", error)
+        _refuse(settings, "", error)
     except StaleSubmission as error:
         opened = error
-    token = _token_of(opened)
+    token = token_of(opened) if isinstance(opened, StaleSubmission) else opened
     # A token of version 2 (empty binding) is always stale: it never runs.
     if token.request_tag:
-        expected = keys.request_tag(identity_of_request(request), token.key_id)
+        expected = keys.request_tag(identity_of_request(req), token.key_id)
         # The MAC of the whole request alone decides (inline: every post).
         if not hmac.compare_digest(token.request_tag[:WHOLE_TAG_SIZE],
                                    expected[:WHOLE_TAG_SIZE]):
             opened = _bound_elsewhere(app, expected, opened, token)
-    token.ref = full_ref(token.ref, _page_view(app))
-    if isinstance(opened, SessionEnded) and not origin_proven(request):
+    token.ref = full_ref(token.ref, _page_view(app, req))
+    if isinstance(opened, SessionEnded) and not origin_proven(req):
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
         # the posted values could show a victim an attacker's input.
-        _refuse(ext, app, token.ref, ForeignToken(opened.reason))
-    calls.check_token(token)
+        _refuse(settings, token.ref, ForeignToken(opened.reason))
+    calls.check_token(token, post.call)
     vouch_for_action_post(app)
-    setattr(g, _G_OPENED, opened)
+    post.authenticated(opened)
 
 
 def _bound_elsewhere(app: Flask, expected: bytes, opened: ActionToken | StaleSubmission,
@@ -203,32 +209,21 @@ def _bound_elsewhere(app: Flask, expected: bytes, opened: ActionToken | StaleSub
     raise PageMismatch(f"token of another request posted to {here!r}")
 
 
-def opened_token() -> ActionToken:
-    """The token of the current action post, as opened (stale or not)."""
-    return _token_of(t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED)))
-
-
-def _token_of(opened: ActionToken | StaleSubmission) -> ActionToken:
-    token = opened.token if isinstance(opened, StaleSubmission) else opened
-    assert token is not None  # open_token's stale errors carry their token
-    return token
-
-
-def _refuse(ext: ServerActions, app: Flask, ref: str, error: BadActionToken) -> t.NoReturn:
+def _refuse(settings: PostSettings, ref: str, error: BadActionToken) -> t.NoReturn:
     """Refuse a token that does not authenticate for this session: count it
     against the client's address (:func:`~.guards.throttle`), log it, raise."""
-    signals.refused(app, ref, error.reason)
+    signals.refused(settings.app, ref, error.reason)
     try:
-        throttle(ext, app)
+        throttle(settings)
     except outages() as outage:
         raise _unavailable(outage) from outage
     logs.warning("Refused an action post to %r: %s", request.path, error.reason)
     raise error
 
 
-def _page_view(app: Flask) -> t.Callable[..., t.Any] | None:
+def _page_view(app: Flask, req: Request) -> t.Callable[..., t.Any] | None:
     """The view of the page an action post was routed to."""
-    rule = request.url_rule
+    rule = req.url_rule
     return None if rule is None else app.view_functions.get(rule.endpoint)
 
 
@@ -255,47 +250,45 @@ def _how_it_differs(token: ActionToken) -> str:
     return "another host, script root, path, query string or view"
 
 
-def open_for_session(ext: ServerActions, app: Flask, text: str,
+def open_for_session(settings: PostSettings, text: str,
                      session: t.Mapping[str, t.Any]) -> ActionToken:
-    """Open the token ``text`` of ``app`` for the browser session ``session``,
-    with the app's keys and limits (see :func:`~.tokens.open_token` for what
+    """Open the token ``text`` for the browser session ``session``, with the
+    app's keys and limits (see :func:`~.token.envelope.open_token` for what
     it raises; the request binding is the caller's to compare)."""
-    config = app.config
-    binding = session.get(config["SERVER_ACTIONS_SESSION_KEY"])
-    return open_token(text, ext.keys(app),
+    binding = session.get(settings.session_key)
+    return open_token(text, settings.keys,
                       binding_tag(binding) if isinstance(binding, str) else None,
-                      int(time.time()), config["SERVER_ACTIONS_MAX_AGE"],
-                      config["SERVER_ACTIONS_MAX_TOKEN_SIZE"])
+                      int(time.time()), settings.max_age, settings.max_token_size)
 
 
-def rerender(app: Flask, state: ActionState, status: int) -> BaseResponse:
+def rerender(post: ActionPost, state: ActionState, status: int) -> BaseResponse:
     """Call the page's view again, within this request, with ``state``.
 
-    A JSON call gets the state as JSON instead, and so does a failed post
-    that asks for JSON (:func:`~.precognition.failed`); an htmx request
-    the part of the page its token asked for, if any.
+    A validate request and a JSON call get the state as JSON instead, and
+    so does a failed post that asks for JSON (:func:`~.precognition.failed`);
+    an app action goes back to its page; an htmx request gets the part of
+    the page its token asked for, if any.
     """
     if status >= 400:  # a failed action: let the app undo its writes
-        for undo in t.cast("ServerActions", app.extensions["server_actions"]).rerender_hooks(app):
+        for undo in post.settings.rerender_hooks:
             undo()
-    if precognition.is_precognitive():
+    if post.kind is Kind.VALIDATE:
         return precognition.refused(state, status)
-    if calls.is_json_call():
+    if post.kind is Kind.CALL:
         return calls.failure(state, status)
-    if status >= 400 and precognition.asks_for_json():
-        return precognition.failed(state, status,
-                                   isinstance(g.get(_G_OPENED), StaleSubmission))
-    if is_app_post():  # an action for every page has no page to show again
-        return back(state)
-    if status >= 400:
-        status = _keep_uploads(app, state, status)
+    if status >= 400 and precognition.asks_for_json(post.request, post.htmx):
+        return precognition.failed(state, status, isinstance(post.opened, StaleSubmission))
+    if not post.does(Effect.SHOWS_PAGE_AGAIN):  # an app action has no page to show again
+        return back(post, state)
+    if status >= 400 and post.does(Effect.KEEPS_UPLOADS):
+        status = _keep_uploads(post.settings.app, state, status)
     state.active = True
-    state.submitted = ImmutableMultiDict(form_data().items(multi=True))
-    set_state(state)
-    return render_page(app, status, fragments.requested())
+    state.submitted = ImmutableMultiDict(form_data(post).items(multi=True))
+    set_state(_with_clicked_form(post, state))
+    return render_page(post, status, fragments.requested())
 
 
-def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseResponse:
+def render_page(post: ActionPost, status: int, fragment: Fragment | None) -> BaseResponse:
     """Call the page's ``GET`` view; for an htmx request answer with ``fragment``.
 
     The view sees ``request.method == "GET"``, as when the page was first
@@ -303,18 +296,19 @@ def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseRespo
     handling the action's body as its own submission, and a Flask-WTF form
     it builds is not filled from that body.
     """
-    assert request.url_rule is not None and request.url_rule.endpoint is not None
-    view = without_view_caches(app.view_functions[request.url_rule.endpoint])
+    app, req = post.settings.app, post.request
+    assert req.url_rule is not None and req.url_rule.endpoint is not None
+    view = without_view_caches(app.view_functions[req.url_rule.endpoint])
 
     def call_view() -> t.Any:
-        return app.ensure_sync(view)(**(request.view_args or {}))
+        return app.ensure_sync(view)(**(req.view_args or {}))
 
-    with _as_get():
-        if fragment and htmx:
+    with _as_get(req):
+        if fragment and post.htmx:
             response = fragments.render(app, fragment, call_view)
         else:
             response = app.make_response(call_view())
-            if htmx and not htmx.boosted and htmx.request_type != "full":
+            if post.htmx and not htmx.boosted and htmx.request_type != "full":
                 # The whole page, for a request that targets part of it (a token
                 # that cannot be read cannot say which part): show it as a page.
                 htmx.retarget(response, "body")
@@ -327,8 +321,7 @@ def render_page(app: Flask, status: int, fragment: Fragment | None) -> BaseRespo
 
 
 @contextlib.contextmanager
-def _as_get() -> t.Iterator[None]:
-    req = request._get_current_object()  # type: ignore[attr-defined]
+def _as_get(req: Request) -> t.Iterator[None]:
     method = req.method
     req.method = req.environ["REQUEST_METHOD"] = "GET"
     try:
@@ -337,37 +330,8 @@ def _as_get() -> t.Iterator[None]:
         req.method = req.environ["REQUEST_METHOD"] = method
 
 
-def _as_browser_reads(url: str) -> str:
-    # Browsers drop tabs and newlines anywhere in a URL, strip control
-    # characters and spaces around it, and read "\" as "/".
-    return url.translate(_DROPPED).strip(_STRIPPED).replace("\\", "/")
-
-
-def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
-    """Whether a redirect target stays on this site."""
-    cleaned = _as_browser_reads(location)
-    try:
-        parts = urlsplit(cleaned)
-    except ValueError:  # such as an unclosed "[" of an IPv6 host
-        return False
-    if not parts.netloc and not parts.scheme:
-        return not cleaned.startswith("//")
-    if parts.scheme not in ("http", "https"):
-        return False
-    return trusted_host(parts.netloc.rpartition("@")[2], request.host, allowed)
-
-
-def page_url(page: str) -> str:
-    """The token's page as a path on this site, however it was written.
-
-    A page served at ``//evil.example/x`` (or ``/%09/evil.example``) must not
-    become a redirect to another host: characters a browser would drop or
-    read as a slash are percent-encoded, and leading slashes are collapsed.
-    """
-    return "/" + page.translate(_ESCAPED).lstrip("/")
-
-
-def finish(app: Flask, result: object, page: str, state: ActionState) -> ResponseReturnValue:
+def finish(post: ActionPost, result: object, page: str,
+           state: ActionState) -> ResponseReturnValue:
     """Turn what an action returned into the response.
 
     ``None`` answers 303 to the page (for an htmx request, the part of the
@@ -375,25 +339,26 @@ def finish(app: Flask, result: object, page: str, state: ActionState) -> Respons
     (:func:`checked_answer` then checks its redirect); any other value shows
     the page again with it.
     """
-    if calls.is_json_call() and not isinstance(result, BaseResponse):
-        return calls.answer(t.cast("ServerActions", app.extensions["server_actions"]).serializer,
-                            result)
+    if post.kind is Kind.CALL and not isinstance(result, BaseResponse):
+        return calls.answer(post.settings.serializer, result)
     fragment = fragments.requested()
     if isinstance(result, Fragment):
         fragment, result = result, None
     if result is None:
-        if fragment and htmx:
-            set_state(after_success(state))  # the view and the row see what ran
-            return render_page(app, 200, fragment)
-        return redirect(page_url(page), 303)
+        if fragment and post.htmx:
+            # The view and the row see what ran.
+            set_state(after_success(_with_clicked_form(post, state)))
+            return render_page(post, 200, fragment)
+        answer = post.own_redirect = redirect(page_url(page), 303)
+        return answer
     if isinstance(result, BaseResponse):
         return result
     state.value = result
     state.succeeded = True
-    return rerender(app, state, 200)
+    return rerender(post, state, 200)
 
 
-def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
+def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
     """Check the answer to an action post, whoever made it: the action (returned
     or raised), a hook, the view's decorators or the page shown again.
 
@@ -405,7 +370,9 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     ``HX-Redirect`` or ``HX-Location`` header is checked likewise, and
     answered 303 to a plain form post, which cannot follow it.
     """
-    allowed = app.config["SERVER_ACTIONS_ALLOWED_REDIRECT_HOSTS"]
+    if response is post.own_redirect and not post.htmx:
+        # The library's own 303 to the page, a path on this site: nothing to check.
+        return response
     client = client_location_of(response)
     if client is not None:
         location: str | None = client.location
@@ -416,13 +383,14 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
     if location is None:
         return response
     # htmx 2 and htmx 4 may each go somewhere else: every one must be safe.
+    app, allowed = post.settings.app, post.settings.allowed_redirect_hosts
     for destination in (location,) if client is None else client.destinations:
         if not safe_location(destination, allowed):
             logs.warning("Refused an action's redirect to %r", destination)
             return app.make_response(app.handle_user_exception(UnsafeRedirect(destination)))
     if client is not None:
-        return response if htmx else redirect(location, 303)
-    if htmx and not calls.is_json_call():
+        return response if post.htmx else redirect(location, 303)
+    if post.htmx and not post.call:
         # The same response, so that cookies a hook or the action set are kept.
         answer = redirect_for_htmx(location)
         response.status_code = answer.status_code
@@ -436,109 +404,110 @@ def checked_answer(app: Flask, response: BaseResponse) -> BaseResponse:
 
 
 @calls.answers_errors_in_json
-def run_action(ext: ServerActions) -> ResponseReturnValue:
+def run_action(post: ActionPost) -> ResponseReturnValue:
     """Handle the current action post, once the page's hooks and its view's
     decorators have let it through."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    opened = t.cast("ActionToken | StaleSubmission", g.get(_G_OPENED))
+    settings = post.settings
+    app = settings.app
+    opened = post.opened
+    assert opened is not None  # open_submission let it through
     state = ActionState()
     if isinstance(opened, StaleSubmission):
-        opened = stale_outcome(ext, app, opened)
-        logs.info("Stale action post to %r: %s", request.path, opened.reason)
+        opened = stale_outcome(post, opened)
+        logs.info("Stale action post to %r: %s", post.request.path, opened.reason)
         signals.refused(app, opened.ref, opened.reason)
         state = ActionState(ref=opened.ref, notice=opened.notice,
                             notice_values=dict(opened.notice_values))
-        assert opened.token is not None  # the stale errors of open_token carry it
-        state.form = _unchecked_form(opened.token)
+        stale_token = token_of(opened)
+        state.form = _unchecked_form(post, stale_token)
         # The token is authentic, only stale: its bound arguments say which
         # row of a list it was, which then comes back with a fresh token.
         with contextlib.suppress(ValueError):  # a type no longer registered
-            state.args = tuple(ext.serializer.decode(arg) for arg in opened.token.args)
-            state.forms = [(state.ref, state.args), *_clicked_buttons_form(ext, app)]
+            state.args = tuple(settings.serializer.decode(arg) for arg in stale_token.args)
+            state.forms = [(state.ref, state.args)]
         # The token was authentic, only stale: its fragment can be trusted.
-        fragments.remember(opened.token.options)
-        return rerender(app, state, 422)
+        fragments.remember(stale_token.options)
+        return rerender(post, state, 422)
     token = opened
     state.ref = token.ref
     fragments.remember(token.options)
     try:
         target = resolve(token.ref)
-        check_scope(target)
-        fn = rebuild(target, token.names, token.values, ext.serializer)
-        args = [ext.serializer.decode(arg) for arg in token.args]
+        check_scope(target, post.app_action)
+        fn = rebuild(target, token.names, token.values, settings.serializer)
+        args = [settings.serializer.decode(arg) for arg in token.args]
         state.args = tuple(args)
-        state.forms = [(token.ref, state.args), *_clicked_buttons_form(ext, app)]
-        form_class = form_class_for(target, token.options, len(args))
-        setup = setup_for(target, token.options) if form_class is not None else None
-        if form_class is not None or not calls.is_json_call():  # calls check their own
+        state.forms = [(token.ref, state.args)]
+        plan = post.plan = plan_for(settings.plans, target, token.options, len(args))
+        form_class, setup = plan.form_class, plan.setup
+        if form_class is not None or not post.call:  # calls check their own
             check_call(target, fn, len(args), token.options)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
-        logs.info("Stale action post to %r: %s", request.path, error)
+        logs.info("Stale action post to %r: %s", post.request.path, error)
         signals.refused(app, token.ref, str(error))
         # The page's actions have other names or shapes now: give the state
         # to each of them, so whichever form was posted is refilled.
         state.ref = ""
         state.notice = ActionNotFound.notice
-        state.form = _unchecked_form(token)
-        return rerender(app, state, 422)
+        state.form = _unchecked_form(post, token)
+        return rerender(post, state, 422)
     except StaleSubmission as error:  # a loaded value is out of date (a changed row)
-        return _refuse_stale(app, state, token, error)
+        return _refuse_stale(post, state, token, error)
     try:
-        answer = guard(ext, app, token, target, fn, args, int(time.time()),
-                       record=not precognition.is_precognitive())
+        answer = guard(post, token, target, fn, args, int(time.time()), form_class)
     except outages() as error:
-        return _store_unavailable(app, state, token, error)
+        return _store_unavailable(post, state, token, error)
     except StaleSubmission as error:
-        return _refuse_stale(app, state, token, error)
+        return _refuse_stale(post, state, token, error)
     except HTTPException as error:  # a check aborted
         signals.refused(app, token.ref, f"{error.code} {error.name}")
         raise
     if answer is not None:
         signals.refused(app, token.ref, "a check answered instead")
         return answer
-    if precognition.is_precognitive():  # live validation: the action never runs
-        return precognition.answer(ext, app, form_class, setup, token.ref, form_data())
+    if not post.does(Effect.RUNS_ACTION):  # live validation: the action never runs
+        return precognition.answer(settings, form_class, setup, token.ref, form_data(post))
     start = signals.started(app, token.ref)
-    if calls.is_json_call() and form_class is None:
+    if post.call and form_class is None:
         call_args = calls.arguments(fn, args)
     else:
-        data = calls.fields() if calls.is_json_call() else form_data()
+        data = calls.fields() if post.call else form_data(post)
         payload: object = data
         if form_class is not None:
             form = state.form = build_form(form_class, data)
             notice = validate(form, setup, token.ref)
             if notice is not None:
-                finish_once(ext, app)
+                finish_once(post)
                 signals.failed(app, token.ref, start, None)
                 state.notice = notice
-                return rerender(app, state, 422)
+                return rerender(post, state, 422)
             payload = form
-        call_args = [*args, payload] if target.takes_form(len(args)) else args
+        call_args = [*args, payload] if plan.takes_form else args
     try:
         result = app.ensure_sync(fn)(*call_args)
     except ActionError as error:
-        finish_once(ext, app)
+        finish_once(post)
         signals.failed(app, token.ref, start, error)
         state.error = error
         if state.form is not None:
             show_error(state.form, error)
-        return rerender(app, state, 422)
-    finish_once(ext, app)
+        return rerender(post, state, 422)
+    finish_once(post)
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
-    return finish(app, result, return_page(page_of_request), state)
+    return finish(post, result, return_page(post, page_of_request), state)
 
 
-def _refuse_stale(app: Flask, state: ActionState, token: ActionToken,
+def _refuse_stale(post: ActionPost, state: ActionState, token: ActionToken,
                   error: StaleSubmission) -> ResponseReturnValue:
     """Show the page again with the input and the notice of ``error``."""
-    logs.info("Refused an action post to %r: %s", request.path, error.reason)
-    signals.refused(app, token.ref, error.reason)
+    logs.info("Refused an action post to %r: %s", post.request.path, error.reason)
+    signals.refused(post.settings.app, token.ref, error.reason)
     state.notice = error.notice
     state.notice_values = dict(error.notice_values)
-    state.form = _unchecked_form(token)
-    response = rerender(app, state, error.code or 422)
+    state.form = _unchecked_form(post, token)
+    response = rerender(post, state, error.code or 422)
     if isinstance(error, RateLimited):
         response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -558,19 +527,19 @@ def _retry_after(seconds: int) -> None:
     after_this_request(add)
 
 
-def _store_unavailable(app: Flask, state: ActionState, token: ActionToken,
+def _store_unavailable(post: ActionPost, state: ActionState, token: ActionToken,
                        error: Exception) -> ResponseReturnValue:
     """Show the page again with the input, 503 with ``Retry-After``: a store
     (one-time records, limits, kept files) could not be reached in time,
     so the action did not run."""
     unavailable = _unavailable(error)
-    logs.warning("The store did not answer for an action post to %r: %s", request.path,
+    logs.warning("The store did not answer for an action post to %r: %s", post.request.path,
                  unavailable.reason)
-    signals.refused(app, token.ref, "store unavailable")
+    signals.refused(post.settings.app, token.ref, "store unavailable")
     state.notice = unavailable.notice
-    state.form = _unchecked_form(token)
+    state.form = _unchecked_form(post, token)
     _retry_after(unavailable.retry_after)
-    return rerender(app, state, 503)
+    return rerender(post, state, 503)
 
 
 def _keep_uploads(app: Flask, state: ActionState, status: int) -> int:
@@ -593,38 +562,39 @@ def _keep_uploads(app: Flask, state: ActionState, status: int) -> int:
     return status
 
 
-def _clicked_buttons_form(ext: ServerActions,
-                          app: Flask) -> list[tuple[str, tuple[t.Any, ...] | None]]:
-    """The action of the form whose button's own action was submitted (the
-    form's hidden input), so the page refills that form; nothing if the
-    form's token cannot be read."""
-    if calls.is_json_call():
-        return []
-    form = request.form
+def _with_clicked_form(post: ActionPost, state: ActionState) -> ActionState:
+    """``state``, also for the form whose button's own action was submitted
+    (the form's hidden input names it), so the page shown refills that
+    form. Its token is opened only now, for a page shown: nothing if it
+    cannot be read."""
+    form = post.request.form
     # "in" first: MultiDict.get raises and catches an exception for a missing key.
-    if not (BUTTON_FIELD in form and FIELD in form and form[BUTTON_FIELD] and form[FIELD]):
-        return []
+    if not (state.forms and not post.call and BUTTON_FIELD in form and FIELD in form
+            and form[BUTTON_FIELD] and form[FIELD]):
+        return state
+    settings = post.settings
     try:
-        token = _stale_or_not(ext, app, form[FIELD])
-        return [(full_ref(token.ref, _page_view(app)),
-                 tuple(ext.serializer.decode(arg) for arg in token.args))]
+        token = _stale_or_not(settings, form[FIELD])
+        state.forms.append((full_ref(token.ref, _page_view(settings.app, post.request)),
+                            tuple(settings.serializer.decode(arg) for arg in token.args)))
     except (BadRequest, ValueError):
-        return []
+        pass
+    return state
 
 
-def _stale_or_not(ext: ServerActions, app: Flask, text: str) -> ActionToken:
+def _stale_or_not(settings: PostSettings, text: str) -> ActionToken:
     """The token ``text`` opened for this session; a stale one too, which
     still says which action, with which arguments, it was.
 
     :raises BadActionToken: it does not authenticate.
     """
     try:
-        return open_for_session(ext, app, text, session)
+        return open_for_session(settings, text, session)
     except StaleSubmission as error:
-        return _token_of(error)
+        return token_of(error)
 
 
-def _unchecked_form(token: ActionToken) -> Form | None:
+def _unchecked_form(post: ActionPost, token: ActionToken) -> Form | None:
     """The action's WTForms form filled with the submission, not validated,
     for a page shown again because the token could not run."""
     form_class: type[Form] | None = None
@@ -634,4 +604,4 @@ def _unchecked_form(token: ActionToken) -> Form | None:
         ref = token.options.get(FORM_OPTION)
         with contextlib.suppress(ResolveError):
             form_class = load_form_class(ref) if isinstance(ref, str) else None
-    return build_form(form_class, form_data()) if form_class is not None else None
+    return build_form(form_class, form_data(post)) if form_class is not None else None

@@ -48,7 +48,6 @@ import sys
 import types
 import typing as t
 from dataclasses import dataclass
-from dataclasses import field
 
 from flask import current_app
 from flask import g
@@ -68,12 +67,16 @@ from ..errors import OutcomeUnknown
 from ..errors import StaleSubmission
 from ..errors import TooManyRefusals
 from ..errors import UnresolvableAction
-from ..forms import form_class_for
 from ..integrations.stores import Claim
 from ..integrations.stores import outages
 from ..marking import ActionOptions
 from ..marking import decorated_in
 from ..token.envelope import CLOCK_SKEW
+from ..token.envelope import token_of
+from .action_call import ActionCall as ActionCall
+from .action_call import Check
+from .kinds import Effect
+from .kinds import Kind
 from .limits import KEYS
 from .limits import KeyFunction
 from .limits import digest_of
@@ -83,39 +86,12 @@ from .uploads import restore
 if t.TYPE_CHECKING:
     from flask import Flask
     from flask.typing import ResponseReturnValue
+    from wtforms import Form
 
     from ..closures import ActionTarget
-    from ..extension import ServerActions
     from ..token.envelope import ActionToken
-
-#: A check: ``before_action`` hook or ``require=`` callable.
-Check = t.Callable[["ActionCall"], t.Any]
-
-
-@dataclass(frozen=True)
-class ActionCall:
-    """The action about to run, as authorization checks see it.
-
-    ::
-
-        @actions.before_action
-        def only_members(call):
-            if call.name.startswith("admin_") and not current_user.is_admin:
-                abort(403)
-    """
-
-    #: ``module:qualname`` of the action.
-    ref: str
-    #: The action's own name.
-    name: str
-    #: The variables the action captured when the page was rendered, by
-    #: name (empty for module-level actions).
-    captured: t.Mapping[str, t.Any] = field(default_factory=dict)
-    #: The arguments bound in the template, ``{{ action(fn, *args) }}``.
-    args: tuple[t.Any, ...] = ()
-    #: Whether the action may run only once per rendered form.
-    once: bool = False
-
+    from .settings import PostSettings
+    from .submission import ActionPost
 
 def check_ref(check: t.Callable[..., t.Any], action: str, option: str = "require") -> str:
     """The ``module:qualname`` a token carries for the ``require=`` check
@@ -269,16 +245,16 @@ def _verdict(app: Flask, check: Check, call: ActionCall) -> ResponseReturnValue 
     return t.cast("ResponseReturnValue", result)
 
 
-def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarget,
+def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
           fn: t.Callable[..., t.Any], args: t.Sequence[t.Any],
-          now: int, record: bool = True) -> ResponseReturnValue | None:
+          now: int, form_class: type[Form] | None) -> ResponseReturnValue | None:
     """Run the checks for an action about to be called and, if it is a
     one-time action, record its token.
 
-    :param record: record a one-time token; ``False`` for a validate
-        request (:mod:`.precognition`), which never runs the action: it is
-        counted against the validate budget instead of ``limit=``, and
-        refused if its one-time token was used already.
+    What applies depends on the post's kind (:data:`~.kinds.EFFECTS`): a
+    validate request (:mod:`.precognition`), which never runs the action,
+    is counted against the validate budget instead of ``limit=``, records
+    no one-time token and is refused if its token was used already.
 
     :return: a response to send instead of running the action, or ``None``.
     :raises RateLimited: the action's ``limit=`` (or, for a validate
@@ -294,11 +270,12 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
     :raises ActionNotFound: the token's ``require=`` check or ``key=``
         function is gone.
     """
+    settings = post.settings
+    app = settings.app
     options = _options(target, token)
-    config = app.config
-    once = options.once or bool(config["SERVER_ACTIONS_ONCE"])
+    once = options.once or settings.once
     require = options.require
-    checks = [*ext.checks(app), *([require] if require is not None else [])]
+    checks = [*settings.checks, *([require] if require is not None else [])]
 
     def call() -> ActionCall:
         return ActionCall(target.ref, target.name, _captured(fn), tuple(args), once)
@@ -309,28 +286,29 @@ def guard(ext: ServerActions, app: Flask, token: ActionToken, target: ActionTarg
             answer = _verdict(app, check, described)
             if answer is not None:
                 return answer
-    if not record:
-        _check_validate_request(ext, app, options, once, token, target.ref, call)
-    elif options.limit is not None:
-        enforce(ext.store(app), target.ref, options.limit, options.key, call, _client)
+    if post.kind is Kind.VALIDATE:
+        _check_validate_request(settings, options, once, token, target.ref, call)
+    elif options.limit is not None and post.does(Effect.COUNTS_LIMIT):
+        enforce(settings.store, target.ref, options.limit, options.key, call, _client)
     # Files kept from a failed submission: a reference that does not open
     # refuses the post before a one-time token is used up, and counts as a
     # forged token does. A validate request restores none.
     try:
-        restore(app, target.ref, form_class=form_class_for(target, token.options, len(args)),
-                validating=not record, store=ext.store(app), address=_client)
+        if not post.call:  # a JSON call carries no files
+            restore(app, target.ref, form_class=form_class,
+                    validating=post.kind is Kind.VALIDATE, store=settings.store, address=_client)
     except BadUploadReference:
-        throttle(ext, app)
+        throttle(settings)
         raise
-    if once and record:
-        record_once(ext, app, token, target.ref, now)
+    if once and post.does(Effect.RECORDS_ONCE):
+        record_once(settings, token, target.ref, now)
     return None
 
 
 _G_CLAIMED = "_server_actions_claimed"
 
 
-def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, now: int) -> None:
+def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) -> None:
     """Record the one-time token of the current post, as pending, before its
     action runs.
 
@@ -340,8 +318,8 @@ def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, no
         the store lost its records since it was issued.
     :raises StoreUnavailable: the store could not say in time.
     """
-    ttl = token.issued_at + app.config["SERVER_ACTIONS_MAX_AGE"] - now + CLOCK_SKEW
-    claim = ext.store(app).claim(token.token_id, ttl, token.issued_at)
+    ttl = token.issued_at + settings.max_age - now + CLOCK_SKEW
+    claim = settings.store.claim(token.token_id, ttl, token.issued_at)
     if claim is Claim.DONE:
         raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
     if claim is not Claim.FIRST:
@@ -350,21 +328,20 @@ def record_once(ext: ServerActions, app: Flask, token: ActionToken, ref: str, no
     setattr(g, _G_CLAIMED, (token.token_id, ttl))
 
 
-def stale_outcome(ext: ServerActions, app: Flask, stale: StaleSubmission) -> StaleSubmission:
+def stale_outcome(post: ActionPost, stale: StaleSubmission) -> StaleSubmission:
     """The refusal to show for a stale one-time form (another session's,
     an earlier version's, expired): if it was sent before, the truth about
     that (:class:`~flask_server_actions.errors.AlreadySubmitted` or
     :class:`~flask_server_actions.errors.OutcomeUnknown`), not the stale
     notice's "please submit again", which would run it a second time."""
-    token = stale.token
-    assert token is not None  # the stale errors of open_token carry it
+    settings = post.settings
+    token = token_of(stale)
     try:
-        once = bool(app.config["SERVER_ACTIONS_ONCE"]) or _options(resolve(token.ref),
-                                                                   token).once
+        once = settings.once or _options(resolve(token.ref), token).once
     except (ResolveError, ActionNotFound):  # the stale notice says it well enough
         return stale
     try:
-        claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+        claim = settings.store.peek(token.token_id, token.issued_at) if once else None
     except outages():
         claim = None
     if claim is None:
@@ -375,7 +352,7 @@ def stale_outcome(ext: ServerActions, app: Flask, stale: StaleSubmission) -> Sta
     return OutcomeUnknown(reason, token=token)
 
 
-def finish_once(ext: ServerActions, app: Flask) -> None:
+def finish_once(post: ActionPost) -> None:
     """Mark the one-time token this post recorded (if any) finished: its
     action returned, raised :class:`~flask_server_actions.ActionError`, or
     its form did not validate. A store that cannot be reached now leaves it
@@ -384,13 +361,13 @@ def finish_once(ext: ServerActions, app: Flask) -> None:
     if claimed is None:
         return
     try:
-        ext.store(app).finish(*claimed)
+        post.settings.store.finish(*claimed)
     except outages() as error:
         logs.warning("Could not mark one-time token %s finished (%s): a replay of it will"
                      " be refused as unknown", claimed[0], error)
 
 
-def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, once: bool,
+def _check_validate_request(settings: PostSettings, options: _Options, once: bool,
                             token: ActionToken, ref: str,
                             call: t.Callable[[], ActionCall]) -> None:
     """Count a validate request against its own budget, never the post's
@@ -404,10 +381,10 @@ def _check_validate_request(ext: ServerActions, app: Flask, options: _Options, o
         action ran cannot be known.
     """
     budget = options.validate_limit or (
-        app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] if options.limit is not None else None)
+        settings.app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] if options.limit is not None else None)
     if budget:
-        enforce(ext.store(app), ref, budget, options.key, call, _client, "validate")
-    claim = ext.store(app).peek(token.token_id, token.issued_at) if once else None
+        enforce(settings.store, ref, budget, options.key, call, _client, "validate")
+    claim = settings.store.peek(token.token_id, token.issued_at) if once else None
     if claim is Claim.DONE:
         raise AlreadySubmitted(f"token {token.token_id} of {ref} was used before")
     if claim is not None:
@@ -452,7 +429,7 @@ def _client() -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
-def throttle(ext: ServerActions, app: Flask) -> None:
+def throttle(settings: PostSettings) -> None:
     """Count a token that did not open against its client's address and
     refuse the client once it sent more than ``SERVER_ACTIONS_THROTTLE``
     allows (``"20/60"``: 20 in 60 seconds).
@@ -464,12 +441,12 @@ def throttle(ext: ServerActions, app: Flask) -> None:
 
     :raises TooManyRefusals: the client is over the limit (429).
     """
-    setting = app.config["SERVER_ACTIONS_THROTTLE"]
+    setting = settings.app.config["SERVER_ACTIONS_THROTTLE"]
     if not setting:
         return
     limit, window = _throttle_setting(setting)
     client = _client()
-    refused = ext.store(app).count(f"refused:{digest_of(client)}", window)
+    refused = settings.store.count(f"refused:{digest_of(client)}", window)
     if refused > limit:
         logs.info("Throttled %s: %s tokens that do not open within %s seconds",
                   client, refused, window)

@@ -56,6 +56,13 @@ class Effect(enum.Enum):
     CSRF_PASS = "hands CSRFProtect a pass"
     #: A failed action shows the page again with the input, ``no-store``.
     SHOWS_PAGE_AGAIN = "shows the page again, not cached"
+    #: What the app's hooks write to the session is saved.
+    WRITES_SESSION = "writes the session"
+    #: Messages flashed while it is handled reach the next page.
+    FLASHES = "flashes"
+    #: The answer varies on ``Precognition`` (and on the cookie), so that no
+    #: cache serves one kind's answer for another.
+    SETS_CACHE_HEADERS = "sets cache headers"
 
 
 _RUN = frozenset({Kind.PAGE, Kind.HTMX, Kind.CALL, Kind.APP})
@@ -74,6 +81,11 @@ EFFECTS: dict[Effect, frozenset[Kind]] = {
     Effect.FEEDS_THROTTLE: frozenset({Kind.REFUSED}),
     Effect.CSRF_PASS: frozenset(Kind) - {Kind.REFUSED},
     Effect.SHOWS_PAGE_AGAIN: _FORM_PAGE,
+    # A refused post runs no hook of the app; a validate request keeps the
+    # flashed messages as they were (typing flashes nothing).
+    Effect.WRITES_SESSION: frozenset(Kind) - {Kind.REFUSED},
+    Effect.FLASHES: _RUN,
+    Effect.SETS_CACHE_HEADERS: frozenset(Kind),
 }
 
 

@@ -28,7 +28,7 @@ from ..errors import RateLimited
 
 if t.TYPE_CHECKING:
     from ..integrations.stores import ActionStore
-    from .guards import ActionCall
+    from .action_call import ActionCall
 
 #: Seconds in each unit a limit may be written in.
 UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}

@@ -15,6 +15,8 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
+from flask import request
+
 from ..errors import CrossOriginAction
 
 if t.TYPE_CHECKING:
@@ -22,6 +24,9 @@ if t.TYPE_CHECKING:
 
 _PORT = re.compile(r":[0-9]*\Z")
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_DROPPED = dict.fromkeys(map(ord, "\t\r\n"))
+_STRIPPED = "".join(map(chr, range(0x21)))
+_ESCAPED = {code: f"%{code:02X}" for code in (*range(0x21), 0x5C, 0x7F)}
 
 
 def host_matches(host: str, pattern: str) -> bool:
@@ -94,3 +99,33 @@ def _check_fetch_site(site: str | None, allowed: t.Sequence[str]) -> None:
     site = (site or "").lower()
     if site == "cross-site" or (site == "same-site" and not allowed):
         raise CrossOriginAction(f"Sec-Fetch-Site: {site}")
+
+
+def _as_browser_reads(url: str) -> str:
+    # Browsers drop tabs and newlines anywhere in a URL, strip control
+    # characters and spaces around it, and read "\" as "/".
+    return url.translate(_DROPPED).strip(_STRIPPED).replace("\\", "/")
+
+
+def safe_location(location: str, allowed: t.Sequence[str]) -> bool:
+    """Whether a redirect target stays on this site."""
+    cleaned = _as_browser_reads(location)
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:  # such as an unclosed "[" of an IPv6 host
+        return False
+    if not parts.netloc and not parts.scheme:
+        return not cleaned.startswith("//")
+    if parts.scheme not in ("http", "https"):
+        return False
+    return trusted_host(parts.netloc.rpartition("@")[2], request.host, allowed)
+
+
+def page_url(page: str) -> str:
+    """The token's page as a path on this site, however it was written.
+
+    A page served at ``//evil.example/x`` (or ``/%09/evil.example``) must not
+    become a redirect to another host: characters a browser would drop or
+    read as a slash are percent-encoded, and leading slashes are collapsed.
+    """
+    return "/" + page.translate(_ESCAPED).lstrip("/")

@@ -59,35 +59,30 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
-from .routing import is_action_post
+from .submission import current
 from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from flask import Request
     from werkzeug.datastructures import MultiDict
     from wtforms import Form
 
-    from ..extension import ServerActions
     from ..forms import Setup
     from ..page.state import ActionState
+    from .settings import PostSettings
 
 #: The request header that makes an action post a validate request.
 HEADER = "Precognition"
+_VARY = HEADER.lower()
 #: The request header naming the fields to validate, comma-separated.
 ONLY_HEADER = "Precognition-Validate-Only"
-_ENVIRON_KEY = "HTTP_PRECOGNITION"
 _ONLY_KEY = "HTTP_PRECOGNITION_VALIDATE_ONLY"
 _FLASHES = "_flashes"
 _G_FLASHES = "_server_actions_flashes"
 _NO_FLASHES = object()
 #: Laravel's status for an expired page (CSRF token mismatch).
 _EXPIRED = "419 PAGE EXPIRED"
-
-
-def is_precognitive() -> bool:
-    """Whether the current request is a validate request for an action."""
-    return (request.environ.get(_ENVIRON_KEY, "").strip().lower() == "true"
-            and is_action_post())
 
 
 def fields_to_validate() -> frozenset[str] | None:
@@ -104,7 +99,7 @@ def errors_of(form: Form, only: frozenset[str] | None) -> dict[str, list[str]]:
             for field in form if field.errors and (only is None or field.name in only)}
 
 
-def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
+def answer(settings: PostSettings, form_class: type[Form] | None,
            setup: Setup | None, action: str, formdata: MultiDict[str, t.Any]) -> BaseResponse:
     """Answer a validate request that every check let through: set up and
     validate the action's form (if it takes one) as the real post would,
@@ -118,7 +113,7 @@ def answer(ext: ServerActions, app: Flask, form_class: type[Form] | None,
         errors = errors_of(form, only)
         if notice is not None and (errors or only is None):
             response = invalid(translate(notice), errors, 422)
-    for undo in ext.rerender_hooks(app):  # a validator's queries leave nothing behind
+    for undo in settings.rerender_hooks:  # a validator's queries leave nothing behind
         undo()
     if response is not None:
         return response
@@ -141,13 +136,11 @@ def refused(state: ActionState, status: int) -> BaseResponse:
     return invalid(state.message, {}, _EXPIRED if status == 422 else status)
 
 
-def asks_for_json() -> bool:
-    """Whether the current action post, not a validate request, asks for its
+def asks_for_json(req: Request, htmx: bool) -> bool:
+    """Whether the action post ``req``, not a validate request, asks for its
     answer in JSON: ``Accept`` prefers ``application/json`` (or a ``+json``
     type), as Laravel Precognition's clients ask, and it is not htmx's."""
-    from ..htmx import htmx
-
-    best = request.accept_mimetypes.best or ""
+    best = req.accept_mimetypes.best or ""
     return (best == "application/json" or best.endswith("+json")) and not htmx
 
 
@@ -171,7 +164,8 @@ def install(app: Flask) -> None:
     # Before the app's hooks, which may flash; not one of them, so that the
     # listing of an action's guards does not show it.
     def preprocess_request() -> ResponseReturnValue | None:
-        if is_precognitive():
+        post = current()
+        if post is not None and post.validate:
             setattr(g, _G_FLASHES,
                     list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
         return preprocess()
@@ -181,17 +175,22 @@ def install(app: Flask) -> None:
 
 
 def _after_request(response: BaseResponse) -> BaseResponse:
-    from ..page.notices import error_of_request  # notices.py installs this module
-
-    if not is_action_post():
+    post = current()
+    if post is None:
         return response
-    response.vary.add(HEADER)
-    if not is_precognitive():
+    # Not response.vary.add(): it parses and writes back the whole header
+    # for every action post.
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = HEADER
+    elif _VARY not in [part.strip().lower() for part in vary.split(",")]:
+        response.headers["Vary"] = f"{vary}, {HEADER}"
+    if not post.validate:
         return response
     response.headers[HEADER] = "true"
     if response.status_code >= 400 and response.mimetype != "application/json":
         # The error page the real post would get, as the message of its JSON.
-        message = error_of_request(response.status_code)
+        message = post.settings.describe_error(response.status_code)
         response.set_data(json.dumps({"message": message, "errors": {}}))
         response.mimetype = "application/json"
     if _G_FLASHES not in g:

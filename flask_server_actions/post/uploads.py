@@ -55,6 +55,7 @@ from flask import after_this_request
 from flask import current_app
 from flask import g
 from flask import request
+from flask import session
 from flask.cli import with_appcontext
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
@@ -78,8 +79,8 @@ from ..token.envelope import CLOCK_SKEW
 from ..token.envelope import binding_tag
 from ..token.serialization import compact_json
 from ..token.serialization import read_json
-from . import calls
 from . import upload_budgets
+from .settings import settings_for
 from .upload_budgets import Budgets
 
 if t.TYPE_CHECKING:
@@ -87,7 +88,6 @@ if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
     from wtforms import Form
 
-    from ..extension import ServerActions
     from ..integrations.stores import ActionStore
 
 __all__ = ["FIELD", "DirectoryStorage", "KeptFile", "KeptFiles", "RedisUploadStorage",
@@ -185,7 +185,7 @@ def storage(app: Flask) -> UploadStorage:
 def seal_reference(app: Flask, kept: KeptFile, binding: bytes, ref: str) -> str:
     """The sealed reference to ``kept``, for the session ``binding`` and the
     action ``ref``."""
-    keys = _ext(app).keys(app)
+    keys = settings_for(app).keys
     header = _HEADER.pack(b"U", keys.current_id, kept.issued_at)
     nonce = secrets.token_bytes(_NONCE_SIZE)
     body = compact_json([kept.id, kept.field, kept.filename, kept.content_type, kept.size])
@@ -210,7 +210,7 @@ def open_reference(app: Flask, text: str, binding: bytes, ref: str) -> KeptFile:
     if len(header) < _HEADER.size or len(rest) <= _NONCE_SIZE:
         raise BadUploadReference("a kept file's reference is too short")
     kind, kid, issued_at = _HEADER.unpack(header)
-    cipher = _ext(app).keys(app).cipher(kid)
+    cipher = settings_for(app).keys.cipher(kid)
     if kind != b"U" or cipher is None:
         raise BadUploadReference("a kept file's reference names no key of this app")
     try:
@@ -229,12 +229,8 @@ def open_reference(app: Flask, text: str, binding: bytes, ref: str) -> KeptFile:
                     text)
 
 
-def _ext(app: Flask) -> ServerActions:
-    return t.cast("ServerActions", app.extensions["server_actions"])
-
-
 def _binding(app: Flask) -> bytes:
-    return binding_tag(_ext(app).binding())
+    return binding_tag(settings_for(app).binding(session))
 
 
 def lifetime(app: Flask) -> int:
@@ -288,7 +284,7 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
         references than the form carries.
     :raises UploadExpired: a kept file expired or is gone.
     """
-    if g.get(_G_RESTORED) is not None or calls.is_json_call():
+    if g.get(_G_RESTORED) is not None:
         return
     if store is not None and address is not None:
         setattr(g, _G_BUDGET, (store, address))

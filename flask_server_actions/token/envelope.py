@@ -62,6 +62,7 @@ from ..errors import EarlierVersion
 from ..errors import ExpiredToken
 from ..errors import RetiredKey
 from ..errors import SessionEnded
+from ..errors import StaleSubmission
 from .serialization import compact_json
 from .serialization import read_json
 
@@ -294,6 +295,14 @@ class ActionToken:
     token_id: str = ""
     #: The id of the key that opened the token.
     key_id: bytes = b""
+
+
+def token_of(error: StaleSubmission) -> ActionToken:
+    """The opened token a stale error of :func:`open_token` carries (each
+    of them carries it), with its type."""
+    token = error.token
+    assert isinstance(token, ActionToken)
+    return token
 
 
 class NoncePool:

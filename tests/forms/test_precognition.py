@@ -9,6 +9,7 @@ import typing as t
 
 import pytest
 from flask import Flask
+from flask import Response
 from flask import flash
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -316,3 +317,19 @@ def test_a_validate_request_with_a_recorded_one_time_token_answers_as_the_post_w
     body = refused_json(precognitive(form, **VALID), 419)
     assert body == {"message": notice, "errors": {}}
     assert form.submit(**VALID).status_code == 422
+
+
+@pytest.mark.parametrize("vary", [None, "Accept-Language", "accept-language,PRECOGNITION"])
+def test_every_answer_varies_on_precognition_once(app: Flask, client: FlaskClient,
+                                                  vary: str | None) -> None:
+    @app.after_request
+    def own_vary(response: Response) -> Response:
+        if vary is not None:
+            response.headers["Vary"] = vary
+        return response
+
+    response = validate(client, **VALID)
+    varies = [part.strip().lower() for part in response.headers["Vary"].split(",")]
+    assert varies.count("precognition") == 1
+    if vary is not None:  # the app's own are kept
+        assert {part.lower() for part in vary.split(",")} <= set(varies)

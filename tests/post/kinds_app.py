@@ -6,8 +6,11 @@ from __future__ import annotations
 import typing as t
 
 from flask import Flask
+from flask import flash
 from flask import g
 from flask import render_template_string
+from flask import request
+from flask import session
 from flask_wtf import CSRFProtect
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -20,6 +23,7 @@ from ..store import STORE
 
 PAGE = """<!doctype html><title>Kinds</title><h1>Kinds page</h1>
 {{ action.notice() }}
+{% for message in get_flashed_messages() %}<p class="flash">{{ message }}</p>{% endfor %}
 {% for name, fn in page_actions.items() %}
 <form id="{{ name }}" method="post" enctype="multipart/form-data">{{ action(fn) }}
   <input name="title" value="{{ action.value('title') }}">
@@ -88,6 +92,13 @@ def create_app(**config: t.Any) -> Flask:
     def note_csrf(response: Response) -> Response:
         passes.append(bool(g.get("csrf_valid")))
         return response
+
+    @app.before_request
+    def write_and_flash() -> None:
+        # What an app's hook may do for any post: write the session, flash.
+        if request.method == "POST" and app.config.get("HOOK_WRITES"):
+            session["posts"] = session.get("posts", 0) + 1
+            flash("A hook flashed this.")
 
     @app.get("/")
     def page() -> str:

@@ -176,6 +176,24 @@ def shows_page_again(kind: Kind, tmp_path: Path) -> bool:
             and "Kinds page" in response.get_data(as_text=True))
 
 
+def writes_session(kind: Kind, tmp_path: Path) -> bool:
+    visitor = Visitor(create_app(HOOK_WRITES=True))
+    response = visitor.send(kind, "ran")
+    return any(cookie.startswith("session=") for cookie in response.headers.getlist("Set-Cookie"))
+
+
+def flashes(kind: Kind, tmp_path: Path) -> bool:
+    visitor = Visitor(create_app(HOOK_WRITES=True))
+    visitor.send(kind, "ran")
+    return "A hook flashed this." in visitor.client.get("/").get_data(as_text=True)
+
+
+def sets_cache_headers(kind: Kind, tmp_path: Path) -> bool:
+    visitor = Visitor(create_app())
+    return all("Precognition" in visitor.send(kind, "ran", title=title).vary
+               for title in ("A title", ""))
+
+
 PROBES: dict[Effect, t.Callable[[Kind, Path], bool]] = {
     Effect.RUNS_ACTION: runs_action,
     Effect.SENDS_SIGNALS: sends_signals,
@@ -186,6 +204,9 @@ PROBES: dict[Effect, t.Callable[[Kind, Path], bool]] = {
     Effect.FEEDS_THROTTLE: feeds_throttle,
     Effect.CSRF_PASS: csrf_pass,
     Effect.SHOWS_PAGE_AGAIN: shows_page_again,
+    Effect.WRITES_SESSION: writes_session,
+    Effect.FLASHES: flashes,
+    Effect.SETS_CACHE_HEADERS: sets_cache_headers,
 }
 
 

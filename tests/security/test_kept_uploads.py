@@ -134,13 +134,17 @@ def validate(form: Form, files: dict[str, list[tuple[bytes, str, str]]] | None =
 
 # 1. One kept file, restored once, however many copies of its reference.
 
-def test_100_copies_of_a_reference_restore_one_file(app: Flask, storage: Counting) -> None:
+def _copies_restore_one_file(app: Flask, storage: Counting | CountingRedis) -> None:
     page = failed_with_report(app)
     [reference] = kept_references(page)
     response = send(page.form("#doc"), references=[reference] * 100, title="Fixed")
     assert response.status_code == 303
     assert STORE == [("save", "Fixed", ("report.pdf", PDF, "application/pdf"))]
     assert storage.opened == 1
+
+
+def test_100_copies_of_a_reference_restore_one_file(app: Flask, storage: Counting) -> None:
+    _copies_restore_one_file(app, storage)
 
 
 class CountingRedis(RedisUploadStorage):
@@ -157,13 +161,7 @@ def test_100_copies_with_redis_storage_read_the_file_once(redis_url: str) -> Non
     # On 0.3.0's first cut, 100 copies of a 4 MiB file's reference made the
     # worker allocate 408 MiB (tracemalloc's peak); now 12 MiB.
     storage = CountingRedis(redis_url, prefix=f"copies-{uuid.uuid4().hex}:")
-    app = create_app(SERVER_ACTIONS_UPLOAD_STORAGE=storage)
-    page = failed_with_report(app)
-    [reference] = kept_references(page)
-    response = send(page.form("#doc"), references=[reference] * 100, title="Fixed")
-    assert response.status_code == 303
-    assert STORE == [("save", "Fixed", ("report.pdf", PDF, "application/pdf"))]
-    assert storage.opened == 1
+    _copies_restore_one_file(create_app(SERVER_ACTIONS_UPLOAD_STORAGE=storage), storage)
     storage.client.close()
 
 

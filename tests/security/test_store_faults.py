@@ -423,15 +423,22 @@ def _references(page: Page) -> list[str]:
     return [str(tag["value"]) for tag in page.soup.select('#doc input[name="__action_upload"]')]
 
 
+def _unavailable(client: t.Any, response: t.Any) -> Page:
+    """The page shown again because a store did not answer: 503, when to try
+    again, and the notice that says so."""
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    page = Page(client, "/docs", response)
+    assert page.text(".action-notice") == StoreUnavailable.notice
+    return page
+
+
 def test_a_file_that_cannot_be_kept_answers_503_with_the_rest_of_the_input(
         unreachable: str) -> None:
     app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_STORAGE=unreachable,
                                  SERVER_ACTIONS_STORE_TIMEOUT=UNREACHABLE_TIMEOUT)
     client = app.test_client()
     response = _upload(Page.get(client, "/docs"), "", file=(b"hello", "a.txt"))
-    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    page = Page(client, "/docs", response)
-    assert page.text(".action-notice") == StoreUnavailable.notice
+    page = _unavailable(client, response)
     assert _references(page) == []
 
 
@@ -446,9 +453,7 @@ def test_a_kept_file_resubmitted_with_the_storage_down_keeps_its_reference(
     assert len(kept) == 1
     app.config["SERVER_ACTIONS_UPLOAD_STORAGE"] = unreachable
     response = _upload(failed, "Report", kept)
-    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    page = Page(client, "/docs", response)
-    assert page.text(".action-notice") == StoreUnavailable.notice
+    page = _unavailable(client, response)
     assert page.value("title") == "Report"
     assert _references(page) == kept
     assert STORE == []
@@ -464,9 +469,7 @@ def test_an_upload_storage_that_refuses_writes_is_unavailable(
 
     monkeypatch.setattr(redis.Redis, "set", full)
     response = _upload(Page.get(client, "/docs"), "", file=(b"hello", "a.txt"))
-    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    page = Page(client, "/docs", response)
-    assert page.text(".action-notice") == StoreUnavailable.notice
+    page = _unavailable(client, response)
     assert _references(page) == []
 
 

@@ -160,16 +160,16 @@ def test_a_replaced_module_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setitem(sys.modules, "fast_path_actions", old)
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
-    ext = ServerActions(app)
+    ServerActions(app)
     _page(app, "/")
     with app.test_request_context("/"):
-        assert mint(ext, old.act, ())
+        assert mint(old.act, ())
         new = types.ModuleType("fast_path_actions")
         exec(source, new.__dict__)
         monkeypatch.setitem(sys.modules, "fast_path_actions", new)
         with pytest.raises(UnresolvableAction, match="another function"):
-            mint(ext, old.act, ())
-        assert mint(ext, new.act, ())
+            mint(old.act, ())
+        assert mint(new.act, ())
 
 
 def test_a_page_already_private_and_varying_by_cookie_is_left_as_it_was() -> None:
@@ -263,7 +263,7 @@ def test_a_minted_token_opens_as_the_slowly_sealed_one(fragment: dict[str, t.Any
         for flag in (True, False):
             action = _inline_action(7, flag)
             for label in ("one", "ü" * 3):  # the second one reuses the shape
-                fast = mint(ext, action, (label,), fragment)
+                fast = mint(action, (label,), fragment)
                 slow = seal(ActionToken(
                     short_ref(f"{__name__}:_inline_action.<locals>.tag",
                               app.view_functions["page"]), request_tag,
@@ -301,7 +301,7 @@ def test_bound_row_ids_seal_as_encoded_values_do(args: tuple[object, ...]) -> No
         keys, binding = ext.keys(app), binding_tag(ext.binding())
         request_tag = keys.request_tag(identity_of_request(request))
         now = int(time.time())
-        fast = mint(ext, _row_action, args)
+        fast = mint(_row_action, args)
         encoded = encode_values(Serializer(), ["a"] * len(args), args, 4096)
         slow = seal(ActionToken(short_ref(f"{__name__}:_row_action", app.view_functions["page"]), request_tag, [], [], encoded, {}),
                     keys, binding, now)
@@ -316,11 +316,24 @@ def test_bound_row_ids_keep_to_the_capture_budget(budget: int, fits: bool) -> No
     # budget is under that bound.
     app = Flask(__name__)
     app.config.update(SECRET_KEY="s", SERVER_ACTIONS_MAX_CAPTURE_BYTES=budget)
-    ext = ServerActions(app)
+    ServerActions(app)
     _page(app, "/rows")
     with app.test_request_context("/rows"):
         if fits:
-            assert mint(ext, _row_action, (10**15,))
+            assert mint(_row_action, (10**15,))
         else:
             with pytest.raises(UnserializableValue, match="bound argument 1"):
-                mint(ext, _row_action, (10**15,))
+                mint(_row_action, (10**15,))
+
+
+def test_the_request_identity_is_worked_out_once_per_request() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s"
+    ServerActions(app)
+    _page(app, "/p")
+    with app.test_request_context("/p?x=1"):
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        first = identity_of_request(req)
+        assert identity_of_request(req) is first
+    with app.test_request_context("/p?x=2"):
+        assert identity_of_request(request._get_current_object()) != first  # type: ignore[attr-defined]
