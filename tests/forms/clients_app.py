@@ -68,6 +68,8 @@ def create_app(scripts: str = "", **config: t.Any) -> Flask:
         def note(form: NoteForm) -> None:
             if form.title.data == "taken":
                 raise ActionError("That title is taken.", field="title")
+            if form.title.data == "quiet":
+                raise ActionError("")  # fails without a word
             STORE.append(("note", form.title.data, form.tags.data, form.draft.data,
                           form.pages.data))
 

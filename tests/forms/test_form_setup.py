@@ -96,3 +96,26 @@ def test_a_setup_gone_since_the_page_was_shown_makes_its_token_stale(
     inline = dataclasses.replace(target, function=None)
     with pytest.raises(ResolveError, match=reason):
         setup_for(inline, {SETUP_OPTION: ref})
+
+
+VALIDATE = {"Precognition": "true"}
+
+
+@pytest.mark.parametrize("url", ["/tasks", "/projects/8"])
+def test_a_validate_request_sets_the_form_up_as_the_submit_does(app: Flask, url: str) -> None:
+    form = Page.get(app.test_client(), url).form("#task")
+    response = form.submit(headers=VALIDATE, title="Ship it", team="2")
+    assert (response.status_code, response.headers["Precognition-Success"]) == (204, "true")
+    assert STORE == []
+
+
+def test_a_validate_request_of_a_form_that_cannot_validate_logs_the_action(
+        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    form = Page.get(app.test_client(), "/unset").form("#task")
+    with caplog.at_level(logging.INFO):
+        response = form.submit(headers=VALIDATE, title="Ship it", team="2")
+    assert response.status_code == 422
+    [error] = [record.getMessage() for record in caplog.records
+               if record.levelno == logging.ERROR]
+    assert ("The form TaskForm of the action tests.forms.app_setup:create_app.<locals>"
+            ".unset.<locals>.add could not be validated") in error

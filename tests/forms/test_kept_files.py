@@ -6,6 +6,7 @@ the references read nothing."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import time
@@ -218,7 +219,8 @@ def test_a_forged_reference_reads_nothing(app: Flask, spy: Spy, reference: str) 
     assert (spy.reads, STORE) == ([], [])
 
 
-def test_a_sealed_reference_with_a_path_in_it_reads_nothing(app: Flask, spy: Spy) -> None:
+def test_a_sealed_reference_with_a_path_in_it_reads_nothing(
+        app: Flask, spy: Spy, caplog: pytest.LogCaptureFixture) -> None:
     page = failed_with_report(app)
     with page.client.session_transaction() as browser:
         binding = binding_tag(browser["_server_actions"])
@@ -227,9 +229,12 @@ def test_a_sealed_reference_with_a_path_in_it_reads_nothing(app: Flask, spy: Spy
                       int(time.time()))
     with app.app_context():
         sealed = uploads.seal_reference(app, forged, binding, ref)
-    response = send(page.form("#doc"), references=[sealed], title="x")
+    with caplog.at_level(logging.INFO):
+        response = send(page.form("#doc"), references=[sealed], title="x")
     assert response.status_code == 400
     assert (spy.reads, STORE) == ([], [])
+    assert ("Refused a kept file of a post to '/docs': a kept file's reference names"
+            " '../../../etc/passwd'") in caplog.messages
 
 
 def test_an_expired_reference_shows_the_stale_notice_and_reads_nothing(

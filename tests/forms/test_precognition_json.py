@@ -55,6 +55,14 @@ def test_a_valid_json_validate_request_answers_204(client: FlaskClient) -> None:
     assert STORE == []
 
 
+def test_validate_requests_of_an_action_without_a_limit_are_not_counted(
+        app: Flask, client: FlaskClient) -> None:
+    app.config["SERVER_ACTIONS_VALIDATE_LIMIT"] = "1/minute"
+    statuses = [post_json(client, {"title": "Hello"}, headers=VALIDATE).status_code
+                for _ in range(3)]
+    assert statuses == [204, 204, 204]
+
+
 def test_an_invalid_json_validate_request_answers_422_with_errors(client: FlaskClient) -> None:
     body = json_of(post_json(client, {"title": "x" * 21}, headers=VALIDATE), 422)
     assert body["errors"] == {"title": ["Field cannot be longer than 20 characters."]}
@@ -147,6 +155,12 @@ def test_an_expired_page_answers_a_submit_asking_for_json_419(
 def test_an_action_error_asking_for_json_is_422_with_its_field(client: FlaskClient) -> None:
     body = json_of(post_json(client, {"title": "taken"}, headers={"Accept": JSON}), 422)
     assert body == {"message": "That title is taken.", "errors": {"title": ["That title is taken."]}}
+
+
+def test_an_action_error_without_a_message_answers_an_empty_message(
+        client: FlaskClient) -> None:
+    body = json_of(post_json(client, {"title": "quiet"}, headers={"Accept": JSON}), 422)
+    assert body == {"message": "", "errors": {}}
 
 
 def test_a_failed_submit_asking_for_json_answers_422_with_errors(client: FlaskClient) -> None:

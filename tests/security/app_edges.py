@@ -20,6 +20,7 @@ from flask_server_actions import ServerActions
 from flask_server_actions import server_action
 
 from ..store import STORE
+from . import app_checks
 
 PAGE = """{{ action.notice() }}
 <form id="form" method="post">{{ action(act) }}
@@ -95,6 +96,32 @@ def create_app(**config: t.Any) -> Flask:
             STORE.append(("join", team))
 
         return render_template_string(PAGE, act=join)
+
+    @app.get("/late-teams/<team>")
+    def late_team(team: str) -> str:
+        @server_action(limit="1/minute", key=by_team)
+        def enlist(form: MultiDict[str, str]) -> None:
+            STORE.append(("enlist", team, after if form["x"] == "late" else None))
+
+        html = render_template_string(PAGE, act=enlist)
+        after = "assigned after the page was rendered"  # captured, but not yet set
+        return html
+
+    @app.get("/club")
+    def club() -> str:
+        @server_action(require=app_checks.members_only)
+        def enter(form: MultiDict[str, str]) -> None:
+            STORE.append(("enter", form["x"]))
+
+        return render_template_string(PAGE, act=enter)
+
+    @app.get("/lambda-key")
+    def lambda_key() -> str:
+        @server_action(limit="1/minute", key=lambda call: call.name)
+        def counted(form: MultiDict[str, str]) -> None:
+            STORE.append(("counted", form["x"]))
+
+        return render_template_string(PAGE, act=counted)
 
     @app.post("/page")
     def page_posted() -> str:

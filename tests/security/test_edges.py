@@ -5,6 +5,7 @@ item 14; ``bash scripts/mutate`` finds them)."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 import typing as t
 
@@ -19,7 +20,10 @@ from flask_server_actions.errors import BadActionToken
 from flask_server_actions.errors import CrossOriginAction
 from flask_server_actions.errors import FormTooLarge
 from flask_server_actions.errors import SessionEnded
+from flask_server_actions.errors import TooManyRefusals
+from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.post.dispatch import page_url
+from flask_server_actions.post.uploads import FIELD
 from flask_server_actions.signals import action_refused
 from flask_server_actions.token.envelope import BINDING_SIZE
 from flask_server_actions.token.envelope import REQUEST_TAG_SIZE
@@ -29,6 +33,10 @@ from flask_server_actions.token.envelope import open_token
 from flask_server_actions.token.envelope import padded
 from flask_server_actions.token.envelope import seal
 
+from ..forms import app_uploads
+from ..forms.test_kept_files import failed_with_report
+from ..forms.test_kept_files import kept_references
+from ..forms.test_kept_files import send
 from ..html import ORIGIN
 from ..html import Page
 from ..store import STORE
@@ -420,3 +428,162 @@ def test_a_key_that_is_no_key_says_every_key_there_is() -> None:
         "server_action(key='session') is not a key. Use \"address\" (the client's address,"
         " the default), \"user\" (the logged-in user of Flask-Login, else the address) or"
         " a function taking the ActionCall and returning what posts are counted by.")
+
+
+# guards.py: what a check is told and says, and the throttle's client.
+
+def test_a_key_function_still_sees_what_was_captured_after_a_capture_not_yet_set(
+        client: FlaskClient) -> None:
+    def enlist(team: str) -> int:
+        return Page.get(client, f"/late-teams/{team}").form().submit(x="in").status_code
+
+    assert [enlist("red"), enlist("red"), enlist("blue")] == [303, 429, 303]
+
+
+def test_a_check_answering_false_refuses_naming_the_action(client: FlaskClient) -> None:
+    response = post(client, token_of(client, "/club"), "/club")
+    assert response.status_code == 403
+    assert "You are not allowed to use &#39;enter&#39;." in response.text
+    assert STORE == []
+
+
+def test_a_key_function_that_cannot_be_imported_names_the_option_and_the_action(
+        app: Flask) -> None:
+    app.testing = True
+    with pytest.raises(UnresolvableAction) as error:
+        app.test_client().get("/lambda-key")
+    assert str(error.value).startswith("The key= check <function ")
+    assert " of the action tests.security.app_edges:" in str(error.value)
+    assert "lambda_key.<locals>.counted cannot be imported as" in str(error.value)
+
+
+def test_a_require_check_that_cannot_be_imported_names_the_option_and_the_action() -> None:
+    app = app_secure.create_app()
+    app.testing = True
+    with pytest.raises(UnresolvableAction) as error:
+        app.test_client().get("/lambda-check")
+    assert str(error.value).startswith("The require= check <function ")
+    assert "lambda_check.<locals>.guarded cannot be imported as" in str(error.value)
+
+
+@pytest.mark.parametrize("setting", ["1/1", "20/60"])
+def test_a_throttle_of_any_positive_count_and_window_is_accepted(setting: str) -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE=setting)
+    client = app.test_client()
+    token_of(client)
+    assert post(client, "garbage").status_code == 400
+
+
+def test_a_throttle_setting_that_cannot_be_read_says_how_to_write_it() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="20 a minute")
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError) as error:
+        post(client, "garbage")
+    assert str(error.value) == (
+        "SERVER_ACTIONS_THROTTLE is '20 a minute'. Set it to \"refusals/seconds\", such as"
+        " \"20/60\" for 20 refused tokens a minute per client, or to None to turn the"
+        " throttle off.")
+
+
+@pytest.mark.parametrize(("address", "client_seen"), [
+    ("203.0.113.5", "203.0.113.5"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("", "unknown"),
+])
+def test_a_throttled_client_is_named_by_its_address_or_network(
+        address: str, client_seen: str) -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60")
+    seen: list[tuple[str, int]] = []
+
+    @app.errorhandler(TooManyRefusals)
+    def refused(error: TooManyRefusals) -> tuple[str, int]:
+        seen.append((error.client, error.window))
+        return "throttled", 429
+
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": address}).status_code
+                for _ in range(2)]
+    assert (statuses, seen) == ([400, 429], [(client_seen, 60)])
+
+
+# precognition.py: a failed post of an action without a form, asking for JSON.
+
+def test_an_expired_page_of_an_action_without_a_form_answers_json_419() -> None:
+    app = app_secure.create_app()
+    client = app.test_client()
+    token = token_of(client)
+    app.config["SERVER_ACTIONS_MAX_AGE"] = -1000
+    response = post(client, token, headers={"Origin": ORIGIN, "Accept": "application/json"})
+    assert (response.status_code, response.mimetype) == (419, "application/json")
+    body = response.get_json()
+    assert body["errors"] == {}
+    assert body["message"]
+    assert STORE == []
+
+
+# uploads.py: how a kept file is shown, why a reference is refused, where
+# kept files go, and how their bytes count.
+
+def test_a_kept_file_is_shown_as_a_ticked_checkbox_in_its_label(tmp_path: t.Any) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_DIR=str(tmp_path / "kept"))
+    page = failed_with_report(app)
+    [reference] = kept_references(page)
+    shown = (f'<input type="file" name="attachment"><label class="action-kept-file">'
+             f'<input type="checkbox" name="{FIELD}" value="{reference}" checked>'
+             ' Keep <span>report.pdf</span></label>\n  <button>Save</button>')
+    assert shown in page.response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("reference", "reason"), [
+    ("!!!!", "a kept file's reference is not base64"),
+    ("AAAA", "a kept file's reference is too short"),
+    ("A" * 28, "a kept file's reference is too short"),  # a header and 12 bytes
+    ("A" * 200, "a kept file's reference names no key of this app"),
+    ("forged", "a kept file's reference is forged or of another session or action"),
+])
+def test_a_refused_reference_is_logged_with_why(
+        tmp_path: t.Any, caplog: pytest.LogCaptureFixture, reference: str, reason: str) -> None:
+    app = app_uploads.create_app(SERVER_ACTIONS_UPLOAD_DIR=str(tmp_path / "kept"))
+    page = failed_with_report(app)
+    if reference == "forged":
+        [kept] = kept_references(page)
+        middle = len(kept) // 2
+        reference = kept[:middle] + ("B" if kept[middle] == "A" else "A") + kept[middle + 1:]
+    with caplog.at_level(logging.INFO):
+        response = send(page.form("#doc"), references=[reference], title="x")
+    assert response.status_code == 400
+    assert f"Refused a kept file of a post to '/docs': {reason}" in caplog.messages
+    assert STORE == []
+
+
+def test_kept_files_go_to_the_instance_folder_by_default(tmp_path: t.Any) -> None:
+    app = app_uploads.create_app()
+    app.instance_path = str(tmp_path)
+    failed_with_report(app)
+    assert len(os.listdir(tmp_path / "server-actions-uploads")) == 1
+
+
+
+def test_an_ipv6_prefix_of_1_counts_half_the_address_space_as_one_client() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60", SERVER_ACTIONS_IPV6_PREFIX=1)
+    client = app.test_client()
+    token_of(client)
+    statuses = [post(client, "garbage", environ={"REMOTE_ADDR": address}).status_code
+                for address in ("2001:db8::1", "3fff::1")]
+    assert statuses == [400, 429]
+
+
+def test_an_ipv6_prefix_out_of_range_says_what_it_may_be() -> None:
+    app = app_secure.create_app(SERVER_ACTIONS_THROTTLE="1/60", SERVER_ACTIONS_IPV6_PREFIX=0)
+    app.testing = True
+    client = app.test_client()
+    token_of(client)
+    with pytest.raises(ValueError) as error:
+        post(client, "garbage", environ={"REMOTE_ADDR": "2001:db8::1"})
+    assert str(error.value) == (
+        "SERVER_ACTIONS_IPV6_PREFIX is 0. Set it to the length of the IPv6"
+        " network counted as one client, from 1 to 128: 64 (the default) for a /64,"
+        " 48 for a /48, 128 for each address.")

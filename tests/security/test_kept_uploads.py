@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import stat
 import time
@@ -204,17 +205,21 @@ def test_a_post_over_its_limit_restores_no_copies(app: Flask, storage: Counting)
 
 
 def test_more_references_than_the_form_carries_are_refused(
-        app: Flask, storage: Counting) -> None:
+        app: Flask, storage: Counting, caplog: pytest.LogCaptureFixture) -> None:
     page = failed_with_report(app)
     second = failed_with_report(app, page.client)
     references = kept_references(page) + kept_references(second)
     assert len(set(references)) == 2  # the form's one file field carries one
-    response = send(second.form("#doc"), references=references, title="Fixed")
+    with caplog.at_level(logging.INFO):
+        response = send(second.form("#doc"), references=references, title="Fixed")
     assert response.status_code == 400
     assert (storage.opened, STORE) == (0, [])
+    assert ("Refused a kept file of a post to '/docs': more kept files for 'attachment'"
+            " than the form's file fields carry") in caplog.messages
 
 
-def test_references_over_the_per_post_cap_are_refused(app: Flask, storage: Counting) -> None:
+def test_references_over_the_per_post_cap_are_refused(
+        app: Flask, storage: Counting, caplog: pytest.LogCaptureFixture) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"] = 2
     client = app.test_client()
     form = Page.get(client, "/docs").form("#photos")
@@ -225,9 +230,12 @@ def test_references_over_the_per_post_cap_are_refused(app: Flask, storage: Count
     extra = Page(client, "/docs", send(page.form("#photos"), {"photos": photos[2:]}, name=""))
     references = kept_references(page, "#photos") + kept_references(extra, "#photos")
     assert len(set(references)) == 3
-    response = send(extra.form("#photos"), references=references, name="Trip")
+    with caplog.at_level(logging.INFO):
+        response = send(extra.form("#photos"), references=references, name="Trip")
     assert response.status_code == 400
     assert (storage.opened, STORE) == (0, [])
+    assert ("Refused a kept file of a post to '/docs': 3 kept files' references, over"
+            " SERVER_ACTIONS_KEPT_UPLOADS_PER_POST (2)") in caplog.messages
 
 
 # 2. Nobody parks files without limit.
@@ -298,6 +306,12 @@ def test_a_session_keeps_bytes_within_its_budget(app: Flask) -> None:
     assert len(stored(app)) == 1
 
 
+def test_a_file_of_exactly_the_byte_budget_is_kept(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_KEPT_UPLOAD_BYTES_PER_SESSION"] = MIB
+    form = Page.get(app.test_client(), "/docs").form("#doc")
+    assert len(kept_references(send_big(form, MIB))) == 1
+
+
 def test_a_client_keeps_files_within_its_budget_across_sessions(app: Flask) -> None:
     app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_CLIENT"] = 2
     for _ in range(2):
@@ -335,6 +349,39 @@ def test_kept_files_live_their_own_lifetime(app: Flask, storage: Counting,
     assert response.status_code == 422
     assert "choose it again" in Page(page.client, "/docs", response).text(".action-notice")
     assert (storage.opened, STORE) == (0, [])
+
+
+@pytest.mark.parametrize(("age", "status"), [(600 + 60, 303), (600 + 61, 422)])
+def test_a_kept_file_lives_its_lifetime_and_the_clock_skew_to_the_second(
+        app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        age: int, status: int) -> None:
+    app.config["SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE"] = 600
+    clock = [int(time.time())]
+    monkeypatch.setattr(uploads, "now", lambda: clock[0])
+    page = failed_with_report(app)
+    clock[0] += age
+    with caplog.at_level(logging.INFO):
+        response = send(page.form("#doc"), references=kept_references(page), title="Kept")
+    assert response.status_code == status
+    expired = "Refused a kept file of a post to '/docs': the kept file 'report.pdf' expired"
+    assert (expired in caplog.messages) == (status == 422)
+    assert STORE == ([("save", "Kept", ("report.pdf", PDF, "application/pdf"))]
+                     if status == 303 else [])
+
+
+def test_a_reference_without_its_fields_file_part_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#photos")
+    page = Page(client, "/docs", send(form, {"photos": [(b"1", "1.jpg", "image/jpeg")]}, name=""))
+    [reference] = kept_references(page, "#photos")
+    # A browser sends the (empty) file input too; a script that leaves it out
+    # gets no file through a reference the form has no field for.
+    response = client.post("/docs", data={"__action": token_of(page.form("#photos")),
+                                          "name": "Trip", FIELD: reference},
+                           content_type="multipart/form-data",
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 400
+    assert STORE == []
 
 
 def test_the_lifetime_is_never_longer_than_a_tokens(app: Flask, storage: Counting) -> None:
@@ -477,3 +524,35 @@ def test_a_kept_file_stands_for_its_field_in_a_validate_request(app: Flask) -> N
     response = validate(page.form("#apply"), references=kept_references(page, "#apply"),
                         name="Ada")
     assert response.status_code == 204
+
+
+def test_a_file_chosen_beside_a_kept_one_is_validated_in_a_validate_request(
+        app: Flask) -> None:
+    page = failed_application(app)
+    response = validate(page.form("#apply"), {"cv": [(GIF, "cat.gif", "image/gif")]},
+                        references=kept_references(page, "#apply"), name="Ada")
+    assert response.status_code == 422
+    assert list(json.loads(response.get_data())["errors"]) == ["cv"]
+
+
+def test_a_kept_file_kept_again_shows_its_size(app: Flask) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#photos")
+    page = Page(client, "/docs", send(form, {"photos": [(GIF, "cat.gif", "image/gif")]},
+                                      name=""))
+    again = Page(client, "/docs", send(page.form("#photos"),
+                                       references=kept_references(page, "#photos"), name=""))
+    assert again.text("#photos li.kept").split() == ["cat.gif", f"({len(GIF)}", "bytes,", "image/gif)"]
+
+
+@pytest.mark.parametrize("parts", [
+    [(PDF, "one.pdf", "application/pdf"), (PDF, "two.pdf", "application/pdf")],
+    [(b"", "", "application/octet-stream"), (PDF, "one.pdf", "application/pdf")],
+])
+def test_a_single_file_field_keeps_one_chosen_file_of_its_parts(
+        app: Flask, parts: list[tuple[bytes, str, str]]) -> None:
+    client = app.test_client()
+    form = Page.get(client, "/docs").form("#doc")
+    page = Page(client, "/docs", send(form, {"attachment": parts}, title=""))
+    assert len(kept_references(page)) == 1
+    assert len(stored(app)) == 1
