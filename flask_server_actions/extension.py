@@ -36,6 +36,7 @@ from .page.fragments import use_fragment_templates
 from .page.minting import keep_private
 from .page.minting import minted_tokens
 from .page.notices import error_of_request
+from .page.notices import finish as notices_finish
 from .page.notices import install as install_notices
 from .page.rows import RowLoader
 from .page.state import action_state
@@ -44,6 +45,7 @@ from .post.action_call import ActionCall
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
+from .post.precognition import finish as precognition_finish
 from .post.routing import install as install_routing
 from .post.routing import is_action_post
 from .post.settings import FACTORY as SETTINGS_FACTORY
@@ -181,7 +183,7 @@ class ServerActions:
         use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
-        install_notices(app)  # before _after_request: it runs after it
+        install_notices(app)
         app.after_request(self._after_request)
         install_routing(app)
         preprocess = app.preprocess_request
@@ -511,9 +513,23 @@ class ServerActions:
         return built
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
+        # One hook for the three steps, in this order: check an action's
+        # answer, announce a failure to htmx in the notice region, then mark
+        # the answer as varying on Precognition (a validate request's in JSON).
         post = current()
         if post is not None:
+            if response is post.own_redirect and not post.htmx:
+                # The library's own 303 to the page, never streamed: nothing
+                # to check, and no error to announce.
+                if minted_tokens():
+                    keep_private(response)
+                return precognition_finish(post, response)
             response = checked_answer(post, response)
+        response = notices_finish(self._keep_private(response))
+        return response if post is None else precognition_finish(post, response)
+
+    def _keep_private(self, response: BaseResponse) -> BaseResponse:
+        """Keep ``response`` out of shared caches if it carries tokens."""
         if (response.is_streamed and response.mimetype == "text/html"
                 and g.get(_G_TEMPLATE, False)):
             # A streamed template mints its tokens after the headers and the
