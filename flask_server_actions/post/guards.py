@@ -50,7 +50,6 @@ import typing as t
 from dataclasses import dataclass
 
 from flask import current_app
-from flask import g
 from flask import request
 from werkzeug.exceptions import Forbidden
 
@@ -301,15 +300,12 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
         throttle(settings)
         raise
     if once and post.does(Effect.RECORDS_ONCE):
-        record_once(settings, token, target.ref, now)
+        record_once(post, token, target.ref, now)
     return None
 
 
-_G_CLAIMED = "_server_actions_claimed"
-
-
-def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) -> None:
-    """Record the one-time token of the current post, as pending, before its
+def record_once(post: ActionPost, token: ActionToken, ref: str, now: int) -> None:
+    """Record the one-time token of ``post``, as pending, before its
     action runs.
 
     :raises AlreadySubmitted: it was recorded and its action finished.
@@ -318,6 +314,7 @@ def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) 
         the store lost its records since it was issued.
     :raises StoreUnavailable: the store could not say in time.
     """
+    settings = post.settings
     ttl = token.issued_at + settings.max_age - now + CLOCK_SKEW
     claim = settings.store.claim(token.token_id, ttl, token.issued_at)
     if claim is Claim.DONE:
@@ -325,7 +322,7 @@ def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) 
     if claim is not Claim.FIRST:
         raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
                              f" have run ({claim.value})")
-    setattr(g, _G_CLAIMED, (token.token_id, ttl))
+    post.claimed = (token.token_id, ttl)
 
 
 def stale_outcome(post: ActionPost, stale: StaleSubmission) -> StaleSubmission:
@@ -357,9 +354,10 @@ def finish_once(post: ActionPost) -> None:
     action returned, raised :class:`~flask_server_actions.ActionError`, or
     its form did not validate. A store that cannot be reached now leaves it
     pending: a replay is then refused as unknown, which is true to it."""
-    claimed = t.cast("tuple[str, int] | None", g.pop(_G_CLAIMED, None))
+    claimed = post.claimed
     if claimed is None:
         return
+    post.claimed = None
     try:
         post.settings.store.finish(*claimed)
     except outages() as error:

@@ -85,6 +85,7 @@ from .upload_budgets import Budgets
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from flask import Request
     from werkzeug.wrappers import Response as BaseResponse
     from wtforms import Form
 
@@ -288,10 +289,11 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
         return
     if store is not None and address is not None:
         setattr(g, _G_BUDGET, (store, address))
-    sent = MultiDict(request.files.items(multi=True))
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    sent = MultiDict(req.files.items(multi=True))
     restored = _Restored(sent)
     # Copies of a reference are one file: it is opened once, at most.
-    references = list(dict.fromkeys(request.form.getlist(FIELD)))
+    references = list(dict.fromkeys(req.form.getlist(FIELD)))
     if references:
         fields = None if form_class is None else file_fields(build_form(form_class, MultiDict()))
         capacities = _capacities(fields, sent, app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"])
@@ -411,7 +413,7 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
 
 def files() -> MultiDict[str, FileStorage]:
     """The current post's files, with the kept ones :func:`restore` put back."""
-    restored = t.cast("_Restored | None", g.get(_G_RESTORED))
+    restored: _Restored | None = g.get(_G_RESTORED)  # not t.cast(): a call
     return restored.files if restored is not None else request.files
 
 
