@@ -47,7 +47,6 @@ import ipaddress
 import sys
 import types
 import typing as t
-from dataclasses import dataclass
 
 from flask import current_app
 from flask import request
@@ -77,9 +76,9 @@ from .action_call import Check
 from .kinds import Effect
 from .kinds import Kind
 from .limits import KEYS
-from .limits import KeyFunction
 from .limits import digest_of
 from .limits import enforce
+from .plans import GuardOptions
 from .uploads import restore
 
 if t.TYPE_CHECKING:
@@ -89,6 +88,7 @@ if t.TYPE_CHECKING:
 
     from ..closures import ActionTarget
     from ..token.envelope import ActionToken
+    from .plans import ActionPlan
     from .settings import PostSettings
     from .submission import ActionPost
 
@@ -193,21 +193,31 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
     return options
 
 
-@dataclass(frozen=True)
-class _Options:
-    once: bool = False
-    require: Check | None = None
-    limit: str | None = None
-    key: str | KeyFunction | None = None
-    validate_limit: str | None = None
+def _planned_options(plan: ActionPlan, target: ActionTarget,
+                     token: ActionToken) -> GuardOptions:
+    """The guard options of ``plan``'s action: worked out once, unless its
+    token names a check or key function to load (loaded on every post, so
+    that a reloaded module of checks is seen)."""
+    found = plan.guards
+    if found is None:
+        found = _options(target, token)
+        options = token.options
+        if target.function is not None or (
+                "require" not in options and options.get("key") in _NOT_LOADED):
+            plan.guards = found
+    return found
 
 
-def _options(target: ActionTarget, token: ActionToken) -> _Options:
+#: The ``key=`` of a token that names no function to load.
+_NOT_LOADED = frozenset({None, *KEYS})
+
+
+def _options(target: ActionTarget, token: ActionToken) -> GuardOptions:
     if target.function is not None:
         live = target_options(target)
         if live is None:
-            return _Options()
-        return _Options(live.once, live.require, live.limit, live.key, live.validate_limit)
+            return GuardOptions()
+        return GuardOptions(live.once, live.require, live.limit, live.key, live.validate_limit)
     if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
         raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     options = token.options
@@ -219,8 +229,8 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
             key = load_check(key)
     except ResolveError as error:
         raise ActionNotFound(str(error)) from None
-    return _Options(bool(options.get("once")), require, options.get("limit"), key,
-                    options.get("validate_limit"))
+    return GuardOptions(bool(options.get("once")), require, options.get("limit"), key,
+                        options.get("validate_limit"))
 
 
 def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
@@ -271,7 +281,8 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
     """
     settings = post.settings
     app = settings.app
-    options = _options(target, token)
+    assert post.plan is not None  # made before the guards run
+    options = _planned_options(post.plan, target, token)
     once = options.once or settings.once
     require = options.require
     checks = [*settings.checks, *([require] if require is not None else [])]
@@ -365,7 +376,7 @@ def finish_once(post: ActionPost) -> None:
                      " be refused as unknown", claimed[0], error)
 
 
-def _check_validate_request(settings: PostSettings, options: _Options, once: bool,
+def _check_validate_request(settings: PostSettings, options: GuardOptions, once: bool,
                             token: ActionToken, ref: str,
                             call: t.Callable[[], ActionCall]) -> None:
     """Count a validate request against its own budget, never the post's
