@@ -8,6 +8,7 @@ import typing as t
 
 import click
 from flask import Flask
+from flask import Request
 from flask import before_render_template
 from flask import current_app
 from flask import g
@@ -16,6 +17,7 @@ from flask import has_request_context
 from flask import request
 from flask import session
 from flask.cli import AppGroup
+from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -36,6 +38,7 @@ from .page.fragments import use_fragment_templates
 from .page.minting import keep_private
 from .page.minting import minted_tokens
 from .page.notices import error_of_request
+from .page.notices import finish as notices_finish
 from .page.notices import install as install_notices
 from .page.rows import RowLoader
 from .page.state import action_state
@@ -44,8 +47,9 @@ from .post.action_call import ActionCall
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
+from .post.precognition import finish as precognition_finish
+from .post.routing import ENVIRON_KEY as ROUTED_KEY
 from .post.routing import install as install_routing
-from .post.routing import is_action_post
 from .post.settings import FACTORY as SETTINGS_FACTORY
 from .post.settings import PostSettings
 from .post.settings import session_binding
@@ -181,7 +185,7 @@ class ServerActions:
         use_fragment_templates(app)
         app.register_blueprint(make_blueprint(),
                                url_prefix=app.config["SERVER_ACTIONS_URL_PREFIX"])
-        install_notices(app)  # before _after_request: it runs after it
+        install_notices(app)
         app.after_request(self._after_request)
         install_routing(app)
         preprocess = app.preprocess_request
@@ -190,8 +194,9 @@ class ServerActions:
         # refuse a cross-site or forged post before any code of the app runs
         # for it.
         def preprocess_request() -> ResponseReturnValue | None:
-            if is_action_post() and request.routing_exception is None:
-                open_submission(read(settings_for(app)))
+            req: Request = request._get_current_object()  # type: ignore[attr-defined]
+            if ROUTED_KEY in req.environ and req.routing_exception is None:
+                open_submission(read(settings_for(app), req))
             return preprocess()
 
         app.preprocess_request = preprocess_request  # type: ignore[method-assign]
@@ -200,12 +205,18 @@ class ServerActions:
         # An action post was routed to its page's GET rule, and went through
         # the page's hooks; now run the view's decorators around the action.
         def dispatch_request() -> ResponseReturnValue:
-            req = request._get_current_object()  # type: ignore[attr-defined]
-            if req.routing_exception is not None or not is_action_post():
+            # An action post that was routed and read (preprocess_request),
+            # and not refused before its view. Its request, not a former one
+            # of the same app context (a test's ``with app.app_context()``).
+            post = current()
+            if post is None or post.request is not _cv_request.get().request:
                 return view_dispatch()
-            view = app.view_functions[req.url_rule.endpoint]
-            return t.cast(ResponseReturnValue, app.ensure_sync(
-                guarded(view, self.action_view_body))(**req.view_args))
+            rule, view_args = post.request.url_rule, post.request.view_args
+            assert rule is not None and view_args is not None  # routed: no routing_exception
+            view = app.view_functions[rule.endpoint]
+            answer: ResponseReturnValue = app.ensure_sync(
+                guarded(view, self.action_view_body))(**view_args)
+            return answer
 
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
         app.cli.add_command(_cli)
@@ -494,7 +505,8 @@ class ServerActions:
                        extensions.get(_SERIALIZER), extensions.get(_STORE))
         cached = extensions.get(_SETTINGS)
         if cached is not None and cached[0] == fingerprint:
-            return t.cast(PostSettings, cached[1])
+            found: PostSettings = cached[1]  # not t.cast(): a call on every post
+            return found
         keys = self.keys(app)  # first: without SECRET_KEY, its error is the clear one
         built = PostSettings(
             app=app, keys=keys, serializer=self.serializer,
@@ -511,9 +523,23 @@ class ServerActions:
         return built
 
     def _after_request(self, response: BaseResponse) -> BaseResponse:
+        # One hook for the three steps, in this order: check an action's
+        # answer, announce a failure to htmx in the notice region, then mark
+        # the answer as varying on Precognition (a validate request's in JSON).
         post = current()
         if post is not None:
+            if response is post.own_redirect and not post.htmx:
+                # The library's own 303 to the page, never streamed: nothing
+                # to check, and no error to announce.
+                if minted_tokens():
+                    keep_private(response)
+                return precognition_finish(post, response)
             response = checked_answer(post, response)
+        response = notices_finish(self._keep_private(response))
+        return response if post is None else precognition_finish(post, response)
+
+    def _keep_private(self, response: BaseResponse) -> BaseResponse:
+        """Keep ``response`` out of shared caches if it carries tokens."""
         if (response.is_streamed and response.mimetype == "text/html"
                 and g.get(_G_TEMPLATE, False)):
             # A streamed template mints its tokens after the headers and the

@@ -65,10 +65,10 @@ OTHER_ERROR = N_("This could not be done (%(status)s).")
 def install(app: Flask) -> None:
     """Answer ``app``'s failed action posts from htmx in the notice region.
 
-    Register it before the after-request hook that checks action answers:
-    Flask calls after-request hooks in reverse order, and a redirect that
-    check refuses is an error too. Validate requests (:mod:`.precognition`)
-    get their errors in JSON, after both.
+    The extension's one after-request hook calls :func:`finish` after it
+    checks an action's answer (a redirect that check refuses is an error
+    too) and before validate requests (:mod:`.precognition`) get their
+    errors in JSON.
     """
     precognition.install(app)
     handle = app.handle_user_exception
@@ -79,10 +79,10 @@ def install(app: Flask) -> None:
         return handle(error)
 
     app.handle_user_exception = handle_user_exception  # type: ignore[method-assign,assignment]
-    app.after_request(_after_request)
 
 
-def _after_request(response: BaseResponse) -> BaseResponse:
+def finish(response: BaseResponse) -> BaseResponse:
+    """Put the message of a failed action post from htmx in the notice region."""
     from ..htmx import htmx  # htmx.py imports fragments.py, which imports this
 
     status = response.status_code

@@ -341,7 +341,8 @@ def finish(post: ActionPost, result: object, page: str,
     """
     if post.kind is Kind.CALL and not isinstance(result, BaseResponse):
         return calls.answer(post.settings.serializer, result)
-    fragment = fragments.requested()
+    # The fragment the token asked for matters to htmx alone.
+    fragment = fragments.requested() if post.htmx else None
     if isinstance(result, Fragment):
         fragment, result = result, None
     if result is None:
@@ -368,11 +369,10 @@ def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
     ``HX-Location`` (see :func:`~.htmx.redirect_for_htmx`), since fetch would
     follow a 303 silently and swap the page into the form. An
     ``HX-Redirect`` or ``HX-Location`` header is checked likewise, and
-    answered 303 to a plain form post, which cannot follow it.
+    answered 303 to a plain form post, which cannot follow it. (The
+    library's own 303 to the page, for a plain post, is not checked: the
+    extension's after-request hook passes it by.)
     """
-    if response is post.own_redirect and not post.htmx:
-        # The library's own 303 to the page, a path on this site: nothing to check.
-        return response
     client = client_location_of(response)
     if client is not None:
         location: str | None = client.location

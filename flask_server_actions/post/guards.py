@@ -47,10 +47,8 @@ import ipaddress
 import sys
 import types
 import typing as t
-from dataclasses import dataclass
 
 from flask import current_app
-from flask import g
 from flask import request
 from werkzeug.exceptions import Forbidden
 
@@ -78,9 +76,9 @@ from .action_call import Check
 from .kinds import Effect
 from .kinds import Kind
 from .limits import KEYS
-from .limits import KeyFunction
 from .limits import digest_of
 from .limits import enforce
+from .plans import GuardOptions
 from .uploads import restore
 
 if t.TYPE_CHECKING:
@@ -90,6 +88,7 @@ if t.TYPE_CHECKING:
 
     from ..closures import ActionTarget
     from ..token.envelope import ActionToken
+    from .plans import ActionPlan
     from .settings import PostSettings
     from .submission import ActionPost
 
@@ -194,21 +193,31 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
     return options
 
 
-@dataclass(frozen=True)
-class _Options:
-    once: bool = False
-    require: Check | None = None
-    limit: str | None = None
-    key: str | KeyFunction | None = None
-    validate_limit: str | None = None
+def _planned_options(plan: ActionPlan, target: ActionTarget,
+                     token: ActionToken) -> GuardOptions:
+    """The guard options of ``plan``'s action: worked out once, unless its
+    token names a check or key function to load (loaded on every post, so
+    that a reloaded module of checks is seen)."""
+    found = plan.guards
+    if found is None:
+        found = _options(target, token)
+        options = token.options
+        if target.function is not None or (
+                "require" not in options and options.get("key") in _NOT_LOADED):
+            plan.guards = found
+    return found
 
 
-def _options(target: ActionTarget, token: ActionToken) -> _Options:
+#: The ``key=`` of a token that names no function to load.
+_NOT_LOADED = frozenset({None, *KEYS})
+
+
+def _options(target: ActionTarget, token: ActionToken) -> GuardOptions:
     if target.function is not None:
         live = target_options(target)
         if live is None:
-            return _Options()
-        return _Options(live.once, live.require, live.limit, live.key, live.validate_limit)
+            return GuardOptions()
+        return GuardOptions(live.once, live.require, live.limit, live.key, live.validate_limit)
     if token.options.get(DECORATOR_OPTION) != decorator_digest(target):
         raise ActionNotFound(f"the decorator of {target.ref} changed since its token was minted")
     options = token.options
@@ -220,8 +229,8 @@ def _options(target: ActionTarget, token: ActionToken) -> _Options:
             key = load_check(key)
     except ResolveError as error:
         raise ActionNotFound(str(error)) from None
-    return _Options(bool(options.get("once")), require, options.get("limit"), key,
-                    options.get("validate_limit"))
+    return GuardOptions(bool(options.get("once")), require, options.get("limit"), key,
+                        options.get("validate_limit"))
 
 
 def _captured(fn: t.Callable[..., t.Any]) -> dict[str, t.Any]:
@@ -272,7 +281,8 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
     """
     settings = post.settings
     app = settings.app
-    options = _options(target, token)
+    assert post.plan is not None  # made before the guards run
+    options = _planned_options(post.plan, target, token)
     once = options.once or settings.once
     require = options.require
     checks = [*settings.checks, *([require] if require is not None else [])]
@@ -301,15 +311,12 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
         throttle(settings)
         raise
     if once and post.does(Effect.RECORDS_ONCE):
-        record_once(settings, token, target.ref, now)
+        record_once(post, token, target.ref, now)
     return None
 
 
-_G_CLAIMED = "_server_actions_claimed"
-
-
-def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) -> None:
-    """Record the one-time token of the current post, as pending, before its
+def record_once(post: ActionPost, token: ActionToken, ref: str, now: int) -> None:
+    """Record the one-time token of ``post``, as pending, before its
     action runs.
 
     :raises AlreadySubmitted: it was recorded and its action finished.
@@ -318,6 +325,7 @@ def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) 
         the store lost its records since it was issued.
     :raises StoreUnavailable: the store could not say in time.
     """
+    settings = post.settings
     ttl = token.issued_at + settings.max_age - now + CLOCK_SKEW
     claim = settings.store.claim(token.token_id, ttl, token.issued_at)
     if claim is Claim.DONE:
@@ -325,7 +333,7 @@ def record_once(settings: PostSettings, token: ActionToken, ref: str, now: int) 
     if claim is not Claim.FIRST:
         raise OutcomeUnknown(f"token {token.token_id} of {ref} was recorded but not known to"
                              f" have run ({claim.value})")
-    setattr(g, _G_CLAIMED, (token.token_id, ttl))
+    post.claimed = (token.token_id, ttl)
 
 
 def stale_outcome(post: ActionPost, stale: StaleSubmission) -> StaleSubmission:
@@ -357,9 +365,10 @@ def finish_once(post: ActionPost) -> None:
     action returned, raised :class:`~flask_server_actions.ActionError`, or
     its form did not validate. A store that cannot be reached now leaves it
     pending: a replay is then refused as unknown, which is true to it."""
-    claimed = t.cast("tuple[str, int] | None", g.pop(_G_CLAIMED, None))
+    claimed = post.claimed
     if claimed is None:
         return
+    post.claimed = None
     try:
         post.settings.store.finish(*claimed)
     except outages() as error:
@@ -367,7 +376,7 @@ def finish_once(post: ActionPost) -> None:
                      " be refused as unknown", claimed[0], error)
 
 
-def _check_validate_request(settings: PostSettings, options: _Options, once: bool,
+def _check_validate_request(settings: PostSettings, options: GuardOptions, once: bool,
                             token: ActionToken, ref: str,
                             call: t.Callable[[], ActionCall]) -> None:
     """Count a validate request against its own budget, never the post's

@@ -8,12 +8,20 @@ its :class:`~.settings.PostSettings` (so a changed setting makes them
 again). A plan is for one resolved action: when its module is imported
 again (a reload, a test), :func:`~flask_server_actions.closures.resolve`
 gives another target and the plan is made again.
+
+The plan also keeps the action's guard options (``once=``, ``limit=``,
+``validate_limit=``, ``require=``, ``key=``, checked against the digest of
+its decorator), worked out by :mod:`.guards` on the first post that gets
+that far; the token's own options are part of the plan's key. A
+``require=`` check or ``key=`` function a token names is loaded on every
+post, so that a reloaded module of checks is seen.
 """
 
 from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from dataclasses import field
 
 from ..forms import OPTION as FORM_OPTION
 from ..forms import SETUP_OPTION
@@ -25,14 +33,34 @@ if t.TYPE_CHECKING:
 
     from ..closures import ActionTarget
     from ..forms import Setup
+    from .action_call import Check
+    from .limits import KeyFunction
 
-#: The plans of one app: by action, bound arguments and form options.
-Plans = dict[tuple[str, int, object, object], "ActionPlan"]
+#: The plans of one app: by action, bound arguments, form options and
+#: guard options.
+Plans = dict[tuple[object, ...], "ActionPlan"]
 
 
 @dataclass(frozen=True)
+class GuardOptions:
+    """An action's guard options, as its post applies them."""
+
+    #: It may run only once per rendered form (``once=``).
+    once: bool = False
+    #: Its own check (``require=``).
+    require: Check | None = None
+    #: Its rate limit (``limit=``).
+    limit: str | None = None
+    #: What its limits are counted by (``key=``).
+    key: str | KeyFunction | None = None
+    #: The budget of its validate requests (``validate_limit=``).
+    validate_limit: str | None = None
+
+
+@dataclass
 class ActionPlan:
-    """What every post of one action needs, worked out once."""
+    """What every post of one action needs, worked out once (not frozen:
+    :attr:`guards` is filled in by the first post that is guarded)."""
 
     #: The resolved action.
     target: ActionTarget
@@ -42,6 +70,9 @@ class ActionPlan:
     setup: Setup | None
     #: Whether the form data is passed after the bound arguments.
     takes_form: bool
+    #: Its guard options, once :func:`~.guards.guard` worked them out
+    #: (and none of them is loaded by name from the token).
+    guards: GuardOptions | None = field(default=None, compare=False)
 
 
 def plan_for(plans: Plans, target: ActionTarget, options: t.Mapping[str, t.Any],
@@ -54,8 +85,12 @@ def plan_for(plans: Plans, target: ActionTarget, options: t.Mapping[str, t.Any],
     """
     form, setup = options.get(FORM_OPTION), options.get(SETUP_OPTION)
     # Only a name is looked up (anything else names nothing): keys stay hashable.
+    # The guard options a token carries (an inline action's) are text,
+    # numbers or flags: dictionary lookups, no Python call.
     key = (target.ref, bound, form if isinstance(form, str) else None,
-           setup if isinstance(setup, str) else None)
+           setup if isinstance(setup, str) else None, options.get("decorator"),
+           options.get("once"), options.get("require"), options.get("limit"),
+           options.get("validate_limit"), options.get("key"))
     plan = plans.get(key)
     if plan is None or plan.target is not target:
         form_class = form_class_for(target, options, bound)

@@ -71,6 +71,7 @@ if t.TYPE_CHECKING:
     from ..forms import Setup
     from ..page.state import ActionState
     from .settings import PostSettings
+    from .submission import ActionPost
 
 #: The request header that makes an action post a validate request.
 HEADER = "Precognition"
@@ -153,11 +154,10 @@ def failed(state: ActionState, status: int, expired: bool) -> BaseResponse:
 
 
 def install(app: Flask) -> None:
-    """Keep the flashed messages of ``app``'s validate requests as they were,
-    and mark every answer to an action post as varying on ``Precognition``.
+    """Keep the flashed messages of ``app``'s validate requests as they were.
 
-    Call it before the after-request hooks whose answers it turns into
-    JSON: Flask calls after-request hooks in reverse order.
+    Their answers are finished by :func:`finish`, which the extension's one
+    after-request hook calls last.
     """
     preprocess = app.preprocess_request
 
@@ -171,13 +171,12 @@ def install(app: Flask) -> None:
         return preprocess()
 
     app.preprocess_request = preprocess_request  # type: ignore[method-assign]
-    app.after_request(_after_request)
 
 
-def _after_request(response: BaseResponse) -> BaseResponse:
-    post = current()
-    if post is None:
-        return response
+def finish(post: ActionPost, response: BaseResponse) -> BaseResponse:
+    """Mark the answer to ``post`` as varying on ``Precognition``; for a
+    validate request, turn an error page into JSON and put back the flashed
+    messages as they were before it."""
     # Not response.vary.add(): it parses and writes back the whole header
     # for every action post.
     vary = response.headers.get("Vary")

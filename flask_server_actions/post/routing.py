@@ -75,7 +75,8 @@ def install(app: Flask) -> None:
     def create_url_adapter(req: Request | None) -> MapAdapter | None:
         adapter = create(req)
         if adapter is not None and req is not None and _may_submit(req.environ):
-            adapter.match = functools.partial(_match, adapter.match)  # type: ignore[method-assign]
+            adapter.match = functools.partial(  # type: ignore[method-assign]
+                _match, adapter.match, req)
         return adapter
 
     app.create_url_adapter = create_url_adapter  # type: ignore[method-assign,assignment]
@@ -97,7 +98,7 @@ def _may_submit(environ: t.Mapping[str, t.Any]) -> bool:
     return content_type in _FORM_TYPES
 
 
-def _match(match: t.Callable[..., t.Any], path_info: str | None = None,
+def _match(match: t.Callable[..., t.Any], req: Request, path_info: str | None = None,
            method: str | None = None, return_rule: bool = False,
            query_args: t.Any = None, websocket: bool | None = None) -> t.Any:
     if path_info is not None or method is not None:  # not Flask's own routing
@@ -107,14 +108,14 @@ def _match(match: t.Callable[..., t.Any], path_info: str | None = None,
                                 websocket=websocket)
     except HTTPException:  # not a page: the post belongs to its own view
         return match(return_rule=return_rule, query_args=query_args, websocket=websocket)
-    if not _submits_action():
+    if not _submits_action(req):
         return match(return_rule=return_rule, query_args=query_args, websocket=websocket)
-    request.environ[ENVIRON_KEY] = True
+    req.environ[ENVIRON_KEY] = True
     return (rule, view_args) if return_rule else (rule.endpoint, view_args)
 
 
-def _submits_action() -> bool:
-    """Whether the posted body carries an action token.
+def _submits_action(req: Request) -> bool:
+    """Whether the posted body of ``req``, a POST, carries an action token.
 
     The body is copied into a file the request reads again (see
     :func:`_spool_body`), so a post that is not an action post reaches its
@@ -125,8 +126,7 @@ def _submits_action() -> bool:
     :raises MalformedActionPost: a multipart body that names the action field
         could not be parsed (werkzeug would silently give an empty form).
     """
-    req: Request = request._get_current_object()  # type: ignore[attr-defined]
-    if calls.is_json_call():
+    if _CALL_KEY in req.environ:  # a JSON call
         return True
     try:
         body = _spool_body(req)

@@ -17,7 +17,6 @@ import typing as t
 from dataclasses import dataclass
 
 from flask import g
-from flask import request
 from flask.globals import _cv_app
 
 from ..errors import StaleSubmission
@@ -69,6 +68,9 @@ class ActionPost:
     plan: ActionPlan | None = None
     #: The 303 to the page the library answered with, if it did.
     own_redirect: BaseResponse | None = None
+    #: The one-time token it recorded as pending and its lifetime, until
+    #: :func:`~.guards.finish_once` marks it finished.
+    claimed: tuple[str, int] | None = None
 
     def does(self, effect: Effect) -> bool:
         """Whether ``effect`` applies to this post (:data:`~.kinds.EFFECTS`)."""
@@ -89,9 +91,8 @@ class ActionPost:
         return token_of(opened) if isinstance(opened, StaleSubmission) else opened
 
 
-def read(settings: PostSettings) -> ActionPost:
-    """Read the current action post, once, and keep it for :func:`current`."""
-    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+def read(settings: PostSettings, req: Request) -> ActionPost:
+    """Read the action post ``req``, once, and keep it for :func:`current`."""
     environ = req.environ
     rule = req.url_rule
     post = ActionPost(

@@ -57,6 +57,8 @@ from flask import g
 from flask import request
 from flask import session
 from flask.cli import with_appcontext
+from flask.globals import _cv_app
+from flask.globals import _cv_request
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import ImmutableMultiDict
@@ -85,6 +87,8 @@ from .upload_budgets import Budgets
 
 if t.TYPE_CHECKING:
     from flask import Flask
+    from flask import Request
+    from flask.ctx import _AppCtxGlobals
     from werkzeug.wrappers import Response as BaseResponse
     from wtforms import Form
 
@@ -284,14 +288,17 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
         references than the form carries.
     :raises UploadExpired: a kept file expired or is gone.
     """
-    if g.get(_G_RESTORED) is not None:
+    # g and the request themselves, not their proxies: asked once per post.
+    state: _AppCtxGlobals = _cv_app.get().g
+    if state.get(_G_RESTORED) is not None:
         return
     if store is not None and address is not None:
-        setattr(g, _G_BUDGET, (store, address))
-    sent = MultiDict(request.files.items(multi=True))
+        setattr(state, _G_BUDGET, (store, address))
+    req: Request = _cv_request.get().request
+    sent = MultiDict(req.files.items(multi=True))
     restored = _Restored(sent)
     # Copies of a reference are one file: it is opened once, at most.
-    references = list(dict.fromkeys(request.form.getlist(FIELD)))
+    references = list(dict.fromkeys(req.form.getlist(FIELD)))
     if references:
         fields = None if form_class is None else file_fields(build_form(form_class, MultiDict()))
         capacities = _capacities(fields, sent, app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"])
@@ -300,7 +307,7 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
             restored.referenced = frozenset(kept.field for kept in opened)
         else:
             _put_back(app, restored, opened, strict)
-    setattr(g, _G_RESTORED, restored)
+    setattr(state, _G_RESTORED, restored)
 
 
 def _opened(app: Flask, ref: str, references: list[str], capacities: dict[str, int],
@@ -411,7 +418,7 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
 
 def files() -> MultiDict[str, FileStorage]:
     """The current post's files, with the kept ones :func:`restore` put back."""
-    restored = t.cast("_Restored | None", g.get(_G_RESTORED))
+    restored: _Restored | None = g.get(_G_RESTORED)  # not t.cast(): a call
     return restored.files if restored is not None else request.files
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import types
+import typing as t
 
 import pytest
 from wtforms import Form
@@ -97,3 +98,36 @@ def test_a_form_class_that_cannot_be_loaded_makes_no_plan(
     with pytest.raises(ResolveError):
         plan_for(plans, inline, {FORM_OPTION: "plans_actions:Gone"}, 0)  # type: ignore[arg-type]
     assert plans == {}
+
+
+def test_the_guard_options_of_an_action_are_worked_out_on_its_first_post(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.wsgi import prepared_call
+    from flask_server_actions.post import guards
+
+    worked_out = []
+    options = guards._options
+
+    def counted(*args: t.Any) -> t.Any:
+        worked_out.append(args)
+        return options(*args)
+
+    monkeypatch.setattr(guards, "_options", counted)
+    post = prepared_call("action")  # an action defined in its view, with no require=
+    post()  # the app's store made, and so its settings and plans
+    post()
+    assert worked_out
+    worked_out.clear()
+    post()
+    post()
+    assert not worked_out
+
+
+def test_tokens_of_other_guard_options_get_other_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    _module(monkeypatch)
+    plans: Plans = {}
+    target = resolve("plans_actions:ping")
+    plain = plan_for(plans, target, {}, 0)
+    limited = plan_for(plans, target, {"limit": "1/60"}, 0)
+    assert limited is not plain
+    assert plan_for(plans, target, {"limit": "1/60"}, 0) is limited
