@@ -370,12 +370,10 @@ return ARGV[1]
 
     def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
-        if isinstance(client, str):
-            client = redis_client(client, timeout)
         #: The Redis client records are written with.
-        self.client = client
+        self.client = redis_client(client, timeout)
         self.prefix = prefix
-        self._claim = client.register_script(self._CLAIM)
+        self._claim = self.client.register_script(self._CLAIM)
         self._checked = False
 
     def first_use(self, token_id: str, ttl: int) -> bool:
@@ -513,11 +511,14 @@ def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def redis_client(url: str, timeout: float | None) -> redis.Redis:
+def redis_client(url: str | redis.Redis, timeout: float | None) -> redis.Redis:
     """A client for the Redis at ``url`` that waits ``timeout`` seconds at
     most to connect and for each answer (unless the URL says otherwise),
     and never retries by itself: a command that timed out may have run, and
-    only its caller knows whether running it again is safe."""
+    only its caller knows whether running it again is safe. A client the
+    app made itself is used as it is."""
+    if not isinstance(url, str):
+        return url
     import redis as redis_module
 
     return redis_module.Redis.from_url(url, socket_timeout=timeout,

@@ -179,10 +179,8 @@ class RedisUploadStorage(UploadStorage):
 
     def __init__(self, client: redis.Redis | str, prefix: str = REDIS_PREFIX,
                  timeout: float | None = DEFAULT_TIMEOUT) -> None:
-        if isinstance(client, str):
-            client = redis_client(client, timeout)
         #: The Redis client files are written with.
-        self.client = client
+        self.client = redis_client(client, timeout)
         self.prefix = prefix
 
     def save(self, upload_id: str, stream: t.IO[bytes], ttl: int) -> int:

@@ -172,6 +172,18 @@ def test_a_script_root_of_leading_slashes_goes_back_to_a_path_on_this_site() -> 
     assert STORE == [("save", "typed")]
 
 
+def _limits_named(app: t.Any) -> list[str]:
+    """The settings each ``FormTooLarge`` of ``app`` names, as it answers."""
+    limits: list[str] = []
+
+    @app.errorhandler(FormTooLarge)
+    def note(error: FormTooLarge) -> tuple[str, int]:
+        limits.append(error.limit)
+        return "too large", 413
+
+    return limits
+
+
 @pytest.mark.parametrize(("setting", "content_type", "fields", "environ", "named"), [
     pytest.param({"MAX_CONTENT_LENGTH": 2048}, "application/x-www-form-urlencoded",
                  {"x": "y" * 4096}, {}, "MAX_CONTENT_LENGTH", id="a body over its length"),
@@ -190,13 +202,7 @@ def test_a_post_over_a_size_limit_names_the_setting(
         setting: dict[str, int], content_type: str, fields: dict[str, str],
         environ: dict[str, t.Any], named: str, caplog: pytest.LogCaptureFixture) -> None:
     app = app_secure.create_app(**setting)
-    limits: list[str] = []
-
-    @app.errorhandler(FormTooLarge)
-    def note(error: FormTooLarge) -> tuple[str, int]:
-        limits.append(error.limit)
-        return "too large", 413
-
+    limits = _limits_named(app)
     client = app.test_client()
     data = {"__action": token_of(client, "/plain"), **fields}
     with caplog.at_level(logging.INFO, "flask_server_actions"):
@@ -209,13 +215,7 @@ def test_a_post_over_a_size_limit_names_the_setting(
 
 def test_a_body_of_exactly_the_length_limit_over_another_limit_names_that_one() -> None:
     app = app_secure.create_app(MAX_FORM_PARTS=10)
-    limits: list[str] = []
-
-    @app.errorhandler(FormTooLarge)
-    def note(error: FormTooLarge) -> tuple[str, int]:
-        limits.append(error.limit)
-        return "too large", 413
-
+    limits = _limits_named(app)
     client = app.test_client()
     fields = {"__action": token_of(client, "/plain"), **{f"f{n}": "v" for n in range(20)}}
     body = "".join(f'--b\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
