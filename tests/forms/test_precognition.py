@@ -248,6 +248,16 @@ def test_validate_requests_over_their_own_budget_get_429_in_json(client: FlaskCl
     assert form.submit(**VALID).status_code == 303  # the real post's budget is untouched
 
 
+def test_each_action_has_its_own_validate_budget() -> None:
+    client = create_app(SERVER_ACTIONS_VALIDATE_LIMIT="1/60").test_client()
+    contact = Page.get(client, "/contact").form("#signup")
+    strict = Page.get(client, "/contact-strict").form("#signup")  # validate_limit="2/600"
+    assert precognitive(contact, **VALID).status_code == 204
+    assert precognitive(contact, **VALID).status_code == 429
+    # Typing in one form never spends another action's validate budget.
+    assert [precognitive(strict, **VALID).status_code for _ in range(2)] == [204, 204]
+
+
 @pytest.mark.parametrize(("setting", "statuses"), [("1/60", [204, 429]), (None, [204] * 70)])
 def test_the_validate_budget_is_a_setting(setting: str | None, statuses: list[int]) -> None:
     client = create_app(SERVER_ACTIONS_VALIDATE_LIMIT=setting).test_client()
