@@ -29,6 +29,7 @@ from flask import after_this_request
 from flask import request
 from flask import session
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
@@ -350,13 +351,26 @@ def finish(post: ActionPost, result: object, page: str,
             # The view and the row see what ran.
             set_state(after_success(_with_clicked_form(post, state)))
             return render_page(post, 200, fragment)
-        answer = post.own_redirect = redirect(page_url(page), 303)
+        answer = post.own_redirect = _see_other(page_url(page))
         return answer
     if isinstance(result, BaseResponse):
         return result
     state.value = result
     state.succeeded = True
     return rerender(post, state, 200)
+
+
+def _see_other(location: str) -> BaseResponse:
+    """The library's own 303 to ``location``, a path on this site: what
+    werkzeug's ``redirect`` makes, built in one go, with the
+    ``Vary: Precognition`` every answer to an action post carries (see
+    :func:`~.precognition.finish`)."""
+    link = escape(location)
+    return BaseResponse(
+        f'<!doctype html>\n<html lang=en>\n<title>Redirecting</title>\n'
+        f'<p>Done. Back to <a href="{link}">{link}</a>.\n', 303,
+        [("Location", location), ("Vary", precognition.HEADER)],
+        content_type="text/html; charset=utf-8")
 
 
 def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
@@ -484,7 +498,8 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
             payload = form
         call_args = [*args, payload] if plan.takes_form else args
     try:
-        result = app.ensure_sync(fn)(*call_args)
+        run = fn if settings.calls_directly and not plan.coroutine else app.ensure_sync(fn)
+        result = run(*call_args)
     except ActionError as error:
         finish_once(post)
         signals.failed(app, token.ref, start, error)

@@ -137,7 +137,13 @@ def _submits_action(req: Request) -> bool:
     mimetype = req.mimetype
     if mimetype == "application/json":
         return _json_form(req, body)
-    if mimetype == "application/x-www-form-urlencoded":
+    if isinstance(body, io.BytesIO):
+        # Parsed from the bytes read (werkzeug's own way for data it holds),
+        # not through a second stream over them.
+        data = req._cached_data = body.getvalue()
+        if mimetype == "application/x-www-form-urlencoded":
+            _refuse_fields(req, 1 + data.count(b"&"))
+    elif mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
         form = req.form
@@ -151,8 +157,8 @@ def _submits_action(req: Request) -> bool:
     # The field's name was in a value or a file: give the view the body again,
     # parsed (or not) as it chooses, under its own limits.
     req.close()  # the files werkzeug parsed
-    for parsed in ("stream", "form", "files"):
-        del req.__dict__[parsed]
+    for parsed in ("stream", "form", "files", "_cached_data"):
+        req.__dict__.pop(parsed, None)
     body.seek(0)
     return False
 
@@ -243,11 +249,19 @@ def _count_fields(req: Request, body: t.IO[bytes]) -> None:
 
     :raises FormTooLarge: it has more fields.
     """
-    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
     fields = 1
     while chunk := body.read(_CHUNK_SIZE):
         fields += chunk.count(b"&")
     body.seek(0)
+    _refuse_fields(req, fields)
+
+
+def _refuse_fields(req: Request, fields: int) -> None:
+    """Refuse an urlencoded body of ``fields`` fields, over the limit.
+
+    :raises FormTooLarge: it is over ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
+    """
+    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
     if fields > limit:
         logs.info("Refused a form post to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
                   req.path, fields)

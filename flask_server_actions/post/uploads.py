@@ -295,10 +295,14 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
     if store is not None and address is not None:
         setattr(state, _G_BUDGET, (store, address))
     req: Request = _cv_request.get().request
-    sent = MultiDict(req.files.items(multi=True))
+    files, form = req.files, req.form
+    if not files and FIELD not in form:  # the usual post: no file, nothing kept
+        setattr(state, _G_RESTORED, _Restored(files))
+        return
+    sent = MultiDict(files.items(multi=True))
     restored = _Restored(sent)
     # Copies of a reference are one file: it is opened once, at most.
-    references = list(dict.fromkeys(req.form.getlist(FIELD)))
+    references = list(dict.fromkeys(form.getlist(FIELD)))
     if references:
         fields = None if form_class is None else file_fields(build_form(form_class, MultiDict()))
         capacities = _capacities(fields, sent, app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"])
