@@ -12,6 +12,7 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask import session
+from flask.globals import _cv_app
 from jinja2 import Undefined
 
 from ..closures import NO_FORM_OPTION
@@ -65,10 +66,11 @@ _REQUEST_PAGE = "_server_actions_page"
 _IDENTITY = "_server_actions_identity"
 
 
-def page_of_request() -> str:
-    """Script root, path and query of the current request, as a form would
-    post to it (a mounted app's prefix included)."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
+def page_of_request(req: Request | None = None) -> str:
+    """Script root, path and query of ``req`` (by default the current
+    request), as a form would post to it (a mounted app's prefix included)."""
+    if req is None:
+        req = request._get_current_object()  # type: ignore[attr-defined]
     path = req.script_root + req.path
     query = req.query_string.decode("latin-1")
     return f"{path}?{query}" if query else path
@@ -449,7 +451,8 @@ def _too_large(fn: types.FunctionType, target: ActionTarget, state: _Request, si
 
 def minted_tokens() -> bool:
     """Whether this request minted any token (its response must stay private)."""
-    return bool(g.get(_G_MINTED, False))
+    # g's own dictionary, through Flask's context variable: asked of every response.
+    return bool(_cv_app.get().g.__dict__.get(_G_MINTED, False))
 
 
 #: Headers some CDNs obey instead of ``Cache-Control``.

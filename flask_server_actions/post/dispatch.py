@@ -28,6 +28,7 @@ import typing as t
 from flask import after_this_request
 from flask import request
 from flask import session
+from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.datastructures import CombinedMultiDict
@@ -162,7 +163,7 @@ def open_submission(post: ActionPost) -> None:
     opened: ActionToken | StaleSubmission
     keys = settings.keys
     try:
-        opened = open_for_session(settings, submitted_token(post), session)
+        opened = open_for_session(settings, submitted_token(post), _cv_request.get().session)
     except BadActionToken as error:
         _refuse(settings, "", error)
     except StaleSubmission as error:
@@ -366,11 +367,14 @@ def _see_other(location: str) -> BaseResponse:
     ``Vary: Precognition`` every answer to an action post carries (see
     :func:`~.precognition.finish`)."""
     link = escape(location)
-    return BaseResponse(
+    response = BaseResponse(
         f'<!doctype html>\n<html lang=en>\n<title>Redirecting</title>\n'
         f'<p>Done. Back to <a href="{link}">{link}</a>.\n', 303,
-        [("Location", location), ("Vary", precognition.HEADER)],
         content_type="text/html; charset=utf-8")
+    # add(): no header of these names yet, nothing to replace.
+    response.headers.add("Location", location)
+    response.headers.add("Vary", precognition.HEADER)
+    return response
 
 
 def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
@@ -449,7 +453,7 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
         target = resolve(token.ref)
         check_scope(target, post.app_action)
         fn = rebuild(target, token.names, token.values, settings.serializer)
-        args = [settings.serializer.decode(arg) for arg in token.args]
+        args = list(map(settings.serializer.decode, token.args))
         state.args = tuple(args)
         state.forms = [(token.ref, state.args)]
         plan = post.plan = plan_for(settings.plans, target, token.options, len(args))
@@ -511,7 +515,9 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
-    return finish(post, result, return_page(post, page_of_request), state)
+    page = (return_page(post, page_of_request) if post.app_action
+            else page_of_request(post.request))
+    return finish(post, result, page, state)
 
 
 def _refuse_stale(post: ActionPost, state: ActionState, token: ActionToken,

@@ -35,6 +35,7 @@ import typing as t
 
 from flask import current_app
 from flask import request
+from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -269,7 +270,7 @@ def _refuse_fields(req: Request, fields: int) -> None:
 
 
 def _close_spooled_body(error: BaseException | None) -> None:
-    body = request.environ.get(_SPOOLED_KEY)
+    body = _cv_request.get().request.environ.get(_SPOOLED_KEY)
     if body is not None:
         body.close()
 

@@ -422,8 +422,9 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
 
 def files() -> MultiDict[str, FileStorage]:
     """The current post's files, with the kept ones :func:`restore` put back."""
-    restored: _Restored | None = g.get(_G_RESTORED)  # not t.cast(): a call
-    return restored.files if restored is not None else request.files
+    # Not the proxies: once per post.
+    restored: _Restored | None = _cv_app.get().g.__dict__.get(_G_RESTORED)
+    return restored.files if restored is not None else _cv_request.get().request.files
 
 
 def skip_files_left_out(form: Form) -> None:
