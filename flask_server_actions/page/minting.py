@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import time
@@ -109,6 +110,22 @@ def _view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
     function's ``module:qualname.<locals>.`` and ``module:``; empty for a
     view that is no function (a class-based view's actions keep their
     whole name)."""
+    # Asked by every post: worked out once per view (views are the app's
+    # code, so this stays as small as the app).
+    try:
+        return _names_of_view[view]
+    except (KeyError, TypeError):  # TypeError: a view that cannot be a key
+        pass
+    names = _work_out_view_names(view)
+    with contextlib.suppress(TypeError):
+        _names_of_view[view] = names
+    return names
+
+
+_names_of_view: dict[t.Callable[..., t.Any] | None, tuple[str, str]] = {}
+
+
+def _work_out_view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
     while (inner := getattr(view, "__wrapped__", None)) is not None:
         view = inner
     if not isinstance(view, types.FunctionType):
