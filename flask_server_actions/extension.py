@@ -19,6 +19,7 @@ from flask import session
 from flask.cli import AppGroup
 from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import logs
@@ -44,6 +45,7 @@ from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
 from .post.action_call import ActionCall
+from .post.calls import answer_in_json
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
@@ -170,7 +172,12 @@ class ServerActions:
         def run(*args: t.Any, **kwargs: t.Any) -> ResponseReturnValue:
             post = current()
             assert post is not None  # read before the app's hooks
-            return run_action(post)
+            try:
+                return run_action(post)
+            except HTTPException as error:
+                if post.call:
+                    answer_in_json(error)
+                raise
 
         self.action_view_body: t.Callable[..., ResponseReturnValue] = run
         if app is not None:
@@ -198,7 +205,12 @@ class ServerActions:
             req: Request = _cv_request.get().request
             if ROUTED_KEY in req.environ and req.routing_exception is None:
                 post = read(settings_for(app), req)
-                open_submission(post)
+                try:
+                    open_submission(post)
+                except HTTPException as error:
+                    if post.call:
+                        answer_in_json(error)
+                    raise
                 note_flashes(post)
             return preprocess()
 

@@ -138,7 +138,6 @@ def form_data(post: ActionPost) -> CombinedMultiDict[str, t.Any]:
     return CombinedMultiDict([fields, uploads.files()])
 
 
-@calls.answers_errors_in_json
 def open_submission(post: ActionPost) -> None:
     """Check an action post before any code of the app runs for it (its URL
     value preprocessors and ``before_request`` hooks included): its origin,
@@ -371,10 +370,14 @@ def _see_other(location: str) -> BaseResponse:
         f'<!doctype html>\n<html lang=en>\n<title>Redirecting</title>\n'
         f'<p>Done. Back to <a href="{link}">{link}</a>.\n', 303,
         content_type="text/html; charset=utf-8")
-    # add(): no header of these names yet, nothing to replace.
+    # add(): no header of these names yet, nothing to replace. The post
+    # read the session (its binding): Flask adds Cookie, unless it is there.
     response.headers.add("Location", location)
-    response.headers.add("Vary", precognition.HEADER)
+    response.headers.add("Vary", _VARY)
     return response
+
+
+_VARY = f"{precognition.HEADER}, Cookie"
 
 
 def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
@@ -421,7 +424,6 @@ def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
     return response
 
 
-@calls.answers_errors_in_json
 def run_action(post: ActionPost) -> ResponseReturnValue:
     """Handle the current action post, once the page's hooks and its view's
     decorators have let it through."""
