@@ -119,14 +119,14 @@ def without_page_error(name: str, ref: str, where: str) -> ActionWithoutPage:
         " action=\"{{ url_for('server_actions.run') }}\">.")
 
 
-def check_scope(target: ActionTarget, app_action: bool) -> None:
-    """On the app URL (``app_action``), refuse an action that is no longer
-    for every page: a deploy made it a page action, and it must not run
+def check_scope(target: ActionTarget) -> None:
+    """For a post to the app URL, refuse an action that is no longer for
+    every page: a deploy made it a page action, and it must not run
     outside its page's guards.
 
     :raises ResolveError: it is not (the page comes back with a notice).
     """
-    if app_action and not (target.function is not None and is_app_action(target.function)):
+    if not (target.function is not None and is_app_action(target.function)):
         raise ResolveError(f"{target.ref} is no longer an action for every page")
 
 

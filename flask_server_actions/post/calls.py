@@ -67,14 +67,12 @@ def is_json_call() -> bool:
     return _ENVIRON_KEY in environ and environ.get("REQUEST_METHOD") == "POST"
 
 
-def check_token(token: ActionToken, call: bool) -> None:
+def check_token(token: ActionToken) -> None:
     """Refuse a call whose token was minted for a form, not for calls.
 
-    :param call: the post is a JSON call.
-    :raises BadActionArguments: it is, and ``token`` was not minted by
-        ``action.data()``.
+    :raises BadActionArguments: ``token`` was not minted by ``action.data()``.
     """
-    if call and not token.options.get(OPTION):
+    if not token.options.get(OPTION):
         raise BadActionArguments(
             f"the token of {token.ref} was minted for a form, not for calls; put the"
             " action on the element with action.data() to call it from client code")

@@ -175,14 +175,17 @@ def open_submission(post: ActionPost) -> None:
         if not hmac.compare_digest(token.request_tag[:WHOLE_TAG_SIZE],
                                    expected[:WHOLE_TAG_SIZE]):
             opened = _bound_elsewhere(app, expected, opened, token)
-    token.ref = full_ref(token.ref, _page_view(app, req))
+    rule = req.url_rule  # routed to its page: the view that shortened the name
+    token.ref = full_ref(token.ref, app.view_functions.get(rule.endpoint) if rule else None)
     if isinstance(opened, SessionEnded) and not origin_proven(req):
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
         # the posted values could show a victim an attacker's input.
         _refuse(settings, token.ref, ForeignToken(opened.reason))
-    calls.check_token(token, post.call)
-    vouch_for_action_post(app)
+    if post.call:
+        calls.check_token(token)
+    if "csrf" in app.extensions:  # Flask-WTF's CSRFProtect
+        vouch_for_action_post(app)
     post.authenticated(opened)
 
 
@@ -453,7 +456,8 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     fragments.remember(token.options)
     try:
         target = resolve(token.ref)
-        check_scope(target, post.app_action)
+        if post.app_action:
+            check_scope(target)
         fn = rebuild(target, token.names, token.values, settings.serializer)
         args = list(map(settings.serializer.decode, token.args))
         state.args = tuple(args)
