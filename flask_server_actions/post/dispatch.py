@@ -124,8 +124,8 @@ def submitted_token(post: ActionPost) -> str:
     # Not form.get(): a missing key raises (and catches) BadRequestKeyError,
     # which costs more than the rest of opening the token.
     for name in (BUTTON_FIELD, FIELD):
-        if name in form and form[name]:
-            return form[name]
+        if name in form and (value := form[name]):
+            return value
     return ""
 
 

@@ -220,10 +220,10 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     :raises RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
     """
     environ = req.environ
-    if req.content_length is None and "wsgi.input_terminated" not in environ:
+    length = req.content_length
+    if length is None and "wsgi.input_terminated" not in environ:
         return None  # werkzeug reads no body without a length: neither do we
     stream = get_input_stream(environ, max_content_length=req.max_content_length)
-    length = req.content_length
     if length is not None and length <= _SPOOL_SIZE:
         # The usual form post: one read into memory, cheaper than a spool.
         data = stream.read()

@@ -290,14 +290,15 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
     """
     # g and the request themselves, not their proxies: asked once per post.
     state: _AppCtxGlobals = _cv_app.get().g
-    if state.get(_G_RESTORED) is not None:
+    found = state.__dict__  # not g's own methods: once per post
+    if found.get(_G_RESTORED) is not None:
         return
     if store is not None and address is not None:
-        setattr(state, _G_BUDGET, (store, address))
+        found[_G_BUDGET] = (store, address)
     req: Request = _cv_request.get().request
     files, form = req.files, req.form
     if not files and FIELD not in form:  # the usual post: no file, nothing kept
-        setattr(state, _G_RESTORED, _Restored(files))
+        found[_G_RESTORED] = _Restored(files)
         return
     sent = MultiDict(files.items(multi=True))
     restored = _Restored(sent)
@@ -311,7 +312,7 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
             restored.referenced = frozenset(kept.field for kept in opened)
         else:
             _put_back(app, restored, opened, strict)
-    setattr(state, _G_RESTORED, restored)
+    found[_G_RESTORED] = restored
 
 
 def _opened(app: Flask, ref: str, references: list[str], capacities: dict[str, int],
