@@ -130,11 +130,8 @@ def check_scope(target: ActionTarget) -> None:
         raise ResolveError(f"{target.ref} is no longer an action for every page")
 
 
-def return_page(post: ActionPost, default: t.Callable[[], str]) -> str:
-    """The page to go back to: the sealed one for an app action, else
-    ``default()`` (the page's own URL)."""
-    if not post.app_action:
-        return default()
+def return_page(post: ActionPost) -> str:
+    """The page an app action goes back to: the one sealed in its token."""
     page = post.token.options.get(RETURN_OPTION)
     return page if isinstance(page, str) else post.request.script_root + "/"
 
@@ -145,4 +142,4 @@ def back(post: ActionPost, state: ActionState) -> BaseResponse:
     message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")
-    return redirect(page_url(return_page(post, lambda: "/")), 303)
+    return redirect(page_url(return_page(post)), 303)

@@ -521,8 +521,7 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
-    page = (return_page(post, page_of_request) if post.app_action
-            else page_of_request(post.request))
+    page = return_page(post) if post.app_action else page_of_request(post.request)
     return finish(post, result, page, state)
 
 

@@ -37,6 +37,7 @@ from flask import current_app
 from flask import request
 from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
@@ -223,12 +224,16 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     length = req.content_length
     if length is None and "wsgi.input_terminated" not in environ:
         return None  # werkzeug reads no body without a length: neither do we
-    stream = get_input_stream(environ, max_content_length=req.max_content_length)
+    limit = req.max_content_length
     if length is not None and length <= _SPOOL_SIZE:
-        # The usual form post: one read into memory, cheaper than a spool.
-        data = stream.read()
+        # The usual form post: its length read into memory at once, as
+        # werkzeug's stream would (413 over the limit; 400 if it is cut short).
+        if limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        data = _read(environ["wsgi.input"], length)
         environ["wsgi.input"] = environ[_SPOOLED_KEY] = memory = io.BytesIO(data)
         return memory if _FIELD_BYTES in data else None
+    stream = get_input_stream(environ, max_content_length=limit)
     # Closed when the request ends (_close_spooled_body): the view reads it.
     body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE)  # noqa: SIM115
     environ["wsgi.input"] = environ[_SPOOLED_KEY] = body
@@ -241,6 +246,24 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
         tail = chunk[-len(_FIELD_BYTES) + 1:]
     body.seek(0)
     return body if found else None
+
+
+def _read(stream: t.IO[bytes], length: int) -> bytes:
+    """``length`` bytes of ``stream``.
+
+    :raises ClientDisconnected: it ended before, or cannot be read (closed,
+        or the connection failed), as for werkzeug's own stream.
+    """
+    try:
+        data = stream.read(length)
+        while len(data) < length:
+            more = stream.read(length - len(data))
+            if not more:
+                raise ClientDisconnected()
+            data += more
+    except (OSError, ValueError) as error:
+        raise ClientDisconnected() from error
+    return data
 
 
 def _count_fields(req: Request, body: t.IO[bytes]) -> None:
