@@ -60,6 +60,7 @@ from sqlalchemy.orm.attributes import instance_state
 from ..errors import RowNotFound
 from ..errors import StaleSubmission
 from ..errors import UnserializableValue
+from ..token.serialization import compact_json
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Mapper
@@ -88,6 +89,8 @@ class _Plan(t.NamedTuple):
     declared: bool
     #: The class as a token names it.
     class_key: str
+    #: What the JSON of every row's ``[class, *key, digest]`` starts with.
+    opening: str
     #: Reads the identity values from an instance's dict (all loaded).
     read: t.Callable[[dict[str, t.Any]], t.Any]
     #: BLAKE2b already fed with what every digest of the class starts with
@@ -111,28 +114,24 @@ class SQLAlchemyRows:
         self.base = base
         self._classes: dict[str, type] = {}
         self._plans: dict[type, _Plan] = {}
+        self._dump = RowDump(self)
 
-    def dump(self, row: object) -> list[t.Any]:
-        """``[module:qualname of the class, *primary key, identity digest]``.
+    @property
+    def dump(self) -> RowDump:
+        """``dump(row)``: ``[module:qualname of the class, *primary key,
+        identity digest]`` (see :class:`RowDump`).
 
         :raises UnserializableValue: the row has no key yet, or its class
             names an identity column it does not have.
         """
-        # The hot path of a page of rows: the mapped instance's state
-        # directly (sqlalchemy.inspect() looks its inspector up first), and
-        # what the class's rows share from its plan.
-        state = instance_state(row)
-        key = state.key
-        if key is None:
-            cls = type(row)
-            raise UnserializableValue(
-                f"{cls.__qualname__} {row!r} has no primary key yet, so it cannot travel in"
-                " a token: add it to the session and flush (or commit) before rendering the"
-                " page.", value_type=cls)
+        return self._dump
+
+    def _plan_of(self, state: t.Any, row: object) -> _Plan:
+        """The plan of ``row``'s class, whose instance state is ``state``."""
         plan = self._plans.get(type(row))
         if plan is None or plan.columns is not state.manager.mapper.column_attrs:
             plan = self._plan(type(row))
-        return [plan.class_key, *key[1], _digest(plan, row)]
+        return plan
 
     def load(self, data: t.Any) -> object:
         """The row ``data`` names, from the session.
@@ -176,7 +175,7 @@ class SQLAlchemyRows:
             hasher = hashlib.blake2b(digest_size=8, person=b"server-actions")
             hasher.update(repr((key, names)).encode() + b"\0")
             plan = self._plans[cls] = _Plan(columns, names, declared, key,
-                                            _reader(names), hasher)
+                                            f"[{compact_json(key)},", _reader(names), hasher)
         return plan
 
     def _class(self, name: str) -> type:
@@ -194,6 +193,55 @@ class SQLAlchemyRows:
     def rollback(self) -> None:
         """Undo what a failed action wrote and did not commit."""
         self.session.rollback()
+
+
+class RowDump:
+    """What :class:`SQLAlchemyRows` registers as the rows' ``dump``: called,
+    it gives ``[class, *key, digest]``; its :meth:`write_json` gives the
+    JSON text of that list straight away (the short way a bound row is
+    written, see :meth:`~.Serializer.write_flat`)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: SQLAlchemyRows) -> None:
+        self.rows = rows
+
+    def __call__(self, row: object) -> list[t.Any]:
+        # The mapped instance's state directly: sqlalchemy.inspect() looks
+        # its inspector up first.
+        state = instance_state(row)
+        key = state.key
+        if key is None:
+            cls = type(row)
+            raise UnserializableValue(
+                f"{cls.__qualname__} {row!r} has no primary key yet, so it cannot travel in"
+                " a token: add it to the session and flush (or commit) before rendering the"
+                " page.", value_type=cls)
+        plan = self.rows._plan_of(state, row)
+        return [plan.class_key, *key[1], _digest(plan, row)]
+
+    def write_json(self, row: object) -> str | None:
+        """``compact_json(self(row))``, or ``None`` for a row without a key
+        or with a key JSON does not have (a UUID, a date): the general way
+        then says what is wrong or tags it."""
+        state = instance_state(row)
+        key = state.key
+        if key is None:
+            return None
+        identity = key[1]
+        if len(identity) == 1 and type(identity[0]) is int:  # the usual key
+            written = int.__repr__(identity[0])
+        else:
+            for value in identity:
+                if type(value) is not int and type(value) is not str:
+                    return None
+            written = compact_json(list(identity))[1:-1]
+        rows = self.rows
+        plan = rows._plans.get(type(row))
+        if plan is None or plan.columns is not state.manager.mapper.column_attrs:
+            plan = rows._plan(type(row))
+        # The digest is base64url: nothing in it needs escaping.
+        return f'{plan.opening}{written},"{_digest(plan, row)}"]'
 
 
 def _digest(plan: _Plan, row: object) -> str:

@@ -96,6 +96,8 @@ class _Custom:
     load: t.Callable[[t.Any], t.Any]
     #: What the JSON of every value of the type starts with: ``{"#x":[name,``.
     opening: str = ""
+    #: The ``write_json`` of ``dump``, if it has one.
+    write_json: t.Callable[[t.Any], str | None] | None = None
 
 
 class Serializer:
@@ -119,12 +121,17 @@ class Serializer:
             them is registered too.
         :param name: a short, stable name written into tokens.
         :param dump: turns a value into something serializable, e.g. its key.
+            It may have a ``write_json`` method giving the compact JSON
+            text of ``dump(value)`` straight away, or ``None`` to leave the
+            value to ``dump``: bound arguments of the type are then
+            written by it (see :meth:`write_flat`).
         :param load: turns that back into a value when the form is submitted.
         """
         if name in self._by_name and self._by_name[name].cls is not cls:
             raise ValueError(f"The type name {name!r} is already registered for"
                              f" {self._by_name[name].cls.__qualname__}.")
-        custom = _Custom(cls, name, dump, load, f'{{"#x":[{compact_json(name)},')
+        custom = _Custom(cls, name, dump, load, f'{{"#x":[{compact_json(name)},',
+                         getattr(dump, "write_json", None))
         self._by_type[cls] = custom
         self._by_name[name] = custom
         self._by_class.clear()
@@ -152,7 +159,15 @@ class Serializer:
             return {tag: [self.encode(item, depth) for item in t.cast(set[object], value)]}
         custom = self._registration(kind)
         if custom is not None:
-            return {"#x": [custom.name, self.encode(custom.dump(value), depth)]}
+            data = custom.dump(value)
+            if type(data) is list and depth < self.max_depth:
+                # A flat list of plain values (a row's key) is its own encoding.
+                for item in data:
+                    if type(item) not in _PLAIN:
+                        break
+                else:
+                    return {"#x": [custom.name, data]}
+            return {"#x": [custom.name, self.encode(data, depth)]}
         writer = _WRITERS.get(kind)
         if writer is not None:
             tag, write = writer
@@ -171,7 +186,8 @@ class Serializer:
         :returns: ``None`` when a value is of any other type, or cannot be
             encoded, or the whole takes more than ``max_bytes`` of JSON (in
             UTF-8, with its brackets): the caller then takes the general
-            way, which says what is wrong.
+            way, which says what is wrong. What a registered ``dump``
+            raises (a row without a key), it raises.
         """
         parts: list[str] = []
         for value in values:
@@ -189,6 +205,11 @@ class Serializer:
                 custom = self._registration(kind)
             if custom is None:
                 return None
+            if custom.write_json is not None and self.max_depth > 1:
+                text = custom.write_json(value)
+                if text is not None:
+                    parts.append(f"{custom.opening}{text}]}}")
+                    continue
             data = custom.dump(value)
             flat = type(data) in _PLAIN
             if type(data) is list and self.max_depth > 1:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import registry as mapper_registry
 
 from flask_server_actions.errors import RowNotFound
 from flask_server_actions.errors import StaleSubmission
+from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.integrations.models import SQLAlchemyRows
 from flask_server_actions.token.serialization import Serializer
 from flask_server_actions.token.serialization import compact_json
@@ -224,9 +225,19 @@ def test_rows_and_plain_values_are_written_as_the_general_way_writes_them(
         session: Session) -> None:
     serializer = _serializer(SQLAlchemyRows(session, Base))
     args = [session.get(Item, 1), 5, "é\u2028", True, None, 1.5, 2**70,
-            session.get(Pair, ("ann", "work")), session.get(Keyed, KEY)]
+            session.get(Pair, ("ann", "work")), session.get(Keyed, KEY), session.get(One, 1),
+            session.get(Anyone, 7)]
     written = serializer.write_flat(args, 4096)
     assert written == _general(serializer, args)
     assert '{"#u":"12345678123456781234567812345678"}' in t.cast(str, written)
     # Read back, each value is the row or value it was.
     assert serializer.loads(f"[{written}]") == args
+
+
+def test_a_row_without_a_key_is_refused_the_short_way_as_the_general_way(
+        session: Session) -> None:
+    serializer = _serializer(SQLAlchemyRows(session, Base))
+    row = Item(title="Not flushed")
+    for write in (serializer.write_flat, lambda values, _: serializer.encode(values[0])):
+        with pytest.raises(UnserializableValue, match="Item .* has no primary key yet"):
+            write([row], 4096)

@@ -10,6 +10,7 @@ import typing as t
 import pytest
 
 from flask_server_actions.token.serialization import Serializer
+from flask_server_actions.token.serialization import TooDeep
 from flask_server_actions.token.serialization import compact_json
 
 
@@ -85,6 +86,11 @@ def test_the_depth_limit_is_the_general_ways(max_depth: int, value: object,
                                              written: bool) -> None:
     serializer, _ = _serializer(max_depth)
     assert (serializer.write_flat([value], 4096) is not None) is written
+    if written:
+        assert serializer.write_flat([value], 4096) == _general(serializer, [value])
+    else:
+        with pytest.raises(TooDeep):
+            serializer.encode(value)
 
 
 @pytest.mark.parametrize("text", ["abc", "ééé"])
