@@ -118,12 +118,9 @@ class SQLAlchemyRows:
 
     @property
     def dump(self) -> RowDump:
-        """``dump(row)``: ``[module:qualname of the class, *primary key,
-        identity digest]`` (see :class:`RowDump`).
-
-        :raises UnserializableValue: the row has no key yet, or its class
-            names an identity column it does not have.
-        """
+        """What a row travels as: ``dump(row)`` gives ``[module:qualname of
+        the class, *primary key, identity digest]`` (a :class:`RowDump`, one
+        per instance)."""
         return self._dump
 
     def _plan_of(self, state: t.Any, row: object) -> _Plan:
@@ -207,6 +204,11 @@ class RowDump:
         self.rows = rows
 
     def __call__(self, row: object) -> list[t.Any]:
+        """``[module:qualname of the class, *primary key, identity digest]``.
+
+        :raises UnserializableValue: the row has no key yet, or its class
+            names an identity column it does not have.
+        """
         # The mapped instance's state directly: sqlalchemy.inspect() looks
         # its inspector up first.
         state = instance_state(row)
