@@ -192,18 +192,22 @@ class Serializer:
         parts: list[str] = []
         for value in values:
             kind = type(value)
-            if kind is int:
-                parts.append(int.__repr__(t.cast(int, value)))
-                continue
-            if kind in _PLAIN:
-                parts.append(compact_json(value))
-                continue
-            if kind in _CONTAINER_TYPES or self.max_depth < 1:
-                return None
-            custom = self._by_class.get(kind, _UNKNOWN)
-            if custom is _UNKNOWN:
-                custom = self._registration(kind)
+            # A registered type met before first (the usual bound row): only
+            # such types are ever cached with their registration.
+            custom = self._by_class.get(kind)
             if custom is None:
+                if kind is int:
+                    parts.append(int.__repr__(t.cast(int, value)))
+                    continue
+                if kind in _PLAIN:
+                    parts.append(compact_json(value))
+                    continue
+                if kind in _CONTAINER_TYPES:
+                    return None
+                custom = self._registration(kind)
+                if custom is None:
+                    return None
+            if self.max_depth < 1:
                 return None
             if custom.write_json is not None and self.max_depth > 1:
                 text = custom.write_json(value)
