@@ -415,8 +415,12 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
             row = compact_json(args)[1:-1]  # row ids, the usual bound arguments, as they are
         else:
             state.serializer.max_depth = state.max_depth
-            row = compact_json(encode_values(state.serializer, _argument_names(bound), args,
-                                             state.budget))[1:-1]
+            # Rows bound as they are (SQLAlchemy rows, registered types)
+            # written the short way; anything else the general way.
+            written = state.serializer.write_flat(args, state.budget)
+            row = compact_json(encode_values(
+                state.serializer, _argument_names(bound), args, state.budget,
+            ))[1:-1] if written is None else written
     except CaptureError as error:
         if isinstance(error.value, Undefined):  # {{ action(act, typo) }}
             name = error.value._undefined_name
