@@ -45,7 +45,7 @@ from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
 from .post.action_call import ActionCall
-from .post.calls import answer_in_json
+from .post.dispatch import answer_refusal
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
@@ -175,8 +175,7 @@ class ServerActions:
             try:
                 return run_action(post)
             except HTTPException as error:
-                if post.call:
-                    answer_in_json(error)
+                answer_refusal(post, error)
                 raise
 
         self.action_view_body: t.Callable[..., ResponseReturnValue] = run
@@ -208,8 +207,7 @@ class ServerActions:
                 try:
                     open_submission(post)
                 except HTTPException as error:
-                    if post.call:
-                        answer_in_json(error)
+                    answer_refusal(post, error)
                     raise
                 note_flashes(post)
             return preprocess()

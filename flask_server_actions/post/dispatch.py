@@ -51,6 +51,7 @@ from ..errors import BadActionToken
 from ..errors import ForeignToken
 from ..errors import PageMismatch
 from ..errors import RateLimited
+from ..errors import ServerActionError
 from ..errors import SessionEnded
 from ..errors import StaleSubmission
 from ..errors import StoreUnavailable
@@ -190,6 +191,23 @@ def open_submission(post: ActionPost) -> None:
     if "csrf" in app.extensions:  # Flask-WTF's CSRFProtect
         vouch_for_action_post(app)
     post.authenticated(opened)
+
+
+def answer_refusal(post: ActionPost, error: HTTPException) -> None:
+    """Answer a refusal raised for ``post`` (a bare 4xx: a token that does
+    not open, another origin, a check saying no) as its client reads one:
+    ``{"error": message}`` for a JSON call; ``{"message": ..., "errors":
+    {}}`` for a submit that asks for JSON (Laravel Precognition's clients);
+    else the app's error page (a validate request's is turned into JSON by
+    :func:`~.precognition.finish`). The caller raises the error again, so
+    the app's error handlers still see it."""
+    if post.call:
+        calls.answer_in_json(error)
+    elif (not post.validate and error.response is None and error.code is not None
+          and 400 <= error.code < 500 and precognition.asks_for_json(post.request, post.htmx)):
+        message = (error.user_message() if isinstance(error, ServerActionError)
+                   else error.description or "")
+        error.response = precognition.invalid(message, {}, error.code)
 
 
 def _bound_elsewhere(app: Flask, expected: bytes, opened: ActionToken | StaleSubmission,

@@ -228,3 +228,35 @@ def test_a_json_call_stays_a_call(client: FlaskClient) -> None:
         assert response.status_code == 400
         assert "minted for a form, not for calls" in response.get_json()["error"]
         assert STORE == []
+
+
+@pytest.mark.parametrize(("body", "headers", "status"), [
+    ({"__action": "forged", "title": "Hello"}, {}, 400),  # a token that does not open
+    ({"title": "Hello"}, {"Origin": "https://evil.example"}, 403),  # another site
+], ids=["forged", "cross-origin"])
+def test_a_refused_submit_asking_for_json_answers_json(
+        client: FlaskClient, body: dict[str, str], headers: dict[str, str],
+        status: int) -> None:
+    response = post_json(client, body, headers={"Accept": JSON, **headers})
+    message = json_of(response, status)["message"]
+    assert message and "<" not in message
+    assert STORE == []
+
+
+def test_a_refused_submit_asking_for_html_gets_the_error_page(client: FlaskClient) -> None:
+    response = post_json(client, {"__action": "forged", "title": "Hello"},
+                         headers={"Accept": "text/html"})
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+
+
+def test_a_check_refusing_a_submit_asking_for_json_answers_json(
+        app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        @app.extensions["server_actions"].before_action
+        def nobody(call: object) -> bool:
+            return False
+
+    body = json_of(post_json(client, {"title": "Hello"}, headers={"Accept": JSON}), 403)
+    assert body["message"]
+    assert STORE == []
