@@ -33,12 +33,15 @@ import typing as t
 
 from flask import current_app
 from flask import request
+from flask.globals import _cv_app
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import logs
 from ..errors import BadActionArguments
 from ..errors import CallTooLarge
+from ..errors import FormTooLarge
 from ..errors import ServerActionError
 from ..errors import UnserializableValue
 from ..token.serialization import NotSerializable
@@ -243,9 +246,11 @@ def fields() -> MultiDict[str, t.Any]:
     ``null`` left out.
 
     :raises BadActionArguments: the body is not a JSON object.
+    :raises FormTooLarge: it has more fields than ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
     """
     sent: dict[str, t.Any] = _sent(
         {}, b"{", "an action that takes a form is called with a JSON object of its fields")
+    refuse_fields(request.path, len(sent), "call")
     items: list[tuple[str, str]] = []
     for name, value in sent.items():
         for item in value if isinstance(value, list) else [value]:
@@ -254,6 +259,19 @@ def fields() -> MultiDict[str, t.Any]:
             elif item is not None and item is not False:
                 items.append((name, item if isinstance(item, str) else json.dumps(item)))
     return MultiDict(items)
+
+
+def refuse_fields(path: str, fields: int, what: str = "form post") -> None:
+    """Refuse a post to ``path`` of ``fields`` fields (a form post, a JSON
+    form post or a call to an action that takes a form), over the limit.
+
+    :raises FormTooLarge: it is over ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
+    """
+    limit = _cv_app.get().app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]  # not the proxy
+    if fields > limit:
+        logs.info(f"Refused a {what} to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
+                  path, fields)
+        raise FormTooLarge("SERVER_ACTIONS_MAX_FORM_FIELDS")
 
 
 def answer(serializer: Serializer, value: object, status: int = 200) -> BaseResponse:

@@ -35,7 +35,6 @@ import typing as t
 
 from flask import current_app
 from flask import request
-from flask.globals import _cv_app
 from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
@@ -145,7 +144,7 @@ def _submits_action(req: Request) -> bool:
         # not through a second stream over them.
         data = req._cached_data = body.getvalue()
         if mimetype == "application/x-www-form-urlencoded":
-            _refuse_fields(req, 1 + data.count(b"&"))
+            calls.refuse_fields(req.path, 1 + data.count(b"&"))
     elif mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
@@ -193,10 +192,7 @@ def _json_form(req: Request, body: t.IO[bytes]) -> bool:
         return False
     if not isinstance(sent.get(FIELD), str):
         return False
-    if len(sent) > config["SERVER_ACTIONS_MAX_FORM_FIELDS"]:
-        logs.info("Refused a JSON form post to %r of %s fields, over"
-                  " SERVER_ACTIONS_MAX_FORM_FIELDS", req.path, len(sent))
-        raise FormTooLarge("SERVER_ACTIONS_MAX_FORM_FIELDS")
+    calls.refuse_fields(req.path, len(sent), "JSON form post")
     fields: list[tuple[str, str]] = []
     for name, value in sent.items():
         for item in value if isinstance(value, list) else [value]:
@@ -278,19 +274,7 @@ def _count_fields(req: Request, body: t.IO[bytes]) -> None:
     while chunk := body.read(_CHUNK_SIZE):
         fields += chunk.count(b"&")
     body.seek(0)
-    _refuse_fields(req, fields)
-
-
-def _refuse_fields(req: Request, fields: int) -> None:
-    """Refuse an urlencoded body of ``fields`` fields, over the limit.
-
-    :raises FormTooLarge: it is over ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
-    """
-    limit = _cv_app.get().app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]  # not the proxy
-    if fields > limit:
-        logs.info("Refused a form post to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
-                  req.path, fields)
-        raise FormTooLarge("SERVER_ACTIONS_MAX_FORM_FIELDS")
+    calls.refuse_fields(req.path, fields)
 
 
 def _close_spooled_body(error: BaseException | None) -> None:

@@ -8,6 +8,7 @@ import typing as t
 from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 from flask import abort
 from flask import request
 from flask.testing import FlaskClient
@@ -209,3 +210,12 @@ def test_a_calls_refusal_is_turned_into_json_only_when_it_is_a_bare_4xx(
     refused = Forbidden("no")
     calls.answer_in_json(refused)
     assert refused.response is not None and refused.response.get_json() == {"error": "no"}
+
+
+def test_a_call_of_more_fields_than_a_form_may_have_is_refused_413(
+        app: Flask, client: FlaskClient) -> None:
+    app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"] = 3
+    assert order(client, b'{"amount": 3, "note": "hi", "urgent": true}').status_code == 200
+    response = order(client, b'{"amount": 3, "note": "hi", "urgent": true, "x": 1}')
+    assert response.status_code == 413
+    assert "error" in response.get_json()
