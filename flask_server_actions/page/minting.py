@@ -231,9 +231,15 @@ def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[s
     return options
 
 
-# Options of module-level actions, by function and number of bound
-# arguments: bounded by the app's code, never by requests.
-_module_options: dict[tuple[types.FunctionType, int], dict[str, t.Any]] = {}
+# Options of module-level actions, alone and in JSON, by function and
+# number of bound arguments: bounded by the app's code, never by requests.
+_module_options: dict[tuple[types.FunctionType, int], tuple[dict[str, t.Any], str]] = {}
+
+
+@functools.lru_cache(maxsize=1024)  # bounded by the app's actions and views
+def _ref_json(ref: str, view: t.Callable[..., t.Any] | None) -> str:
+    """The JSON of ``ref`` as a token of ``view``'s page writes it."""
+    return compact_json(short_ref(ref, view))
 
 
 class _Shape(t.NamedTuple):
@@ -304,20 +310,22 @@ class _Request:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
         assert isinstance(fn, types.FunctionType)  # _check() made sure
         # A module-level action's options never change: worked out once per process.
-        options = _module_options.get((fn, bound)) if target.function is not None else None
-        if options is None:
+        found = _module_options.get((fn, bound)) if target.function is not None else None
+        if found is None:
             options = _options(fn, target, bound)
+            found = options, compact_json(options)
             if target.function is not None:
-                _module_options[fn, bound] = options
+                _module_options[fn, bound] = found
+        options, options_json = found
         if SCOPE_OPTION not in options:  # a page action: its page must run and guard it
             if self.pageless is not None:
                 raise without_page_error(fn.__name__, target.ref, self.pageless)
             assert self.view is not None
             check_view(self.view, self.view_body, fn)
-            ref = short_ref(target.ref, self.view)
+            ref = _ref_json(target.ref, self.view)
         else:  # opened under the extension's URL: written out whole
-            ref = short_ref(target.ref, None)
-        shape = _Shape(target, compact_json(ref), options, compact_json(options))
+            ref = _ref_json(target.ref, None)
+        shape = _Shape(target, ref, options, options_json)
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
             self.shapes[fn.__code__, bound] = shape
         return shape

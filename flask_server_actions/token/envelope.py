@@ -169,6 +169,9 @@ class KeyRing:
         the keys and written into key ids.
     """
 
+    #: Request bindings kept (see :meth:`request_tag`).
+    KEPT_REQUEST_TAGS = 1024
+
     def __init__(self, secrets: t.Sequence[str | bytes], app_id: str = "") -> None:
         if not secrets or not secrets[0]:
             raise RuntimeError(
@@ -184,6 +187,7 @@ class KeyRing:
         self._tag_keys = {}
         self._row_ciphers = {}
         self._row_keys = {}
+        self._request_tags: dict[tuple[bytes, bytes], bytes] = {}
         for secret, key in reversed(list(zip([s for s in secrets if s], keys, strict=True))):
             # The current key wins a (harmless) id clash.
             kid = key_id(app_id, key)
@@ -230,12 +234,21 @@ class KeyRing:
         can search offline for another request whose binding equals a
         token's.
         """
-        key = self._tag_keys[self.current_id if kid is None else kid]
+        kid = self.current_id if kid is None else kid
         place, whole = identity
-        return (hashlib.blake2b(whole, digest_size=WHOLE_TAG_SIZE, key=key,
-                                person=b"sa-request").digest()
-                + hashlib.blake2b(place, digest_size=PLACE_TAG_SIZE, key=key,
-                                  person=b"sa-place").digest())
+        # The same pages are asked for again and again: their bindings are
+        # kept, a bounded number of them (whole determines place).
+        found = self._request_tags.get((kid, whole))
+        if found is None:
+            key = self._tag_keys[kid]
+            found = (hashlib.blake2b(whole, digest_size=WHOLE_TAG_SIZE, key=key,
+                                     person=b"sa-request").digest()
+                     + hashlib.blake2b(place, digest_size=PLACE_TAG_SIZE, key=key,
+                                       person=b"sa-place").digest())
+            if len(self._request_tags) >= self.KEPT_REQUEST_TAGS:
+                self._request_tags.clear()
+            self._request_tags[kid, whole] = found
+        return found
 
 
 #: What a token binds of the request that minted it (see

@@ -33,6 +33,7 @@ from flask_server_actions.token.envelope import RowSealer
 from flask_server_actions.token.envelope import binding_tag
 from flask_server_actions.token.envelope import open_token
 from flask_server_actions.token.envelope import padded
+from flask_server_actions.token.envelope import request_identity
 from flask_server_actions.token.envelope import seal_body
 
 from ..security.forge import decode
@@ -308,3 +309,17 @@ def test_a_rows_button_is_markup_that_escapes_as_markup_does() -> None:
                                       fn=_other_action)
         assert page.startswith('<button type="submit" name="__action_button" value="')
         assert "&" not in page
+
+
+def test_request_bindings_are_kept_a_bounded_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(KeyRing, "KEPT_REQUEST_TAGS", 2)
+    keys = KeyRing(["row counter secret"], "tests")
+    identities = [request_identity("example.test", "", f"/rows/{n}", b"", "/rows/<int:n>",
+                                   "rows") for n in range(3)]
+    fresh = [KeyRing(["row counter secret"], "tests").request_tag(identity)
+             for identity in identities]
+    assert len(set(fresh)) == 3
+    for _ in range(2):  # worked out, then (some of them) kept
+        assert [keys.request_tag(identity) for identity in identities] == fresh
+        assert len(keys._request_tags) <= 2
+    assert keys.request_tag(identities[2], keys.current_id) == fresh[2]
