@@ -21,7 +21,9 @@ from markupsafe import Markup
 from markupsafe import escape
 
 from flask_server_actions import ServerActions
+from flask_server_actions.closures import reference
 from flask_server_actions.errors import BadActionToken
+from flask_server_actions.page import rows
 from flask_server_actions.errors import UnresolvableAction
 from flask_server_actions.page.minting import _REQUEST_PAGE
 from flask_server_actions.page.minting import identity_of_request
@@ -349,3 +351,17 @@ def test_a_row_of_a_page_opened_before_format_5_still_runs() -> None:
     token = Page.get(client, "/table").form("#remove-2").token()
     assert post(client, _as_version_4(app, token), "/table").status_code == 303
     assert STORE == [("remove", 2)]
+
+
+@pytest.mark.parametrize(("row", "matched"), [(2, True), (3, False)])
+def test_a_rows_button_is_noted_while_the_row_of_an_answer_is_looked_for(
+        row: int, matched: bool) -> None:
+    app = _app()
+    capture = rows._Capture("block", "rows", [(reference(_row_action), (2,))], open=True)
+    reset = rows._CAPTURE.set(capture)
+    try:
+        with app.test_request_context("/rows"):
+            app.jinja_env.globals["action"].button(_row_action, row)
+    finally:
+        rows._CAPTURE.reset(reset)
+    assert capture.matched is matched
