@@ -23,8 +23,8 @@ from markupsafe import escape
 from flask_server_actions import ServerActions
 from flask_server_actions.closures import reference
 from flask_server_actions.errors import BadActionToken
-from flask_server_actions.page import rows
 from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.page import rows
 from flask_server_actions.page.minting import _REQUEST_PAGE
 from flask_server_actions.page.minting import identity_of_request
 from flask_server_actions.page.minting import mint
