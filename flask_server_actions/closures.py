@@ -18,6 +18,7 @@ import sys
 import types
 import typing as t
 from dataclasses import dataclass
+from dataclasses import field
 
 from .marking import ActionOptions
 from .marking import is_marked_code
@@ -58,6 +59,11 @@ class ActionTarget:
     #: The code of the function or class body an inline action is defined
     #: in, where its decorators are; ``None`` for module-level actions.
     parent: types.CodeType | None = None
+    #: The qualified name, which an inline action rebuilt from its code gets.
+    qualname: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "qualname", self.ref.partition(":")[2])
 
     @property
     def name(self) -> str:
@@ -295,10 +301,10 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
     if target.function is not None:  # module-level: nothing was captured
         return target.function
     code = target.code
-    free = list(code.co_freevars)
-    captured_names = [name for name in names if name not in (_DEFAULTS, _KWDEFAULTS)]
-    if captured_names != free or len(names) != len(values):
-        raise ResolveError(f"{target.ref} now captures {free}, the token has {captured_names}")
+    free = code.co_freevars
+    if len(names) != len(values) or (tuple(names) != free and _captured_names(names) != free):
+        raise ResolveError(f"{target.ref} now captures {list(free)}, the token has"
+                           f" {list(_captured_names(names))}")
     # A plain loop: a comprehension costs a function call per rebuild.
     decode = serializer.decode
     cells = []
@@ -312,11 +318,17 @@ def rebuild(target: ActionTarget, names: list[str], values: list[t.Any],
             cells.append(types.CellType() if value == _EMPTY_CELL
                          else types.CellType(decode(value)))
     fn = types.FunctionType(code, target.module.__dict__, code.co_name,
-                            t.cast("tuple[object, ...] | None", defaults),
-                            tuple(cells) or None)
-    fn.__kwdefaults__ = t.cast("dict[str, t.Any] | None", kwdefaults)
-    fn.__qualname__ = target.ref.partition(":")[2]
+                            defaults, tuple(cells) or None)
+    if kwdefaults is not None:
+        fn.__kwdefaults__ = kwdefaults
+    fn.__qualname__ = target.qualname
     return fn
+
+
+def _captured_names(names: list[str]) -> tuple[str, ...]:
+    """The names of captured variables among a token's ``names`` (which
+    also name the defaults)."""
+    return tuple(name for name in names if name not in (_DEFAULTS, _KWDEFAULTS))
 
 
 #: Token option set when the action was minted not to receive the form data.
@@ -332,12 +344,13 @@ def check_call(target: ActionTarget, fn: t.Callable[..., t.Any], bound: int,
 
     :raises ResolveError: the call ``fn(*bound_args[, form])`` no longer fits.
     """
-    takes_form = target.takes_form(bound)
+    takes_form = target.takes_varargs or target.positional > bound  # takes_form(), inline
     if takes_form == bool(options.get(NO_FORM_OPTION)):
         raise ResolveError(f"{target.ref} {'now' if takes_form else 'no longer'} takes the"
                            " form data")
     code = target.code
-    plain = inspect.unwrap(fn)
+    # An inline action was rebuilt here, unwrapped; a module-level one may be wrapped.
+    plain = fn if target.function is None else inspect.unwrap(fn)
     defaults = len(getattr(plain, "__defaults__", None) or ())
     kwdefaults = len(getattr(plain, "__kwdefaults__", None) or ())
     given = bound + takes_form

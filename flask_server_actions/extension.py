@@ -19,6 +19,7 @@ from flask import session
 from flask.cli import AppGroup
 from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import logs
@@ -44,10 +45,12 @@ from .page.rows import RowLoader
 from .page.state import action_state
 from .page.templating import ActionHelper
 from .post.action_call import ActionCall
+from .post.calls import answer_in_json
 from .post.dispatch import checked_answer
 from .post.dispatch import open_submission
 from .post.dispatch import run_action
 from .post.precognition import finish as precognition_finish
+from .post.precognition import note_flashes
 from .post.routing import ENVIRON_KEY as ROUTED_KEY
 from .post.routing import install as install_routing
 from .post.settings import FACTORY as SETTINGS_FACTORY
@@ -169,7 +172,12 @@ class ServerActions:
         def run(*args: t.Any, **kwargs: t.Any) -> ResponseReturnValue:
             post = current()
             assert post is not None  # read before the app's hooks
-            return run_action(post)
+            try:
+                return run_action(post)
+            except HTTPException as error:
+                if post.call:
+                    answer_in_json(error)
+                raise
 
         self.action_view_body: t.Callable[..., ResponseReturnValue] = run
         if app is not None:
@@ -194,13 +202,22 @@ class ServerActions:
         # refuse a cross-site or forged post before any code of the app runs
         # for it.
         def preprocess_request() -> ResponseReturnValue | None:
-            req: Request = request._get_current_object()  # type: ignore[attr-defined]
+            req: Request = _cv_request.get().request
             if ROUTED_KEY in req.environ and req.routing_exception is None:
-                open_submission(read(settings_for(app), req))
+                post = read(settings_for(app), req)
+                try:
+                    open_submission(post)
+                except HTTPException as error:
+                    if post.call:
+                        answer_in_json(error)
+                    raise
+                note_flashes(post)
             return preprocess()
 
         app.preprocess_request = preprocess_request  # type: ignore[method-assign]
         view_dispatch = app.dispatch_request
+        # Each page view's decorators around the action, as the app calls them.
+        runners: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
 
         # An action post was routed to its page's GET rule, and went through
         # the page's hooks; now run the view's decorators around the action.
@@ -214,8 +231,10 @@ class ServerActions:
             rule, view_args = post.request.url_rule, post.request.view_args
             assert rule is not None and view_args is not None  # routed: no routing_exception
             view = app.view_functions[rule.endpoint]
-            answer: ResponseReturnValue = app.ensure_sync(
-                guarded(view, self.action_view_body))(**view_args)
+            run = runners.get(view)
+            if run is None:
+                run = runners[view] = app.ensure_sync(guarded(view, self.action_view_body))
+            answer: ResponseReturnValue = run(**view_args)
             return answer
 
         app.dispatch_request = dispatch_request  # type: ignore[method-assign]
@@ -518,7 +537,9 @@ class ServerActions:
             once=bool(config["SERVER_ACTIONS_ONCE"]),
             checks=self.checks(app), rerender_hooks=self.rerender_hooks(app),
             row_loaders=self.row_loaders, view_body=self.action_view_body,
-            describe_error=error_of_request, find_store=functools.partial(self.store, app))
+            describe_error=error_of_request, find_store=functools.partial(self.store, app),
+            calls_directly=("ensure_sync" not in app.__dict__
+                            and type(app).ensure_sync is Flask.ensure_sync))
         extensions[_SETTINGS] = (fingerprint, built)
         return built
 
@@ -533,7 +554,7 @@ class ServerActions:
                 # to check, and no error to announce.
                 if minted_tokens():
                     keep_private(response)
-                return precognition_finish(post, response)
+                return response  # made with its Vary: Precognition
             response = checked_answer(post, response)
         response = notices_finish(self._keep_private(response))
         return response if post is None else precognition_finish(post, response)

@@ -26,11 +26,9 @@ _WRAPPED = "_server_actions_wrapped"
 
 
 def vouch_for_action_post(app: Flask) -> None:
-    """Let ``app``'s ``CSRFProtect`` (if any) pass the current request, an
+    """Let ``app``'s ``CSRFProtect`` pass the current request, an
     action post whose token has passed the extension's checks."""
-    protect = app.extensions.get("csrf")
-    if protect is None:
-        return
+    protect = app.extensions["csrf"]
     if not getattr(protect.protect, _WRAPPED, False):
         protect.protect = _skipping_vouched(protect.protect)
     setattr(g, _G_VOUCHED, True)

@@ -49,8 +49,9 @@ Needs SQLAlchemy 2 (``pip install flask-server-actions[sqlalchemy]``).
 
 from __future__ import annotations
 
-import base64
+import binascii
 import hashlib
+import operator
 import typing as t
 
 import sqlalchemy
@@ -59,6 +60,7 @@ from sqlalchemy.orm.attributes import instance_state
 from ..errors import RowNotFound
 from ..errors import StaleSubmission
 from ..errors import UnserializableValue
+from ..token.serialization import compact_json
 
 if t.TYPE_CHECKING:
     from sqlalchemy.orm import Mapper
@@ -74,10 +76,26 @@ class _Identity(t.NamedTuple):
     # is then another row: 404) or they are the default (a changed row: 422).
     names: tuple[str, ...]
     declared: bool
-    #: What every digest of the class starts with: its name and the names.
-    prefix: bytes = b""
+
+
+class _Plan(t.NamedTuple):
+    """What every row of one mapped class shares, worked out once per
+    mapping: valid while the class's mapper has the same column attributes
+    (a class mapped again, or given a column, gets a new plan)."""
+
+    #: The mapper's column attributes when the plan was made.
+    columns: object
+    names: tuple[str, ...]
+    declared: bool
     #: The class as a token names it.
-    class_key: str = ""
+    class_key: str
+    #: What the JSON of every row's ``[class, *key, digest]`` starts with.
+    opening: str
+    #: Reads the identity values from an instance's dict (all loaded).
+    read: t.Callable[[dict[str, t.Any]], t.Any]
+    #: BLAKE2b already fed with what every digest of the class starts with
+    #: (its name and the identity names): each row's is a copy of it.
+    hasher: t.Any
 
 
 class SQLAlchemyRows:
@@ -95,24 +113,22 @@ class SQLAlchemyRows:
         self.session = session
         self.base = base
         self._classes: dict[str, type] = {}
-        self._identities: dict[type, _Identity] = {}
+        self._plans: dict[type, _Plan] = {}
+        self._dump = RowDump(self)
 
-    def dump(self, row: object) -> list[t.Any]:
-        """``[module:qualname of the class, *primary key, identity digest]``.
+    @property
+    def dump(self) -> RowDump:
+        """What a row travels as: ``dump(row)`` gives ``[module:qualname of
+        the class, *primary key, identity digest]`` (a :class:`RowDump`, one
+        per instance)."""
+        return self._dump
 
-        :raises UnserializableValue: the row has no key yet, or its class
-            names an identity column it does not have.
-        """
-        cls = type(row)
-        # The mapped instance's state directly: sqlalchemy.inspect() looks
-        # its inspector up first, a row at a time.
-        identity = instance_state(row).identity
-        if identity is None:
-            raise UnserializableValue(
-                f"{cls.__qualname__} {row!r} has no primary key yet, so it cannot travel in"
-                " a token: add it to the session and flush (or commit) before rendering the"
-                " page.", value_type=cls)
-        return [self._identity(cls).class_key, *identity, self._digest(row)]
+    def _plan_of(self, state: t.Any, row: object) -> _Plan:
+        """The plan of ``row``'s class, whose instance state is ``state``."""
+        plan = self._plans.get(type(row))
+        if plan is None or plan.columns is not state.manager.mapper.column_attrs:
+            plan = self._plan(type(row))
+        return plan
 
     def load(self, data: t.Any) -> object:
         """The row ``data`` names, from the session.
@@ -135,36 +151,29 @@ class SQLAlchemyRows:
         row = self.session.get(cls, key[0] if columns == 1 else tuple(key))
         if row is None:
             raise RowNotFound(cls.__name__, key)
+        plan = self._plan(type(row))
         # No need for a constant-time comparison: the digest is sealed in
         # the token, so no client can try digests against it.
-        if self._digest(row) != digest:
-            if self._identity(type(row)).declared:
+        if _digest(plan, row) != digest:
+            if plan.declared:
                 raise RowNotFound(cls.__name__, key)
             raise StaleSubmission(f"the {cls.__name__} changed since the page was shown")
         return row
 
-    def _digest(self, row: object) -> str:
-        # 8 bytes: a collision by chance is out of reach, and the token,
-        # which is size-sensitive, grows by 14 bytes a row.
-        identity = self._identity(type(row))
-        # The loaded values, from the instance's own dict (an instrumented
-        # attribute costs a descriptor call each); an expired or deferred
-        # one is loaded through its attribute.
-        loaded = row.__dict__
-        values = repr([loaded[name] if name in loaded else getattr(row, name)
-                       for name in identity.names])
-        raw = hashlib.blake2b(identity.prefix + values.encode(), digest_size=8,
-                              person=b"server-actions").digest()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-    def _identity(self, cls: type) -> _Identity:
-        identity = self._identities.get(cls)
-        if identity is None:
-            found = _identity_of(cls)
+    def _plan(self, cls: type) -> _Plan:
+        """The plan of ``cls``'s rows: the one kept while its mapper's
+        column attributes are the same, else a new one."""
+        mapper = t.cast("Mapper[t.Any]", sqlalchemy.inspect(cls))
+        columns = mapper.column_attrs
+        plan = self._plans.get(cls)
+        if plan is None or plan.columns is not columns:
+            names, declared = _identity_of(cls, mapper)
             key = _class_key(cls)
-            identity = self._identities[cls] = found._replace(
-                prefix=repr((key, found.names)).encode() + b"\0", class_key=key)
-        return identity
+            hasher = hashlib.blake2b(digest_size=8, person=b"server-actions")
+            hasher.update(repr((key, names)).encode() + b"\0")
+            plan = self._plans[cls] = _Plan(columns, names, declared, key,
+                                            f"[{compact_json(key)},", _reader(names), hasher)
+        return plan
 
     def _class(self, name: str) -> type:
         cls = self._classes.get(name)
@@ -183,9 +192,99 @@ class SQLAlchemyRows:
         self.session.rollback()
 
 
-def _identity_of(cls: type) -> _Identity:
+class RowDump:
+    """What :class:`SQLAlchemyRows` registers as the rows' ``dump``: called,
+    it gives ``[class, *key, digest]``; its :meth:`write_json` gives the
+    JSON text of that list straight away (the short way a bound row is
+    written, see :meth:`~.Serializer.write_flat`)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: SQLAlchemyRows) -> None:
+        self.rows = rows
+
+    def __call__(self, row: object) -> list[t.Any]:
+        """``[module:qualname of the class, *primary key, identity digest]``.
+
+        :raises UnserializableValue: the row has no key yet, or its class
+            names an identity column it does not have.
+        """
+        # The mapped instance's state directly: sqlalchemy.inspect() looks
+        # its inspector up first.
+        state = instance_state(row)
+        key = state.key
+        if key is None:
+            cls = type(row)
+            raise UnserializableValue(
+                f"{cls.__qualname__} {row!r} has no primary key yet, so it cannot travel in"
+                " a token: add it to the session and flush (or commit) before rendering the"
+                " page.", value_type=cls)
+        plan = self.rows._plan_of(state, row)
+        return [plan.class_key, *key[1], _digest(plan, row)]
+
+    def write_json(self, row: object) -> str | None:
+        """``compact_json(self(row))``, or ``None`` for a row without a key
+        or with a key JSON does not have (a UUID, a date): the general way
+        then says what is wrong or tags it."""
+        state = instance_state(row)
+        key = state.key
+        if key is None:
+            return None
+        identity = key[1]
+        if len(identity) == 1 and type(identity[0]) is int:  # the usual key
+            written = int.__repr__(identity[0])
+        else:
+            for value in identity:
+                if type(value) is not int and type(value) is not str:
+                    return None
+            written = compact_json(list(identity))[1:-1]
+        rows = self.rows
+        plan = rows._plans.get(type(row))
+        if plan is None or plan.columns is not state.manager.mapper.column_attrs:
+            plan = rows._plan(type(row))
+        # The digest is base64url: nothing in it needs escaping.
+        return f'{plan.opening}{written},"{_digest(plan, row)}"]'
+
+
+def _digest(plan: _Plan, row: object) -> str:
+    """8 bytes of BLAKE2b of the class, its identity names and the row's
+    identity values, in base64url: a collision by chance is out of reach,
+    and the token, which is size-sensitive, grows by 14 bytes a row."""
+    # The loaded values, from the instance's own dict (an instrumented
+    # attribute costs a descriptor call each); when one is expired or
+    # deferred, all are read through their attributes, which load it.
+    loaded = row.__dict__
+    try:
+        values = plan.read(loaded)
+    except KeyError:
+        values = [getattr(row, name) for name in plan.names]
+    hasher = plan.hasher.copy()
+    # The repr of a list, as digests have always been taken.
+    hasher.update(repr(values).encode())
+    return binascii.b2a_base64(hasher.digest(), newline=False).translate(
+        _URLSAFE)[:-1].decode("ascii")
+
+
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def _reader(names: tuple[str, ...]) -> t.Callable[[dict[str, t.Any]], list[t.Any]]:
+    """Reads the values of ``names`` from an instance's dict, as a list;
+    raises :class:`KeyError` for one not loaded."""
+    if len(names) == 1:
+        (name,) = names
+
+        def read_one(loaded: dict[str, t.Any]) -> list[t.Any]:
+            return [loaded[name]]
+        return read_one
+    if not names:
+        return lambda loaded: []
+    get = operator.itemgetter(*names)
+    return lambda loaded: list(get(loaded))
+
+
+def _identity_of(cls: type, mapper: Mapper[t.Any]) -> _Identity:
     """The attributes that identify a row of ``cls``."""
-    mapper = t.cast("Mapper[t.Any]", sqlalchemy.inspect(cls))
     declared = getattr(cls, IDENTITY_ATTRIBUTE, None)
     if declared is not None:
         names = tuple(declared)

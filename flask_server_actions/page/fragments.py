@@ -21,7 +21,7 @@ import contextvars
 import re
 import typing as t
 
-from flask import g
+from flask.globals import _cv_app
 from jinja2 import Template
 from markupsafe import Markup
 from markupsafe import escape
@@ -46,12 +46,15 @@ _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][^\s/>]*)")
 
 def remember(options: t.Mapping[str, t.Any]) -> None:
     """Keep the fragment the submitted token asks for, for this request."""
-    setattr(g, _G_KEY, Fragment.from_options(options))
+    # g's own dictionary, through Flask's context variable: once per post.
+    _cv_app.get().g.__dict__[_G_KEY] = (
+        Fragment.from_options(options) if "fragment" in options else None)
 
 
 def requested() -> Fragment | None:
     """The fragment the submitted token asked for, if any."""
-    return t.cast("Fragment | None", g.get(_G_KEY))
+    fragment: Fragment | None = _cv_app.get().g.__dict__.get(_G_KEY)
+    return fragment
 
 
 class _Wanted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import time
@@ -12,6 +13,7 @@ from flask import current_app
 from flask import g
 from flask import request
 from flask import session
+from flask.globals import _cv_app
 from flask.globals import _cv_request
 from jinja2 import Undefined
 
@@ -71,10 +73,11 @@ _OUTSIDE = ("Working outside of request context: a token is minted for the page"
             " of a request.")
 
 
-def page_of_request() -> str:
-    """Script root, path and query of the current request, as a form would
-    post to it (a mounted app's prefix included)."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
+def page_of_request(req: Request | None = None) -> str:
+    """Script root, path and query of ``req`` (by default the current
+    request), as a form would post to it (a mounted app's prefix included)."""
+    if req is None:
+        req = request._get_current_object()  # type: ignore[attr-defined]
     path = req.script_root + req.path
     query = req.query_string.decode("latin-1")
     return f"{path}?{query}" if query else path
@@ -113,6 +116,22 @@ def _view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
     function's ``module:qualname.<locals>.`` and ``module:``; empty for a
     view that is no function (a class-based view's actions keep their
     whole name)."""
+    # Asked by every post: worked out once per view (views are the app's
+    # code, so this stays as small as the app).
+    try:
+        return _names_of_view[view]
+    except (KeyError, TypeError):  # TypeError: a view that cannot be a key
+        pass
+    names = _work_out_view_names(view)
+    with contextlib.suppress(TypeError):
+        _names_of_view[view] = names
+    return names
+
+
+_names_of_view: dict[t.Callable[..., t.Any] | None, tuple[str, str]] = {}
+
+
+def _work_out_view_names(view: t.Callable[..., t.Any] | None) -> tuple[str, str]:
     while (inner := getattr(view, "__wrapped__", None)) is not None:
         view = inner
     if not isinstance(view, types.FunctionType):
@@ -439,8 +458,12 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
             row = compact_json(args)[1:-1]  # row ids, the usual bound arguments, as they are
         else:
             state.serializer.max_depth = state.max_depth
-            row = compact_json(encode_values(state.serializer, _argument_names(bound), args,
-                                             state.budget))[1:-1]
+            # Rows bound as they are (SQLAlchemy rows, registered types)
+            # written the short way; anything else the general way.
+            written = state.serializer.write_flat(args, state.budget)
+            row = compact_json(encode_values(
+                state.serializer, _argument_names(bound), args, state.budget,
+            ))[1:-1] if written is None else written
     except CaptureError as error:
         if isinstance(error.value, Undefined):  # {{ action(act, typo) }}
             name = error.value._undefined_name
@@ -516,7 +539,8 @@ def _too_large(fn: types.FunctionType, target: ActionTarget, state: _Request, si
 
 def minted_tokens() -> bool:
     """Whether this request minted any token (its response must stay private)."""
-    return bool(g.get(_G_MINTED, False))
+    # g's own dictionary, through Flask's context variable: asked of every response.
+    return bool(_cv_app.get().g.__dict__.get(_G_MINTED, False))
 
 
 #: Headers some CDNs obey instead of ``Cache-Control``.

@@ -28,7 +28,6 @@ from ..errors import ServerActionError
 from ..messages import N_
 from ..messages import translate
 from ..post import calls
-from ..post import precognition
 from ..post.routing import is_action_post
 from . import accessible
 
@@ -70,7 +69,6 @@ def install(app: Flask) -> None:
     too) and before validate requests (:mod:`.precognition`) get their
     errors in JSON.
     """
-    precognition.install(app)
     handle = app.handle_user_exception
 
     def handle_user_exception(error: Exception) -> HTTPException | ResponseReturnValue:

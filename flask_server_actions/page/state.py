@@ -15,6 +15,7 @@ from dataclasses import field
 
 from flask import g
 from flask import has_app_context
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures import MultiDict
 
 from ..closures import reference
@@ -29,6 +30,10 @@ if t.TYPE_CHECKING:
 
 _G_KEY = "_server_actions_state"
 FormT = t.TypeVar("FormT", bound="Form")
+
+
+#: What a state that shows no submission holds (one for all: nothing writes to it).
+_NOTHING_SUBMITTED: MultiDict[str, t.Any] = ImmutableMultiDict()
 
 
 @dataclass
@@ -57,7 +62,7 @@ class ActionState:
     #: The validated or invalid WTForms form, for actions that take one.
     form: t.Any = None
     #: The submitted fields, to fill the form in again.
-    submitted: MultiDict[str, t.Any] = field(default_factory=MultiDict)
+    submitted: MultiDict[str, t.Any] = field(default=_NOTHING_SUBMITTED)
     #: Whether this state belongs to a submission at all.
     active: bool = False
     #: The arguments bound to the submitted action in the template

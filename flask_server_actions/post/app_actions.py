@@ -119,22 +119,19 @@ def without_page_error(name: str, ref: str, where: str) -> ActionWithoutPage:
         " action=\"{{ url_for('server_actions.run') }}\">.")
 
 
-def check_scope(target: ActionTarget, app_action: bool) -> None:
-    """On the app URL (``app_action``), refuse an action that is no longer
-    for every page: a deploy made it a page action, and it must not run
+def check_scope(target: ActionTarget) -> None:
+    """For a post to the app URL, refuse an action that is no longer for
+    every page: a deploy made it a page action, and it must not run
     outside its page's guards.
 
     :raises ResolveError: it is not (the page comes back with a notice).
     """
-    if app_action and not (target.function is not None and is_app_action(target.function)):
+    if not (target.function is not None and is_app_action(target.function)):
         raise ResolveError(f"{target.ref} is no longer an action for every page")
 
 
-def return_page(post: ActionPost, default: t.Callable[[], str]) -> str:
-    """The page to go back to: the sealed one for an app action, else
-    ``default()`` (the page's own URL)."""
-    if not post.app_action:
-        return default()
+def return_page(post: ActionPost) -> str:
+    """The page an app action goes back to: the one sealed in its token."""
     page = post.token.options.get(RETURN_OPTION)
     return page if isinstance(page, str) else post.request.script_root + "/"
 
@@ -145,4 +142,4 @@ def back(post: ActionPost, state: ActionState) -> BaseResponse:
     message = state.message  # the failure's, or the notice in the user's language
     if message:
         flash(message, "error")
-    return redirect(page_url(return_page(post, lambda: "/")), 303)
+    return redirect(page_url(return_page(post)), 303)

@@ -25,7 +25,6 @@ before any of it is parsed. Every 4xx answer to a call is JSON,
 
 from __future__ import annotations
 
-import functools
 import inspect
 import itertools
 import json
@@ -50,7 +49,6 @@ if t.TYPE_CHECKING:
     from ..token.envelope import ActionToken
     from ..token.serialization import Serializer
 
-F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 #: The request header carrying the token of a JSON call.
 HEADER = "X-Server-Action"
@@ -69,39 +67,27 @@ def is_json_call() -> bool:
     return _ENVIRON_KEY in environ and environ.get("REQUEST_METHOD") == "POST"
 
 
-def check_token(token: ActionToken, call: bool) -> None:
+def check_token(token: ActionToken) -> None:
     """Refuse a call whose token was minted for a form, not for calls.
 
-    :param call: the post is a JSON call.
-    :raises BadActionArguments: it is, and ``token`` was not minted by
-        ``action.data()``.
+    :raises BadActionArguments: ``token`` was not minted by ``action.data()``.
     """
-    if call and not token.options.get(OPTION):
+    if not token.options.get(OPTION):
         raise BadActionArguments(
             f"the token of {token.ref} was minted for a form, not for calls; put the"
             " action on the element with action.data() to call it from client code")
 
 
-def answers_errors_in_json(run: F) -> F:
-    """Decorate the action runner so that a call refused with a 4xx error
-    (a bad token, another origin, a check saying no) gets ``{"error":
-    message}`` as JSON, as its other failures do. The error is still
-    raised, so the app's error handlers see it."""
-
-    @functools.wraps(run)
-    def run_answering_json(*args: t.Any, **kwargs: t.Any) -> t.Any:
-        try:
-            return run(*args, **kwargs)
-        except HTTPException as error:
-            if (is_json_call() and error.response is None and error.code is not None
-                    and 400 <= error.code < 500):
-                message = (error.user_message() if isinstance(error, ServerActionError)
-                           else error.description)
-                error.response = BaseResponse(json.dumps({"error": message}),
-                                              error.code, mimetype="application/json")
-            raise
-
-    return t.cast(F, run_answering_json)
+def answer_in_json(error: HTTPException) -> None:
+    """Give a call refused with a 4xx error (a bad token, another origin,
+    a check saying no) ``{"error": message}`` as JSON, as its other
+    failures get. The caller raises the error again, so the app's error
+    handlers still see it."""
+    if error.response is None and error.code is not None and 400 <= error.code < 500:
+        message = (error.user_message() if isinstance(error, ServerActionError)
+                   else error.description)
+        error.response = BaseResponse(json.dumps({"error": message}),
+                                      error.code, mimetype="application/json")
 
 
 def _body() -> bytes:

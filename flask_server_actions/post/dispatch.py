@@ -28,7 +28,9 @@ import typing as t
 from flask import after_this_request
 from flask import request
 from flask import session
+from flask.globals import _cv_request
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import BadRequest
@@ -122,8 +124,8 @@ def submitted_token(post: ActionPost) -> str:
     # Not form.get(): a missing key raises (and catches) BadRequestKeyError,
     # which costs more than the rest of opening the token.
     for name in (BUTTON_FIELD, FIELD):
-        if name in form and form[name]:
-            return form[name]
+        if name in form and (value := form[name]):
+            return value
     return ""
 
 
@@ -136,7 +138,6 @@ def form_data(post: ActionPost) -> CombinedMultiDict[str, t.Any]:
     return CombinedMultiDict([fields, uploads.files()])
 
 
-@calls.answers_errors_in_json
 def open_submission(post: ActionPost) -> None:
     """Check an action post before any code of the app runs for it (its URL
     value preprocessors and ``before_request`` hooks included): its origin,
@@ -161,7 +162,7 @@ def open_submission(post: ActionPost) -> None:
     opened: ActionToken | StaleSubmission
     keys = settings.keys
     try:
-        opened = open_for_session(settings, submitted_token(post), session)
+        opened = open_for_session(settings, submitted_token(post), _cv_request.get().session)
     except BadActionToken as error:
         _refuse(settings, "", error)
     except StaleSubmission as error:
@@ -174,14 +175,17 @@ def open_submission(post: ActionPost) -> None:
         if not hmac.compare_digest(token.request_tag[:WHOLE_TAG_SIZE],
                                    expected[:WHOLE_TAG_SIZE]):
             opened = _bound_elsewhere(app, expected, opened, token)
-    token.ref = full_ref(token.ref, _page_view(app, req))
+    rule = req.url_rule  # routed to its page: the view that shortened the name
+    token.ref = full_ref(token.ref, app.view_functions.get(rule.endpoint) if rule else None)
     if isinstance(opened, SessionEnded) and not origin_proven(req):
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
         # the posted values could show a victim an attacker's input.
         _refuse(settings, token.ref, ForeignToken(opened.reason))
-    calls.check_token(token, post.call)
-    vouch_for_action_post(app)
+    if post.call:
+        calls.check_token(token)
+    if "csrf" in app.extensions:  # Flask-WTF's CSRFProtect
+        vouch_for_action_post(app)
     post.authenticated(opened)
 
 
@@ -350,13 +354,33 @@ def finish(post: ActionPost, result: object, page: str,
             # The view and the row see what ran.
             set_state(after_success(_with_clicked_form(post, state)))
             return render_page(post, 200, fragment)
-        answer = post.own_redirect = redirect(page_url(page), 303)
+        answer = post.own_redirect = _see_other(page_url(page))
         return answer
     if isinstance(result, BaseResponse):
         return result
     state.value = result
     state.succeeded = True
     return rerender(post, state, 200)
+
+
+def _see_other(location: str) -> BaseResponse:
+    """The library's own 303 to ``location``, a path on this site: what
+    werkzeug's ``redirect`` makes, built in one go, with the
+    ``Vary: Precognition`` every answer to an action post carries (see
+    :func:`~.precognition.finish`)."""
+    link = escape(location)
+    response = BaseResponse(
+        f'<!doctype html>\n<html lang=en>\n<title>Redirecting</title>\n'
+        f'<p>Done. Back to <a href="{link}">{link}</a>.\n', 303,
+        content_type="text/html; charset=utf-8")
+    # add(): no header of these names yet, nothing to replace. The post
+    # read the session (its binding): Flask adds Cookie, unless it is there.
+    response.headers.add("Location", location)
+    response.headers.add("Vary", _VARY)
+    return response
+
+
+_VARY = f"{precognition.HEADER}, Cookie"
 
 
 def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
@@ -403,7 +427,6 @@ def checked_answer(post: ActionPost, response: BaseResponse) -> BaseResponse:
     return response
 
 
-@calls.answers_errors_in_json
 def run_action(post: ActionPost) -> ResponseReturnValue:
     """Handle the current action post, once the page's hooks and its view's
     decorators have let it through."""
@@ -433,9 +456,10 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     fragments.remember(token.options)
     try:
         target = resolve(token.ref)
-        check_scope(target, post.app_action)
+        if post.app_action:
+            check_scope(target)
         fn = rebuild(target, token.names, token.values, settings.serializer)
-        args = [settings.serializer.decode(arg) for arg in token.args]
+        args = list(map(settings.serializer.decode, token.args))
         state.args = tuple(args)
         state.forms = [(token.ref, state.args)]
         plan = post.plan = plan_for(settings.plans, target, token.options, len(args))
@@ -484,7 +508,8 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
             payload = form
         call_args = [*args, payload] if plan.takes_form else args
     try:
-        result = app.ensure_sync(fn)(*call_args)
+        run = fn if settings.calls_directly and not plan.coroutine else app.ensure_sync(fn)
+        result = run(*call_args)
     except ActionError as error:
         finish_once(post)
         signals.failed(app, token.ref, start, error)
@@ -496,7 +521,8 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
     signals.finished(app, token.ref, start)
     # The token was minted by this very request: its URL is the page's (an
     # action for every page goes back to the page sealed in its token).
-    return finish(post, result, return_page(post, page_of_request), state)
+    page = return_page(post) if post.app_action else page_of_request(post.request)
+    return finish(post, result, page, state)
 
 
 def _refuse_stale(post: ActionPost, state: ActionState, token: ActionToken,

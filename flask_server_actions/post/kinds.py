@@ -34,6 +34,10 @@ class Kind(enum.Enum):
     #: A plain HTML form post.
     PAGE = "page post"
 
+    # Members are singletons: hashed by identity, in C (Enum's own hash is
+    # a Python call, and every stage asks EFFECTS).
+    __hash__ = object.__hash__
+
 
 class Effect(enum.Enum):
     """Something a feature does, or not, to an action post."""
@@ -63,6 +67,8 @@ class Effect(enum.Enum):
     #: The answer varies on ``Precognition`` (and on the cookie), so that no
     #: cache serves one kind's answer for another.
     SETS_CACHE_HEADERS = "sets cache headers"
+
+    __hash__ = object.__hash__  # as Kind's
 
 
 _RUN = frozenset({Kind.PAGE, Kind.HTMX, Kind.CALL, Kind.APP})

@@ -19,6 +19,7 @@ post, so that a reloaded module of checks is seen.
 
 from __future__ import annotations
 
+import inspect
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -70,6 +71,9 @@ class ActionPlan:
     setup: Setup | None
     #: Whether the form data is passed after the bound arguments.
     takes_form: bool
+    #: Whether the action is a coroutine function (the app's ``ensure_sync``
+    #: must run it).
+    coroutine: bool = False
     #: Its guard options, once :func:`~.guards.guard` worked them out
     #: (and none of them is loaded by name from the token).
     guards: GuardOptions | None = field(default=None, compare=False)
@@ -96,5 +100,8 @@ def plan_for(plans: Plans, target: ActionTarget, options: t.Mapping[str, t.Any],
         form_class = form_class_for(target, options, bound)
         plan = plans[key] = ActionPlan(
             target, form_class, setup_for(target, options) if form_class is not None else None,
-            target.takes_form(bound))
+            target.takes_form(bound),
+            # An inline action is rebuilt from its code: the code says.
+            inspect.iscoroutinefunction(target.function) if target.function is not None
+            else bool(target.code.co_flags & inspect.CO_COROUTINE))
     return plan

@@ -53,17 +53,14 @@ import typing as t
 from flask import g
 from flask import request
 from flask import session
-from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..forms import build_form
 from ..forms import validate
 from ..messages import translate
-from .submission import current
 from .uploads import skip_files_left_out
 
 if t.TYPE_CHECKING:
-    from flask import Flask
     from flask import Request
     from werkzeug.datastructures import MultiDict
     from wtforms import Form
@@ -153,24 +150,13 @@ def failed(state: ActionState, status: int, expired: bool) -> BaseResponse:
     return invalid(state.message, errors, _EXPIRED if expired and status == 422 else status)
 
 
-def install(app: Flask) -> None:
-    """Keep the flashed messages of ``app``'s validate requests as they were.
-
-    Their answers are finished by :func:`finish`, which the extension's one
-    after-request hook calls last.
-    """
-    preprocess = app.preprocess_request
-
-    # Before the app's hooks, which may flash; not one of them, so that the
-    # listing of an action's guards does not show it.
-    def preprocess_request() -> ResponseReturnValue | None:
-        post = current()
-        if post is not None and post.validate:
-            setattr(g, _G_FLASHES,
-                    list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
-        return preprocess()
-
-    app.preprocess_request = preprocess_request  # type: ignore[method-assign]
+def note_flashes(post: ActionPost) -> None:
+    """Note the flashed messages before the app's hooks run for a validate
+    request, which may flash: :func:`finish`, which the extension's one
+    after-request hook calls last, puts them back as they were."""
+    if post.validate:
+        setattr(g, _G_FLASHES,
+                list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
 
 
 def finish(post: ActionPost, response: BaseResponse) -> BaseResponse:

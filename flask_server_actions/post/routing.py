@@ -35,7 +35,9 @@ import typing as t
 
 from flask import current_app
 from flask import request
+from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
@@ -137,7 +139,13 @@ def _submits_action(req: Request) -> bool:
     mimetype = req.mimetype
     if mimetype == "application/json":
         return _json_form(req, body)
-    if mimetype == "application/x-www-form-urlencoded":
+    if isinstance(body, io.BytesIO):
+        # Parsed from the bytes read (werkzeug's own way for data it holds),
+        # not through a second stream over them.
+        data = req._cached_data = body.getvalue()
+        if mimetype == "application/x-www-form-urlencoded":
+            _refuse_fields(req, 1 + data.count(b"&"))
+    elif mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
         form = req.form
@@ -151,8 +159,8 @@ def _submits_action(req: Request) -> bool:
     # The field's name was in a value or a file: give the view the body again,
     # parsed (or not) as it chooses, under its own limits.
     req.close()  # the files werkzeug parsed
-    for parsed in ("stream", "form", "files"):
-        del req.__dict__[parsed]
+    for parsed in ("stream", "form", "files", "_cached_data"):
+        req.__dict__.pop(parsed, None)
     body.seek(0)
     return False
 
@@ -213,15 +221,19 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     :raises RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
     """
     environ = req.environ
-    if req.content_length is None and "wsgi.input_terminated" not in environ:
-        return None  # werkzeug reads no body without a length: neither do we
-    stream = get_input_stream(environ, max_content_length=req.max_content_length)
     length = req.content_length
+    if length is None and "wsgi.input_terminated" not in environ:
+        return None  # werkzeug reads no body without a length: neither do we
+    limit = req.max_content_length
     if length is not None and length <= _SPOOL_SIZE:
-        # The usual form post: one read into memory, cheaper than a spool.
-        data = stream.read()
+        # The usual form post: its length read into memory at once, as
+        # werkzeug's stream would (413 over the limit; 400 if it is cut short).
+        if limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        data = _read(environ["wsgi.input"], length)
         environ["wsgi.input"] = environ[_SPOOLED_KEY] = memory = io.BytesIO(data)
         return memory if _FIELD_BYTES in data else None
+    stream = get_input_stream(environ, max_content_length=limit)
     # Closed when the request ends (_close_spooled_body): the view reads it.
     body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE)  # noqa: SIM115
     environ["wsgi.input"] = environ[_SPOOLED_KEY] = body
@@ -236,6 +248,24 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     return body if found else None
 
 
+def _read(stream: t.IO[bytes], length: int) -> bytes:
+    """``length`` bytes of ``stream``.
+
+    :raises ClientDisconnected: it ended before, or cannot be read (closed,
+        or the connection failed), as for werkzeug's own stream.
+    """
+    try:
+        data = stream.read(length)
+        while len(data) < length:
+            more = stream.read(length - len(data))
+            if not more:
+                raise ClientDisconnected()
+            data += more
+    except (OSError, ValueError) as error:
+        raise ClientDisconnected() from error
+    return data
+
+
 def _count_fields(req: Request, body: t.IO[bytes]) -> None:
     """Refuse an urlencoded body of more fields than
     ``SERVER_ACTIONS_MAX_FORM_FIELDS``, before werkzeug parses it (it limits
@@ -243,11 +273,19 @@ def _count_fields(req: Request, body: t.IO[bytes]) -> None:
 
     :raises FormTooLarge: it has more fields.
     """
-    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
     fields = 1
     while chunk := body.read(_CHUNK_SIZE):
         fields += chunk.count(b"&")
     body.seek(0)
+    _refuse_fields(req, fields)
+
+
+def _refuse_fields(req: Request, fields: int) -> None:
+    """Refuse an urlencoded body of ``fields`` fields, over the limit.
+
+    :raises FormTooLarge: it is over ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
+    """
+    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
     if fields > limit:
         logs.info("Refused a form post to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
                   req.path, fields)
@@ -255,7 +293,7 @@ def _count_fields(req: Request, body: t.IO[bytes]) -> None:
 
 
 def _close_spooled_body(error: BaseException | None) -> None:
-    body = request.environ.get(_SPOOLED_KEY)
+    body = _cv_request.get().request.environ.get(_SPOOLED_KEY)
     if body is not None:
         body.close()
 

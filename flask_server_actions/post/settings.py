@@ -74,6 +74,10 @@ class PostSettings:
     #: Finds the store (it is made on first use: a post that needs none
     #: never connects to one).
     find_store: t.Callable[[], ActionStore]
+    #: The app's ``ensure_sync`` is Flask's own, which gives back any
+    #: function that is no coroutine function: such an action is called
+    #: as it is, without asking.
+    calls_directly: bool = False
     #: What each action's posts need that depends only on the action
     #: (:mod:`.plans`), made on its first post.
     plans: Plans = field(default_factory=dict)

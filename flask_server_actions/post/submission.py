@@ -16,7 +16,6 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from flask import g
 from flask.globals import _cv_app
 
 from ..errors import StaleSubmission
@@ -101,7 +100,7 @@ def read(settings: PostSettings, req: Request) -> ActionPost:
         call=_CALL_KEY in environ,
         app_action=rule is not None and rule.endpoint == APP_ENDPOINT,
         htmx=environ.get("HTTP_HX_REQUEST") == "true")
-    setattr(g, _G_POST, post)
+    _cv_app.get().g.__dict__[_G_POST] = post  # not the proxy: once per post
     return post
 
 

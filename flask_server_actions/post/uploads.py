@@ -290,15 +290,20 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
     """
     # g and the request themselves, not their proxies: asked once per post.
     state: _AppCtxGlobals = _cv_app.get().g
-    if state.get(_G_RESTORED) is not None:
+    found = state.__dict__  # not g's own methods: once per post
+    if found.get(_G_RESTORED) is not None:
         return
     if store is not None and address is not None:
-        setattr(state, _G_BUDGET, (store, address))
+        found[_G_BUDGET] = (store, address)
     req: Request = _cv_request.get().request
-    sent = MultiDict(req.files.items(multi=True))
+    files, form = req.files, req.form
+    if not files and FIELD not in form:  # the usual post: no file, nothing kept
+        found[_G_RESTORED] = _Restored(files)
+        return
+    sent = MultiDict(files.items(multi=True))
     restored = _Restored(sent)
     # Copies of a reference are one file: it is opened once, at most.
-    references = list(dict.fromkeys(req.form.getlist(FIELD)))
+    references = list(dict.fromkeys(form.getlist(FIELD)))
     if references:
         fields = None if form_class is None else file_fields(build_form(form_class, MultiDict()))
         capacities = _capacities(fields, sent, app.config["SERVER_ACTIONS_KEPT_UPLOADS_PER_POST"])
@@ -307,7 +312,7 @@ def restore(app: Flask, ref: str, strict: bool = True, *, form_class: type[Form]
             restored.referenced = frozenset(kept.field for kept in opened)
         else:
             _put_back(app, restored, opened, strict)
-    setattr(state, _G_RESTORED, restored)
+    found[_G_RESTORED] = restored
 
 
 def _opened(app: Flask, ref: str, references: list[str], capacities: dict[str, int],
@@ -418,8 +423,9 @@ def _remove_used(response: BaseResponse) -> BaseResponse:
 
 def files() -> MultiDict[str, FileStorage]:
     """The current post's files, with the kept ones :func:`restore` put back."""
-    restored: _Restored | None = g.get(_G_RESTORED)  # not t.cast(): a call
-    return restored.files if restored is not None else request.files
+    # Not the proxies: once per post.
+    restored: _Restored | None = _cv_app.get().g.__dict__.get(_G_RESTORED)
+    return restored.files if restored is not None else _cv_request.get().request.files
 
 
 def skip_files_left_out(form: Form) -> None:

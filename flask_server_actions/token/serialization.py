@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from werkzeug.local import LocalProxy
 
 _PLAIN = (str, int, float, bool, type(None))
+#: A class not met yet, in the cache of registrations.
+_UNKNOWN: t.Any = object()
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 _DECODER = json.JSONDecoder()
@@ -92,6 +94,10 @@ class _Custom:
     name: str
     dump: t.Callable[[t.Any], t.Any]
     load: t.Callable[[t.Any], t.Any]
+    #: What the JSON of every value of the type starts with: ``{"#x":[name,``.
+    opening: str = ""
+    #: The ``write_json`` of ``dump``, if it has one.
+    write_json: t.Callable[[t.Any], str | None] | None = None
 
 
 class Serializer:
@@ -115,12 +121,17 @@ class Serializer:
             them is registered too.
         :param name: a short, stable name written into tokens.
         :param dump: turns a value into something serializable, e.g. its key.
+            It may have a ``write_json`` method giving the compact JSON
+            text of ``dump(value)`` straight away, or ``None`` to leave the
+            value to ``dump``: bound arguments of the type are then
+            written by it (see :meth:`write_flat`).
         :param load: turns that back into a value when the form is submitted.
         """
         if name in self._by_name and self._by_name[name].cls is not cls:
             raise ValueError(f"The type name {name!r} is already registered for"
                              f" {self._by_name[name].cls.__qualname__}.")
-        custom = _Custom(cls, name, dump, load)
+        custom = _Custom(cls, name, dump, load, f'{{"#x":[{compact_json(name)},',
+                         getattr(dump, "write_json", None))
         self._by_type[cls] = custom
         self._by_name[name] = custom
         self._by_class.clear()
@@ -148,7 +159,15 @@ class Serializer:
             return {tag: [self.encode(item, depth) for item in t.cast(set[object], value)]}
         custom = self._registration(kind)
         if custom is not None:
-            return {"#x": [custom.name, self.encode(custom.dump(value), depth)]}
+            data = custom.dump(value)
+            if type(data) is list and depth < self.max_depth:
+                # A flat list of plain values (a row's key) is its own encoding.
+                for item in data:
+                    if type(item) not in _PLAIN:
+                        break
+                else:
+                    return {"#x": [custom.name, data]}
+            return {"#x": [custom.name, self.encode(data, depth)]}
         writer = _WRITERS.get(kind)
         if writer is not None:
             tag, write = writer
@@ -156,6 +175,64 @@ class Serializer:
         if kind is LocalProxy:
             return self.encode(t.cast(t.Any, value)._get_current_object(), depth - 1)
         raise NotSerializable(value)
+
+    def write_flat(self, values: t.Sequence[object], max_bytes: int) -> str | None:
+        """``compact_json([self.encode(value) for value in values])[1:-1]``,
+        written the short way when each value is a plain value or of a
+        registered type (a row bound to an action): a registered value whose
+        dump is a plain value or a flat list of them (a row's key) is
+        written without a second pass over it.
+
+        :returns: ``None`` when a value is of any other type, or cannot be
+            encoded, or the whole takes more than ``max_bytes`` of JSON (in
+            UTF-8, with its brackets): the caller then takes the general
+            way, which says what is wrong. What a registered ``dump``
+            raises (a row without a key), it raises.
+        """
+        parts: list[str] = []
+        for value in values:
+            kind = type(value)
+            # A registered type met before first (the usual bound row): only
+            # such types are ever cached with their registration.
+            custom = self._by_class.get(kind)
+            if custom is None:
+                if kind is int:
+                    parts.append(int.__repr__(t.cast(int, value)))
+                    continue
+                if kind in _PLAIN:
+                    parts.append(compact_json(value))
+                    continue
+                if kind in _CONTAINER_TYPES:
+                    return None
+                custom = self._registration(kind)
+                if custom is None:
+                    return None
+            if self.max_depth < 1:
+                return None
+            if custom.write_json is not None and self.max_depth > 1:
+                text = custom.write_json(value)
+                if text is not None:
+                    parts.append(f"{custom.opening}{text}]}}")
+                    continue
+            data = custom.dump(value)
+            flat = type(data) in _PLAIN
+            if type(data) is list and self.max_depth > 1:
+                flat = True
+                for item in data:
+                    if type(item) not in _PLAIN:
+                        flat = False
+                        break
+            if flat:
+                text = compact_json(data)
+            else:
+                try:
+                    text = compact_json(self.encode(data, 1))
+                except (NotSerializable, TooDeep):
+                    return None
+            parts.append(f"{custom.opening}{text}]}}")
+        text = ",".join(parts)
+        size = len(text) if text.isascii() else len(text.encode("utf-8"))
+        return None if size + 2 > max_bytes else text
 
     def _registration(self, kind: type) -> _Custom | None:
         try:
@@ -256,6 +333,9 @@ _READERS: dict[str, t.Callable[[t.Any], t.Any]] = {
     "#u": uuid.UUID,
     "#n": decimal.Decimal,
 }
+
+#: Encoded as JSON's own containers or tagged, never as a registered type.
+_CONTAINER_TYPES = frozenset({list, dict, tuple, set, frozenset})
 
 _CONTAINERS: dict[str, t.Callable[[list[t.Any]], t.Any]] = {
     "#t": tuple,

@@ -11,7 +11,11 @@ import pytest
 from flask import abort
 from flask import request
 from flask.testing import FlaskClient
+from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
 from werkzeug.test import TestResponse
+from werkzeug.wrappers import Response
 
 from flask_server_actions import ActionCall
 from flask_server_actions import ActionState
@@ -191,3 +195,17 @@ def test_action_taking_a_form_needs_a_json_object(client: FlaskClient) -> None:
     response = order(client, b"[1]")
     assert response.status_code == 400
     assert "JSON object of its fields" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("error", [
+    InternalServerError(),  # not the client's fault: the app's error page
+    Forbidden(response=Response("the app's own answer", 403)),  # answered already
+], ids=["5xx", "with its response"])
+def test_a_calls_refusal_is_turned_into_json_only_when_it_is_a_bare_4xx(
+        error: HTTPException) -> None:
+    before = error.response
+    calls.answer_in_json(error)
+    assert error.response is before
+    refused = Forbidden("no")
+    calls.answer_in_json(refused)
+    assert refused.response is not None and refused.response.get_json() == {"error": "no"}

@@ -272,3 +272,12 @@ def test_an_apps_own_template_class_is_kept() -> None:
     ServerActions(app)
     template_class = app.jinja_env.template_class
     assert template_class.__mro__[1:3] == (FragmentTemplate, Custom)
+
+
+def test_a_tokens_options_name_a_fragment_only_as_an_object() -> None:
+    from flask_server_actions.htmx import Fragment
+
+    assert Fragment.from_options({}) is None
+    assert Fragment.from_options({"fragment": "row"}) is None
+    fragment = Fragment.from_options({"fragment": {"block": "row", "oob": ["notices"]}})
+    assert fragment is not None and (fragment.block, fragment.oob) == ("row", ("notices",))

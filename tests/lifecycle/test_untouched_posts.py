@@ -110,3 +110,38 @@ def test_a_post_without_a_length_is_read_as_werkzeug_reads_it(
     _, status, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
     assert STORE == ran
     assert status.startswith("303" if terminated else "200")
+
+
+class _Trickle(io.RawIOBase):
+    """A body that arrives a few bytes a read, as a socket gives it, then
+    may end early (the client went away) or fail."""
+
+    def __init__(self, body: bytes, cut: int | None = None, fail: bool = False) -> None:
+        self.body, self.fail = body if cut is None else body[:cut], fail
+
+    def read(self, size: int = -1) -> bytes:
+        if self.fail and not self.body:
+            raise OSError("connection reset by peer")
+        chunk, self.body = self.body[:7], self.body[7:]
+        return chunk
+
+
+@pytest.mark.parametrize(("cut", "fail", "status", "ran"), [
+    (None, False, "303", [("ping", "trickled")]),  # every byte, in short reads
+    (40, False, "400", []),  # ends before its Content-Length: the client went away
+    (40, True, "400", []),  # the connection fails while it is read
+])
+def test_an_action_post_is_read_to_its_length_or_refused(
+        client: FlaskClient, app: Flask, cut: int | None, fail: bool, status: str,
+        ran: list[tuple[str, str]]) -> None:
+    token = Page.get(client, "/hooks/signed?read=data").form().token()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    environ = EnvironBuilder(
+        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": "trickled"},
+        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
+                 "X-Signature": ""}).get_environ()
+    environ["wsgi.input"] = _Trickle(environ["wsgi.input"].read(), cut, fail)
+    _, answer, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
+    assert answer.startswith(status)
+    assert STORE == ran

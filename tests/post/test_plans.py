@@ -131,3 +131,36 @@ def test_tokens_of_other_guard_options_get_other_plans(monkeypatch: pytest.Monke
     limited = plan_for(plans, target, {"limit": "1/60"}, 0)
     assert limited is not plain
     assert plan_for(plans, target, {"limit": "1/60"}, 0) is limited
+
+
+def test_an_app_that_runs_functions_its_own_way_runs_its_actions_its_way() -> None:
+    from flask import Flask
+    from flask import render_template_string
+
+    from flask_server_actions import ServerActions
+
+    from ..html import Page
+
+    ran: list[str] = []
+
+    class OwnWay(Flask):  # Quart-like: every function the app calls goes through it
+        def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+            def counted(*args: t.Any, **kwargs: t.Any) -> t.Any:
+                ran.append(getattr(func, "__name__", ""))
+                return func(*args, **kwargs)
+            return counted
+
+    app = OwnWay(__name__)
+    app.secret_key = "test"
+    ServerActions(app)
+
+    @app.get("/")
+    def page() -> str:
+        def save(form: t.Any) -> None:
+            "use server"
+
+        return render_template_string(
+            '<form method="post">{{ action(save) }}<input name="title"></form>', save=save)
+
+    Page.get(app.test_client(), "/").form().submit(title="hello")
+    assert "save" in ran
