@@ -486,7 +486,10 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
     # Every row of one action on a page shares its envelope, byte for byte:
     # only the row part is the row's own.
     key = (shape.ref, middle, bound, options, bindings)
-    sealed = state.envelopes.get(key) or _seal_envelope(state, key)
+    sealed = state.envelopes.get(key)
+    fresh = sealed is None
+    if sealed is None:
+        sealed = _seal_envelope(state, key)
     if not args:
         text = sealed[0]
     else:
@@ -494,12 +497,12 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
         assert sealer is not None  # the envelope of bound arguments has one
         part = sealer.seal(row)
         if part is None:  # the envelope is full: a new one
-            sealed = _seal_envelope(state, key)
+            sealed, fresh = _seal_envelope(state, key), True
             sealer = sealed[1]
             assert sealer is not None
             part = sealer.seal(row)
             assert part is not None  # a new envelope's first row
-        if (bound == 1 and not extra and target.function is not None
+        if (fresh and bound == 1 and not extra and target.function is not None
                 and target.code is fn.__code__ and bindings is state.bindings
                 and 20 <= state.budget  # an integer id goes as it is
                 and len(sealed[0]) + 1 + _LONGEST_ID_ROW <= state.max_size):

@@ -462,11 +462,14 @@ class RowSealer:
         return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
 
     def _seal(self, data: bytes, counter: int) -> str | None:
-        size = (counter.bit_length() + 7) >> 3
-        if size > ROW_COUNTER_SIZE:
-            return None
-        return _b64(counter.to_bytes(size, "big")
-                    + self._encrypt(_row_nonce(size, counter), data, None))
+        if counter < len(_SMALL_COUNTERS):
+            written, nonce = _SMALL_COUNTERS[counter]
+        else:
+            size = (counter.bit_length() + 7) >> 3
+            if size > ROW_COUNTER_SIZE:
+                return None
+            written, nonce = counter.to_bytes(size, "big"), _row_nonce(size, counter)
+        return _b64(written + self._encrypt(nonce, data, None))
 
 
 def seal_row(args: str, key: bytes, context: bytes) -> str:
