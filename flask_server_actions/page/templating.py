@@ -81,7 +81,8 @@ class ActionHelper:
         _enter_form(fn, args)
         return _markup(f'<input type="hidden" name="{FIELD}" value="{token}">')
 
-    __call__.jinja_pass_arg = None  # type: ignore[attr-defined]  # see _markup
+    # Found by Jinja's Context.call without an AttributeError (see the class).
+    __call__.jinja_pass_arg = None  # type: ignore[attr-defined]
 
     def button(self, fn: t.Callable[..., t.Any], *args: object, block: str | None = None,
                partial: str | None = None, oob: t.Sequence[str] = (),
