@@ -33,6 +33,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import redirect
@@ -129,13 +130,15 @@ def submitted_token(post: ActionPost) -> str:
     return ""
 
 
-def form_data(post: ActionPost) -> CombinedMultiDict[str, t.Any]:
+def form_data(post: ActionPost) -> MultiDict[str, t.Any]:
     """The submitted fields (without the action fields) and files (with
-    those kept from a failed submission), together."""
-    fields = ImmutableMultiDict([
+    those kept from a failed submission), together: one read-only
+    ``MultiDict`` (the fields alone when no file came)."""
+    fields: MultiDict[str, t.Any] = ImmutableMultiDict([
         (key, value) for key, value in post.request.form.items(multi=True)
         if key not in _ACTION_FIELDS])
-    return CombinedMultiDict([fields, uploads.files()])
+    files = uploads.files()
+    return CombinedMultiDict([fields, files]) if files else fields
 
 
 def open_submission(post: ActionPost) -> None:

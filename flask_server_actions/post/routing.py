@@ -35,6 +35,7 @@ import typing as t
 
 from flask import current_app
 from flask import request
+from flask.globals import _cv_app
 from flask.globals import _cv_request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
@@ -285,7 +286,7 @@ def _refuse_fields(req: Request, fields: int) -> None:
 
     :raises FormTooLarge: it is over ``SERVER_ACTIONS_MAX_FORM_FIELDS``.
     """
-    limit = current_app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]
+    limit = _cv_app.get().app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"]  # not the proxy
     if fields > limit:
         logs.info("Refused a form post to %r of %s fields, over SERVER_ACTIONS_MAX_FORM_FIELDS",
                   req.path, fields)
