@@ -92,10 +92,12 @@ def test_a_row_writes_its_counter_in_as_few_bytes_as_it_takes(start: int) -> Non
 
 def test_an_envelope_seals_2_to_the_24_rows_then_no_more() -> None:
     assert RowSealer.LIMIT == 1 << 8 * ROW_COUNTER_SIZE == 1 << 24
-    for seal in ("seal", "seal_int"):
+    seals: list[t.Callable[[RowSealer], str | None]] = [
+        lambda sealer: sealer.seal("1"), lambda sealer: sealer.seal_int(1)]
+    for seal in seals:
         sealer = RowSealer(KEYS.current_rows, CONTEXT, RowSealer.LIMIT - 1)
-        assert getattr(sealer, seal)(1) if seal == "seal_int" else sealer.seal("1")
-        assert (sealer.seal_int(1) if seal == "seal_int" else sealer.seal("1")) is None
+        assert seal(sealer) is not None  # the last row
+        assert seal(sealer) is None
 
 
 @pytest.mark.parametrize("value", [0, 7, -7, 123, 1234, -1234, 10**17, -(10**17)])
