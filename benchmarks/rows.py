@@ -2,15 +2,20 @@
 
     .venv/bin/python -m benchmarks.rows
 
-Renders the 100-row template of the ``render`` case inside one request
-four ways, best of interleaved rounds, each render a page of its own (the
-request's minting state dropped before it): with plain buttons; with a
-trivial helper that returns constant button attributes through the same
-Jinja call (``action.button(delete_row, row)`` without minting anything:
-the floor any per-row helper pays); with a token per row; and with the
-tokens minted in Python before the render (what the page would cost
-without a helper call per row). Then times the parts of one mint, the
-first token of a request, and the headers a page with tokens gets.
+First the whole 100-row page, in process as ``benchmarks.wsgi`` requests
+it (best of interleaved rounds): with plain buttons, with the trivial
+helper below instead of ``action``, with its tokens minted in the view
+(``mint`` in a loop, the template prints them), and with
+``action.button(delete_row, row)``. Then renders the 100-row template of
+the ``render`` case inside one request four ways, best of interleaved
+rounds, each render a page of its own (the request's minting state
+dropped before it): with plain buttons; with a trivial helper that
+returns constant button attributes through the same Jinja call
+(``action.button(delete_row, row)`` without minting anything: the floor
+any per-row helper pays); with a token per row; and with the tokens
+minted in Python before the render (what the page would cost without a
+helper call per row). Then times the parts of one mint, the first token
+of a request, and the headers a page with tokens gets.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ import time
 import timeit
 import typing as t
 
+from flask import Flask
 from flask import Response
+from flask import render_template
 from flask import request
+from jinja2 import DictLoader
 from markupsafe import Markup
 
 from flask_server_actions.closures import encode_values
@@ -34,9 +42,11 @@ from flask_server_actions.token.envelope import seal_body
 from flask_server_actions.token.serialization import compact_json
 
 from .apps import TEMPLATES
+from .apps import _login
 from .apps import create_app
 from .apps import delete_row
 from .wsgi import best_of
+from .wsgi import prepared_get
 
 ROWS = 100
 #: The rows template with each row's token minted before the render.
@@ -65,6 +75,36 @@ def _per_call(call: t.Callable[[], object], number: int = 20_000) -> float:
 def _new_page() -> None:
     """Drop the request's minting state: the next token is a page's first."""
     request.__dict__.pop(_REQUEST_PAGE, None)
+
+
+def _app(helper: object | None = None) -> Flask:
+    """The ``render`` case's app, with a page whose tokens are minted in its
+    view (``/minted/<count>``), and ``helper`` as ``action`` if given."""
+    app = create_app("render")
+    app.jinja_loader = DictLoader({**TEMPLATES, "minted.html": MINTED})
+
+    @app.get("/minted/<int:count>")
+    def minted(count: int) -> str:
+        _login()
+        return render_template("minted.html", delete_row=delete_row,
+                               rows=[(row, mint(delete_row, (row,))) for row in range(count)])
+
+    if helper is not None:
+        app.jinja_env.globals["action"] = helper
+    return app
+
+
+#: The whole pages of :func:`measure_pages`, in order.
+PAGES = ("plain buttons", "trivial helper", "tokens minted in the view", "action.button")
+
+
+def measure_pages(number: int = 1000, repeat: int = 9) -> dict[str, float]:
+    """Microseconds of a whole request of each 100-row page, in process."""
+    paths = [f"/plain/{ROWS}", f"/rows/{ROWS}", f"/minted/{ROWS}", f"/rows/{ROWS}"]
+    apps = [_app(), _app(TrivialHelper()), _app(), _app()]
+    return best_of({name: prepared_get(app, path)
+                    for name, app, path in zip(PAGES, apps, paths, strict=True)},
+                   number, repeat)
 
 
 def measure() -> dict[str, float]:
@@ -135,9 +175,13 @@ def measure() -> dict[str, float]:
     return results
 
 
-def report(results: dict[str, float]) -> str:
+def report(pages: dict[str, float], results: dict[str, float]) -> str:
+    lines = [f"{ROWS}-row page, a whole request in process (µs):"]
+    for name in PAGES:
+        micros = pages[name]
+        lines.append(f"  {name:<28}{micros:8.1f}   {micros / pages[PAGES[0]]:5.2f}x plain")
     plain = results["plain"]
-    lines = [f"{ROWS}-row template, in one request (µs):"]
+    lines += ["", f"{ROWS}-row template, in one request (µs):"]
     renders = ("plain", "trivial helper", "tokens", "tokens, minted before")
     for name in renders:
         micros = results[name]
@@ -151,4 +195,4 @@ def report(results: dict[str, float]) -> str:
 
 
 if __name__ == "__main__":
-    print(report(measure()))
+    print(report(measure_pages(), measure()))
