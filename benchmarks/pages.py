@@ -30,7 +30,6 @@ import os
 import timeit
 import typing as t
 
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from flask import Flask
 from flask import render_template_string
 from flask_wtf import CSRFProtect
@@ -46,7 +45,7 @@ from sqlalchemy.orm import sessionmaker
 from flask_server_actions import ServerActions
 from flask_server_actions.integrations.models import _digest
 from flask_server_actions.page.minting import mint
-from flask_server_actions.token.envelope import seal_row
+from flask_server_actions.token.envelope import RowSealer
 
 from .apps import create_app
 
@@ -184,13 +183,12 @@ def _row_parts(ext: ServerActions, tasks: t.Iterator[Task], number: int,
     task = next(tasks)
     plan = rows._plan(Task)
     row_json = t.cast(str, serializer.write_flat((task,), 4096))
-    context = bytes(25)
-    cipher = AESSIV(bytes(64))
+    sealer = RowSealer(bytes(32), bytes(21))  # an envelope's: AES-GCM, a counter
     parts = {
         "row JSON": lambda: serializer.write_flat((next(tasks),), 4096),
         "identity digest": lambda: _digest(plan, next(tasks)),
-        "seal row part": lambda: seal_row(row_json, cipher, context),
-        "seal id part": lambda: seal_row("57", cipher, context),
+        "seal row part": lambda: sealer.seal(row_json),
+        "seal id part": lambda: sealer.seal("57"),
     }
     best = dict.fromkeys(parts, float("inf"))
     for _ in range(repeat):

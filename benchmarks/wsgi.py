@@ -17,6 +17,7 @@ import timeit
 import typing as t
 import urllib.parse
 
+from flask import Flask
 from werkzeug.test import Client
 from werkzeug.test import EnvironBuilder
 
@@ -60,9 +61,10 @@ def prepared_call(case: str) -> t.Callable[[], None]:
     return call
 
 
-def prepared_get(app_case: str, path: str) -> t.Callable[[], None]:
-    """One GET of ``path`` with the session of an earlier visit (checked: 200)."""
-    app = create_app(app_case)
+def prepared_get(app_case: str | Flask, path: str) -> t.Callable[[], None]:
+    """One GET of ``path`` with the session of an earlier visit (checked: 200),
+    from the app of ``app_case`` (or that app itself)."""
+    app = create_app(app_case) if isinstance(app_case, str) else app_case
     client = Client(app)
     cookie = client.get(path).headers["Set-Cookie"].split(";", 1)[0]
     environ = EnvironBuilder(path, "http://127.0.0.1:5000", headers={"Cookie": cookie}

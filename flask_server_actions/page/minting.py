@@ -14,6 +14,7 @@ from flask import g
 from flask import request
 from flask import session
 from flask.globals import _cv_app
+from flask.globals import _cv_request
 from jinja2 import Undefined
 
 from ..closures import NO_FORM_OPTION
@@ -48,11 +49,11 @@ from ..post.view_guards import check_view
 from ..token.envelope import ROW_SEPARATOR
 from ..token.envelope import NoncePool
 from ..token.envelope import RequestIdentity
+from ..token.envelope import RowSealer
 from ..token.envelope import binding_tag
 from ..token.envelope import request_identity
 from ..token.envelope import row_context
 from ..token.envelope import seal_body
-from ..token.envelope import seal_row
 from ..token.serialization import compact_json
 
 if t.TYPE_CHECKING:
@@ -65,6 +66,11 @@ _G_MINTED = "_server_actions_minted"
 _BIG = 10**18  # integers this small are their own JSON, within 20 bytes
 _REQUEST_PAGE = "_server_actions_page"
 _IDENTITY = "_server_actions_identity"
+#: The longest row part of one integer row id: ``-`` and 18 digits padded
+#: to 20 bytes, after a counter of 3 bytes and before a tag of 16, in base64url.
+_LONGEST_ID_ROW = 52
+_OUTSIDE = ("Working outside of request context: a token is minted for the page"
+            " of a request.")
 
 
 def page_of_request(req: Request | None = None) -> str:
@@ -244,9 +250,15 @@ def _options(fn: types.FunctionType, target: ActionTarget, bound: int) -> dict[s
     return options
 
 
-# Options of module-level actions, by function and number of bound
-# arguments: bounded by the app's code, never by requests.
-_module_options: dict[tuple[types.FunctionType, int], dict[str, t.Any]] = {}
+# Options of module-level actions, alone and in JSON, by function and
+# number of bound arguments: bounded by the app's code, never by requests.
+_module_options: dict[tuple[types.FunctionType, int], tuple[dict[str, t.Any], str]] = {}
+
+
+@functools.lru_cache(maxsize=1024)  # bounded by the app's actions and views
+def _ref_json(ref: str, view: t.Callable[..., t.Any] | None) -> str:
+    """The JSON of ``ref`` as a token of ``view``'s page writes it."""
+    return compact_json(short_ref(ref, view))
 
 
 class _Shape(t.NamedTuple):
@@ -279,7 +291,7 @@ class _Request:
 
     __slots__ = ("settings", "bindings", "keys", "budget", "max_depth", "max_size", "nonces",
                  "view", "view_body", "shapes", "defined", "last_checked", "envelopes",
-                 "serializer", "pageless")
+                 "serializer", "pageless", "rows")
 
     def __init__(self, settings: PostSettings, req: Request) -> None:
         app = settings.app
@@ -306,27 +318,33 @@ class _Request:
         self.defined: dict[tuple[object, ...], types.FunctionType] = {}
         self.last_checked: types.FunctionType | None = None
         #: Envelopes sealed so far, by shape, captured values and extra
-        #: options: every row of one action shares one, with its row context.
-        self.envelopes: dict[tuple[object, ...], tuple[str, bytes]] = {}
+        #: options: every row of one action shares one, with its row sealer.
+        self.envelopes: dict[tuple[object, ...], tuple[str, RowSealer | None]] = {}
+        #: The envelopes of module-level actions with one bound argument
+        #: and no extra options, by function: a row with an integer id
+        #: needs nothing more (see :func:`mint`).
+        self.rows: dict[types.FunctionType, _Rows] = {}
 
     def shape(self, target: ActionTarget, fn: t.Callable[..., t.Any], bound: int) -> _Shape:
         """The shape of ``fn``'s tokens with ``bound`` bound arguments."""
         assert isinstance(fn, types.FunctionType)  # _check() made sure
         # A module-level action's options never change: worked out once per process.
-        options = _module_options.get((fn, bound)) if target.function is not None else None
-        if options is None:
+        found = _module_options.get((fn, bound)) if target.function is not None else None
+        if found is None:
             options = _options(fn, target, bound)
+            found = options, compact_json(options)
             if target.function is not None:
-                _module_options[fn, bound] = options
+                _module_options[fn, bound] = found
+        options, options_json = found
         if SCOPE_OPTION not in options:  # a page action: its page must run and guard it
             if self.pageless is not None:
                 raise without_page_error(fn.__name__, target.ref, self.pageless)
             assert self.view is not None
             check_view(self.view, self.view_body, fn)
-            ref = short_ref(target.ref, self.view)
+            ref = _ref_json(target.ref, self.view)
         else:  # opened under the extension's URL: written out whole
-            ref = short_ref(target.ref, None)
-        shape = _Shape(target, compact_json(ref), options, compact_json(options))
+            ref = _ref_json(target.ref, None)
+        shape = _Shape(target, ref, options, options_json)
         if target.code is fn.__code__:  # not a wrapper, whose code other actions share
             self.shapes[fn.__code__, bound] = shape
         return shape
@@ -352,6 +370,19 @@ class _Request:
                 f" act on the last row. Define the action once, before the loop, with the"
                 f" row as a parameter, and bind each row in the template:"
                 f" {{{{ action({fn.__name__}, row.id) }}}}.", target.ref)
+
+
+class _Rows:
+    """A page's row tokens of one module-level action with one bound
+    argument: its envelope and a dot, and the envelope's row sealer."""
+
+    __slots__ = ("prefix", "seal", "module_name", "module")
+
+    def __init__(self, prefix: str, sealer: RowSealer, target: ActionTarget) -> None:
+        self.prefix = prefix
+        self.seal = sealer.seal_int
+        #: The action's module, which must still be the one imported.
+        self.module_name, self.module = target.module.__name__, target.module
 
 
 def _same(first: t.Any, second: t.Any) -> bool:
@@ -386,9 +417,21 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
     """
     # The hot path of a page of rows: what the rows share is looked up, not
     # worked out again (see "Minting many tokens" in docs/design.rst).
-    req = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(_OUTSIDE)
+    req = ctx.request
     state = req.__dict__.get(_REQUEST_PAGE) or _start(req)
     bound = len(args)
+    # The usual row: a module-level action bound to an integer id.
+    if bound == 1 and extra is None and type(fn) is types.FunctionType:
+        rows = state.rows.get(fn)
+        value = args[0]
+        if (rows is not None and type(value) is int and -_BIG < value < _BIG
+                and sys.modules.get(rows.module_name) is rows.module):
+            part = rows.seal(value)
+            if part is not None:  # else the envelope is full: a new one
+                return rows.prefix + part
     shape = (state.shapes.get((fn.__code__, bound))
              if type(fn) is types.FunctionType else None)
     # Valid while its module is the one imported (resolve() checks the same).
@@ -444,17 +487,44 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
     # only the row part is the row's own.
     key = (shape.ref, middle, bound, options, bindings)
     sealed = state.envelopes.get(key)
+    fresh = sealed is None
     if sealed is None:
-        now, nonce = int(time.time()), state.nonces.take()
-        sealed = state.envelopes[key] = (
-            seal_body(envelope_body(shape.ref, bound, middle, options), state.keys,
-                      bindings, now, nonce),
-            row_context(state.keys, now, nonce))
-    text = sealed[0] if not args else (
-        f"{sealed[0]}{ROW_SEPARATOR}{seal_row(row, state.keys.current_rows, sealed[1])}")
+        sealed = _seal_envelope(state, key)
+    if not args:
+        text = sealed[0]
+    else:
+        sealer = sealed[1]
+        assert sealer is not None  # the envelope of bound arguments has one
+        part = sealer.seal(row)
+        if part is None:  # the envelope is full: a new one
+            sealed, fresh = _seal_envelope(state, key), True
+            sealer = sealed[1]
+            assert sealer is not None
+            part = sealer.seal(row)
+            assert part is not None  # a new envelope's first row
+        if (fresh and bound == 1 and not extra and target.function is not None
+                and target.code is fn.__code__ and bindings is state.bindings
+                and 20 <= state.budget  # an integer id goes as it is
+                and len(sealed[0]) + 1 + _LONGEST_ID_ROW <= state.max_size):
+            # Its next rows with an integer id take mint()'s first branch.
+            state.rows[fn] = _Rows(sealed[0] + ROW_SEPARATOR, sealer, target)
+        text = f"{sealed[0]}{ROW_SEPARATOR}{part}"
     if len(text) > state.max_size:
         raise _too_large(fn, target, state, len(text), middle + row)
     return text
+
+
+def _seal_envelope(state: _Request, key: tuple[t.Any, ...]) -> tuple[str, RowSealer | None]:
+    """Seal the envelope of ``key`` (a reference, captures, the number of
+    bound arguments, options and bindings, in JSON) for the tokens of this
+    request, with the sealer of its row parts if it binds arguments."""
+    ref, middle, bound, options, bindings = key
+    now, nonce = int(time.time()), state.nonces.take()
+    sealed = state.envelopes[key] = (
+        seal_body(envelope_body(ref, bound, middle, options), state.keys, bindings, now, nonce),
+        RowSealer(state.keys.current_rows, row_context(state.keys, now, nonce))
+        if bound else None)
+    return sealed
 
 
 def _too_large(fn: types.FunctionType, target: ActionTarget, state: _Request, size: int,

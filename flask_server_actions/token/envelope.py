@@ -18,14 +18,14 @@ the end left out) and spaces up to a multiple of :data:`PAD_BLOCK` bytes
 (see :func:`padded`).
 
 Bound arguments travel in the row part when there are any: the row part is
-the arguments' JSON
-(without its brackets, padded to :data:`ROW_BLOCK` bytes) sealed with
-AES-SIV under a key of its own, with the envelope's header and nonce as
-associated data. Every row of a page that binds one action to its rows
-shares one envelope, byte for byte (compression takes the repeats away),
-and only the row part, a MAC and a few bytes, is the row's own. AES-SIV is
-deterministic, so the same arguments under the same envelope seal alike;
-under another envelope (another request) they never do.
+the arguments' JSON (without its brackets, padded to :data:`ROW_BLOCK`
+bytes) sealed with AES-256-GCM under a key of its envelope's own (see
+:class:`RowSealer`), after the row's counter within that envelope (0 to 3
+bytes). Every row of a page that binds one action to its rows shares one
+envelope, byte for byte (compression takes the repeats away), and only the
+row part, a counter, a tag and a few bytes, is the row's own. Version 4
+(and 3) sealed row parts with AES-SIV, under one key, with the
+envelope's header and nonce as associated data; they still open.
 
 Keys are derived with HKDF-SHA256 from ``SECRET_KEY`` and each entry of
 ``SECRET_KEY_FALLBACKS``, with the app's identity (:func:`app_identity`)
@@ -66,7 +66,7 @@ from ..errors import StaleSubmission
 from .serialization import compact_json
 from .serialization import read_json
 
-VERSION = 4
+VERSION = 5
 #: The plaintext is padded to a multiple of this many bytes (the page part
 #: aside), so that short values of different lengths seal alike.
 PAD_BLOCK = 16
@@ -87,7 +87,10 @@ PLACE_TAG_SIZE = 3
 #: Bytes of the request binding, after the session binding.
 REQUEST_TAG_SIZE = WHOLE_TAG_SIZE + PLACE_TAG_SIZE
 # Bytes of the request binding, by token version.
-_REQUEST_TAG_SIZES = {VERSION: REQUEST_TAG_SIZE, 3: WHOLE_TAG_SIZE, 2: 0}
+_REQUEST_TAG_SIZES = {VERSION: REQUEST_TAG_SIZE, 4: REQUEST_TAG_SIZE,
+                      3: WHOLE_TAG_SIZE, 2: 0}
+#: Bytes of a row counter, at most: an envelope seals up to 2**24 rows.
+ROW_COUNTER_SIZE = 3
 #: Smallest possible token, in bytes before base64 (a version 2 token,
 #: of a page opened before the upgrade, has no request binding).
 MIN_SIZE = _HEADER.size + _NONCE_SIZE + _TAG_SIZE + BINDING_SIZE
@@ -111,7 +114,9 @@ def derive_key(secret: str | bytes, app_id: str = "",
     :param purpose: what the key is for: the token cipher (the default,
         unchanged since version 2, so that pages opened before an upgrade
         still open), ``b"request-tag/v3"``, the key of request bindings, or
-        ``b"row/v3"``, the AES-SIV key of row parts.
+        ``b"row/v3"``, the AES-SIV key of row parts of version 4, or
+        ``b"row/v5"``, the key each envelope's row key is derived from
+        (:func:`row_key`).
     :param length: bytes of key.
     """
     if isinstance(secret, str):
@@ -164,6 +169,9 @@ class KeyRing:
         the keys and written into key ids.
     """
 
+    #: Request bindings kept (see :meth:`request_tag`).
+    KEPT_REQUEST_TAGS = 1024
+
     def __init__(self, secrets: t.Sequence[str | bytes], app_id: str = "") -> None:
         if not secrets or not secrets[0]:
             raise RuntimeError(
@@ -178,24 +186,40 @@ class KeyRing:
         self._ciphers = {}
         self._tag_keys = {}
         self._row_ciphers = {}
+        self._row_keys = {}
+        self._request_tags: dict[tuple[bytes, bytes], bytes] = {}
         for secret, key in reversed(list(zip([s for s in secrets if s], keys, strict=True))):
             # The current key wins a (harmless) id clash.
             kid = key_id(app_id, key)
             self._ciphers[kid] = AESGCM(key)
             self._tag_keys[kid] = derive_key(secret, app_id, b"request-tag/v3")
             self._row_ciphers[kid] = AESSIV(derive_key(secret, app_id, b"row/v3", 64))
+            self._row_keys[kid] = derive_key(secret, app_id, b"row/v5")
         #: The cipher tokens are minted with.
         self.current = self._ciphers[self.current_id]
-        #: The cipher row parts are minted with (AES-256-SIV).
-        self.current_rows = self._row_ciphers[self.current_id]
+        #: The key the row keys of envelopes minted now are derived from.
+        self.current_rows = self._row_keys[self.current_id]
 
     def cipher(self, kid: bytes) -> AESGCM | None:
         """The cipher for a key id, or ``None`` if no known key has it."""
         return self._ciphers.get(kid)
 
     def row_cipher(self, kid: bytes) -> AESSIV:
-        """The row parts' cipher of a known key id."""
+        """The cipher of row parts of version 4 of a known key id."""
         return self._row_ciphers[kid]
+
+    def open_row(self, context: bytes, raw: bytes) -> bytes:
+        """The padded plaintext of the row part ``raw`` (decoded) of the
+        envelope of version 5 whose :func:`row_context` is ``context``.
+
+        :raises cryptography.exceptions.InvalidTag: it does not
+            authenticate under that envelope.
+        """
+        counter = len(raw) % 4  # the sealed part is a multiple of 4 bytes
+        kid = context[1:5]
+        cipher = AESGCM(row_key(self._row_keys[kid], context))
+        return cipher.decrypt(_row_nonce(counter, int.from_bytes(raw[:counter], "big")),
+                              raw[counter:], None)
 
     def request_tag(self, identity: RequestIdentity, kid: bytes | None = None) -> bytes:
         """The request binding of a token under the key ``kid`` (default:
@@ -210,12 +234,21 @@ class KeyRing:
         can search offline for another request whose binding equals a
         token's.
         """
-        key = self._tag_keys[self.current_id if kid is None else kid]
+        kid = self.current_id if kid is None else kid
         place, whole = identity
-        return (hashlib.blake2b(whole, digest_size=WHOLE_TAG_SIZE, key=key,
-                                person=b"sa-request").digest()
-                + hashlib.blake2b(place, digest_size=PLACE_TAG_SIZE, key=key,
-                                  person=b"sa-place").digest())
+        # The same pages are asked for again and again: their bindings are
+        # kept, a bounded number of them (whole determines place).
+        found = self._request_tags.get((kid, whole))
+        if found is None:
+            key = self._tag_keys[kid]
+            found = (hashlib.blake2b(whole, digest_size=WHOLE_TAG_SIZE, key=key,
+                                     person=b"sa-request").digest()
+                     + hashlib.blake2b(place, digest_size=PLACE_TAG_SIZE, key=key,
+                                       person=b"sa-place").digest())
+            if len(self._request_tags) >= self.KEPT_REQUEST_TAGS:
+                self._request_tags.clear()
+            self._request_tags[kid, whole] = found
+        return found
 
 
 #: What a token binds of the request that minted it (see
@@ -370,10 +403,91 @@ def row_context(keys: KeyRing, now: int, nonce: bytes) -> bytes:
     return _HEADER.pack(VERSION, keys.current_id, now) + nonce
 
 
-def seal_row(args: str, cipher: AESSIV, context: bytes) -> str:
-    """The row part of the envelope whose :func:`row_context` is ``context``:
-    ``args``, the bound arguments' JSON without its brackets, sealed."""
-    return _b64(cipher.encrypt(padded(args, ROW_BLOCK), [context]))
+def row_key(key: bytes, context: bytes) -> bytes:
+    """The AES-256-GCM key of the row parts of one envelope: a keyed BLAKE2b
+    (a PRF) of the envelope's :func:`row_context` under ``key``, the row
+    key of the envelope's key id (:attr:`KeyRing.current_rows`).
+
+    The context holds the envelope's random nonce, so every envelope has a
+    key of its own, and a row part opens under its own envelope only."""
+    return hashlib.blake2b(context, digest_size=32, key=key, person=b"sa-row-key").digest()
+
+
+def _row_nonce(size: int, counter: int) -> bytes:
+    """The AES-GCM nonce of the row whose counter is written in ``size``
+    bytes: the size, then the counter. Every spelling of a counter has its
+    nonce, so only the one that sealed it opens."""
+    return (size << 88 | counter).to_bytes(_NONCE_SIZE, "big")
+
+
+class RowSealer:
+    """Seals the row parts of one envelope, each under the envelope's own
+    key (:func:`row_key`) with a nonce no other row of it has.
+
+    The nonce is the row's counter, taken from an :func:`itertools.count`
+    (atomic for the threads of one streamed response) and written at the
+    start of the row part in as few bytes as it takes (none for the first
+    row), after its size (see :func:`_row_nonce`). A sealer belongs to one
+    envelope of one request, whose nonce no other envelope has, so no two
+    rows under one key share a nonce.
+
+    :param start: the first counter (tests start near the last one).
+    """
+
+    __slots__ = ("_encrypt", "_count")
+
+    #: Rows one envelope can seal.
+    LIMIT = 1 << 8 * ROW_COUNTER_SIZE
+
+    def __init__(self, key: bytes, context: bytes, start: int = 0) -> None:
+        self._encrypt = AESGCM(row_key(key, context)).encrypt
+        self._count = itertools.count(start)
+
+    def seal(self, args: str) -> str | None:
+        """The row part of ``args``, the bound arguments' JSON without its
+        brackets; ``None`` once the envelope sealed :data:`LIMIT` rows (a
+        new envelope must be sealed)."""
+        return self._seal(padded(args, ROW_BLOCK), next(self._count))
+
+    def seal_int(self, value: int) -> str | None:
+        """The row part of one integer argument (not a bool), as
+        :meth:`seal` seals its JSON: the usual row, in one Python call."""
+        counter = next(self._count)
+        data = b"%d" % value
+        data += _INT_PADDING[len(data) & 3]
+        if counter >= len(_SMALL_COUNTERS):
+            return self._seal(data, counter)
+        written, nonce = _SMALL_COUNTERS[counter]
+        text = binascii.b2a_base64(written + self._encrypt(nonce, data, None), newline=False)
+        return text.translate(_TO_URLSAFE).rstrip(b"=").decode("ascii")
+
+    def _seal(self, data: bytes, counter: int) -> str | None:
+        if counter < len(_SMALL_COUNTERS):
+            written, nonce = _SMALL_COUNTERS[counter]
+        else:
+            size = (counter.bit_length() + 7) >> 3
+            if size > ROW_COUNTER_SIZE:
+                return None
+            written, nonce = counter.to_bytes(size, "big"), _row_nonce(size, counter)
+        return _b64(written + self._encrypt(nonce, data, None))
+
+
+def seal_row(args: str, key: bytes, context: bytes) -> str:
+    """The first row part of the envelope whose :func:`row_context` is
+    ``context`` (the slow path, from scratch): ``args``, the bound
+    arguments' JSON without its brackets, sealed under the row key ``key``."""
+    part = RowSealer(key, context).seal(args)
+    assert part is not None  # the first of its envelope
+    return part
+
+
+#: Spaces after an integer's digits up to a multiple of :data:`ROW_BLOCK`,
+#: by their number modulo 4.
+_INT_PADDING = (b"", b"   ", b"  ", b" ")
+#: The first counters of an envelope's rows as a row part writes them, and
+#: their nonces.
+_SMALL_COUNTERS = [(counter.to_bytes(size, "big"), _row_nonce(size, counter))
+                   for counter in range(256) for size in [(counter.bit_length() + 7) >> 3]]
 
 
 def token_body(token: ActionToken) -> str:
@@ -484,8 +598,7 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     if type(args) is int and args > 0:  # the arguments travel in the row part
         if not dot:
             raise BadActionToken("token has no row part for its bound arguments")
-        args, row_id = _open_row(row, keys.row_cipher(kid), raw[:_HEADER.size + _NONCE_SIZE],
-                                 args)
+        args, row_id = _open_row(row, keys, version, raw[:_HEADER.size + _NONCE_SIZE], args)
         token_id += row_id
     elif dot:
         raise BadActionToken("token has a row part but binds no arguments")
@@ -511,11 +624,18 @@ def open_token(text: str, keys: KeyRing, binding: bytes | None, now: int,
     return token
 
 
-def _open_row(text: str, cipher: AESSIV, context: bytes, count: int) -> tuple[list[t.Any], str]:
-    """The ``count`` bound arguments a row part seals, and its id."""
+def _open_row(text: str, keys: KeyRing, version: int, context: bytes,
+              count: int) -> tuple[list[t.Any], str]:
+    """The ``count`` bound arguments a row part of a token of ``version``
+    seals, and its id."""
     raw = _decoded(text, "row part")
     try:
-        plain = cipher.decrypt(raw, [context])
+        if version == VERSION:
+            plain = keys.open_row(context, raw)
+            row_id = raw[-_TAG_SIZE:][:8].hex()  # the tag ends it
+        else:  # versions 3 and 4: AES-SIV
+            plain = keys.row_cipher(context[1:5]).decrypt(raw, [context])
+            row_id = raw[:8].hex()  # the MAC starts the row part
     except (InvalidTag, ValueError):  # ValueError: shorter than its MAC
         raise BadActionToken("token row part does not authenticate") from None
     try:
@@ -524,5 +644,5 @@ def _open_row(text: str, cipher: AESSIV, context: bytes, count: int) -> tuple[li
         raise BadActionToken(f"token row part is malformed: {error}") from None
     if len(args) != count:
         raise BadActionToken(f"token row part holds {len(args)} arguments, not {count}")
-    # The MAC starts the row part: rows of one envelope have distinct ids.
-    return args, raw[:8].hex()
+    # Rows of one envelope have distinct ids.
+    return args, row_id

@@ -109,7 +109,7 @@ def as_version_2(app: Flask, token: str, page: str) -> str:
     plain = keys.current.decrypt(nonce, raw[21:], raw[:9])
     fields = json.loads(plain[BINDING_SIZE + REQUEST_TAG_SIZE:])
     ref, names, values, _, options = [*fields, *["", [], [], 0, {}][len(fields):]]
-    args = json.loads(b"[" + keys.row_cipher(raw[1:5]).decrypt(decode(row), [raw[:21]])
+    args = json.loads(b"[" + keys.open_row(raw[:21], decode(row))
                       .rstrip(b" ") + b"]") if row else []
     body = json.dumps([ref, page, names, values, args, options],
                       separators=(",", ":")).encode()

@@ -35,5 +35,5 @@ def decrypt(token: str, secret: str, app_name: str, padding: bool = False) -> by
     body = plain[BINDING_SIZE + REQUEST_TAG_SIZE:]
     if row:
         context = raw[:_HEADER_SIZE + _NONCE_SIZE]
-        body += b"\n" + keys.row_cipher(raw[1:5]).decrypt(_raw(row), [context])
+        body += b"\n" + keys.open_row(context, _raw(row))
     return body if padding else b"\n".join(part.rstrip(b" ") for part in body.split(b"\n"))
