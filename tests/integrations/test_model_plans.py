@@ -5,6 +5,7 @@ plan follows the mapping when it changes."""
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 import uuid
 
@@ -156,63 +157,57 @@ def _mapped_again(registry: t.Any, table: Table, cls: type, **kwargs: t.Any) -> 
     registry.map_imperatively(cls, table, **kwargs)
 
 
-def test_a_class_given_a_column_after_its_plan_was_made_gets_a_new_one() -> None:
+@contextlib.contextmanager
+def _imperative(name: str, extra: str,
+                **kwargs: t.Any) -> t.Iterator[tuple[t.Any, Table, t.Any, t.Any]]:
+    """A class mapped imperatively (``kwargs`` go to the mapping) to the
+    table ``name`` of an ``id``, a ``title`` and the integer column
+    ``extra``; its registry, the table and a SQLite engine that has it."""
     registry = mapper_registry()
-    table = Table("book", registry.metadata, Column("id", Integer, primary_key=True),
-                  Column("title", String), Column("edition", Integer))
-
-    class Book:
-        id: int
-        title: str
-        edition: int
-
-    registry.map_imperatively(Book, table, exclude_properties=["edition"])
+    table = Table(name, registry.metadata, Column("id", Integer, primary_key=True),
+                  Column("title", String), Column(extra, Integer))
+    cls = type(name.title(), (), {})
+    registry.map_imperatively(cls, table, **kwargs)
     engine = create_engine("sqlite://")
     registry.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add(Book(id=1, title="Emma"))  # type: ignore[call-arg]
+    try:
+        yield registry, table, cls, engine
+    finally:
+        registry.dispose()
+        engine.dispose()
+
+
+def test_a_class_given_a_column_after_its_plan_was_made_gets_a_new_one() -> None:
+    with (_imperative("book", "edition", exclude_properties=["edition"])
+          as (_, table, book_class, engine), Session(engine) as session):
+        session.add(book_class(id=1, title="Emma"))
         session.commit()
         rows = SQLAlchemyRows(session, Base)
-        book = session.get(Book, 1)
+        book = session.get(book_class, 1)
         before = rows.dump(book)  # the plan, without the edition
-        t.cast(t.Any, sqlalchemy.inspect(Book)).add_property("edition", table.c.edition)
+        t.cast(t.Any, sqlalchemy.inspect(book_class)).add_property("edition", table.c.edition)
         book.edition = 2
         after = rows.dump(book)
         assert after != before  # the edition identifies the book now
         assert after == SQLAlchemyRows(session, Base).dump(book)  # as a fresh plan sees it
         book.edition = 3
         assert rows.dump(book) != after
-    registry.dispose()
-    engine.dispose()
 
 
 def test_a_class_mapped_again_gets_a_new_plan() -> None:
-    registry = mapper_registry()
-    table = Table("film", registry.metadata, Column("id", Integer, primary_key=True),
-                  Column("title", String), Column("year", Integer))
-
-    class Film:
-        id: int
-        title: str
-        year: int
-
-    registry.map_imperatively(Film, table)
-    engine = create_engine("sqlite://")
-    registry.metadata.create_all(engine)
-    rows = SQLAlchemyRows(t.cast(t.Any, None), Base)
-    with Session(engine) as session:
-        session.add(Film(id=1, title="Ran", year=1985))  # type: ignore[call-arg]
-        session.commit()
-        with_year = rows.dump(session.get(Film, 1))
-    # Mapped again without the year: it no longer identifies a film.
-    _mapped_again(registry, table, Film, exclude_properties=["year"])
-    with Session(engine) as session:
-        film = session.get(Film, 1)
-        without_year = rows.dump(film)
-        assert without_year != with_year
-        assert without_year == SQLAlchemyRows(session, Base).dump(film)
-    registry.dispose()
-    engine.dispose()
+    with _imperative("film", "year") as (registry, table, film_class, engine):
+        rows = SQLAlchemyRows(t.cast(t.Any, None), Base)
+        with Session(engine) as session:
+            session.add(film_class(id=1, title="Ran", year=1985))
+            session.commit()
+            with_year = rows.dump(session.get(film_class, 1))
+        # Mapped again without the year: it no longer identifies a film.
+        _mapped_again(registry, table, film_class, exclude_properties=["year"])
+        with Session(engine) as session:
+            film = session.get(film_class, 1)
+            without_year = rows.dump(film)
+            assert without_year != with_year
+            assert without_year == SQLAlchemyRows(session, Base).dump(film)
 
 
 # The short way a bound row is written gives what the general way gives.

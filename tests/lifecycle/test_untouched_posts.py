@@ -90,20 +90,26 @@ def test_an_action_post_beside_a_webhook_runs_the_action(client: FlaskClient) ->
     assert STORE == [("ping", "hello")]
 
 
+def _action_post(client: FlaskClient, title: str) -> dict[str, t.Any]:
+    """The environ of an action post of the signed hook's page, ``title``
+    in its form, for the WSGI app itself (no test client in between)."""
+    # Minted where it is posted: a token is bound to its page's query too.
+    token = Page.get(client, "/hooks/signed?read=data").form().token()
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    return EnvironBuilder(
+        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": title},
+        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
+                 "X-Signature": ""}).get_environ()
+
+
 @pytest.mark.parametrize(("terminated", "ran"), [
     (True, [("ping", "chunked")]),  # a server that ends the body (chunked encoding)
     (False, []),  # no length and no end: werkzeug reads no body, nor do we
 ])
 def test_a_post_without_a_length_is_read_as_werkzeug_reads_it(
         app: Flask, client: FlaskClient, terminated: bool, ran: list[tuple[str, str]]) -> None:
-    # Minted where it is posted: a token is bound to its page's query too.
-    token = Page.get(client, "/hooks/signed?read=data").form().token()
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    environ = EnvironBuilder(
-        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": "chunked"},
-        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
-                 "X-Signature": ""}).get_environ()
+    environ = _action_post(client, "chunked")
     del environ["CONTENT_LENGTH"]
     if terminated:
         environ["wsgi.input_terminated"] = True
@@ -134,13 +140,7 @@ class _Trickle(io.RawIOBase):
 def test_an_action_post_is_read_to_its_length_or_refused(
         client: FlaskClient, app: Flask, cut: int | None, fail: bool, status: str,
         ran: list[tuple[str, str]]) -> None:
-    token = Page.get(client, "/hooks/signed?read=data").form().token()
-    cookie = client.get_cookie("session")
-    assert cookie is not None
-    environ = EnvironBuilder(
-        "/hooks/signed?read=data", method="POST", data={"__action": token, "title": "trickled"},
-        headers={"Origin": ORIGIN, "Cookie": f"session={cookie.value}",
-                 "X-Signature": ""}).get_environ()
+    environ = _action_post(client, "trickled")
     environ["wsgi.input"] = _Trickle(environ["wsgi.input"].read(), cut, fail)
     _, answer, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
     assert answer.startswith(status)
