@@ -26,17 +26,20 @@ class Gunicorn:
 
     :param app: a gunicorn app spec, e.g. ``"benchmarks.apps:create_app('bare')"``.
     :param env: extra environment variables for the server.
+    :param threads: with more than one, ``gthread`` workers of that many
+        threads each instead of sync workers.
     """
 
     def __init__(self, app: str, workers: int = 1, env: dict[str, str] | None = None,
-                 cwd: Path = ROOT, pythonpath: t.Sequence[Path] = ()) -> None:
+                 cwd: Path = ROOT, pythonpath: t.Sequence[Path] = (), threads: int = 1) -> None:
         self.app = app
         self.workers = workers
         self.log = Path(tempfile.mkstemp(prefix="gunicorn-", suffix=".log")[1])
         path = os.pathsep.join(str(p) for p in (*pythonpath, ROOT))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0",
-             "--workers", str(workers), "--worker-class", "sync", "--log-level", "info",
+             "--workers", str(workers), "--worker-class", "gthread" if threads > 1 else "sync",
+             "--threads", str(threads), "--log-level", "info",
              "--error-logfile", str(self.log), app],
             cwd=cwd, env={**os.environ, "PYTHONPATH": path, **(env or {})},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -132,12 +132,15 @@ class Shop:
         return self.request("POST", body, f"multipart/form-data; boundary={boundary}")
 
 
-@pytest.fixture
-def shop(tmp_path: Path) -> t.Iterator[Shop]:
+@pytest.fixture(params=[1, 4], ids=["sync", "gthread"])
+def shop(tmp_path: Path, request: pytest.FixtureRequest) -> t.Iterator[Shop]:
+    """The shop under a sync worker, then under a gthread worker of four
+    threads (each fault, with requests served by threads of one process)."""
     store = RedisServer()
     try:
         env = {"FAULTS_REDIS": store.url, "FAULTS_DIR": str(tmp_path), "FAULTS_TIMEOUT": "0.5"}
-        server = Gunicorn("tests.scaleout.faults_app:create_app()", env=env)
+        server = Gunicorn("tests.scaleout.faults_app:create_app()", env=env,
+                          threads=request.param)
         try:
             yield Shop(server, store, tmp_path)
         finally:
