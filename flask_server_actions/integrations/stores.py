@@ -337,7 +337,9 @@ class RedisStore(ActionStore):
     The key ``prefix + "since"`` says since when the store keeps records. A
     Redis that restarted without its data has lost it: it is written again
     with the time Redis started, and a one-time token issued before then
-    is refused as :attr:`Claim.UNKNOWN`, never run again. The store must
+    is refused as :attr:`Claim.UNKNOWN`, never run again. Records lost
+    while Redis ran on (flushed, evicted) are dated from the moment the
+    loss is noticed, by a process that found them before. The store must
     keep its data (see the deployment docs): at its first use in a process
     it logs a warning when Redis says it would not (no persistence, or an
     eviction policy).
@@ -375,6 +377,8 @@ return ARGV[1]
         self.prefix = prefix
         self._claim = self.client.register_script(self._CLAIM)
         self._checked = False
+        #: When this process last found the "since" key in Redis.
+        self._seen: float | None = None
 
     def first_use(self, token_id: str, ttl: int) -> bool:
         """Record ``token_id`` in Redis for ``ttl`` seconds (as done)."""
@@ -392,7 +396,8 @@ return ARGV[1]
         while True:
             try:
                 found = self._claim(keys=keys, args=[attempt, max(1, ttl), issued_at])
-                if found is not None:
+                if found is not None:  # the records were there: note when
+                    self._seen = time.time()
                     break
                 self._mark_since()
             except (redis_module.ConnectionError, redis_module.TimeoutError) as error:
@@ -418,6 +423,8 @@ return ARGV[1]
         if since is None:
             self._mark_since()
             since = self.client.get(self.prefix + SINCE_KEY)
+        else:
+            self._seen = time.time()
         return Claim.UNKNOWN if issued_at < float(since or "inf") else None
 
     def finish(self, token_id: str, ttl: int) -> None:
@@ -426,7 +433,9 @@ return ARGV[1]
 
     def _mark_since(self) -> None:
         """Write since when the store keeps records: when Redis started, as
-        far as it says (``INFO``), else now."""
+        far as it says (``INFO``), else now; and now if Redis has not
+        restarted since this process last found the records (they were
+        lost while it ran: flushed, evicted, deleted)."""
         import redis as redis_module
 
         now = time.time()
@@ -439,6 +448,12 @@ return ARGV[1]
             since = min(now - float(info["uptime_in_seconds"]),
                         now - redis_now + int(info["rdb_last_save_time"]) + 1)
         except (redis_module.ResponseError, KeyError, ValueError):  # INFO renamed away
+            since = now
+        # Redis tells its start in whole seconds: one second's margin.
+        if self._seen is not None and since < self._seen - 1:
+            # Running when the records were last seen here: whatever was
+            # recorded until now may be gone, not only what came before
+            # Redis started.
             since = now
         if self.client.set(self.prefix + SINCE_KEY, repr(since), nx=True):
             logs.warning(

@@ -268,6 +268,32 @@ def test_a_redis_restarted_empty_does_not_rearm_paid_forms(shop: Shop) -> None:
     assert shop.ledger() == ["paid first", "paid third"]
 
 
+@pytest.mark.parametrize("lose", ["flushall", "flushdb", "evicted"])
+def test_a_redis_that_loses_the_records_while_running_does_not_rearm_paid_forms(
+        shop: Shop, lose: str) -> None:
+    # Redis's clock tells whole seconds: it has run a while when the form is
+    # paid, and the loss comes after.
+    time.sleep(1.1)
+    html = shop.page()
+    paid, unpaid = token(html, "pay"), token(shop.page(), "pay")
+    assert shop.pay(paid, "first")[0] == 303
+    time.sleep(1.1)
+    client = shop.store.client()
+    if lose == "evicted":  # what an evicting maxmemory-policy does to the library's keys
+        client.delete(*client.keys("*"))
+    else:
+        client.execute_command(lose.upper())
+    # Redis kept running: nothing says when it lost them but the worker
+    # that saw the records before. Neither form from before runs.
+    assert_refused_as_unknown(shop.pay(paid, "first"), "first")
+    assert_refused_as_unknown(shop.pay(unpaid, "second"), "second")
+    assert shop.ledger() == ["paid first"]
+    time.sleep(1.1)  # tokens tell whole seconds: one of the second it was noticed is refused
+    fresh = token(shop.page(), "pay")
+    assert shop.pay(fresh, "third")[0] == 303
+    assert shop.ledger() == ["paid first", "paid third"]
+
+
 def test_a_worker_killed_inside_the_action_leaves_a_token_refused_as_unknown(
         shop: Shop) -> None:
     action = token(shop.page(), "pay")

@@ -492,3 +492,20 @@ def test_a_kept_file_that_cannot_be_removed_after_its_action_ran_is_left_to_expi
     assert response.status_code == 303
     assert STORE == [("save", "Report", ("a.txt", b"hello", "text/plain"))]
     assert "could not remove" in caplog.text
+
+
+def test_records_lost_while_redis_runs_are_noticed_by_a_process_that_saw_them(
+        store: RedisStore) -> None:
+    while store.client.info()["uptime_in_seconds"] < 2:  # Redis tells whole seconds
+        time.sleep(0.2)
+    issued = int(time.time()) - 1
+    assert store.claim("paid", 60, issued) is Claim.FIRST
+    store.finish("paid", 60)
+    assert store.peek("paid", issued) is Claim.DONE
+    # Flushed or evicted while Redis ran on: it has not restarted, so its
+    # start says nothing of what it lost; this process saw the records.
+    store.client.delete(*store.client.keys(f"{store.prefix}*"))
+    assert store.claim("paid", 60, issued) is Claim.UNKNOWN
+    assert store.peek("never sent", issued) is Claim.UNKNOWN
+    later = int(time.time()) + 1  # a form shown once the loss was noticed runs
+    assert store.claim("fresh", 60, later) is Claim.FIRST
