@@ -41,6 +41,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import logs
 from .. import signals
+from ..closures import NO_FORM_OPTION
 from ..closures import ResolveError
 from ..closures import check_call
 from ..closures import rebuild
@@ -486,7 +487,14 @@ def run_action(post: ActionPost) -> ResponseReturnValue:
         plan = post.plan = plan_for(settings.plans, target, token.options, len(args))
         form_class, setup = plan.form_class, plan.setup
         if form_class is not None or not post.call:  # calls check their own
-            check_call(target, fn, len(args), token.options)
+            # A module-level action's signature is its plan's: checked once
+            # for each way a token can say it takes the form. An inline
+            # action's defaults come from its token: checked every post.
+            noform = bool(token.options.get(NO_FORM_OPTION))
+            if target.function is None or noform not in plan.fits:
+                check_call(target, fn, len(args), token.options)
+                if target.function is not None:
+                    plan.fits.add(noform)
     except (ResolveError, ValueError) as error:  # ValueError: e.g. a type no longer registered
         logs.info("Stale action post to %r: %s", post.request.path, error)
         signals.refused(app, token.ref, str(error))

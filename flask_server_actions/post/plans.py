@@ -74,6 +74,10 @@ class ActionPlan:
     #: Whether the action is a coroutine function (the app's ``ensure_sync``
     #: must run it).
     coroutine: bool = False
+    #: For a module-level action, whether its token says it takes no form
+    #: (``noform``), for each way it was found to fit the action's
+    #: signature (:func:`~flask_server_actions.closures.check_call`).
+    fits: set[bool] = field(default_factory=set, compare=False)
     #: Its guard options, once :func:`~.guards.guard` worked them out
     #: (and none of them is loaded by name from the token).
     guards: GuardOptions | None = field(default=None, compare=False)
