@@ -376,11 +376,12 @@ class _Rows:
     """A page's row tokens of one module-level action with one bound
     argument: its envelope and a dot, and the envelope's row sealer."""
 
-    __slots__ = ("prefix", "seal", "module_name", "module")
+    __slots__ = ("prefix", "seal", "seal_text", "module_name", "module")
 
     def __init__(self, prefix: str, sealer: RowSealer, target: ActionTarget) -> None:
         self.prefix = prefix
         self.seal = sealer.seal_int
+        self.seal_text = sealer.seal
         #: The action's module, which must still be the one imported.
         self.module_name, self.module = target.module.__name__, target.module
 
@@ -423,15 +424,24 @@ def mint(fn: t.Callable[..., t.Any], args: t.Sequence[object],
     req = ctx.request
     state = req.__dict__.get(_REQUEST_PAGE) or _start(req)
     bound = len(args)
-    # The usual row: a module-level action bound to an integer id.
+    # The usual row: a module-level action bound to an integer id, or to a
+    # row of a registered type (a SQLAlchemy row) written the short way.
     if bound == 1 and extra is None and type(fn) is types.FunctionType:
         rows = state.rows.get(fn)
-        value = args[0]
-        if (rows is not None and type(value) is int and -_BIG < value < _BIG
-                and sys.modules.get(rows.module_name) is rows.module):
-            part = rows.seal(value)
-            if part is not None:  # else the envelope is full: a new one
-                return rows.prefix + part
+        if rows is not None and sys.modules.get(rows.module_name) is rows.module:
+            value = args[0]
+            if type(value) is int and -_BIG < value < _BIG:
+                part = rows.seal(value)
+                if part is not None:  # else the envelope is full: a new one
+                    return rows.prefix + part
+            else:
+                state.serializer.max_depth = state.max_depth
+                written = state.serializer.write_flat(args, state.budget)
+                part = None if written is None else rows.seal_text(written)
+                # Else the general way, which says what is wrong, or seals a
+                # new envelope once this one is full.
+                if part is not None and len(text := rows.prefix + part) <= state.max_size:
+                    return text
     shape = (state.shapes.get((fn.__code__, bound))
              if type(fn) is types.FunctionType else None)
     # Valid while its module is the one imported (resolve() checks the same).

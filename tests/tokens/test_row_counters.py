@@ -23,7 +23,9 @@ from markupsafe import escape
 from flask_server_actions import ServerActions
 from flask_server_actions.closures import reference
 from flask_server_actions.errors import BadActionToken
+from flask_server_actions.errors import TokenTooLarge
 from flask_server_actions.errors import UnresolvableAction
+from flask_server_actions.errors import UnserializableValue
 from flask_server_actions.page import rows
 from flask_server_actions.page.minting import _REQUEST_PAGE
 from flask_server_actions.page.minting import identity_of_request
@@ -367,3 +369,33 @@ def test_a_rows_button_is_noted_while_the_row_of_an_answer_is_looked_for(
     finally:
         rows._CAPTURE.reset(reset)
     assert capture.matched is matched
+
+
+class _Book:
+    """A registered type, as a SQLAlchemy row is: it travels as its key."""
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+
+
+def test_rows_of_a_registered_type_take_the_quick_path_and_open_as_the_first() -> None:
+    app = _app()
+    app.extensions["server_actions"].register_type(_Book, dump=lambda book: book.key,
+                                                   load=_Book, name="Book")
+    with app.test_request_context("/rows"):
+        first = mint(_row_action, (_Book(1),))
+        state = request.__dict__[_REQUEST_PAGE]
+        assert _row_action in state.rows
+        state.envelopes.clear()  # the general way would seal another envelope
+        again = mint(_row_action, (_Book(2),))
+        assert again.partition(".")[0] == first.partition(".")[0]
+        opened = _opened(app, again)
+        assert len(opened) == 1
+        assert app.extensions["server_actions"].serializer.decode(opened[0]).key == 2
+        # What the quick path cannot write goes the general way, which says why.
+        with pytest.raises(UnserializableValue, match="bound argument 1"):
+            mint(_row_action, (object(),))
+        app.config["SERVER_ACTIONS_MAX_TOKEN_SIZE"] = len(again) + 2
+        state.max_size = len(again) + 2
+        with pytest.raises(TokenTooLarge):
+            mint(_row_action, ("x" * 200,))
