@@ -209,7 +209,8 @@ class ServerActions:
                 except HTTPException as error:
                     answer_refusal(post, error)
                     raise
-                note_flashes(post)
+                if post.validate:
+                    note_flashes(post)
             return preprocess()
 
         app.preprocess_request = preprocess_request  # type: ignore[method-assign]

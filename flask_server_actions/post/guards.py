@@ -195,16 +195,15 @@ def token_options(live: ActionOptions, action: str) -> dict[str, t.Any]:
 
 def _planned_options(plan: ActionPlan, target: ActionTarget,
                      token: ActionToken) -> GuardOptions:
-    """The guard options of ``plan``'s action: worked out once, unless its
-    token names a check or key function to load (loaded on every post, so
-    that a reloaded module of checks is seen)."""
-    found = plan.guards
-    if found is None:
-        found = _options(target, token)
-        options = token.options
-        if target.function is not None or (
-                "require" not in options and options.get("key") in _NOT_LOADED):
-            plan.guards = found
+    """The guard options of ``plan``'s action, which has none kept yet:
+    worked out, and kept unless its token names a check or key function to
+    load (loaded on every post, so that a reloaded module of checks is
+    seen)."""
+    found = _options(target, token)
+    options = token.options
+    if target.function is not None or (
+            "require" not in options and options.get("key") in _NOT_LOADED):
+        plan.guards = found
     return found
 
 
@@ -282,7 +281,8 @@ def guard(post: ActionPost, token: ActionToken, target: ActionTarget,
     settings = post.settings
     app = settings.app
     assert post.plan is not None  # made before the guards run
-    options = _planned_options(post.plan, target, token)
+    plan = post.plan
+    options = plan.guards or _planned_options(plan, target, token)
     once = options.once or settings.once
     require = options.require
     checks = [*settings.checks, *([require] if require is not None else [])]

@@ -152,11 +152,10 @@ def failed(state: ActionState, status: int, expired: bool) -> BaseResponse:
 
 def note_flashes(post: ActionPost) -> None:
     """Note the flashed messages before the app's hooks run for a validate
-    request, which may flash: :func:`finish`, which the extension's one
-    after-request hook calls last, puts them back as they were."""
-    if post.validate:
-        setattr(g, _G_FLASHES,
-                list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
+    request (``post``), which may flash: :func:`finish`, which the
+    extension's one after-request hook calls last, puts them back as they
+    were."""
+    setattr(g, _G_FLASHES, list(session[_FLASHES]) if _FLASHES in session else _NO_FLASHES)
 
 
 def finish(post: ActionPost, response: BaseResponse) -> BaseResponse:

@@ -105,16 +105,12 @@ def session_binding(session: t.MutableMapping[str, t.Any], key: str) -> str:
 def settings_for(app: Flask) -> PostSettings:
     """``app``'s settings, built once per request (and for each call outside
     one)."""
+    build: t.Callable[[Flask], PostSettings] = app.extensions[FACTORY]
     ctx = _cv_request.get(None)
     if ctx is None:
-        return _build(app)
+        return build(app)
     cache = ctx.request.__dict__
     found: PostSettings | None = cache.get(_CACHED)
     if found is None or found.app is not app:
-        found = cache[_CACHED] = _build(app)
+        found = cache[_CACHED] = build(app)
     return found
-
-
-def _build(app: Flask) -> PostSettings:
-    built: PostSettings = app.extensions[FACTORY](app)
-    return built
