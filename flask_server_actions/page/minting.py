@@ -9,10 +9,7 @@ import time
 import types
 import typing as t
 
-from flask import current_app
-from flask import g
 from flask import request
-from flask import session
 from flask.globals import _cv_app
 from flask.globals import _cv_request
 from jinja2 import Undefined
@@ -298,7 +295,7 @@ class _Request:
         self.settings = settings
         self.keys = settings.keys
         #: The session's binding tag and this request's, sealed in every token.
-        self.bindings = (binding_tag(settings.binding(session))
+        self.bindings = (binding_tag(settings.binding(_cv_request.get().session))
                          + self.keys.request_tag(identity_of_request(req)))
         config = app.config
         self.budget: int = config["SERVER_ACTIONS_MAX_CAPTURE_BYTES"]
@@ -402,10 +399,11 @@ def _argument_names(count: int) -> tuple[str, ...]:
 
 def _start(req: Request) -> _Request:
     """The first token of a request: what its tokens share."""
+    # Flask's context variable, not the proxies: once per page.
+    app_ctx = _cv_app.get()
     # Kept on the request object itself: g may outlive one request.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    state = req.__dict__[_REQUEST_PAGE] = _Request(settings_for(app), req)
-    setattr(g, _G_MINTED, True)
+    state = req.__dict__[_REQUEST_PAGE] = _Request(settings_for(app_ctx.app), req)
+    app_ctx.g.__dict__[_G_MINTED] = True
     return state
 
 
