@@ -81,14 +81,24 @@ def check_token(token: ActionToken) -> None:
             " action on the element with action.data() to call it from client code")
 
 
+def refusal_message(error: HTTPException) -> str | None:
+    """What a client reads of a refusal: the message of a 4xx error not
+    answered yet (a bad token, another origin, a check saying no), in the
+    user's language for the library's own; ``None`` for any other error."""
+    if error.response is not None or error.code is None or not 400 <= error.code < 500:
+        return None
+    if isinstance(error, ServerActionError):
+        return error.user_message()
+    return error.description or ""
+
+
 def answer_in_json(error: HTTPException) -> None:
-    """Give a call refused with a 4xx error (a bad token, another origin,
-    a check saying no) ``{"error": message}`` as JSON, as its other
-    failures get. The caller raises the error again, so the app's error
-    handlers still see it."""
-    if error.response is None and error.code is not None and 400 <= error.code < 500:
-        message = (error.user_message() if isinstance(error, ServerActionError)
-                   else error.description)
+    """Give a call refused with a 4xx error (see :func:`refusal_message`)
+    ``{"error": message}`` as JSON, as its other failures get. The caller
+    raises the error again, so the app's error handlers still see it."""
+    message = refusal_message(error)
+    if message is not None:
+        assert error.code is not None  # a 4xx
         error.response = BaseResponse(json.dumps({"error": message}),
                                       error.code, mimetype="application/json")
 

@@ -52,7 +52,6 @@ from ..errors import BadActionToken
 from ..errors import ForeignToken
 from ..errors import PageMismatch
 from ..errors import RateLimited
-from ..errors import ServerActionError
 from ..errors import SessionEnded
 from ..errors import StaleSubmission
 from ..errors import StoreUnavailable
@@ -180,8 +179,7 @@ def open_submission(post: ActionPost) -> None:
         if not hmac.compare_digest(token.request_tag[:WHOLE_TAG_SIZE],
                                    expected[:WHOLE_TAG_SIZE]):
             opened = _bound_elsewhere(app, expected, opened, token)
-    rule = req.url_rule  # routed to its page: the view that shortened the name
-    token.ref = full_ref(token.ref, app.view_functions.get(rule.endpoint) if rule else None)
+    token.ref = full_ref(token.ref, _page_view(app, req))
     if isinstance(opened, SessionEnded) and not origin_proven(req):
         # Anyone holds tokens of their own sessions: without a header that
         # proves the post came from this site, showing the page again with
@@ -204,10 +202,9 @@ def answer_refusal(post: ActionPost, error: HTTPException) -> None:
     the app's error handlers still see it."""
     if post.call:
         calls.answer_in_json(error)
-    elif (not post.validate and error.response is None and error.code is not None
-          and 400 <= error.code < 500 and precognition.asks_for_json(post.request, post.htmx)):
-        message = (error.user_message() if isinstance(error, ServerActionError)
-                   else error.description or "")
+    elif (not post.validate and (message := calls.refusal_message(error)) is not None
+          and precognition.asks_for_json(post.request, post.htmx)):
+        assert error.code is not None  # a 4xx
         error.response = precognition.invalid(message, {}, error.code)
 
 

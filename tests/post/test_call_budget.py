@@ -25,7 +25,7 @@ import pytest
 #: (2026-12-07: 399 before the pipeline, 255 with it, 199 with one
 #: after-request hook and the request resolved once, 197 with the guard
 #: options kept in the plan, 187 with kept files restored without proxies,
-#: 57 with the body read and parsed once, no proxy on the post's path, the
+#: 58 with the body read and parsed once, no proxy on the post's path, the
 #: library's own 303 built whole and no wrapper per stage;
 #: a bare route makes 462, Flask-WTF 811).
 ACTION_POST_BUDGET = 63
