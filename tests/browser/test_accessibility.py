@@ -193,6 +193,15 @@ def report(found: list[dict[str, t.Any]]) -> str:
                      for v in found)
 
 
+def _example_url(app: str, mode: str, servers: dict[int, Server],
+                 todo_apps: dict[int, tuple[Flask, str]],  # noqa: F811
+                 notes_apps: dict[int, str]) -> str:
+    """The URL of the example ``app`` served with the htmx of ``mode``."""
+    version = 2 if mode == "htmx2" else 4
+    return {"blog": lambda: servers[version].url, "todo": lambda: todo_apps[version][1],
+            "notes": lambda: notes_apps[version]}[app]()
+
+
 @pytest.mark.parametrize("state", ["initial", "failed"])
 @pytest.mark.parametrize("name", list(EXAMPLES))
 @pytest.mark.parametrize("mode", MODES)
@@ -201,9 +210,7 @@ def test_axe_finds_no_violation(name: str, state: str, mode: str, browser: Brows
                                 todo_apps: dict[int, tuple[Flask, str]],  # noqa: F811
                                 notes_apps: dict[int, str], auditor: Page, axe: Path) -> None:
     example = EXAMPLES[name]
-    version = 2 if mode == "htmx2" else 4
-    url = {"blog": lambda: servers[version].url, "todo": lambda: todo_apps[version][1],
-           "notes": lambda: notes_apps[version]}[example.app]()
+    url = _example_url(example.app, mode, servers, todo_apps, notes_apps)
     context = browser.new_context(
         java_script_enabled=mode != "no-js",
         extra_http_headers={"Accept-Language": example.language} if example.language else None)
@@ -367,9 +374,7 @@ def test_axe_finds_no_violation_in_any_state(
         todo_apps: dict[int, tuple[Flask, str]],  # noqa: F811
         notes_apps: dict[int, str], auditor: Page, axe: Path) -> None:
     state = STATES[name]
-    version = 2 if mode == "htmx2" else 4
-    url = {"blog": lambda: servers[version].url, "todo": lambda: todo_apps[version][1],
-           "notes": lambda: notes_apps[version]}[state.app]()
+    url = _example_url(state.app, mode, servers, todo_apps, notes_apps)
     context = browser.new_context(java_script_enabled=mode != "no-js")
     page = context.new_page()
     page.set_default_timeout(10_000)
