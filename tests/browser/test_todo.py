@@ -48,6 +48,13 @@ class Todo:
         with contextlib.closing(sqlite3.connect(self.app.config["DATABASE"])) as db, db:
             db.execute(statement)
 
+    def wait_for_title(self, row: str, title: str) -> None:
+        """Wait until the row shows the title; without JavaScript the page
+        is being replaced meanwhile, so the row may not be there yet."""
+        self.page.wait_for_function(
+            "([row, title]) => document.querySelector(row + ' a')?.textContent === title",
+            arg=[row, title])
+
     def titles(self) -> list[str]:
         return self.page.locator("#todos li a").all_text_contents()
 
@@ -100,8 +107,7 @@ def test_rename_on_enter_swaps_the_row(todo: Todo) -> None:
     todo.open()
     todo.page.fill("#todo-2 input[name=title]", "Write the changelog")
     todo.page.press("#todo-2 input[name=title]", "Enter")
-    todo.page.wait_for_function(
-        "document.querySelector('#todo-2 a').textContent === 'Write the changelog'")
+    todo.wait_for_title("#todo-2", "Write the changelog")
     assert todo.titles() == [SEED[0], "Write the changelog", SEED[2]]
     todo.swapped_in_place()
 
@@ -173,8 +179,7 @@ def test_an_expired_page_shows_the_notice_keeps_the_input_and_works_again(
         todo.swapped_in_place()
     # The row came back with a fresh token: sent again at once, it works.
     todo.page.press("#todo-2 input[name=title]", "Enter")
-    todo.page.wait_for_function(
-        "document.querySelector('#todo-2 a').textContent === 'Typed before lunch'")
+    todo.wait_for_title("#todo-2", "Typed before lunch")
     assert todo.titles() == [SEED[0], "Typed before lunch", SEED[2]]
     todo.swapped_in_place()
 
@@ -198,8 +203,7 @@ def test_a_row_that_came_with_load_more_answers_with_itself(todo: Todo) -> None:
     assert todo.page.text_content("#todo-3 .toggle").strip() == "Undo"
     todo.page.fill("#todo-3 input[name=title]", "Call the bank today")
     todo.page.press("#todo-3 input[name=title]", "Enter")
-    todo.page.wait_for_function(
-        "document.querySelector('#todo-3 a').textContent === 'Call the bank today'")
+    todo.wait_for_title("#todo-3", "Call the bank today")
     assert todo.titles() == [*SEED[:2], "Call the bank today"]
     if todo.javascript:
         todo.swapped_in_place()
