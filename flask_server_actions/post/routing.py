@@ -32,14 +32,19 @@ import io
 import json
 import tempfile
 import typing as t
+from urllib.parse import parse_qsl
 
 from flask import current_app
 from flask import request
+from flask.globals import _cv_app
 from flask.globals import _cv_request
+from flask.wrappers import Request as FlaskRequest
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.sansio.utils import get_content_length
 from werkzeug.wsgi import get_input_stream
 
 from .. import logs
@@ -96,8 +101,13 @@ def _may_submit(environ: t.Mapping[str, t.Any]) -> bool:
         return False
     if _CALL_KEY in environ:
         return True
-    content_type = str(environ.get("CONTENT_TYPE", "")).partition(";")[0].strip().lower()
-    return content_type in _FORM_TYPES
+    return _mimetype(environ) in _FORM_TYPES
+
+
+def _mimetype(environ: t.Mapping[str, t.Any]) -> str:
+    """``request.mimetype``, from the environ: werkzeug's is the same text
+    before any ``;``, stripped, in lower case."""
+    return str(environ.get("CONTENT_TYPE", "")).partition(";")[0].strip().lower()
 
 
 def _match(match: t.Callable[..., t.Any], req: Request, path_info: str | None = None,
@@ -136,7 +146,7 @@ def _submits_action(req: Request) -> bool:
         raise _too_large(req) from error
     if body is None:  # nothing names the action field
         return False
-    mimetype = req.mimetype
+    mimetype = _mimetype(req.environ)
     if mimetype == "application/json":
         return _json_form(req, body)
     if isinstance(body, io.BytesIO):
@@ -145,6 +155,7 @@ def _submits_action(req: Request) -> bool:
         data = req._cached_data = body.getvalue()
         if mimetype == "application/x-www-form-urlencoded":
             calls.refuse_fields(req.path, 1 + data.count(b"&"))
+            _parse_urlencoded(req, data)
     elif mimetype == "application/x-www-form-urlencoded":
         _count_fields(req, body)
     try:
@@ -163,6 +174,39 @@ def _submits_action(req: Request) -> bool:
         req.__dict__.pop(parsed, None)
     body.seek(0)
     return False
+
+
+def _parse_urlencoded(req: Request, data: bytes) -> None:
+    """Parse the urlencoded body ``data`` of ``req`` into its ``form``, as
+    werkzeug's parser does, without making the parser and its stream: a
+    third of the time. A request class that parses in its own way, and an
+    app in debug mode (Flask's helper for a ``files`` key that is not
+    there), are left to ``req.form``."""
+    if not _parses_as_flask(type(req)) or _cv_app.get().app.debug:
+        return
+    try:
+        items = parse_qsl(data.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    except ValueError:  # not UTF-8: werkzeug's parser is silent, and gives nothing
+        items = []
+    storage = req.parameter_storage_class
+    fields = req.__dict__
+    # What werkzeug's parser leaves: its stream read to the end, the fields.
+    fields["stream"], fields["form"], fields["files"] = io.BytesIO(), storage(items), storage()
+
+
+def _parses_as_flask(cls: type[Request]) -> bool:
+    """Whether the request class ``cls`` parses a form as Flask's own does."""
+    same = _PARSES_AS_FLASK.get(cls)
+    if same is None:
+        same = _PARSES_AS_FLASK[cls] = (
+            cls._load_form_data is FlaskRequest._load_form_data
+            and cls.make_form_data_parser is FlaskRequest.make_form_data_parser
+            and cls._get_stream_for_parsing is FlaskRequest._get_stream_for_parsing
+            and cls.form_data_parser_class is FormDataParser)
+    return same
+
+
+_PARSES_AS_FLASK: dict[type, bool] = {}
 
 
 def _json_form(req: Request, body: t.IO[bytes]) -> bool:
@@ -218,10 +262,12 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
     :raises RequestEntityTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
     """
     environ = req.environ
-    length = req.content_length
+    # request.content_length from the environ: no headers object made.
+    length = req.__dict__["content_length"] = get_content_length(
+        environ.get("CONTENT_LENGTH"), environ.get("HTTP_TRANSFER_ENCODING"))
     if length is None and "wsgi.input_terminated" not in environ:
         return None  # werkzeug reads no body without a length: neither do we
-    limit = req.max_content_length
+    limit = _max_content_length(req)
     if length is not None and length <= _SPOOL_SIZE:
         # The usual form post: its length read into memory at once, as
         # werkzeug's stream would (413 over the limit; 400 if it is cut short).
@@ -243,6 +289,18 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
         tail = chunk[-len(_FIELD_BYTES) + 1:]
     body.seek(0)
     return body if found else None
+
+
+def _max_content_length(req: Request) -> int | None:
+    """``req.max_content_length``, as Flask's own property finds it, without
+    the ``current_app`` proxy (a request class may find it its own way)."""
+    if type(req).max_content_length is not FlaskRequest.max_content_length:
+        return req.max_content_length
+    own: int | None = req._max_content_length
+    if own is not None:
+        return own
+    limit: int | None = _cv_app.get().app.config["MAX_CONTENT_LENGTH"]
+    return limit
 
 
 def _read(stream: t.IO[bytes], length: int) -> bytes:
