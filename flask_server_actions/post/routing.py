@@ -37,7 +37,6 @@ from urllib.parse import parse_qsl
 from flask import current_app
 from flask import request
 from flask.globals import _cv_app
-from flask.globals import _cv_request
 from flask.wrappers import Request as FlaskRequest
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
@@ -72,7 +71,6 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "appl
 #: rest goes to a temporary file (werkzeug's own threshold for a file).
 _SPOOL_SIZE = 500 * 1024
 _CHUNK_SIZE = 64 * 1024
-_SPOOLED_KEY = "flask_server_actions.spooled_body"
 
 
 def install(app: Flask) -> None:
@@ -87,7 +85,6 @@ def install(app: Flask) -> None:
         return adapter
 
     app.create_url_adapter = create_url_adapter  # type: ignore[method-assign,assignment]
-    app.teardown_request(_close_spooled_body)
 
 
 def is_action_post() -> bool:
@@ -169,7 +166,7 @@ def _submits_action(req: Request) -> bool:
         raise MalformedActionPost()
     # The field's name was in a value or a file: give the view the body again,
     # parsed (or not) as it chooses, under its own limits.
-    req.close()  # the files werkzeug parsed
+    type(req).close(req)  # the files werkzeug parsed, not the body
     for parsed in ("stream", "form", "files", "_cached_data"):
         req.__dict__.pop(parsed, None)
     body.seek(0)
@@ -274,12 +271,13 @@ def _spool_body(req: Request) -> t.IO[bytes] | None:
         if limit is not None and length > limit:
             raise RequestEntityTooLarge()
         data = _read(environ["wsgi.input"], length)
-        environ["wsgi.input"] = environ[_SPOOLED_KEY] = memory = io.BytesIO(data)
+        environ["wsgi.input"] = memory = io.BytesIO(data)
         return memory if _FIELD_BYTES in data else None
     stream = get_input_stream(environ, max_content_length=limit)
-    # Closed when the request ends (_close_spooled_body): the view reads it.
+    # Closed with the request (the view reads it): see _close_with_request.
     body = tempfile.SpooledTemporaryFile(max_size=_SPOOL_SIZE)  # noqa: SIM115
-    environ["wsgi.input"] = environ[_SPOOLED_KEY] = body
+    environ["wsgi.input"] = body
+    _close_with_request(req, body)
     found = False
     tail = b""
     while chunk := stream.read(_CHUNK_SIZE):
@@ -335,10 +333,19 @@ def _count_fields(req: Request, body: t.IO[bytes]) -> None:
     calls.refuse_fields(req.path, fields)
 
 
-def _close_spooled_body(error: BaseException | None) -> None:
-    body = _cv_request.get().request.environ.get(_SPOOLED_KEY)
-    if body is not None:
-        body.close()
+def _close_with_request(req: Request, body: t.IO[bytes]) -> None:
+    """Close ``body`` when Flask closes ``req``, after the teardown functions,
+    as it closes the files werkzeug parsed. Only a body copied to a file
+    needs it: no hook runs for every other request."""
+    close = req.close
+
+    def close_both() -> None:
+        try:
+            close()
+        finally:
+            body.close()
+
+    req.close = close_both  # type: ignore[method-assign]
 
 
 def _too_large(req: Request) -> FormTooLarge:

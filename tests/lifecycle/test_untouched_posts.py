@@ -145,3 +145,23 @@ def test_an_action_post_is_read_to_its_length_or_refused(
     _, answer, _ = run_wsgi_app(app.wsgi_app, environ, buffered=True)
     assert answer.startswith(status)
     assert STORE == ran
+
+
+@pytest.mark.parametrize("action", [True, False], ids=["action post", "webhook"])
+def test_a_body_kept_on_disk_is_closed_when_the_request_ends(
+        client: FlaskClient, app: Flask, action: bool) -> None:
+    if action:
+        environ = _action_post(client, "x" * 600 * 1024)
+    else:
+        body, content_type = _urlencoded(600 * 1024)
+        environ = EnvironBuilder(
+            "/hooks/signed?read=data", method="POST", data=body, content_type=content_type,
+            headers={"X-Signature": hmac.new(WEBHOOK_KEY, body, hashlib.sha256).hexdigest()},
+        ).get_environ()
+    statuses: list[str] = []
+    b"".join(app.wsgi_app(environ, lambda status, *_: statuses.append(status)))
+    assert statuses[0].startswith("303" if action else "200")
+    assert STORE == ([("ping", "x" * 600 * 1024)] if action else [])
+    spooled = environ["wsgi.input"]  # the copy the request read
+    assert spooled.__class__.__name__ == "SpooledTemporaryFile"
+    assert spooled.closed
