@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequestKeyError
+from werkzeug.formparser import FormDataParser
 from werkzeug.test import EnvironBuilder
 
 from flask_server_actions import ServerActions
@@ -178,3 +179,28 @@ def test_an_action_post_is_read_within_the_requests_own_limit(
     response = client.post("/", data={"__action": token, "title": "x" * 200},
                            headers={"Origin": ORIGIN})
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(("request_class", "debug", "parser_used"), [
+    (Request, False, False),  # Flask's own: the short way
+    (Request, True, True),  # debug mode: Flask's helper needs werkzeug's parse
+    (Limited, False, False),  # another limit is no other way of parsing
+])
+def test_werkzeugs_parser_runs_only_where_it_must(
+        monkeypatch: pytest.MonkeyPatch, request_class: type[Request], debug: bool,
+        parser_used: bool) -> None:
+    app = create_app(request_class, debug)
+    client = app.test_client()
+    token = Page.get(client, "/").form().token()
+    parsed: list[str] = []
+    parse = FormDataParser.parse
+
+    def noted(self: FormDataParser, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        parsed.append(args[1])  # the mimetype
+        return parse(self, *args, **kwargs)
+
+    monkeypatch.setattr(FormDataParser, "parse", noted)
+    response = client.post("/", data={"__action": token, "title": "x"},
+                           headers={"Origin": ORIGIN})
+    assert response.status_code == 303
+    assert parsed == (["application/x-www-form-urlencoded"] if parser_used else [])
