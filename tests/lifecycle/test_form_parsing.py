@@ -7,6 +7,9 @@ werkzeug's parser itself."""
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 import typing as t
 from urllib.parse import quote
 
@@ -31,6 +34,7 @@ from ..html import ORIGIN
 from ..html import Page
 
 URLENCODED = "application/x-www-form-urlencoded"
+JSON = "application/json"
 #: What the action saw: its form's fields, request.form's and request.files'
 #: types, and the error asking for a field as a file raises.
 SEEN: list[tuple[list[tuple[str, str]], type, type, type]] = []
@@ -204,3 +208,63 @@ def test_werkzeugs_parser_runs_only_where_it_must(
                            headers={"Origin": ORIGIN})
     assert response.status_code == 303
     assert parsed == (["application/x-www-form-urlencoded"] if parser_used else [])
+
+
+def test_a_json_form_is_read_as_a_browser_sends_its_fields() -> None:
+    body = json.dumps({"__action": "token", "title": "Hi", "tags": ["news", "flask"],
+                       "draft": True, "hidden": False, "none": None, "pages": 12,
+                       "ratio": 1.5, "empty": ""}).encode()
+    environ = EnvironBuilder("/", method="POST", data=body, content_type=JSON).get_environ()
+    with APP.request_context(environ):
+        req = t.cast(Request, request._get_current_object())  # type: ignore[attr-defined]
+        assert routing._json_form(req, io.BytesIO(body))
+        assert list(req.form.items(multi=True)) == [
+            ("__action", "token"), ("title", "Hi"), ("tags", "news"), ("tags", "flask"),
+            ("draft", "y"), ("pages", "12"), ("ratio", "1.5"), ("empty", "")]
+        assert not req.files
+
+
+def test_a_json_form_of_the_call_size_itself_is_read(caplog: pytest.LogCaptureFixture) -> None:
+    app = create_app()
+    client = app.test_client()
+    token = Page.get(client, "/").form().token()
+    body = json.dumps({"__action": token, "title": "x" * 100})
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = len(body)
+    SEEN.clear()
+    assert client.post("/", data=body, content_type=JSON,
+                       headers={"Origin": ORIGIN}).status_code == 303
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = len(body) - 1
+    with caplog.at_level(logging.INFO, "flask_server_actions"):
+        response = client.post("/", data=body, content_type=JSON, headers={"Origin": ORIGIN})
+    assert response.status_code == 413
+    assert f"SERVER_ACTIONS_MAX_CALL_SIZE ({len(body) - 1} bytes)" in response.get_data(
+        as_text=True)
+    assert len(SEEN) == 1
+
+
+@pytest.mark.parametrize(("spooled", "what"), [
+    (False, "form post"),  # read into memory
+    (True, "form post"),  # copied to a file: counted as it is read back
+    (None, "JSON form post"),
+])
+def test_a_form_of_the_field_limit_itself_is_read(
+        caplog: pytest.LogCaptureFixture, spooled: bool | None, what: str) -> None:
+    app = create_app()
+    app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"] = 3
+    client = app.test_client()
+    token = Page.get(client, "/").form().token()
+    pad = "x" * (600 * 1024 if spooled else 10)
+
+    def post(fields: int) -> int:
+        values = {"__action": token, "title": pad, **{f"f{n}": "y" for n in range(fields - 2)}}
+        if spooled is None:
+            return client.post("/", data=json.dumps(values), content_type=JSON,
+                               headers={"Origin": ORIGIN}).status_code
+        return client.post("/", data=values, headers={"Origin": ORIGIN}).status_code
+
+    assert post(3) == 303
+    with caplog.at_level(logging.INFO, "flask_server_actions"):
+        assert post(4) == 413
+    assert [record.getMessage() for record in caplog.records
+            if record.name == "flask_server_actions"] == [
+        f"Refused a {what} to '/' of 4 fields, over SERVER_ACTIONS_MAX_FORM_FIELDS"]
