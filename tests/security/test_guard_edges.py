@@ -216,3 +216,24 @@ def test_a_check_gone_since_the_page_is_named_in_the_error(
     with pytest.raises(ResolveError) as raised:
         guards.load_check("tests.security.app_checks:login_page")
     assert str(raised.value).startswith(reason)
+
+
+def test_a_key_without_a_limit_travels_in_no_token() -> None:
+    # Nothing is counted, so the key (here one no token could name) is left out.
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "key secret"
+    ServerActions(app)
+
+    @app.get("/")
+    def unlimited() -> str:
+        @server_action(key=lambda call: "anyone")
+        def join(form: t.Any) -> None:
+            STORE.append(("join", form["x"]))
+
+        return render_template_string('<form method="post">{{ action(join) }}</form>',
+                                      join=join)
+
+    client = app.test_client()
+    token = Page.get(client, "/").form().token()
+    assert post(client, token, "/", x="1").status_code == 303
+    assert STORE == [("join", "1")]
