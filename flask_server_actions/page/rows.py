@@ -118,7 +118,10 @@ class _Capture:
     found: list[str] = field(default_factory=list)
 
 
-_CAPTURE: contextvars.ContextVar[_Capture | None] = contextvars.ContextVar(
+#: The part being looked for while an htmx answer renders the page around
+#: a row (``None`` the rest of the time): read by the template helpers, once
+#: a row, to tell whether they must note what they render.
+CAPTURE: contextvars.ContextVar[_Capture | None] = contextvars.ContextVar(
     "server_actions_row", default=None)
 
 RenderFunc = t.Callable[["Context"], t.Iterator[str]]
@@ -132,7 +135,7 @@ def watched(kind: Kind, name: str, render: RenderFunc) -> RenderFunc:
     renders while a row of ``kind`` and ``name`` is looked for."""
 
     def watch(context: Context) -> t.Iterator[str]:
-        capture = _CAPTURE.get()
+        capture = CAPTURE.get()
         if capture is None or capture.open or (capture.kind, capture.name) != (kind, name):
             yield from render(context)
             return
@@ -153,7 +156,7 @@ def watched(kind: Kind, name: str, render: RenderFunc) -> RenderFunc:
 def saw_action(fn: t.Callable[..., t.Any], args: tuple[t.Any, ...]) -> None:
     """Note that a form or button of ``fn`` with ``args`` is being rendered:
     if it is the submitted one, the part rendering it is the row."""
-    capture = _CAPTURE.get()
+    capture = CAPTURE.get()
     if capture is not None and capture.open and not capture.matched:
         ref = reference(fn)
         capture.matched = any(ref == form_ref and args == form_args
@@ -171,7 +174,7 @@ def render_row(template: Template, kind: Kind, name: str, place: Place,
     read are put back for the parts that are sent, or the next page.
     """
     capture = _Capture(kind, name, state.forms or [(state.ref, state.args)])
-    reset = _CAPTURE.set(capture)
+    reset = CAPTURE.set(capture)
     flashes, read = session.get("_flashes"), request_ctx.flashes
     try:
         if place.block is not None:
@@ -179,7 +182,7 @@ def render_row(template: Template, kind: Kind, name: str, place: Place,
         else:
             template.render(context)
     finally:
-        _CAPTURE.reset(reset)
+        CAPTURE.reset(reset)
         request_ctx.flashes = read
         if flashes is not None:
             session["_flashes"] = flashes

@@ -23,7 +23,7 @@ from .client import client_tag
 from .client import htmx_tags
 from .minting import mint
 from .minting import page_of_request
-from .rows import _CAPTURE
+from .rows import CAPTURE
 from .rows import saw_action
 from .state import FORM_KEY
 from .state import ActionState
@@ -102,7 +102,7 @@ class ActionHelper:
                                      target="#rows") }}>Delete</button>
         """
         if not (target or swap or block or partial or oob):  # a page of rows: keep it short
-            if _CAPTURE.get() is not None:  # a row of an htmx answer is looked for
+            if CAPTURE.get() is not None:  # a row of an htmx answer is looked for
                 saw_action(fn, args)
             return str.__new__(_Attributes, f'type="submit" name="{BUTTON_FIELD}"'
                                f' value="{mint(fn, args)}" formmethod="post"')

@@ -362,12 +362,12 @@ def test_a_rows_button_is_noted_while_the_row_of_an_answer_is_looked_for(
         row: int, matched: bool) -> None:
     app = _app()
     capture = rows._Capture("block", "rows", [(reference(_row_action), (2,))], open=True)
-    reset = rows._CAPTURE.set(capture)
+    reset = rows.CAPTURE.set(capture)
     try:
         with app.test_request_context("/rows"):
             app.jinja_env.globals["action"].button(_row_action, row)
     finally:
-        rows._CAPTURE.reset(reset)
+        rows.CAPTURE.reset(reset)
     assert capture.matched is matched
 
 
