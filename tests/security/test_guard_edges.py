@@ -147,18 +147,16 @@ def by_team(call: ActionCall) -> str:
     return str(call.args[0])
 
 
-@pytest.mark.parametrize("limits", [
-    {"limit": "5/minute"},  # the validate budget is SERVER_ACTIONS_VALIDATE_LIMIT
-    {"validate_limit": "1/minute"},  # its own, without a limit on the posts
-])
-def test_a_validate_budget_is_counted_by_the_actions_key(limits: dict[str, str]) -> None:
+def teams_page(**options: t.Any) -> tuple[FlaskClient, dict[str, str]]:
+    """A client of an app whose page has a form to join each team, its
+    action marked with ``options``; the token of each team's form."""
     app = Flask(__name__)
     app.config.update(SECRET_KEY="key secret", SERVER_ACTIONS_VALIDATE_LIMIT="1/minute")
     ServerActions(app)
 
     @app.get("/")
     def teams() -> str:
-        @server_action(key=by_team, **limits)  # type: ignore[call-overload]
+        @server_action(**options)
         def join(team: str, form: t.Any) -> None:
             STORE.append(("join", team))
 
@@ -168,13 +166,28 @@ def test_a_validate_budget_is_counted_by_the_actions_key(limits: dict[str, str])
 
     client = app.test_client()
     page = Page.get(client, "/")
-    tokens = {team: page.form(f"#{team}").token() for team in ("red", "blue")}
+    return client, {team: page.form(f"#{team}").token() for team in ("red", "blue")}
+
+
+@pytest.mark.parametrize("limits", [
+    {"limit": "5/minute"},  # the validate budget is SERVER_ACTIONS_VALIDATE_LIMIT
+    {"validate_limit": "1/minute"},  # its own, without a limit on the posts
+])
+def test_a_validate_budget_is_counted_by_the_actions_key(limits: dict[str, str]) -> None:
+    client, tokens = teams_page(key=by_team, **limits)
 
     def validate(team: str) -> int:
         return client.post("/", data={"__action": tokens[team]}, headers=VALIDATE).status_code
 
     # One client typing for two teams: each team's budget is its own.
     assert [validate("red"), validate("red"), validate("blue")] == [204, 429, 204]
+
+
+def test_a_key_without_a_limit_travels_in_no_token() -> None:
+    # Nothing is counted, so the key (here one no token could name) is left out.
+    client, tokens = teams_page(key=lambda call: "anyone")
+    assert post(client, tokens["red"], "/", x="1").status_code == 303
+    assert STORE == [("join", "red")]
 
 
 def test_a_check_is_imported_once_and_again_when_its_module_is_replaced(
@@ -217,23 +230,3 @@ def test_a_check_gone_since_the_page_is_named_in_the_error(
         guards.load_check("tests.security.app_checks:login_page")
     assert str(raised.value).startswith(reason)
 
-
-def test_a_key_without_a_limit_travels_in_no_token() -> None:
-    # Nothing is counted, so the key (here one no token could name) is left out.
-    app = Flask(__name__)
-    app.config["SECRET_KEY"] = "key secret"
-    ServerActions(app)
-
-    @app.get("/")
-    def unlimited() -> str:
-        @server_action(key=lambda call: "anyone")
-        def join(form: t.Any) -> None:
-            STORE.append(("join", form["x"]))
-
-        return render_template_string('<form method="post">{{ action(join) }}</form>',
-                                      join=join)
-
-    client = app.test_client()
-    token = Page.get(client, "/").form().token()
-    assert post(client, token, "/", x="1").status_code == 303
-    assert STORE == [("join", "1")]
