@@ -344,7 +344,7 @@ def check_call(target: ActionTarget, fn: t.Callable[..., t.Any], bound: int,
 
     :raises ResolveError: the call ``fn(*bound_args[, form])`` no longer fits.
     """
-    takes_form = target.takes_varargs or target.positional > bound  # takes_form(), inline
+    takes_form = target.takes_form(bound)
     if takes_form == bool(options.get(NO_FORM_OPTION)):
         raise ResolveError(f"{target.ref} {'now' if takes_form else 'no longer'} takes the"
                            " form data")

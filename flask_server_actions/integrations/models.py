@@ -238,10 +238,7 @@ class RowDump:
                 if type(value) is not int and type(value) is not str:
                     return None
             written = compact_json(list(identity))[1:-1]
-        rows = self.rows
-        plan = rows._plans.get(type(row))
-        if plan is None or plan.columns is not state.manager.mapper.column_attrs:
-            plan = rows._plan(type(row))
+        plan = self.rows._plan_of(state, row)
         # The digest is base64url: nothing in it needs escaping.
         return f'{plan.opening}{written},"{_digest(plan, row)}"]'
 
