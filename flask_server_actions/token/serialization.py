@@ -160,13 +160,9 @@ class Serializer:
         custom = self._registration(kind)
         if custom is not None:
             data = custom.dump(value)
-            if type(data) is list and depth < self.max_depth:
-                # A flat list of plain values (a row's key) is its own encoding.
-                for item in data:
-                    if type(item) not in _PLAIN:
-                        break
-                else:
-                    return {"#x": [custom.name, data]}
+            # A flat list of plain values (a row's key) is its own encoding.
+            if depth < self.max_depth and _flat_list(data):
+                return {"#x": [custom.name, data]}
             return {"#x": [custom.name, self.encode(data, depth)]}
         writer = _WRITERS.get(kind)
         if writer is not None:
@@ -215,14 +211,7 @@ class Serializer:
                     parts.append(f"{custom.opening}{text}]}}")
                     continue
             data = custom.dump(value)
-            flat = type(data) in _PLAIN
-            if type(data) is list and self.max_depth > 1:
-                flat = True
-                for item in data:
-                    if type(item) not in _PLAIN:
-                        flat = False
-                        break
-            if flat:
+            if type(data) in _PLAIN or (self.max_depth > 1 and _flat_list(data)):
                 text = compact_json(data)
             else:
                 try:
@@ -333,6 +322,12 @@ _READERS: dict[str, t.Callable[[t.Any], t.Any]] = {
     "#u": uuid.UUID,
     "#n": decimal.Decimal,
 }
+
+
+def _flat_list(data: object) -> bool:
+    """Whether ``data`` is a list of plain values only: its own encoding."""
+    return type(data) is list and all(type(item) in _PLAIN for item in data)
+
 
 #: Encoded as JSON's own containers or tagged, never as a registered type.
 _CONTAINER_TYPES = frozenset({list, dict, tuple, set, frozenset})
