@@ -199,16 +199,24 @@ class Clock:
         monkeypatch.setattr(time, "time", lambda: self.now)
 
 
-def test_an_expired_kept_file_leaves_the_other_kept_files_kept(
-        tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    app = create_app(str(tmp_path), SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE=100)
-    clock = Clock(monkeypatch)
+def kept_at_two_times(app: Flask, clock: Clock) -> tuple[Page, str, str]:
+    """Two failed posts 95 s apart, for an app whose kept files live 100 s:
+    the cover kept by the first, the pages' file by the second. Gives the
+    second page and the two references."""
     first = failed(Page.get(app.test_client(), "/dossier"), {"cover": [COVER]})
     [cover] = kept(first, "cover")
     clock.now += 95
     second = failed(first, {"pages": [PAGE_1]})
     [pages] = kept(second, "pages")
     assert kept(second, "cover") == [cover]
+    return second, cover, pages
+
+
+def test_an_expired_kept_file_leaves_the_other_kept_files_kept(
+        tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(str(tmp_path), SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE=100)
+    clock = Clock(monkeypatch)
+    second, _, pages = kept_at_two_times(app, clock)
     clock.now += 5 + CLOCK_SKEW + 1  # the cover's reference is over its lifetime
     response = send(second.form("#dossier"), title="Filed")
     assert response.status_code == 422
@@ -252,11 +260,7 @@ def test_with_the_store_down_each_reference_that_opens_is_kept(
     app = create_app(str(tmp_path), SERVER_ACTIONS_KEPT_UPLOAD_MAX_AGE=100,
                      SERVER_ACTIONS_STORE=store)
     clock = Clock(monkeypatch)
-    first = failed(Page.get(app.test_client(), "/dossier"), {"cover": [COVER]})
-    [cover] = kept(first, "cover")
-    clock.now += 95
-    second = failed(first, {"pages": [PAGE_1]})
-    [pages] = kept(second, "pages")
+    second, cover, pages = kept_at_two_times(app, clock)
     if refused == "forged":
         middle = len(cover) // 2
         cover = cover[:middle] + ("B" if cover[middle] == "A" else "A") + cover[middle + 1:]
