@@ -299,13 +299,3 @@ def test_a_reference_of_another_kind_names_no_key_of_this_app(
     assert response.status_code == 400
     assert ("Refused a kept file of a post to '/dossier': a kept file's reference names no"
             " key of this app") in caplog.messages
-
-
-def test_a_validate_request_in_json_skips_a_file_field_it_cannot_carry(app: Flask) -> None:
-    client = app.test_client()
-    form = Page.get(client, "/dossier").form("#dossier")
-    response = client.post("/dossier", json={"__action": form.token(), "title": ""},
-                           headers={"Origin": "http://localhost", "Precognition": "true",
-                                    "Accept": "application/json"})
-    assert response.status_code == 422
-    assert set(response.get_json()["errors"]) == {"title"}
