@@ -219,6 +219,31 @@ class OwnerView(MethodView):
         return page(approve)
 
 
+class TeamView(MethodView):
+    """A check on ``get`` that reads the view instance (made for each request,
+    with keyword arguments) and the URL's values."""
+
+    def __init__(self, *, lead_of: str) -> None:
+        self.lead_of = lead_of
+
+    @staticmethod
+    def of_team(method: ViewFunc) -> ViewFunc:
+        @functools.wraps(method)
+        def wrapper(self: TeamView, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            if session.get("role") != f"{self.lead_of}:{kwargs['team']}":
+                abort(403)
+            return method(self, *args, **kwargs)
+        return wrapper
+
+    @of_team
+    def get(self, team: str) -> str:
+        def assign(form: Form) -> None:
+            "use server"
+            STORE.append(("team view", team, form["title"]))
+
+        return page(assign)
+
+
 class ReportView(View):
     """A plain class-based view with a decorated ``dispatch_request``."""
 
@@ -303,6 +328,8 @@ def add_pages(app: Flask) -> None:
     app.add_url_rule("/class/profile", view_func=ProfileView.as_view("class_profile"))
     app.add_url_rule("/class/admin", view_func=AdminView.as_view("class_admin"))
     app.add_url_rule("/class/owner", view_func=OwnerView.as_view("class_owner", "owner"))
+    app.add_url_rule("/class/team/<team>",
+                     view_func=TeamView.as_view("class_team", lead_of="lead"))
     app.add_url_rule("/class/report/<int:year>",
                      view_func=ReportView.as_view("class_report", "auditor"))
     app.add_url_rule("/class/staff", view_func=StaffView.as_view("class_staff"))

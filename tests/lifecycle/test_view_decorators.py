@@ -147,6 +147,8 @@ DEACTIVATED = {"deactivate": "7"}
     ("/class/profile", SIGNED_IN, DEACTIVATED, 303, ("method view", "7", "t")),
     ("/class/admin", ADMIN, USER, 403, ("admin view", "t")),
     ("/class/owner", {"role": "owner"}, USER, 403, ("owner view", "t")),
+    ("/class/team/red", {"role": "lead:red"}, {"role": "lead:blue"}, 403,
+     ("team view", "red", "t")),
     ("/class/report/2024", {"role": "auditor"}, USER, 403,
      ("report view", 2024, "auditor", "t")),
     ("/class/staff", {"role": "staff"}, USER, 403, ("staff view", "t")),
@@ -197,3 +199,62 @@ def test_a_view_guard_the_action_would_skip_is_a_render_time_error(
     assert fix in str(raised.value)
     assert culprit in raised.value.decorator
     assert raised.value.decorator in str(raised.value)
+
+
+def described(code_of: t.Callable[..., t.Any], inner: bool = True) -> str:
+    """How an error names a decorator's wrapper (``inner``) or a function:
+    module, qualified name, file and line; a class by module and name."""
+    if isinstance(code_of, type):
+        return f"{code_of.__module__}.{code_of.__qualname__}"
+    code = code_of.__code__
+    if inner:
+        (code,) = (const for const in code.co_consts if isinstance(const, types.CodeType))
+    name = getattr(code, "co_qualname", code.co_name)  # Python 3.10 has no co_qualname
+    return f"{code_of.__module__}.{name} ({Path(code.co_filename).name}:{code.co_firstlineno})"
+
+
+OR_REQUIRE = "or check inside the action with @server_action(require=...)."
+HIDDEN = ("The view {view!r} is wrapped by {name}, which does not use functools.wraps, so it"
+          " cannot be run around the page's server actions. Decorate the wrapper with"
+          " @functools.wraps(view) (if it is the view itself, define the page's actions in"
+          f" it or in a helper beside it), {OR_REQUIRE}")
+
+
+@pytest.mark.parametrize(("url", "culprit", "inner", "message"), [
+    ("/unwrapped", app_lifecycle.unwrapped_decorator, True,
+     HIDDEN.replace("{view!r}", "'create_app.<locals>.unwrapped'")),
+    ("/hidden/module", app_view_guards.admins_only_no_args, True,
+     HIDDEN.replace("{view!r}", "'module_view'")),
+    ("/object-decorated", app_lifecycle.CachedCheck, True,
+     "The view decorator {name} is not a function, so it cannot be run around the page's"
+     " server actions. Write it as a function that returns a functools.wraps wrapper,"
+     f" {OR_REQUIRE}"),
+    ("/async-decorated", app_lifecycle.async_decorator, True,
+     "The view decorator {name} is async, so it cannot be run around the page's server"
+     " actions (it would await the action as if it were the view). Write it as a plain"
+     " function with functools.wraps (Flask runs async views inside it),"
+     f" {OR_REQUIRE}"),
+    ("/indirect", app_lifecycle.indirect, True,
+     "The view decorator {name} does not call the function it wraps from a closure, so it"
+     " cannot be run around the page's server actions. Use a function-based decorator with"
+     f" functools.wraps, {OR_REQUIRE}"),
+    ("/class/checking-dispatch", app_view_guards.CheckingDispatchView.dispatch_request, False,
+     "The view class CheckingDispatchView overrides MethodView.dispatch_request ({name}),"
+     " which cannot be run around the page's server actions: only decorators are. Move its"
+     " checks into a functools.wraps decorator (in the class's decorators list, or on"
+     f" get()), {OR_REQUIRE}"),
+    ("/class/unwrapped", app_lifecycle.unwrapped_decorator, True,
+     "The view class UnwrappedClassView is served by {name}, not by the function"
+     " View.as_view makes: a decorator without functools.wraps (or an as_view of its own)"
+     " hides it, so it cannot be run around the page's server actions. Decorate the"
+     " wrapper with @functools.wraps(view)."),
+])
+def test_a_decorator_that_cannot_guard_the_action_is_named_with_the_fix(
+        client: FlaskClient, sign_in: t.Callable[..., None], url: str,
+        culprit: t.Callable[..., t.Any], inner: bool, message: str) -> None:
+    sign_in(**ADMIN)
+    with pytest.raises(UnguardedView) as raised:
+        client.get(url)
+    name = described(culprit, inner)
+    assert raised.value.decorator == name
+    assert str(raised.value) == message.replace("{name}", name)

@@ -86,6 +86,8 @@ def test_a_failed_app_action_goes_back_with_its_message(client: FlaskClient) -> 
     response = Page.get(client, "/?page=2").form("#language").submit(lang="de")
     assert response.status_code == 303
     assert response.headers["Location"] == "/?page=2"
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("error", "We speak en and fr.")]
     back = Page.get(client, "/?page=2")
     assert back.text(".flash") == "We speak en and fr."
     assert STORE == []
@@ -180,15 +182,19 @@ def test_a_tampered_or_expired_token_never_runs(
 
 
 def test_an_action_no_longer_for_the_app_is_not_run_unguarded(
-        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
     sign_in(client)
     sent = token(client, "/admin/")
     # A deploy made sign_out a page action: its old tokens must not run
     # outside the page's guards.
     monkeypatch.setattr(app_wide.sign_out, "__server_action__", ActionOptions())
-    response = post(client, RUN, sent)
+    with caplog.at_level(logging.INFO):
+        response = post(client, RUN, sent)
     assert response.status_code == 303
     assert STORE == []
+    assert (f"Stale action post to {RUN!r}: tests.security.app_wide:sign_out is no longer an"
+            " action for every page") in caplog.messages
 
 
 def test_the_app_url_is_no_page(client: FlaskClient) -> None:
