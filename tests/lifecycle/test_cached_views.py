@@ -8,7 +8,6 @@ import functools
 import typing as t
 
 from flask import Flask
-from flask import g
 from flask import render_template_string
 from flask_caching import Cache
 
@@ -17,16 +16,15 @@ from flask_server_actions import ServerActions
 
 from ..html import Page
 
-PAGE = """<h1>{{ title }} of {{ g.member }}</h1>{{ action.notice() }}
+PAGE = """<h1>{{ title }} of {{ member }}</h1>{{ action.notice() }}
 <form method="post">{{ action(add) }}<input name="text" value="{{ action.value('text') }}"><button>Add</button></form>"""
 
 
 def as_member(view: t.Callable[..., str]) -> t.Callable[..., str]:
-    """Sets who is looking, which the page shows."""
+    """Gives the view who is looking, which the page shows."""
     @functools.wraps(view)
     def wrapper(**kwargs: t.Any) -> str:
-        g.member = "ann"
-        return view(**kwargs)
+        return view(member="ann", **kwargs)
     return wrapper
 
 
@@ -36,24 +34,24 @@ def create_app() -> Flask:
     cache = Cache(app)
     ServerActions(app)
 
-    def page(title: str) -> str:
+    def page(title: str, member: str) -> str:
         def add(form: t.Any) -> None:
             "use server"
             raise ActionError(f"{title} is read-only.")
 
-        return render_template_string(PAGE, title=title, add=add)
+        return render_template_string(PAGE, title=title, member=member, add=add)
 
     @app.get("/board")
     @cache.cached(timeout=300)
     @as_member
-    def board() -> str:
-        return page("Board")
+    def board(member: str) -> str:
+        return page("Board", member)
 
     @app.get("/wall")
     @cache.cached(timeout=300)
     @as_member
-    def wall() -> str:
-        return page("Wall")
+    def wall(member: str) -> str:
+        return page("Wall", member)
 
     return app
 
