@@ -71,6 +71,17 @@ def create_app() -> Flask:
             rows.append((row, delete))
         return render_template_string(ROWS, rows=rows)
 
+    @app.get("/loop-sections")
+    def loop_sections() -> str:
+        rows = []
+        for section, row in (("a", 1), ("b", 2)):
+            def delete(form: t.Any) -> None:
+                "use server"
+                STORE.append(("delete", section, row))  # noqa: B023 - refused
+
+            rows.append((row, delete))
+        return render_template_string(ROWS, rows=rows)
+
     @app.get("/loop-defaults")
     def loop_defaults() -> str:
         rows = []
@@ -114,14 +125,22 @@ def client() -> t.Any:
     return create_app().test_client()
 
 
-@pytest.mark.parametrize("url", ["/loop", "/loop-table", "/loop-keyword"])
-def test_an_action_defined_in_a_loop_is_a_render_error(client: t.Any, url: str) -> None:
+@pytest.mark.parametrize(("url", "captured"), [
+    ("/loop", "row"), ("/loop-table", "row"), ("/loop-keyword", "row"),
+    ("/loop-sections", "row, section"),
+])
+def test_an_action_defined_in_a_loop_is_a_render_error(
+        client: t.Any, url: str, captured: str) -> None:
     with pytest.raises(ActionDefinedInLoop) as caught:
         client.get(url)
-    message = str(caught.value)
-    assert "'delete'" in message and "inside a loop" in message
-    assert "{{ action(delete, row.id) }}" in message
-    assert caught.value.action.endswith(f"{url[1:].replace('-', '_')}.<locals>.delete")
+    ref = f"tests.tokens.test_minting:create_app.<locals>.{url[1:].replace('-', '_')}.<locals>.delete"
+    assert str(caught.value) == (
+        f"The action 'delete' ({ref}) is defined again and again in one call of its view"
+        f" (inside a loop), and every copy captures the same variables ({captured}): Python"
+        " binds them late, so every row's form would act on the last row. Define the action"
+        " once, before the loop, with the row as a parameter, and bind each row in the"
+        " template: {{ action(delete, row.id) }}.")
+    assert caught.value.action == ref
     assert STORE == []
 
 
