@@ -127,9 +127,16 @@ def test_unserializable_return_value_is_a_clear_error(client: FlaskClient) -> No
     client.application.testing = True
     page = Page.get(client, "/posts/1")
     token = str(page.soup.select_one("#update")["data-server-action"])  # type: ignore[index]
-    with pytest.raises(UnserializableValue, match="cannot be sent as JSON"):
+    with pytest.raises(UnserializableValue) as raised:
         client.post("/posts/1", json=[{"title": "object"}],
                     headers={"Origin": ORIGIN, "X-Server-Action": token})
+    assert str(raised.value) == (
+        "The value an action returned to a JSON call cannot be sent as JSON: dict (object)."
+        " Return JSON data, dates, UUIDs, decimals, tuples or sets, or register the type"
+        " with ServerActions.register_type().")
+    # The action returned it: no variable or argument of its token failed.
+    error = raised.value
+    assert (error.action, error.name, error.value_type) == ("", "return value", dict)
 
 
 def test_a_response_returned_to_a_call_passes_through(client: FlaskClient) -> None:

@@ -120,8 +120,17 @@ def define_models(base: type) -> dict[str, type]:
         owner: Mapped[str] = mapped_column(String(20))
         done: Mapped[bool] = mapped_column(default=False)
 
+    class Misnamed2(base):  # type: ignore[valid-type,misc]
+        """Names two columns it does not have."""
+        __tablename__ = "misnamed2"
+        __server_actions_identity__ = ("id", "colour", "size")
+        id: Mapped[int] = mapped_column(primary_key=True)
+        owner: Mapped[str] = mapped_column(String(20))
+        done: Mapped[bool] = mapped_column(default=False)
+
     return {"Note": Note, "Checklist": Checklist, "Tag": Tag, "Task": Task,
-            "Ticket": Ticket, "Card": Card, "Account": Account, "Misnamed": Misnamed}
+            "Ticket": Ticket, "Card": Card, "Account": Account, "Misnamed": Misnamed,
+            "Misnamed2": Misnamed2}
 
 
 _CLOCK = itertools.count(1)
@@ -205,7 +214,8 @@ def _seed(session: t.Any, models: dict[str, type]) -> None:
                      models["Checklist"](id=2, title="Groceries", items=3),
                      models["Tag"](owner="ann", slug="work"),
                      models["Account"](email="ann@example.org", owner="ann"),
-                     models["Misnamed"](id=1, owner="ann")])
+                     models["Misnamed"](id=1, owner="ann"),
+                     models["Misnamed2"](id=1, owner="ann")])
     for name in ("Task", "Ticket", "Card"):
         session.add(models[name](owner="ann", **CREATED.get(name, {})))
     session.commit()

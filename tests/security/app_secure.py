@@ -43,11 +43,24 @@ CALLS = """
 <button id="tag" {{ action.data(tag, row) }}>Tag</button>
 <button id="review" {{ action.data(review) }}>Review</button>
 <button id="search" {{ action.data(search) }}>Search</button>
+<button id="fields" {{ action.data(fields) }}>Fields</button>
 """
 
 
 class ReviewForm(Form):
     note = StringField(validators=[Length(max=10)])
+
+
+class FieldsForm(Form):
+    """Whatever a call sends for these names, as the form receives it."""
+
+    tags = StringField()
+    agree = StringField()
+    spam = StringField()
+    gone = StringField()
+    count = StringField()
+    price = StringField()
+    name = StringField()
 
 
 def page(fn: t.Callable[..., t.Any], *args: object) -> str:
@@ -224,8 +237,13 @@ def create_app(secret: str = "security secret", name: str = __name__,
             STORE.append(("review", row, form.note.data))
             return "reviewed"
 
+        @server_action(form=FieldsForm)
+        def fields(form: FieldsForm) -> dict[str, list[str]]:
+            return {field.name: field.raw_data for field in form if field.raw_data}
+
         return render_template_string(CALLS, row=row, delete=delete, rename=rename, tag=tag,
-                                      review=review, search=app_actions.page_of)
+                                      review=review, search=app_actions.page_of,
+                                      fields=fields)
 
     @app.get("/<path:anywhere>")
     def anywhere(anywhere: str) -> str:

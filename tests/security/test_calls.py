@@ -29,7 +29,7 @@ def tokens(client: FlaskClient, row: int = 7) -> dict[str, str]:
     """The page's form token and call tokens, by element id."""
     page = Page.get(client, f"/rows/{row}")
     found = {"form": page.form("#form").token()}
-    for name in ("rename", "tag", "review", "search"):
+    for name in ("rename", "tag", "review", "search", "fields"):
         element = page.soup.select_one(f"#{name}")
         assert element is not None
         found[name] = str(element["data-server-action"])
@@ -58,6 +58,30 @@ def assert_json_refusal(response: TestResponse, status: int) -> str:
 def test_a_form_token_is_no_call_token(client: FlaskClient, body: list[t.Any]) -> None:
     message = assert_json_refusal(call(client, tokens(client)["form"], body), 400)
     assert "action.data" in message
+    assert STORE == []
+
+
+REFUSED = "The action cannot be called this way: "
+
+
+@pytest.mark.parametrize(("name", "sent", "content_type", "message"), [
+    ("form", b"[]", "application/json",
+     "the token of tests.security.app_secure:create_app.<locals>.rows.<locals>.delete was"
+     " minted for a form, not for calls; put the action on the element with action.data()"
+     " to call it from client code."),
+    ("rename", b'["a", 9]', "application/json",
+     "rename() has its 'row_id' sealed in the token as a default; a call sends only the"
+     " parameters without one."),
+    ("rename", b'{"a": 1}', "application/json", "the body must be a JSON array of arguments."),
+    ("review", b"[1]", "application/json",
+     "an action that takes a form is called with a JSON object of its fields."),
+    ("rename", b"name=x", "text/plain", "a call sends its arguments as application/json."),
+])
+def test_a_refused_call_says_why(client: FlaskClient, name: str, sent: bytes,
+                                 content_type: str, message: str) -> None:
+    response = client.post("/rows/7", data=sent, content_type=content_type,
+                           headers={"Origin": ORIGIN, "X-Server-Action": tokens(client)[name]})
+    assert assert_json_refusal(response, 400) == REFUSED + message
     assert STORE == []
 
 
@@ -166,6 +190,44 @@ def test_a_call_body_without_a_length_is_held_to_the_limit(app: Flask) -> None:
     assert chunked(json.dumps(["x" * 2000]).encode()).status_code == 413
     assert chunked(b'["short"]').status_code == 200
     assert STORE == [("rename", 7, "short")]
+    # Held to the limit to the byte, as a body with a length is.
+    exact = json.dumps(["x" * 1020]).encode()
+    assert len(exact) == 1024
+    assert chunked(exact).status_code == 200
+    over = chunked(json.dumps(["x" * 1021]).encode())
+    assert assert_json_refusal(over, 413) == (
+        "The call's body is over SERVER_ACTIONS_MAX_CALL_SIZE (1024 bytes): send fewer or"
+        " smaller arguments, or raise the setting.")
+
+
+def test_a_call_body_with_a_length_over_the_limit_says_the_limit(app: Flask) -> None:
+    app.config["SERVER_ACTIONS_MAX_CALL_SIZE"] = 1024
+    client = app.test_client()
+    response = call(client, tokens(client)["rename"], ["x" * 1021])
+    assert assert_json_refusal(response, 413) == (
+        "The call's body is over SERVER_ACTIONS_MAX_CALL_SIZE (1024 bytes): send fewer or"
+        " smaller arguments, or raise the setting.")
+
+
+def test_a_calls_json_fields_reach_a_form_as_a_browser_sends_them(client: FlaskClient) -> None:
+    sent = {"tags": ["a", "b"], "agree": True, "spam": False, "gone": None, "count": 5,
+            "price": 1.5, "name": "Ann"}
+    # Several values for a list; a checked box; nothing for false or null;
+    # numbers as written.
+    assert call(client, tokens(client)["fields"], sent).json == {
+        "tags": ["a", "b"], "agree": ["y"], "count": ["5"], "price": ["1.5"],
+        "name": ["Ann"]}
+
+
+def test_a_call_body_may_be_nested_as_deep_as_max_depth() -> None:
+    client = create_app(SERVER_ACTIONS_MAX_DEPTH=4).test_client()
+    token = tokens(client)["rename"]
+    # The argument list is one level of the four.
+    assert call(client, token, raw=b"[" * 4 + b"]" * 4).json == {"row": 7, "name": [[[]]]}
+    deeper = call(client, token, raw=b"[" * 5 + b"]" * 5)
+    assert assert_json_refusal(deeper, 400) == (
+        "The action cannot be called this way: the body is nested more than 4 levels deep"
+        " (SERVER_ACTIONS_MAX_DEPTH).")
 
 
 @pytest.mark.parametrize("text", ["[" * 100, '\\"{' * 50 + "[" * 50, "]]]}}}"])
@@ -177,7 +239,7 @@ def test_a_depth_limit_beyond_pythons_own_still_answers_400() -> None:
     client = create_app(SERVER_ACTIONS_MAX_DEPTH=10 * NESTED).test_client()
     message = assert_json_refusal(
         call(client, tokens(client)["rename"], raw=b"[" * NESTED + b"]" * NESTED), 400)
-    assert "nested too deeply" in message
+    assert message == REFUSED + "the body is nested too deeply."
 
 
 @pytest.mark.parametrize(("token", "headers", "status"), [
