@@ -65,7 +65,7 @@ def test_a_row_deleted_since_the_page_was_shown_answers_404(app: Flask,
         session.commit()
     response = form.submit(title="Too late")
     assert response.status_code == 404
-    assert "Note" in response.get_data(as_text=True)
+    assert "The Note this form was for no longer exists." in response.get_data(as_text=True)
     assert STORE == []
 
 
@@ -172,6 +172,7 @@ def test_a_form_never_acts_on_another_row_given_its_key(
     logged = caplog.text.replace(_url(model), "")
     assert "ann@example.org" not in body and "ann@example.org" not in logged
     assert ("out of date" in body) is (status == 422)
+    assert (f"the {model} changed since the page was shown" in logged) is (status == 422)
 
 
 @pytest.mark.parametrize("selector", FORMS)
