@@ -4,6 +4,7 @@ every check a form post gets."""
 from __future__ import annotations
 
 import json
+import logging
 import typing as t
 from types import SimpleNamespace
 
@@ -220,9 +221,13 @@ def test_a_calls_refusal_is_turned_into_json_only_when_it_is_a_bare_4xx(
 
 
 def test_a_call_of_more_fields_than_a_form_may_have_is_refused_413(
-        app: Flask, client: FlaskClient) -> None:
+        app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     app.config["SERVER_ACTIONS_MAX_FORM_FIELDS"] = 3
     assert order(client, b'{"amount": 3, "note": "hi", "urgent": true}').status_code == 200
-    response = order(client, b'{"amount": 3, "note": "hi", "urgent": true, "x": 1}')
+    with caplog.at_level(logging.INFO):
+        response = order(client, b'{"amount": 3, "note": "hi", "urgent": true, "x": 1}')
     assert response.status_code == 413
-    assert "error" in response.get_json()
+    assert response.get_json()["error"] == (
+        "The form is too large for this site: send smaller or fewer files, or shorter text.")
+    assert ("Refused a call to '/posts/1' of 4 fields, over SERVER_ACTIONS_MAX_FORM_FIELDS"
+            in caplog.messages)

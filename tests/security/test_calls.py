@@ -188,6 +188,15 @@ def test_a_call_body_without_a_length_is_held_to_the_limit(app: Flask) -> None:
                            environ_overrides={"wsgi.input_terminated": True})
 
     assert chunked(json.dumps(["x" * 2000]).encode()).status_code == 413
+    # Refused after reading one byte past the limit, not the whole body.
+    raw = json.dumps(["x" * BIG]).encode()
+    tracemalloc.start()
+    try:
+        assert chunked(raw).status_code == 413
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(raw) // 4
     assert chunked(b'["short"]').status_code == 200
     assert STORE == [("rename", 7, "short")]
     # Held to the limit to the byte, as a body with a length is.
@@ -217,6 +226,16 @@ def test_a_calls_json_fields_reach_a_form_as_a_browser_sends_them(client: FlaskC
     assert call(client, tokens(client)["fields"], sent).json == {
         "tags": ["a", "b"], "agree": ["y"], "count": ["5"], "price": ["1.5"],
         "name": ["Ann"]}
+
+
+def test_json_space_before_a_calls_body_is_json_and_other_space_is_not(
+        client: FlaskClient) -> None:
+    token = tokens(client)["rename"]
+    assert call(client, token, raw=b' \t\r\n["spaced"]').json == {"row": 7, "name": "spaced"}
+    # A form feed is whitespace to Python, not to JSON.
+    refused = call(client, token, raw=b'\x0c["fed"]')
+    assert assert_json_refusal(refused, 400) == (
+        REFUSED + "the body must be a JSON array of arguments.")
 
 
 def test_a_call_body_may_be_nested_as_deep_as_max_depth() -> None:
