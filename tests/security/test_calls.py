@@ -188,15 +188,6 @@ def test_a_call_body_without_a_length_is_held_to_the_limit(app: Flask) -> None:
                            environ_overrides={"wsgi.input_terminated": True})
 
     assert chunked(json.dumps(["x" * 2000]).encode()).status_code == 413
-    # Refused after reading one byte past the limit, not the whole body.
-    raw = json.dumps(["x" * BIG]).encode()
-    tracemalloc.start()
-    try:
-        assert chunked(raw).status_code == 413
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < len(raw) // 4
     assert chunked(b'["short"]').status_code == 200
     assert STORE == [("rename", 7, "short")]
     # Held to the limit to the byte, as a body with a length is.
