@@ -74,13 +74,22 @@ def test_flask_logins_login_required_refuses_an_action_after_logout_user(
     assert STORE == [("profile", "7", "Grace")]
 
 
+def wrapper_code(decorator: t.Callable[..., t.Any]) -> types.CodeType:
+    """The code of the wrapper function ``decorator`` defines."""
+    (wrapper,) = (const for const in decorator.__code__.co_consts
+                  if isinstance(const, types.CodeType))
+    return wrapper
+
+
+def line_of(code: types.CodeType) -> str:
+    return f"{Path(code.co_filename).name}:{code.co_firstlineno}"
+
+
 def where(decorator: t.Callable[..., t.Any]) -> str:
     """The file and line of the wrapper ``decorator`` defines (a class: its name)."""
     if isinstance(decorator, type):
         return decorator.__qualname__
-    (wrapper,) = (const for const in decorator.__code__.co_consts
-                  if isinstance(const, types.CodeType))
-    return f"{Path(wrapper.co_filename).name}:{wrapper.co_firstlineno}"
+    return line_of(wrapper_code(decorator))
 
 
 @pytest.mark.parametrize(("url", "decorator"), [
@@ -206,11 +215,9 @@ def described(code_of: t.Callable[..., t.Any], inner: bool = True) -> str:
     module, qualified name, file and line; a class by module and name."""
     if isinstance(code_of, type):
         return f"{code_of.__module__}.{code_of.__qualname__}"
-    code = code_of.__code__
-    if inner:
-        (code,) = (const for const in code.co_consts if isinstance(const, types.CodeType))
+    code = wrapper_code(code_of) if inner else code_of.__code__
     name = getattr(code, "co_qualname", code.co_name)  # Python 3.10 has no co_qualname
-    return f"{code_of.__module__}.{name} ({Path(code.co_filename).name}:{code.co_firstlineno})"
+    return f"{code_of.__module__}.{name} ({line_of(code)})"
 
 
 OR_REQUIRE = "or check inside the action with @server_action(require=...)."
